@@ -1,6 +1,6 @@
 """Raw TOML-shaped data <-> records, with every problem collected.
 
-Raw data is what ``tomllib`` gives: dicts, lists, strings, dates. It is
+Raw data is what ``tomli`` (or ``tomllib``) gives: dicts, lists, strings, dates. It is
 checked key by key; unknown keys and wrong types are reported with the dotted
 key that holds them (``revisions[2].date``), never silently dropped.
 """

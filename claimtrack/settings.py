@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
+import tomli
 
 from .errors import SettingsError
 from .model import DEFAULT_SCALE, ConfidenceLevel, ConfidenceScale
@@ -46,10 +46,10 @@ class Settings:
                 f"is not UTF-8 (byte {e.start})", file=SETTINGS_FILE, line=line, hint="save the file as UTF-8"
             ) from e
         try:
-            raw = tomllib.loads(text)
+            raw = tomli.loads(text)
         except RecursionError as e:
             raise SettingsError("is nested too deeply to read", file=SETTINGS_FILE, hint="remove the nesting") from e
-        except tomllib.TOMLDecodeError as e:
+        except tomli.TOMLDecodeError as e:
             match = re.search(r"line (\d+)", str(e))
             message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
             raise SettingsError(
