@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from .errors import HistoryError
-from .model import Claim, Revision, RevisionKind, Status
+from .model import Claim, Revision, RevisionKind, Stance, Status
 
 __all__ = [
     "apply",
@@ -238,14 +238,33 @@ def first_broken_seal(revisions: Sequence[Revision]) -> int | None:
 
 @attrs.frozen
 class Verified:
-    """What a claim's own history says of it: the facts the audit's history rules need.
+    """What a claim's own file says of it: the facts the audit's per-claim rules need.
 
-    It depends on the claim file alone, so the load cache keeps it beside the claim.
+    It depends on the claim file alone, so the load cache keeps it beside the
+    claim, and an audit of a clean claim is a few lookups in it.
     """
 
     error: tuple[str, str | None, str | None] | None  # a replay failure: message, key, hint
     differ: tuple[str, ...]  # fields that differ from the replay (an untracked edit)
     broken_seal: int | None  # the first revision whose digest does not verify
+    #: Every key the claim cites (evidence, appearances, revisions' evidence; ``claim:<id>`` included), once each.
+    cited: tuple[str, ...] = ()
+    unsealed: tuple[int, ...] = ()  # revisions without a digest
+    unreasoned: tuple[int, ...] = ()  # revisions that need a reason and give none
+    out_of_order: tuple[int, ...] = ()  # revisions dated before the latest one above them
+    last_change: int | None = None  # the latest revision (by date; the later one on a tie) that changed content
+    last_date: dt.date | None = None  # the latest revision date
+    supports: int = 0  # distinct sources whose evidence supports the claim
+    unanswered: tuple[int, ...] = ()  # contradicting evidence with no note
+    #: Per fact, what two claims must agree on and its value, case-folded: (subject, property, value).
+    facts: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def history_clean(self) -> bool:
+        """True when no history rule (replay, seals, reasons, dates) has anything to say."""
+        return not (
+            self.error or self.differ or self.broken_seal is not None or self.unsealed or self.unreasoned or self.out_of_order
+        )
 
     def replay_error(self, claim: Claim) -> HistoryError | None:
         if self.error is None:
@@ -254,15 +273,60 @@ class Verified:
         return HistoryError(message, file=claim.path, key=key, hint=hint)
 
 
+_SILENT_KINDS = frozenset({RevisionKind.CREATED, RevisionKind.EDITORIAL})  # may go without a reason
+_NOT_CONTENT = frozenset({RevisionKind.REVIEW, RevisionKind.EDITORIAL, RevisionKind.CREATED})  # see Revision.changes_content
+
+
 def verify(claim: Claim) -> Verified:
-    """Replay the claim and check its seals."""
+    """Replay the claim, check its seals, and note what else its own revisions and evidence tell the audit."""
+    cited: dict[str, None] = {}
+    for item in claim.evidence:
+        cited[item.source] = None
+    for appearance in claim.appearances:
+        cited[appearance.document] = None
+    unsealed, unreasoned, out_of_order = [], [], []
+    last_change: int | None = None
+    change_date = latest = None
+    for index, revision in enumerate(claim.revisions):
+        kind, date = revision.kind, revision.date
+        if revision.digest is None:
+            unsealed.append(index)
+        if kind not in _SILENT_KINDS and not (revision.reason or "").strip():
+            unreasoned.append(index)
+        if latest is None or date >= latest:
+            latest = date
+        else:
+            out_of_order.append(index)
+        if kind not in _NOT_CONTENT and (change_date is None or date >= change_date):
+            last_change, change_date = index, date
+        for key in revision.evidence:
+            cited[key] = None
+        for records in (revision.set_evidence, revision.add_evidence, revision.remove_evidence):
+            for item in records or ():
+                cited[item.source] = None
+        for shown in (revision.set_appearances, revision.add_appearances, revision.remove_appearances):
+            for appearance in shown or ():
+                cited[appearance.document] = None
+    facts: dict[str, Any] = dict(
+        cited=tuple(cited),
+        unsealed=tuple(unsealed),
+        unreasoned=tuple(unreasoned),
+        out_of_order=tuple(out_of_order),
+        last_change=last_change,
+        last_date=latest,
+        supports=len({item.source for item in claim.evidence if item.stance is Stance.SUPPORTS}),
+        unanswered=tuple(
+            i for i, item in enumerate(claim.evidence) if item.stance is Stance.CONTRADICTS and not (item.note or "").strip()
+        ),
+        facts=tuple((*fact.key, " ".join(fact.value.casefold().split())) for fact in claim.facts),
+    )
     broken = first_broken_seal(claim.revisions)
     try:
         replayed = replay(claim)
     except HistoryError as e:
-        return Verified((e.message, e.key, e.hint), (), broken)
+        return Verified((e.message, e.key, e.hint), (), broken, **facts)
     differ = tuple(name for name in STATE_FIELDS if getattr(claim, name) != getattr(replayed, name))
-    return Verified(None, differ, broken)
+    return Verified(None, differ, broken, **facts)
 
 
 # -- versions and rendering -------------------------------------------------

@@ -14,6 +14,7 @@ is never unpickled. Large cold loads are parsed by a pool of processes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import hmac
@@ -21,13 +22,18 @@ import os
 import pickle
 import secrets
 import sqlite3
+import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from .errors import ClaimNotFoundError, ClaimtrackError
 from .fileio import TEMP_PREFIX, cache_dir
@@ -38,7 +44,7 @@ from .store import Store, key_lines
 __all__ = ["load_claims", "Claims", "CACHE_NAME"]
 
 CACHE_NAME = "claims.sqlite"
-_FORMAT = "4"  # bump when the records or their pickled form change
+_FORMAT = "5"  # bump when the records or their pickled form change
 _RACY_NS = 2_000_000_000  # a file this close to the cache write may have changed unseen
 _PARALLEL_FROM = 3000  # below this many files a process pool costs more than it saves
 _BATCH = 500
@@ -64,13 +70,21 @@ def _signing_key() -> bytes | None:
     return None
 
 
+@functools.cache
 def _version() -> str:
+    """What a cache row's pickle depends on: this format, the package version and the records' fields,
+    so that a row written by other code (even an unreleased change to a record) is never read."""
     from importlib.metadata import PackageNotFoundError, version
 
+    from . import model
+
+    records = (model.Claim, model.Revision, model.Evidence, model.Fact, model.Appearance, model.Ignore, Verified)
+    layout = ";".join(f"{cls.__name__}:{','.join(f.name for f in attrs.fields(cls))}" for cls in records)
     try:
-        return f"{_FORMAT}:{version('claimtrack')}"
+        release = version("claimtrack")
     except PackageNotFoundError:
-        return _FORMAT
+        release = "?"
+    return f"{_FORMAT}:{release}:{hashlib.sha256(layout.encode()).hexdigest()[:16]}"
 
 
 _Parsed = tuple[str, int, int, str, bytes | None, "_Hit | ClaimtrackError | None"]
@@ -187,21 +201,48 @@ def _scan(claims_dir: Path) -> tuple[list[tuple[str, int, int]], list[Claimtrack
     return out, problems
 
 
-def _parse(store: Store, items: list[tuple[str, int, int]], parallel: bool | None) -> list[_Parsed]:
+#: Set by the command line, whose entry points start nothing when imported again by a spawned worker.
+main_is_guarded = False
+
+
+def _pool_context() -> BaseContext | None:
+    """How to start worker processes here, or None when none can be started safely.
+
+    Forking is cheap and runs nothing again, but is only safe in a process with
+    one thread, on a platform that forks cleanly. Spawning starts a new
+    interpreter that imports the main module again: harmless from the command
+    line, an interactive session or ``python -c``, but a script without an
+    ``if __name__ == "__main__"`` guard would run its top level again in every
+    worker, so there the files are parsed in this process.
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return get_context("fork")
+    main = sys.modules.get("__main__")
+    if main_is_guarded or getattr(main, "__file__", None) is None:
+        return get_context("spawn")
+    return None
+
+
+def _parse(store: Store, items: list[tuple[str, int, int]], parallel: bool | None) -> Iterator[_Parsed]:
+    """Parse the files; results come in the order of ``items``, as the workers finish them."""
     workers = os.cpu_count() or 1
     if parallel is None:
         parallel = len(items) >= _PARALLEL_FROM and workers > 1
-    if not parallel:
-        return _parse_batch(str(store.root), items, keep=True)
+    context = _pool_context() if parallel else None
+    if context is None:
+        yield from _parse_batch(str(store.root), items, keep=True)
+        return
     batches = [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
+    done = 0
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            results = pool.map(_parse_batch, [str(store.root)] * len(batches), batches)
-            return [row for batch in results for row in batch]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for batch in pool.map(_parse_batch, [str(store.root)] * len(batches), batches):
+                yield from batch
+                done += 1
     except (BrokenProcessPool, OSError):
-        # Some hosts cannot start workers (a script read from standard input, a locked-down
-        # sandbox); parsing in this process is slower but always works.
-        return _parse_batch(str(store.root), items, keep=True)
+        # Some hosts cannot start workers (a locked-down sandbox, a process limit); parsing
+        # what is left in this process is slower but always works.
+        yield from _parse_batch(str(store.root), [item for batch in batches[done:] for item in batch], keep=True)
 
 
 def load_claims(

@@ -267,6 +267,11 @@ class Sources(Mapping[str, Source]):
         """The entry with exactly this key, or ``default``."""
         return self[key] if key in self._rows else default
 
+    def raw_entries(self) -> Iterator[tuple[str, int, dict[str, str]]]:
+        """(key, line, raw fields) per entry, without building :class:`Source` records (for bulk checks)."""
+        for key, _, pairs, line, _ in self._rows.values():
+            yield key, line, dict(pairs)
+
     def find(self, key: str) -> Source | None:
         """The entry with this key ignoring case (BibTeX's own rule), or ``None``."""
         if key in self._rows:

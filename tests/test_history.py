@@ -5,6 +5,7 @@ import datetime as dt
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimtrack import HistoryError
 from claimtrack.history import (
@@ -17,8 +18,9 @@ from claimtrack.history import (
     replay,
     seal,
     statement_versions,
+    verify,
 )
-from claimtrack.model import Claim, Evidence, Fact, Revision, Status
+from claimtrack.model import Claim, Evidence, Fact, Revision, RevisionKind, Stance, Status
 from strategies import claims
 
 D = dt.date
@@ -152,3 +154,48 @@ def test_replay_of_generated_histories(claim: Claim) -> None:
     last = claim.revisions[-1].date
     assert as_of(claim, last) == claim
     assert statement_versions(claim)[-1].statement == claim.statement
+
+
+# -- what verify notes for the audit ---------------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(claims(), st.data())
+def test_verify_notes_what_the_audit_rules_would_find(claim: Claim, data: st.DataObject) -> None:
+    # Knock out some digests, reasons and dates so that every field has something to find.
+    revisions = list(claim.revisions)
+    for i, revision in enumerate(revisions):
+        revisions[i] = attrs.evolve(
+            revision,
+            digest=data.draw(st.sampled_from([None, "0" * 64])),
+            reason=data.draw(st.sampled_from([revision.reason, None, "  "])),
+            date=data.draw(st.sampled_from([revision.date, revision.date - dt.timedelta(days=400)])),
+        )
+    claim = attrs.evolve(claim, revisions=tuple(revisions))
+    checked = verify(claim)
+    kinds_without_reason = (RevisionKind.CREATED, RevisionKind.EDITORIAL)
+    assert checked.unsealed == tuple(i for i, r in enumerate(revisions) if r.digest is None)
+    assert checked.unreasoned == tuple(
+        i for i, r in enumerate(revisions) if r.kind not in kinds_without_reason and not (r.reason or "").strip()
+    )
+    assert checked.out_of_order == tuple(
+        i for i in range(1, len(revisions)) if revisions[i].date < max(r.date for r in revisions[:i])
+    )
+    assert checked.last_date == max(r.date for r in revisions)
+    changes = [i for i, r in enumerate(revisions) if r.changes_content]
+    assert checked.last_change == (max(changes, key=lambda i: (revisions[i].date, i)) if changes else None)
+    assert checked.supports == len({e.source for e in claim.evidence if e.stance is Stance.SUPPORTS})
+    assert checked.unanswered == tuple(
+        i for i, e in enumerate(claim.evidence) if e.stance is Stance.CONTRADICTS and not (e.note or "").strip()
+    )
+    cited = {e.source for e in claim.evidence} | {a.document for a in claim.appearances}
+    for r in revisions:
+        cited.update(r.evidence)
+        cited.update(e.source for e in (*(r.set_evidence or ()), *r.add_evidence, *r.remove_evidence))
+        cited.update(a.document for a in (*(r.set_appearances or ()), *r.add_appearances, *r.remove_appearances))
+    assert sorted(checked.cited) == sorted(cited) and len(checked.cited) == len(cited)
+    assert checked.facts == tuple((*f.key, " ".join(f.value.casefold().split())) for f in claim.facts)
+    assert checked.history_clean == (
+        checked.error is None and not checked.differ and checked.broken_seal is None
+        and not checked.unsealed and not checked.unreasoned and not checked.out_of_order
+    )  # fmt: skip

@@ -130,3 +130,56 @@ def test_the_history_check_is_cached_with_the_claim(many: claimtrack.Library, mo
     monkeypatch.setattr(index, "verify", refuse)
     _, _, warm = load_claims(many.store)
     assert warm == first
+
+
+_SCRIPT = """
+import sys, threading, time
+from pathlib import Path
+sys.path[:0] = {paths!r}
+with open({marker!r}, "a") as f:
+    f.write("top level ran\\n")
+{threads}
+import claimtrack
+from claimtrack.index import load_claims
+claims, problems, _ = load_claims(claimtrack.open({root!r}).store, use_cache=False, parallel=True)
+print(len(claims), len(problems))
+"""
+
+
+@pytest.mark.parametrize("threads", ["", "threading.Thread(target=time.sleep, args=(3,), daemon=True).start()"])
+def test_a_script_without_a_main_guard_does_not_run_again_in_workers(
+    many: claimtrack.Library, tmp_path: Path, threads: str
+) -> None:
+    # With one thread the workers are forked; with more, starting them by spawn would import this
+    # unguarded script again in each one, so its files are parsed in the process itself.
+    import subprocess
+    import sys
+
+    marker = tmp_path / "marker.txt"
+    script = tmp_path / "script.py"
+    script.write_text(_SCRIPT.format(paths=sys.path, marker=str(marker), threads=threads, root=str(many.root)), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["6", "0"]
+    assert marker.read_text(encoding="utf-8") == "top level ran\n"
+    assert "Traceback" not in result.stderr
+
+
+def test_a_change_to_the_records_fields_starts_the_cache_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    import attrs
+
+    before = index._version()
+
+    @attrs.frozen
+    class Verified:  # the same name with one more field: rows pickled before it cannot be read back whole
+        error: object
+        extra: int = 0
+
+    index._version.cache_clear()
+    monkeypatch.setattr(index, "Verified", Verified)
+    try:
+        assert index._version() != before
+    finally:
+        monkeypatch.undo()
+        index._version.cache_clear()
+    assert index._version() == before

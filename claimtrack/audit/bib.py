@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import Claim
 from .context import BIB_FILE, Context, Draft
 
 __all__ = ["check"]
@@ -33,16 +32,24 @@ def check(ctx: Context) -> Iterator[Draft]:
     yield from _unused(ctx)
 
 
-def _has(fields: object, name: str) -> bool:
-    value = fields.get(name) if hasattr(fields, "get") else None
-    return bool(value and str(value).strip())
+def _has(fields: dict[str, str], name: str) -> bool:
+    value = fields.get(name)
+    return bool(value and value.strip())
+
+
+def _raw_entries(ctx: Context) -> Iterator[tuple[str, int, dict[str, str]]]:
+    sources = ctx.sources
+    if hasattr(sources, "raw_entries"):
+        yield from sources.raw_entries()
+        return
+    for key in sources:  # any mapping of Source records
+        source = sources[key]
+        yield key, getattr(source, "line", 0), dict(getattr(source, "fields", {}))
 
 
 def _missing_fields(ctx: Context) -> Iterator[Draft]:
-    for key in ctx.sources:
-        source = ctx.sources[key]
-        # Raw field values: no LaTeX decoding is needed to see whether a field is there.
-        fields = getattr(source, "fields", {})
+    # Raw field values: no LaTeX decoding is needed to see whether a field is there.
+    for key, line, fields in _raw_entries(ctx):
         missing = []
         if not _has(fields, "title"):
             missing.append("title")
@@ -58,36 +65,22 @@ def _missing_fields(ctx: Context) -> Iterator[Draft]:
                 source=key,
                 hint=f"add {listed} to the entry, so readers can find the source",
                 file=BIB_FILE,
-                line=getattr(source, "line", None) or None,
+                line=line or None,
             )
 
 
-def cited_keys(claim: Claim) -> Iterator[str]:
-    """Every BibTeX key a claim uses, now or anywhere in its history."""
-    for item in claim.evidence:
-        yield item.source
-    for appearance in claim.appearances:
-        yield appearance.document
-    for revision in claim.revisions:
-        yield from revision.evidence
-        for item in (*(revision.set_evidence or ()), *revision.add_evidence, *revision.remove_evidence):
-            yield item.source
-        for appearance in (*(revision.set_appearances or ()), *revision.add_appearances, *revision.remove_appearances):
-            yield appearance.document
-
-
 def _unused(ctx: Context) -> Iterator[Draft]:
+    # Every key used now or anywhere in a history: see Verified.cited.
     used: set[str] = set()
     for claim in ctx.claims.values():
-        used.update(cited_keys(claim))
-    for key in ctx.sources:
+        used.update(ctx.verified(claim).cited)
+    for key, line, _ in _raw_entries(ctx):
         if key not in used:
-            source = ctx.sources[key]
             yield Draft(
                 "bib-unused",
                 f"entry '{key}' is cited by no claim",
                 source=key,
                 hint="cite it with `claimtrack cite ID KEY`, or remove it if no claim needs it",
                 file=BIB_FILE,
-                line=getattr(source, "line", None) or None,
+                line=line or None,
             )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from ..errors import ClaimtrackError
-from ..model import Claim, Stance, Status
+from ..model import Claim, Status
 from .context import Context, Draft, is_claim_ref
 
 __all__ = ["check", "unreadable"]
@@ -15,12 +15,22 @@ __all__ = ["check", "unreadable"]
 
 def check(ctx: Context) -> Iterator[Draft]:
     yield from unreadable(ctx)
+    citable, min_support, active = ctx.citable, ctx.min_support, Status.ACTIVE
+    # Each rule below looks at a claim only when the claim's checked facts say it may have something to report:
+    # a clean claim costs a few lookups.
     for claim in ctx.claims.values():
-        yield from _references(ctx, claim)
-        yield from _confidence(ctx, claim)
-        yield from _contradicted(ctx, claim)
-        yield from _status(ctx, claim)
-        yield from _stale_appearances(ctx, claim)
+        checked = ctx.verified(claim)
+        if not citable.issuperset(checked.cited):
+            yield from _references(ctx, claim)
+        wanted = min_support.get(claim.confidence)
+        if wanted is None or (claim.status is active and checked.supports < wanted):
+            yield from _confidence(ctx, claim)
+        if checked.unanswered and claim.status is active:
+            yield from _contradicted(ctx, claim, checked.unanswered)
+        if claim.status is Status.SUPERSEDED:
+            yield from _status(ctx, claim)
+        if claim.appearances:
+            yield from _stale_appearances(ctx, claim)
 
 
 # -- claim-unreadable ----------------------------------------------------------
@@ -119,7 +129,7 @@ def _confidence(ctx: Context, claim: Claim) -> Iterator[Draft]:
     if claim.status is not Status.ACTIVE:
         return  # an ended claim asks nothing of anyone
     wanted = ctx.scale[claim.confidence].min_support
-    have = len({item.source for item in claim.evidence if item.stance is Stance.SUPPORTS})
+    have = ctx.verified(claim).supports
     if wanted <= 0 or have >= wanted:
         return
     weaker = [level.name for level in ctx.scale.levels if level.min_support <= have and level.name != claim.confidence]
@@ -143,19 +153,17 @@ def _confidence(ctx: Context, claim: Claim) -> Iterator[Draft]:
         )
 
 
-def _contradicted(ctx: Context, claim: Claim) -> Iterator[Draft]:
-    if claim.status is not Status.ACTIVE:
-        return
-    for i, item in enumerate(claim.evidence):
-        if item.stance is Stance.CONTRADICTS and not (item.note or "").strip():
-            yield ctx.at(
-                claim,
-                "contradicted",
-                f"'{item.source}' contradicts it and no note answers that",
-                where=f"evidence[{i}]",
-                source=None if is_claim_ref(item.source) else item.source,
-                hint="answer the contradiction in the evidence's note, or revise, hedge or retract the claim",
-            )
+def _contradicted(ctx: Context, claim: Claim, unanswered: tuple[int, ...]) -> Iterator[Draft]:
+    for i in unanswered:
+        item = claim.evidence[i]
+        yield ctx.at(
+            claim,
+            "contradicted",
+            f"'{item.source}' contradicts it and no note answers that",
+            where=f"evidence[{i}]",
+            source=None if is_claim_ref(item.source) else item.source,
+            hint="answer the contradiction in the evidence's note, or revise, hedge or retract the claim",
+        )
 
 
 # -- status --------------------------------------------------------------------

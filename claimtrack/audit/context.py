@@ -61,6 +61,9 @@ class Context:
         # Files that exist but cannot be read still name a claim: citing one is not dangling.
         self.unreadable_ids = {PurePath(p.file).stem for p in self.problems if p.file}
         self.known_ids = set(self.claims) | self.unreadable_ids
+        # Everything a claim may cite without a dangling-source or dangling-claim finding.
+        self.citable = frozenset(self.sources).union([CLAIM_PREFIX + claim_id for claim_id in self.known_ids])
+        self.min_support = {level.name: level.min_support for level in self.scale.levels}
 
     def verified(self, claim: Claim) -> Verified:
         """The claim's replay and seal check (cached with the claim when the library has one)."""

@@ -6,11 +6,10 @@ pass); nothing compares claims pair by pair.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import deque
 from collections.abc import Iterator, Mapping
 
-from ..model import Claim, Revision, Status
+from ..model import Claim, Status
 from .context import Context, Draft
 
 __all__ = ["check", "cycles"]
@@ -45,18 +44,6 @@ def check(ctx: Context) -> Iterator[Draft]:
         )
 
 
-def _last_correction(claim: Claim) -> tuple[int, Revision] | None:
-    found = None
-    for index, revision in enumerate(claim.revisions):
-        if revision.changes_content and (found is None or revision.date >= found[1].date):
-            found = (index, revision)
-    return found
-
-
-def _last_date(claim: Claim) -> dt.date | None:
-    return max((r.date for r in claim.revisions), default=None)
-
-
 def _on(ctx: Context, claim: Claim, other: Claim) -> Iterator[Draft]:
     if other.status is not Status.ACTIVE:
         successor = f"; it was superseded by '{other.superseded_by}'" if other.superseded_by else ""
@@ -69,11 +56,11 @@ def _on(ctx: Context, claim: Claim, other: Claim) -> Iterator[Draft]:
             + "or revise, hedge or retract this claim",
         )
         return
-    correction = _last_correction(other)
-    mine = _last_date(claim)
-    if correction is None or mine is None:
+    at = ctx.verified(other).last_change
+    mine = ctx.verified(claim).last_date
+    if at is None or mine is None:
         return
-    at, revision = correction
+    revision = other.revisions[at]
     # "After" by date: a correction made on the day of this claim's last revision does not count.
     if revision.date > mine:
         yield ctx.at(

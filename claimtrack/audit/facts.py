@@ -19,18 +19,15 @@ def _tidy(value: str) -> str:
     return " ".join(value.split())
 
 
-def _fold(value: str) -> str:
-    return " ".join(value.casefold().split())
-
-
 def check(ctx: Context) -> Iterator[Draft]:
     # key -> folded value -> [(claim, fact index, fact)], in claim order.
     groups: dict[tuple[str, str], dict[str, list[tuple[Claim, int, Fact]]]] = {}
     for claim in ctx.claims.values():
-        if claim.status is not Status.ACTIVE:
+        if claim.status is not Status.ACTIVE or not claim.facts:
             continue
-        for i, fact in enumerate(claim.facts):
-            groups.setdefault(fact.key, {}).setdefault(_fold(fact.value), []).append((claim, i, fact))
+        # The folded forms were made when the claim was checked (see Verified.facts).
+        for i, (subject, prop, folded) in enumerate(ctx.verified(claim).facts):
+            groups.setdefault((subject, prop), {}).setdefault(folded, []).append((claim, i, claim.facts[i]))
     for values in groups.values():
         if len(values) < 2:
             continue

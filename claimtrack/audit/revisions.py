@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..errors import HistoryError
+from ..history import Verified
 from ..model import Claim
 from .context import Context, Draft
 
@@ -16,14 +17,16 @@ _REVISION_KEY = re.compile(r"revisions\[(\d+)\]\.?(\w*)")
 
 def check(ctx: Context) -> Iterator[Draft]:
     for claim in ctx.claims.values():
-        yield from _replay(ctx, claim)
-        yield from _seals(ctx, claim)
-        yield from _reasons(ctx, claim)
-        yield from _dates(ctx, claim)
+        checked = ctx.verified(claim)
+        if checked.history_clean:
+            continue
+        yield from _replay(ctx, claim, checked)
+        yield from _seals(ctx, claim, checked)
+        yield from _reasons(ctx, claim, checked)
+        yield from _dates(ctx, claim, checked)
 
 
-def _replay(ctx: Context, claim: Claim) -> Iterator[Draft]:
-    checked = ctx.verified(claim)
+def _replay(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
     error = checked.replay_error(claim)
     if error is not None:
         yield _unreplayable(ctx, claim, error)
@@ -57,8 +60,8 @@ def _unreplayable(ctx: Context, claim: Claim, error: HistoryError) -> Draft:
     return ctx.at(claim, "unreplayable-history", prefix + error.message, where=where, hint=error.hint or "fix the revision")
 
 
-def _seals(ctx: Context, claim: Claim) -> Iterator[Draft]:
-    broken = ctx.verified(claim).broken_seal
+def _seals(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
+    broken = checked.broken_seal
     if broken is not None:
         revision = claim.revisions[broken]
         yield ctx.at(
@@ -69,7 +72,7 @@ def _seals(ctx: Context, claim: Claim) -> Iterator[Draft]:
             where=f"revisions[{broken}]",
             hint="restore the revision from version control; a correction is a new revision, never an edit of an old one",
         )
-    unsealed = [i for i, revision in enumerate(claim.revisions) if revision.digest is None]
+    unsealed = checked.unsealed
     if unsealed:
         listed = ", ".join(map(str, unsealed[:10])) + (", ..." if len(unsealed) > 10 else "")
         count = len(unsealed)
@@ -82,27 +85,26 @@ def _seals(ctx: Context, claim: Claim) -> Iterator[Draft]:
         )
 
 
-def _reasons(ctx: Context, claim: Claim) -> Iterator[Draft]:
-    for i, revision in enumerate(claim.revisions):
-        if revision.kind.needs_reason and not (revision.reason or "").strip():
-            yield ctx.at(
-                claim,
-                "revision-without-reason",
-                f"revision {i} ({revision.kind.value}, {revision.date}) gives no reason",
-                where=f"revisions[{i}]",
-                hint='say why in reason = "..."; only created and editorial revisions may go without one',
-            )
+def _reasons(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
+    for i in checked.unreasoned:
+        revision = claim.revisions[i]
+        yield ctx.at(
+            claim,
+            "revision-without-reason",
+            f"revision {i} ({revision.kind.value}, {revision.date}) gives no reason",
+            where=f"revisions[{i}]",
+            hint='say why in reason = "..."; only created and editorial revisions may go without one',
+        )
 
 
-def _dates(ctx: Context, claim: Claim) -> Iterator[Draft]:
-    latest = None
-    for i, revision in enumerate(claim.revisions):
-        if latest is not None and revision.date < latest:
-            yield ctx.at(
-                claim,
-                "dates-out-of-order",
-                f"revision {i} ({revision.kind.value}) is dated {revision.date}, before the one it follows ({latest})",
-                where=f"revisions[{i}]",
-                hint="revisions are kept oldest first; fix the date, and say how it is known in note",
-            )
-        latest = revision.date if latest is None else max(latest, revision.date)
+def _dates(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
+    for i in checked.out_of_order:
+        revision = claim.revisions[i]
+        latest = max(r.date for r in claim.revisions[:i])
+        yield ctx.at(
+            claim,
+            "dates-out-of-order",
+            f"revision {i} ({revision.kind.value}) is dated {revision.date}, before the one it follows ({latest})",
+            where=f"revisions[{i}]",
+            hint="revisions are kept oldest first; fix the date, and say how it is known in note",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -39,6 +40,18 @@ def audit_all(lib: Library) -> AuditResult:
         raise LibraryNotFoundError(
             "has no claims/ folder", file=str(lib.root), hint="run `claimtrack init`, or pass --root DIR of a library"
         )
+    # The audit builds many small objects and frees none of them in cycles; with a large library loaded,
+    # the cyclic garbage collector would walk every loaded record again and again for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _audit_all(lib)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _audit_all(lib: Library) -> AuditResult:
     ctx = Context(lib)
     severities = dict(ctx.settings.rules)
     drafts: list[Draft] = list(_unknown_rules(ctx))

@@ -49,6 +49,9 @@ def main(ctx: click.Context, root: Path | None) -> None:
       claimtrack add gpt3-context --statement "GPT-3 has a 2048-token context window." --confidence hypothesis
       claimtrack list
     """
+    from .. import index
+
+    index.main_is_guarded = True  # spawned workers that import the entry point again start nothing
     ctx.obj = {"root": root}
 
 
