@@ -50,6 +50,8 @@ _RECORDS: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
     "facts": (Fact, ("subject", "property", "value"), ("note",)),
     "evidence": (Evidence, ("source",), ("stance", "locator", "quote", "note")),
 }
+_ALLOWED = {kind: frozenset((*required, *optional)) for kind, (_, required, optional) in _RECORDS.items()}
+_STANCES = frozenset(Stance.__members__.values())
 
 
 class _Problems:
@@ -119,14 +121,27 @@ def _unknown(p: _Problems, prefix: str, raw: Mapping[str, Any], allowed: set[str
 
 
 def _records(p: _Problems, key: str, value: object, kind: str) -> tuple[Any, ...]:
-    cls, required, optional = _RECORDS[kind]
     if value is None:
         return ()
+    cls, required, optional = _RECORDS[kind]
     if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
         p.add(key, "must be a list of tables", f'write each as [[{kind}]] or {{ {required[0]} = "..." }}')
         return ()
+    allowed = _ALLOWED[kind]
     out = []
     for i, item in enumerate(value):
+        # The common case, a record of known keys and non-blank strings, is built directly;
+        # anything else goes through the checks below, which name each problem.
+        if (
+            item.keys() <= allowed
+            and all(type(v) is str for v in item.values())
+            and all(item.get(name, "").strip() for name in required)
+            and (
+                kind != "evidence" or (item.get("stance", "supports") in _STANCES and not item["source"].startswith(CLAIM_PREFIX))
+            )
+        ):
+            out.append(cls(**item))
+            continue
         where = f"{key}[{i}]"
         _unknown(p, where + ".", item, (*required, *optional))
         fields: dict[str, Any] = {}
@@ -139,7 +154,7 @@ def _records(p: _Problems, key: str, value: object, kind: str) -> tuple[Any, ...
             if source and source.startswith(CLAIM_PREFIX):
                 _check_id(p, f"{where}.source", source[len(CLAIM_PREFIX) :])
             stance = fields.pop("stance") or "supports"
-            if stance not in Stance.__members__.values():
+            if stance not in _STANCES:
                 p.add(f"{where}.stance", f"{stance!r} is not a stance", "use supports, contradicts or mentions")
                 continue
             fields["stance"] = Stance(stance)
@@ -171,6 +186,35 @@ def _enum(p: _Problems, key: str, value: object, enum: type[T], required: bool =
         return None
 
 
+_REVISION_TEXTS = (
+    "by",
+    "reason",
+    "credited",
+    "note",
+    "digest",
+    "statement",
+    "confidence",
+    "superseded_by",
+    "field",
+    "old",
+    "new",
+)
+
+
+def _list_keys() -> tuple[tuple[str, str, str], ...]:
+    """A revision's list keys in the order their problems are reported: (key in the file, field, how to read it)."""
+    out = []
+    for name, read in (("tags", "texts"), ("depends_on", "ids")):
+        out += [(name, f"set_{name}", read), (f"add_{name}", f"add_{name}", read), (f"remove_{name}", f"remove_{name}", read)]
+    for name in ("appearances", "facts", "evidence"):
+        out += [(f"{op}_{name}", f"{op}_{name}", name) for op in ("add", "remove")]
+    out += [(name, f"set_{name}", name) for name in ("appearances", "facts")]
+    return tuple(out)
+
+
+_REVISION_LISTS = _list_keys()
+
+
 def _revision(p: _Problems, where: str, raw: object) -> Revision | None:
     if not isinstance(raw, Mapping):
         p.add(where, "must be a table", "write it under [[revisions]]")
@@ -179,35 +223,36 @@ def _revision(p: _Problems, where: str, raw: object) -> Revision | None:
     _unknown(p, prefix, raw, _REVISION_KEYS)
     date = _date(p, prefix + "date", raw.get("date"))
     kind = _enum(p, prefix + "kind", raw.get("kind"), RevisionKind, required=True)
+    # Only the keys the revision has are read; the others keep the record's defaults.
     fields: dict[str, Any] = {}
-    for name in ("by", "reason", "credited", "note", "digest", "statement", "confidence", "superseded_by", "field", "old", "new"):
-        fields[name] = _text(p, prefix + name, raw.get(name))
-    fields["by"] = fields["by"] or ""
-    fields["status"] = _enum(p, prefix + "status", raw.get("status"), Status)
-    _check_id(p, prefix + "superseded_by", fields["superseded_by"])
-    for name in ("tags", "depends_on"):
-        read = _ids if name == "depends_on" else _texts
+    for name in _REVISION_TEXTS:
         if name in raw:
-            fields[f"set_{name}"] = read(p, prefix + name, raw[name])
-        for op in ("add", "remove"):
-            fields[f"{op}_{name}"] = read(p, f"{prefix}{op}_{name}", raw.get(f"{op}_{name}"))
-    for name in ("appearances", "facts", "evidence"):
-        for op in ("add", "remove"):
-            fields[f"{op}_{name}"] = _records(p, f"{prefix}{op}_{name}", raw.get(f"{op}_{name}"), name)
-    for name in ("appearances", "facts"):
-        if name in raw:
-            fields[f"set_{name}"] = _records(p, prefix + name, raw[name], name)
+            fields[name] = _text(p, prefix + name, raw[name])
+    if "by" in fields:
+        fields["by"] = fields["by"] or ""
+    if "status" in raw:
+        fields["status"] = _enum(p, prefix + "status", raw["status"], Status)
+    _check_id(p, prefix + "superseded_by", fields.get("superseded_by"))
+    for key, field, read in _REVISION_LISTS:
+        if key in raw:
+            value = raw[key]
+            if read == "texts":
+                fields[field] = _texts(p, prefix + key, value)
+            elif read == "ids":
+                fields[field] = _ids(p, prefix + key, value)
+            else:
+                fields[field] = _records(p, prefix + key, value, read)
     cited = raw.get("evidence")
     if kind is RevisionKind.CREATED:
         # The first revision carries the claim's whole first state, evidence records included.
         fields["set_evidence"] = _records(p, prefix + "evidence", cited, "evidence")
         for name in ("tags", "depends_on", "appearances", "facts"):
             fields.setdefault(f"set_{name}", ())
-        if not fields["statement"]:
+        if not fields.get("statement"):
             p.add(prefix + "statement", "is missing", "a created revision holds the claim's first statement")
-        if not fields["confidence"]:
+        if not fields.get("confidence"):
             p.add(prefix + "confidence", "is missing", "a created revision holds the claim's first confidence")
-    else:
+    elif cited is not None:
         fields["evidence"] = _texts(p, prefix + "evidence", cited)
     if date is None or kind is None:
         return None
