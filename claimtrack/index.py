@@ -48,6 +48,7 @@ _FORMAT = "5"  # bump when the records or their pickled form change
 _RACY_NS = 2_000_000_000  # a file this close to the cache write may have changed unseen
 _PARALLEL_FROM = 3000  # below this many files a process pool costs more than it saves
 _BATCH = 500
+_FLUSH = 5000  # parsed rows written to the cache at a time
 
 
 def _signing_key() -> bytes | None:
@@ -137,17 +138,22 @@ class _Cache:
     def mac(self, blob: bytes) -> bytes:
         return hmac.digest(self.key, blob, "sha256")
 
-    def rows(self) -> dict[str, tuple[int, int, str, int, bytes, bytes]]:
-        return {row[0]: row[1:] for row in self.db.execute("SELECT name, size, mtime, sha, written, mac, blob FROM claims")}
+    def rows(self) -> Iterator[tuple[str, int, int, str, int, bytes, bytes]]:
+        """Every row, in name order, one at a time (a large library's rows do not all sit in memory)."""
+        return self.db.execute("SELECT name, size, mtime, sha, written, mac, blob FROM claims ORDER BY name")
 
-    def update(self, fresh: Iterable[tuple[str, int, int, str, bytes]], gone: Iterable[str]) -> None:
+    def update(self, fresh: Iterable[tuple[str, int, int, str, bytes]], gone: Iterable[str] = ()) -> None:
         now = time.time_ns()
         self.db.execute("BEGIN IMMEDIATE")
-        self.db.executemany(
-            "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((name, size, mtime, sha, now, self.mac(blob), blob) for name, size, mtime, sha, blob in fresh),
-        )
-        self.db.executemany("DELETE FROM claims WHERE name = ?", ((name,) for name in gone))
+        try:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((name, size, mtime, sha, now, self.mac(blob), blob) for name, size, mtime, sha, blob in fresh),
+            )
+            self.db.executemany("DELETE FROM claims WHERE name = ?", ((name,) for name in gone))
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
         self.db.execute("COMMIT")
 
     def close(self) -> None:
@@ -257,18 +263,30 @@ def load_claims(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        cached = cache.rows() if cache else {}
         claims: dict[str, Claim] = {}
         verified: dict[str, tuple[Verified, dict[str, int]]] = {}
         stale: list[tuple[str, int, int]] = []
+        gone: list[str] = []
+        # Files and cache rows both come in name order: walk them side by side.
+        rows = cache.rows() if cache else iter(())
+        row = next(rows, None)
         for name, size, mtime in files:
-            row = cached.get(name)
-            hit = _from_row(store, cache, name, size, mtime, row) if row else None
+            while row is not None and row[0] < name:
+                gone.append(row[0])
+                row = next(rows, None)
+            hit = None
+            if row is not None and row[0] == name:
+                hit = _from_row(store, cache, name, size, mtime, row[1:])
+                row = next(rows, None)
             if hit is None:
                 stale.append((name, size, mtime))
             else:
                 claims[hit[0].id], verified[hit[0].id] = hit[0], hit[1:]
-        fresh = []
+        while row is not None:
+            gone.append(row[0])
+            row = next(rows, None)
+        fresh: list[tuple[str, int, int, str, bytes]] = []
+        writable = cache is not None
         for name, size, mtime, sha, blob, parsed in _parse(store, stale, parallel):
             if isinstance(parsed, ClaimtrackError) or blob is None:
                 problems.append(
@@ -278,12 +296,11 @@ def load_claims(
             claim, checked, lines = parsed if isinstance(parsed, tuple) else pickle.loads(blob)
             claims[claim.id], verified[claim.id] = claim, (checked, lines)
             fresh.append((name, size, mtime, sha, blob))
-        if cache is not None:
-            present = {name for name, _, _ in files}
-            gone = [name for name in cached if name not in present]
-            if fresh or gone:
-                with contextlib.suppress(sqlite3.Error):
-                    cache.update(fresh, gone)
+            if len(fresh) >= _FLUSH and writable:
+                writable = _write(cache, fresh)  # in steps, so the pickles do not pile up in memory
+                fresh.clear()
+        if writable and (fresh or gone):
+            _write(cache, fresh, gone)
     finally:
         if collecting:
             gc.enable()
@@ -292,6 +309,16 @@ def load_claims(
     ordered = {claim_id: claims[claim_id] for claim_id in sorted(claims)}
     problems.sort(key=lambda e: e.file or "")
     return ordered, tuple(problems), verified
+
+
+def _write(cache: _Cache | None, fresh: list[tuple[str, int, int, str, bytes]], gone: list[str] | None = None) -> bool:
+    """Store parsed rows; False when the cache cannot be written (it is only a shortcut: loading goes on)."""
+    try:
+        if cache is not None:
+            cache.update(fresh, gone or ())
+        return True
+    except sqlite3.Error:
+        return False
 
 
 def _from_row(
@@ -356,6 +383,18 @@ class Claims(Mapping[str, Claim]):
         if known is None or self._claims.get(claim.id) is not claim:
             return verify(claim)
         return known[0]
+
+    def as_dict(self) -> dict[str, Claim]:
+        """Every readable claim by id, as a plain dict (a copy)."""
+        return dict(self._claims)
+
+    def all_verified(self) -> dict[str, Verified]:
+        """Every claim's replay and seal check by id, from the load cache where it has them."""
+        derived = self._derived
+        return {
+            claim_id: known[0] if (known := derived.get(claim_id)) is not None else verify(claim)
+            for claim_id, claim in self._claims.items()
+        }
 
     def key_lines(self, claim_id: str) -> dict[str, int] | None:
         """Line numbers of the claim file's keys, as loaded (None when not known)."""

@@ -183,3 +183,20 @@ def test_a_change_to_the_records_fields_starts_the_cache_anew(monkeypatch: pytes
         monkeypatch.undo()
         index._version.cache_clear()
     assert index._version() == before
+
+
+def test_a_cold_load_writes_the_cache_in_steps(many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index, "_FLUSH", 2)
+    _age_all(many)
+    (many.store.claims_dir / "claim-5.toml").unlink()
+    load_claims(many.store)
+    with sqlite3.connect(many.root / ".claimtrack" / CACHE_NAME) as db:
+        names = [row[0] for row in db.execute("SELECT name FROM claims ORDER BY name")]
+    assert names == [f"claim-{i}.toml" for i in range(5)]
+    parsed: list[str] = []
+    real = index._parse_batch
+    monkeypatch.setattr(
+        index, "_parse_batch", lambda root, items, keep=False: parsed.extend(n for n, _, _ in items) or real(root, items, keep)
+    )
+    claims, _, _ = load_claims(many.store)
+    assert parsed == [] and list(claims) == [f"claim-{i}" for i in range(5)]

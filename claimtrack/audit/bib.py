@@ -72,8 +72,8 @@ def _missing_fields(ctx: Context) -> Iterator[Draft]:
 def _unused(ctx: Context) -> Iterator[Draft]:
     # Every key used now or anywhere in a history: see Verified.cited.
     used: set[str] = set()
-    for claim in ctx.claims.values():
-        used.update(ctx.verified(claim).cited)
+    for _, checked in ctx.pairs:
+        used.update(checked.cited)
     for key, line, _ in _raw_entries(ctx):
         if key not in used:
             yield Draft(

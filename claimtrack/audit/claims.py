@@ -18,8 +18,7 @@ def check(ctx: Context) -> Iterator[Draft]:
     citable, min_support, active = ctx.citable, ctx.min_support, Status.ACTIVE
     # Each rule below looks at a claim only when the claim's checked facts say it may have something to report:
     # a clean claim costs a few lookups.
-    for claim in ctx.claims.values():
-        checked = ctx.verified(claim)
+    for claim, checked in ctx.pairs:
         if not citable.issuperset(checked.cited):
             yield from _references(ctx, claim)
         wanted = min_support.get(claim.confidence)

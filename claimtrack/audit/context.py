@@ -55,7 +55,13 @@ class Context:
         self.scale: ConfidenceScale = self.settings.scale
         # A plain dict: the library's mapping raises the file's error for an unreadable id,
         # where the rules want a plain "not here".
-        self.claims: Mapping[str, Claim] = dict(lib.claims.items())
+        claims = lib.claims
+        self.claims: Mapping[str, Claim] = claims.as_dict() if hasattr(claims, "as_dict") else dict(claims.items())
+        # Each claim's checked facts by id, and (claim, facts) pairs for the rules that visit every claim.
+        self.checked: dict[str, Verified] = (
+            claims.all_verified() if hasattr(claims, "all_verified") else {i: verify(c) for i, c in self.claims.items()}
+        )
+        self.pairs = [(claim, self.checked[claim_id]) for claim_id, claim in self.claims.items()]
         self.problems: tuple[ClaimtrackError, ...] = tuple(getattr(lib.claims, "problems", ()))
         self.sources: Sources = lib.sources
         # Files that exist but cannot be read still name a claim: citing one is not dangling.
@@ -66,9 +72,9 @@ class Context:
         self.min_support = {level.name: level.min_support for level in self.scale.levels}
 
     def verified(self, claim: Claim) -> Verified:
-        """The claim's replay and seal check (cached with the claim when the library has one)."""
-        claims = self.lib.claims
-        return claims.verified(claim) if hasattr(claims, "verified") else verify(claim)
+        """The claim's checked facts (kept with the claim in the load cache when the library has one)."""
+        checked = self.checked.get(claim.id)
+        return checked if checked is not None and self.claims.get(claim.id) is claim else verify(claim)
 
     def file_of(self, claim: Claim) -> str:
         return claim.path or claim_file(claim.id)

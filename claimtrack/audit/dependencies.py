@@ -6,6 +6,7 @@ pass); nothing compares claims pair by pair.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 from collections.abc import Iterator, Mapping
 
@@ -16,22 +17,29 @@ __all__ = ["check", "cycles"]
 
 
 def check(ctx: Context) -> Iterator[Draft]:
-    claims = ctx.claims
-    for claim in claims.values():
-        for other in claim.depends_on:
-            if other not in claims:
-                if other not in ctx.unreadable_ids:  # an unreadable file is reported as such
+    claims, checked, active = ctx.claims, ctx.checked, Status.ACTIVE
+    for claim, mine in ctx.pairs:
+        for other_id in claim.depends_on:
+            other = claims.get(other_id)
+            if other is None:
+                if other_id not in ctx.unreadable_ids:  # an unreadable file is reported as such
                     yield ctx.at(
                         claim,
                         "missing-dependency",
-                        f"depends on '{other}', which is not a claim",
+                        f"depends on '{other_id}', which is not a claim",
                         where="depends_on",
                         hint="add that claim, or record a revision that fixes the id in depends_on",
                     )
                 continue
-            if claim.status is not Status.ACTIVE:
+            if claim.status is not active:
                 continue
-            yield from _on(ctx, claim, claims[other])
+            if other.status is not active:
+                yield _rests_on_ended(ctx, claim, other)
+                continue
+            at = checked[other_id].last_change
+            # "After" by date: a correction made on the day of this claim's last revision does not count.
+            if at is not None and mine.last_date is not None and other.revisions[at].date > mine.last_date:
+                yield _needs_review(ctx, claim, other, at, mine.last_date)
     for cycle in cycles(claims):
         first = claims[cycle[0]]
         path = " -> ".join([*cycle, cycle[0]])
@@ -44,37 +52,67 @@ def check(ctx: Context) -> Iterator[Draft]:
         )
 
 
-def _on(ctx: Context, claim: Claim, other: Claim) -> Iterator[Draft]:
-    if other.status is not Status.ACTIVE:
-        successor = f"; it was superseded by '{other.superseded_by}'" if other.superseded_by else ""
-        yield ctx.at(
-            claim,
-            "rests-on-retracted",
-            f"depends on '{other.id}', which is {other.status.value}{successor}",
-            where="depends_on",
-            hint=(f"depend on '{other.superseded_by}' instead, " if other.superseded_by else "")
-            + "or revise, hedge or retract this claim",
-        )
-        return
-    at = ctx.verified(other).last_change
-    mine = ctx.verified(claim).last_date
-    if at is None or mine is None:
-        return
+def _rests_on_ended(ctx: Context, claim: Claim, other: Claim) -> Draft:
+    successor = f"; it was superseded by '{other.superseded_by}'" if other.superseded_by else ""
+    return ctx.at(
+        claim,
+        "rests-on-retracted",
+        f"depends on '{other.id}', which is {other.status.value}{successor}",
+        where="depends_on",
+        hint=(f"depend on '{other.superseded_by}' instead, " if other.superseded_by else "")
+        + "or revise, hedge or retract this claim",
+    )
+
+
+def _needs_review(ctx: Context, claim: Claim, other: Claim, at: int, mine: dt.date) -> Draft:
     revision = other.revisions[at]
-    # "After" by date: a correction made on the day of this claim's last revision does not count.
-    if revision.date > mine:
-        yield ctx.at(
-            claim,
-            "needs-review",
-            f"rests on '{other.id}', which was changed on {revision.date} (revision {at}, {revision.kind.value}), "
-            f"after this claim's last revision ({mine})",
-            where="depends_on",
-            hint=f're-check it against the change, then record that with `claimtrack review {claim.id} --reason "..."`, or revise it',
-        )
+    return ctx.at(
+        claim,
+        "needs-review",
+        f"rests on '{other.id}', which was changed on {revision.date} (revision {at}, {revision.kind.value}), "
+        f"after this claim's last revision ({mine})",
+        where="depends_on",
+        hint=f're-check it against the change, then record that with `claimtrack review {claim.id} --reason "..."`, or revise it',
+    )
 
 
 def cycles(claims: Mapping[str, Claim]) -> list[list[str]]:
-    """One loop for each group of claims that depend on each other, each starting at its smallest id."""
+    """One loop for each group of claims that depend on each other, each starting at its smallest id.
+
+    Claims that rest on nothing cannot be on a loop, nor can claims that rest only
+    on those: they are peeled off first (Kahn's algorithm), and the strongly
+    connected components are looked for among what is left, which in a library
+    without loops is nothing.
+    """
+    pending: dict[str, int] = {}  # claim id -> how many of its dependencies are not yet peeled off
+    dependents: dict[str, list[str]] = {}
+    for claim_id, claim in claims.items():
+        deps = claim.depends_on
+        if not deps:
+            continue
+        count = 0
+        for dep in dict.fromkeys(deps) if len(deps) > 1 else deps:
+            if dep in claims:
+                dependents.setdefault(dep, []).append(claim_id)
+                count += 1
+        if count:
+            pending[claim_id] = count
+    ready = [claim_id for claim_id in claims if claim_id not in pending]
+    while ready:
+        for dependent in dependents.get(ready.pop(), ()):
+            left = pending[dependent] - 1
+            if left:
+                pending[dependent] = left
+            else:
+                del pending[dependent]
+                ready.append(dependent)
+    if not pending:
+        return []
+    return strongly_connected_loops({claim_id: claims[claim_id] for claim_id in claims if claim_id in pending})
+
+
+def strongly_connected_loops(claims: Mapping[str, Claim]) -> list[list[str]]:
+    """:func:`cycles` by Tarjan's algorithm alone (dependencies outside ``claims`` are ignored)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()

@@ -22,11 +22,11 @@ def _tidy(value: str) -> str:
 def check(ctx: Context) -> Iterator[Draft]:
     # key -> folded value -> [(claim, fact index, fact)], in claim order.
     groups: dict[tuple[str, str], dict[str, list[tuple[Claim, int, Fact]]]] = {}
-    for claim in ctx.claims.values():
-        if claim.status is not Status.ACTIVE or not claim.facts:
+    for claim, checked in ctx.pairs:
+        if claim.status is not Status.ACTIVE or not checked.facts:
             continue
         # The folded forms were made when the claim was checked (see Verified.facts).
-        for i, (subject, prop, folded) in enumerate(ctx.verified(claim).facts):
+        for i, (subject, prop, folded) in enumerate(checked.facts):
             groups.setdefault((subject, prop), {}).setdefault(folded, []).append((claim, i, claim.facts[i]))
     for values in groups.values():
         if len(values) < 2:

@@ -16,8 +16,7 @@ _REVISION_KEY = re.compile(r"revisions\[(\d+)\]\.?(\w*)")
 
 
 def check(ctx: Context) -> Iterator[Draft]:
-    for claim in ctx.claims.values():
-        checked = ctx.verified(claim)
+    for claim, checked in ctx.pairs:
         if checked.history_clean:
             continue
         yield from _replay(ctx, claim, checked)
