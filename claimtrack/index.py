@@ -18,6 +18,7 @@ import functools
 import gc
 import hashlib
 import hmac
+import marshal
 import os
 import pickle
 import secrets
@@ -88,8 +89,11 @@ def _version() -> str:
     return f"{_FORMAT}:{release}:{hashlib.sha256(layout.encode()).hexdigest()[:16]}"
 
 
-_Parsed = tuple[str, int, int, str, bytes | None, "_Hit | ClaimtrackError | None"]
-_Hit = tuple[Claim, Verified, dict[str, int]]  # a claim, its history check, its keys' line numbers
+_Lines = dict[str, int] | bytes | None  # line numbers, marshalled line numbers, or "ask the cache"
+
+# name, size, mtime, sha, pickled (claim, checked), marshalled line numbers, and (in process) what they hold, or the error
+_Parsed = tuple[str, int, int, str, bytes | None, bytes, "tuple[Claim, Verified, dict[str, int]] | ClaimtrackError | None"]
+_Hit = tuple[Claim, Verified]
 
 
 def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = False) -> list[_Parsed]:
@@ -105,16 +109,26 @@ def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = Fals
             data = path.read_bytes()
             claim = store.load_path(path, data)
         except ClaimtrackError as e:
-            out.append((name, size, mtime, "", None, e))
+            out.append((name, size, mtime, "", None, b"", e))
             continue
         except OSError as e:
-            out.append((name, size, mtime, "", None, ClaimtrackError(f"cannot be read: {e.strerror}", file=f"claims/{name}")))
+            error = ClaimtrackError(f"cannot be read: {e.strerror}", file=f"claims/{name}")
+            out.append((name, size, mtime, "", None, b"", error))
             continue
         checked = verify(claim)
         lines = key_lines(data.decode("utf-8-sig", errors="replace"))
-        blob = pickle.dumps((claim, checked, lines), protocol=pickle.HIGHEST_PROTOCOL)
-        out.append((name, size, mtime, hashlib.sha256(data).hexdigest(), blob, (claim, checked, lines) if keep else None))
+        blob = pickle.dumps((claim, checked), protocol=pickle.HIGHEST_PROTOCOL)
+        sha = hashlib.sha256(data).hexdigest()
+        out.append((name, size, mtime, sha, blob, marshal.dumps(lines), (claim, checked, lines) if keep else None))
     return out
+
+
+# A row: the file's name, size, time stamp and SHA-256, when the row was written, the pickled (claim, checked facts)
+# and its signature, and the keys' line numbers (marshalled, signed on their own: read only for findings).
+_TABLE = (
+    "CREATE TABLE IF NOT EXISTS claims (name TEXT PRIMARY KEY, size INT, mtime INT, sha TEXT, written INT, mac BLOB, blob BLOB,"
+    " lines_mac BLOB, lines BLOB)"
+)
 
 
 class _Cache:
@@ -125,13 +139,11 @@ class _Cache:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS claims (name TEXT PRIMARY KEY, size INT, mtime INT, sha TEXT, written INT, mac BLOB, blob BLOB)"
-        )
         stored = self.db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         if stored is None or stored[0] != _version():
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("DELETE FROM claims")
+            self.db.execute("DROP TABLE IF EXISTS claims")
+            self.db.execute(_TABLE)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (_version(),))
             self.db.execute("COMMIT")
 
@@ -142,19 +154,35 @@ class _Cache:
         """Every row, in name order, one at a time (a large library's rows do not all sit in memory)."""
         return self.db.execute("SELECT name, size, mtime, sha, written, mac, blob FROM claims ORDER BY name")
 
-    def update(self, fresh: Iterable[tuple[str, int, int, str, bytes]], gone: Iterable[str] = ()) -> None:
+    def update(self, fresh: Iterable[tuple[str, int, int, str, bytes, bytes]], gone: Iterable[str] = ()) -> None:
         now = time.time_ns()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany(
-                "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((name, size, mtime, sha, now, self.mac(blob), blob) for name, size, mtime, sha, blob in fresh),
+                "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (name, size, mtime, sha, now, self.mac(blob), blob, self.mac(lines), lines)
+                    for name, size, mtime, sha, blob, lines in fresh
+                ),
             )
             self.db.executemany("DELETE FROM claims WHERE name = ?", ((name,) for name in gone))
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    def lines(self, names: Iterable[str]) -> dict[str, dict[str, int]]:
+        """The keys' line numbers of these files, where a signed row has them."""
+        out: dict[str, dict[str, int]] = {}
+        for name in names:
+            row = self.db.execute("SELECT lines_mac, lines FROM claims WHERE name = ?", (name,)).fetchone()
+            if row is None or row[1] is None or not hmac.compare_digest(row[0], self.mac(row[1])):
+                continue
+            with contextlib.suppress(ValueError, EOFError, TypeError):
+                lines = marshal.loads(row[1])
+                if isinstance(lines, dict):
+                    out[name] = lines
+        return out
 
     def close(self) -> None:
         self.db.close()
@@ -253,9 +281,12 @@ def _parse(store: Store, items: list[tuple[str, int, int]], parallel: bool | Non
 
 def load_claims(
     store: Store, *, use_cache: bool = True, parallel: bool | None = None
-) -> tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, dict[str, int]]]]:
+) -> tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, _Lines]]]:
     """Every readable claim by id, one error for each file that could not be read, and per claim
-    its history check and its keys' line numbers (what the audit needs, without reading the files again)."""
+    its checked facts and its keys' line numbers (what the audit needs, without reading the files again).
+
+    Line numbers are held here only for files parsed in this process, or when the cache cannot
+    keep them; otherwise they are None and :meth:`Claims.key_lines_of` reads them from the cache."""
     files, problems = _scan(store.claims_dir)
     cache = _open_cache(store.root) if use_cache and files else None
     # Building hundreds of thousands of small records sets off the cyclic garbage
@@ -264,7 +295,7 @@ def load_claims(
     gc.disable()
     try:
         claims: dict[str, Claim] = {}
-        verified: dict[str, tuple[Verified, dict[str, int]]] = {}
+        verified: dict[str, tuple[Verified, _Lines]] = {}
         stale: list[tuple[str, int, int]] = []
         gone: list[str] = []
         # Files and cache rows both come in name order: walk them side by side.
@@ -281,37 +312,49 @@ def load_claims(
             if hit is None:
                 stale.append((name, size, mtime))
             else:
-                claims[hit[0].id], verified[hit[0].id] = hit[0], hit[1:]
+                claims[hit[0].id], verified[hit[0].id] = hit[0], (hit[1], None)
         while row is not None:
             gone.append(row[0])
             row = next(rows, None)
-        fresh: list[tuple[str, int, int, str, bytes]] = []
+        fresh: list[tuple[str, int, int, str, bytes, bytes]] = []
         writable = cache is not None
-        for name, size, mtime, sha, blob, parsed in _parse(store, stale, parallel):
+        for name, size, mtime, sha, blob, lines, parsed in _parse(store, stale, parallel):
             if isinstance(parsed, ClaimtrackError) or blob is None:
                 problems.append(
                     parsed if isinstance(parsed, ClaimtrackError) else ClaimtrackError("cannot be read", file=f"claims/{name}")
                 )
                 continue
-            claim, checked, lines = parsed if isinstance(parsed, tuple) else pickle.loads(blob)
-            claims[claim.id], verified[claim.id] = claim, (checked, lines)
-            fresh.append((name, size, mtime, sha, blob))
-            if len(fresh) >= _FLUSH and writable:
-                writable = _write(cache, fresh)  # in steps, so the pickles do not pile up in memory
-                fresh.clear()
+            if isinstance(parsed, tuple):
+                claim, checked, known = parsed
+            else:
+                claim, checked = pickle.loads(blob)
+                known = None
+            # Line numbers stay in the cache until a finding asks for them; without one they are kept here.
+            claims[claim.id], verified[claim.id] = claim, (checked, known if known is not None or writable else lines)
+            if writable:
+                fresh.append((name, size, mtime, sha, blob, lines))
+                if len(fresh) >= _FLUSH:  # in steps, so the pickles do not pile up in memory
+                    writable = _write(cache, fresh)
+                    if writable:
+                        fresh.clear()
         if writable and (fresh or gone):
-            _write(cache, fresh, gone)
+            writable = _write(cache, fresh, gone)
     finally:
         if collecting:
             gc.enable()
         if cache is not None:
             cache.close()
+    if not writable:
+        # Rows a failing cache did not take: their line numbers are kept in memory after all.
+        for name, _, _, _, _, lines in fresh:
+            if (entry := verified.get(name[: -len(".toml")])) is not None and entry[1] is None:
+                verified[name[: -len(".toml")]] = (entry[0], lines)
     ordered = {claim_id: claims[claim_id] for claim_id in sorted(claims)}
     problems.sort(key=lambda e: e.file or "")
     return ordered, tuple(problems), verified
 
 
-def _write(cache: _Cache | None, fresh: list[tuple[str, int, int, str, bytes]], gone: list[str] | None = None) -> bool:
+def _write(cache: _Cache | None, fresh: list[tuple[str, int, int, str, bytes, bytes]], gone: list[str] | None = None) -> bool:
     """Store parsed rows; False when the cache cannot be written (it is only a shortcut: loading goes on)."""
     try:
         if cache is not None:
@@ -341,7 +384,7 @@ def _from_row(
         hit = pickle.loads(blob)
     except Exception:  # noqa: BLE001 - a cache row that does not load is simply parsed again
         return None
-    if isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], Claim) and isinstance(hit[1], Verified):
+    if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Claim) and isinstance(hit[1], Verified):
         return hit
     return None
 
@@ -353,11 +396,14 @@ class Claims(Mapping[str, Claim]):
         self,
         claims: dict[str, Claim],
         problems: tuple[ClaimtrackError, ...],
-        derived: dict[str, tuple[Verified, dict[str, int]]] | None = None,
+        derived: dict[str, tuple[Verified, _Lines]] | None = None,
+        *,
+        root: Path | None = None,
     ) -> None:
         self._claims = claims
         self.problems = problems
         self._derived = derived or {}
+        self._root = root  # where the load cache keeps the line numbers not held here
         self._broken = {p.file: p for p in problems}
 
     def __getitem__(self, claim_id: str) -> Claim:
@@ -398,8 +444,33 @@ class Claims(Mapping[str, Claim]):
 
     def key_lines(self, claim_id: str) -> dict[str, int] | None:
         """Line numbers of the claim file's keys, as loaded (None when not known)."""
-        known = self._derived.get(claim_id)
-        return known[1] if known else None
+        return self.key_lines_of([claim_id]).get(claim_id)
+
+    def key_lines_of(self, claim_ids: Iterable[str]) -> dict[str, dict[str, int]]:
+        """Line numbers of these claims' keys, where known: held here, or read from the load cache in one visit."""
+        out: dict[str, dict[str, int]] = {}
+        ask: list[str] = []
+        for claim_id in claim_ids:
+            known = self._derived.get(claim_id)
+            if known is None:
+                continue
+            lines = known[1]
+            if isinstance(lines, dict):
+                out[claim_id] = lines
+            elif isinstance(lines, bytes):
+                with contextlib.suppress(ValueError, EOFError, TypeError):
+                    out[claim_id] = marshal.loads(lines)
+            else:
+                ask.append(claim_id)
+        if ask and self._root is not None and (cache := _open_cache(self._root)) is not None:
+            try:
+                found = cache.lines(f"{claim_id}.toml" for claim_id in ask)
+            except sqlite3.Error:
+                found = {}
+            finally:
+                cache.close()
+            out.update((name[: -len(".toml")], lines) for name, lines in found.items())
+        return out
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._claims)

@@ -128,8 +128,23 @@ def test_the_history_check_is_cached_with_the_claim(many: claimtrack.Library, mo
         raise AssertionError("verified again on a warm load")
 
     monkeypatch.setattr(index, "verify", refuse)
-    _, _, warm = load_claims(many.store)
-    assert warm == first
+    claims, problems, warm = load_claims(many.store)
+    assert {i: checked for i, (checked, _) in warm.items()} == {i: checked for i, (checked, _) in first.items()}
+    # The line numbers stay in the cache until asked for, all at once.
+    assert all(lines is None for _, lines in warm.values())
+    assert index.Claims(claims, problems, warm, root=many.root).key_lines_of(["claim-1", "claim-2"]) == {
+        "claim-1": first["claim-1"][1],
+        "claim-2": first["claim-2"][1],
+    }
+    assert index.Claims(claims, problems, warm).key_lines("claim-1") is None  # no cache to ask
+
+
+def test_line_numbers_are_kept_when_the_cache_cannot_take_them(many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index, "_write", lambda *args, **kwargs: False)
+    monkeypatch.setattr(index, "_FLUSH", 2)
+    _, _, derived = load_claims(many.store, parallel=True)  # from workers, the numbers come marshalled
+    claims = index.Claims({}, (), derived)
+    assert all(claims.key_lines(f"claim-{i}")["statement"] == 2 for i in range(6))  # type: ignore[index]
 
 
 _SCRIPT = """
