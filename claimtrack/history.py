@@ -256,8 +256,8 @@ class Verified:
     last_date: dt.date | None = None  # the latest revision date
     supports: int = 0  # distinct sources whose evidence supports the claim
     unanswered: tuple[int, ...] = ()  # contradicting evidence with no note
-    #: Per fact, what two claims must agree on and its value, case-folded: (subject, property, value).
-    facts: tuple[tuple[str, str, str], ...] = ()
+    #: Per fact, what two claims must agree on and its value, case-folded: ((subject, property), value).
+    facts: tuple[tuple[tuple[str, str], str], ...] = ()
 
     @property
     def history_clean(self) -> bool:
@@ -318,7 +318,7 @@ def verify(claim: Claim) -> Verified:
         unanswered=tuple(
             i for i, item in enumerate(claim.evidence) if item.stance is Stance.CONTRADICTS and not (item.note or "").strip()
         ),
-        facts=tuple((*fact.key, " ".join(fact.value.casefold().split())) for fact in claim.facts),
+        facts=tuple((fact.key, " ".join(fact.value.casefold().split())) for fact in claim.facts),
     )
     broken = first_broken_seal(claim.revisions)
     try:

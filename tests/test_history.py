@@ -194,7 +194,7 @@ def test_verify_notes_what_the_audit_rules_would_find(claim: Claim, data: st.Dat
         cited.update(e.source for e in (*(r.set_evidence or ()), *r.add_evidence, *r.remove_evidence))
         cited.update(a.document for a in (*(r.set_appearances or ()), *r.add_appearances, *r.remove_appearances))
     assert sorted(checked.cited) == sorted(cited) and len(checked.cited) == len(cited)
-    assert checked.facts == tuple((*f.key, " ".join(f.value.casefold().split())) for f in claim.facts)
+    assert checked.facts == tuple((f.key, " ".join(f.value.casefold().split())) for f in claim.facts)
     assert checked.history_clean == (
         checked.error is None and not checked.differ and checked.broken_seal is None
         and not checked.unsealed and not checked.unreasoned and not checked.out_of_order

@@ -20,14 +20,22 @@ def _tidy(value: str) -> str:
 
 
 def check(ctx: Context) -> Iterator[Draft]:
-    # key -> folded value -> [(claim, fact index, fact)], in claim order.
-    groups: dict[tuple[str, str], dict[str, list[tuple[Claim, int, Fact]]]] = {}
-    for claim, checked in ctx.pairs:
-        if claim.status is not Status.ACTIVE or not checked.facts:
-            continue
-        # The folded forms were made when the claim was checked (see Verified.facts).
-        for i, (subject, prop, folded) in enumerate(checked.facts):
-            groups.setdefault((subject, prop), {}).setdefault(folded, []).append((claim, i, claim.facts[i]))
+    # First only the keys given two different values are found; then only their facts are grouped.
+    # The folded forms were made when the claim was checked (see Verified.facts).
+    active = Status.ACTIVE
+    holding = [(claim, checked.facts) for claim, checked in ctx.pairs if checked.facts and claim.status is active]
+    first: dict[tuple[str, str], str] = {}
+    disputed: set[tuple[str, str]] = set()
+    for _, facts in holding:
+        for key, folded in facts:
+            if first.setdefault(key, folded) != folded:
+                disputed.add(key)
+    groups: dict[tuple[str, str], dict[str, list[tuple[Claim, int, Fact]]]] = {}  # key -> value -> holders
+    if disputed:
+        for claim, facts in holding:
+            for i, (key, folded) in enumerate(facts):
+                if key in disputed:
+                    groups.setdefault(key, {}).setdefault(folded, []).append((claim, i, claim.facts[i]))
     for values in groups.values():
         if len(values) < 2:
             continue
