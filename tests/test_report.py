@@ -206,7 +206,7 @@ def test_findings_are_shown_grouped_not_fatal(
             SimpleNamespace(rule="broken-seal", severity="error", claim="old-claim", source=None, message="rewritten", file=None, line=None, hint=None),
         ]  # fmt: skip
 
-    monkeypatch.setattr("claimtrack.frames.load_findings", fake)
+    monkeypatch.setattr(claimtrack.Library, "audit", fake)
     files = report.render(fixture_lib, ["html", "md", "csv"])
     page, md = files["index.html"], files["README.md"]
     assert page.index('sev-error">error</span> 1 finding') < page.index('sev-warning">warning</span> 1 finding')
@@ -234,7 +234,7 @@ def test_a_rule_that_fires_thousands_of_times_is_counted_not_listed(
         return [*unused, SimpleNamespace(rule="unsealed-revision", severity="info", claim="cdv2-context-window", source=None,
                                          message="1 revision has no digest", file=None, line=None, hint=None)]  # fmt: skip
 
-    monkeypatch.setattr("claimtrack.frames.load_findings", fake)
+    monkeypatch.setattr(claimtrack.Library, "audit", fake)
     files = report.render(fixture_lib, ["html", "md", "csv"])
     page, md = files["index.html"], files["README.md"]
     assert f'sev-info">info</span> {many + 1} findings' in page
@@ -432,3 +432,141 @@ def test_bundled_corpus_report(tmp_path: Path) -> None:
     assert page.count('<article class="claim"') == n
     assert "<del>" in page and "~~" in md
     assert "<script" not in md
+
+
+# -- speed: cached sections, worker processes ------------------------------------------
+
+
+def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from claimtrack.report import context, sections
+
+    rendered: list[str] = []
+    real = sections.claim_sections
+
+    def counting(claim: Claim, links: object) -> tuple[str, str]:
+        rendered.append(claim.id)
+        return real(claim, links)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(context, "claim_sections", counting)
+    return rendered
+
+
+def test_sections_are_cached_and_rendered_again_when_what_they_show_changes(
+    fixture_lib: claimtrack.Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered = _count_renders(monkeypatch)
+    first = report.render(fixture_lib, ["html", "md"])
+    assert sorted(rendered) == ["cdv2-context-window", "img-claim", "long-context-helps", "old-claim"]
+    rendered.clear()
+    assert report.render(claimtrack.open(fixture_lib.root), ["html", "md"]) == first
+    assert rendered == []
+
+    # A new revision changes the claim: only its section is rendered again.
+    lib = claimtrack.open(fixture_lib.root)
+    lib.revise("img-claim", old="odd title", new="odd, hostile title", reason="clearer", by="Yao Fu", date="2023-03-03")
+    files = report.render(claimtrack.open(fixture_lib.root), ["html", "md"])
+    assert rendered == ["img-claim"]
+    assert "<del>odd title</del> <ins>odd, hostile title</ins>" in files["index.html"]
+    assert "A claim citing an ~~odd title~~ odd, hostile title." in files["README.md"]
+
+    # A new claim resting on another changes that other claim's section too ("Rested on by").
+    rendered.clear()
+    lib = claimtrack.open(fixture_lib.root)
+    lib.add("newer", "A newer claim.", confidence="hypothesis", depends_on=["img-claim"], by="Yao Fu", date="2023-03-04")
+    files = report.render(claimtrack.open(fixture_lib.root), ["html", "md"])
+    assert sorted(rendered) == ["img-claim", "newer"]
+    assert re.search(r'id="claim-img-claim".*?Rested on by</dt><dd><a href="#claim-newer">newer</a>', files["index.html"], re.S)
+
+
+def test_a_hand_edit_that_keeps_the_seals_is_not_served_from_the_cache(
+    fixture_lib: claimtrack.Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report.render(fixture_lib, ["html"])
+    path = fixture_lib.root / "claims" / "img-claim.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("odd title.", "edited title.", 1), encoding="utf-8")
+    rendered = _count_renders(monkeypatch)
+    page = report.render(claimtrack.open(fixture_lib.root), ["html"])["index.html"]
+    assert rendered == ["img-claim"]
+    assert "A claim citing an edited title." in page
+
+
+def test_sections_follow_links_that_start_or_stop_resolving(
+    fixture_lib: claimtrack.Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bib = fixture_lib.root / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text.replace("@misc{img2023,", "@misc{img2023-gone,"), encoding="utf-8")
+    page = report.render(claimtrack.open(fixture_lib.root), ["html"])["index.html"]
+    assert '<span class="missing" title="not in references.bib">img2023</span>' in page
+    bib.write_text(text, encoding="utf-8")
+    rendered = _count_renders(monkeypatch)
+    page = report.render(claimtrack.open(fixture_lib.root), ["html"])["index.html"]
+    assert rendered == ["img-claim"]
+    assert 'title="not in references.bib">img2023<' not in page and 'href="#ref-img2023"' in page
+
+
+def test_a_section_cache_from_elsewhere_is_never_shown(fixture_lib: claimtrack.Library) -> None:
+    import sqlite3
+
+    report.render(fixture_lib, ["html"])
+    db = sqlite3.connect(fixture_lib.root / ".claimtrack" / "report.sqlite")
+    with db:
+        db.execute("UPDATE sections SET key = 'planted', html = '<script>alert(1)</script>'")
+    db.close()
+    page = report.render(claimtrack.open(fixture_lib.root), ["html"])["index.html"]
+    assert "alert(1)" not in page and page.count('<article class="claim"') == 4
+
+
+def test_a_damaged_section_cache_is_replaced(fixture_lib: claimtrack.Library) -> None:
+    first = report.render(fixture_lib, ["html"])
+    (fixture_lib.root / ".claimtrack" / "report.sqlite").write_bytes(b"not a database" * 100)
+    assert report.render(claimtrack.open(fixture_lib.root), ["html"]) == first
+    assert report.render(claimtrack.open(fixture_lib.root), ["html"]) == first
+
+
+def test_worker_processes_give_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimtrack.report import workers
+
+    _synthetic(tmp_path / "big", 30)
+    lib = claimtrack.open(tmp_path / "big")
+    monkeypatch.setattr(workers, "SPREAD_FROM", 1000)
+    alone = report.render(lib, ["html", "md"])
+    for name in ("report.sqlite", "references.sqlite"):
+        (tmp_path / "big" / ".claimtrack" / name).unlink()
+    monkeypatch.setattr(workers, "SPREAD_FROM", 1)
+    started: list[int] = []
+    real = workers.Pool.start
+
+    def start(self: workers.Pool) -> None:
+        self.workers = 1
+        real(self)
+        started.append((len(self.jobs), self._executor is not None))
+
+    monkeypatch.setattr(workers.Pool, "start", start)
+    assert report.render(claimtrack.open(tmp_path / "big"), ["html", "md"]) == alone
+    assert started == [(2, workers._can_fork())]
+
+
+@pytest.mark.parametrize("fork", [pytest.param(True, id="workers"), pytest.param(False, id="here")])
+def test_pool_results_come_in_order(fork: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimtrack.report import workers
+
+    monkeypatch.setattr(workers, "SPREAD_FROM", 1)
+    done: list[int] = []
+    with workers.Pool(workers=1 if fork else 0) as pool:
+        squares = pool.add(lambda items: [i * i for i in items], list(range(1000)), chunk=7)
+        words = pool.add(lambda items: [f"w{i}" for i in items], list(range(50)), chunk=3)
+        pool.start()
+        assert words.results(done.append) == [f"w{i}" for i in range(50)]
+        assert squares.results() == [i * i for i in range(1000)]
+    assert sum(done) == 50
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain words", "1. numbered", "1 not numbered", "-dash", "a|b", "x\ny", "²", "٣. arabic", "AT&T &amp;", "nul\x00", ""],
+)
+def test_quick_markdown_escape_agrees_with_md_escape(text: str) -> None:
+    from claimtrack.report.sections import md
+
+    assert md(text) == md_escape(text).replace("\x00", "\ufffd")

@@ -64,31 +64,40 @@ def render(
     ``progress`` is called with the number of claims just rendered (e.g. a
     click progress bar's ``update``).
     """
-    from ..frames import frame_text, frames, load_findings
-
     wanted = _formats(formats)
-    findings = load_findings(lib)
+    findings = _load_findings(lib)
     out: dict[str, str] = {}
     if "html" in wanted or "md" in wanted:
-        from .citations import format_references, plain_references
+        from .citations import plain_references, start_formatting
         from .context import build
         from .markdown import md_escape
 
         style_name = resolve_style(lib, style)
 
         cache = _reference_cache(lib)
+        sections, salt = _section_cache(lib)
 
-        def references(keys: list[str]) -> dict[str, Any]:
-            return format_references(lib.sources, keys, style_name, md_escape, cache=cache)
+        def references(keys: list[str], pool: Any) -> Callable[[], dict[str, Any]]:
+            return start_formatting(lib.sources, keys, style_name, md_escape, cache=cache, pool=pool)
 
         def plain(sources: Any, keys: list[str]) -> dict[str, Any]:
             return plain_references(sources, keys, md_escape, cache=cache)
 
         try:
-            context = build(lib, references=references, findings=findings, progress=progress, plain_references=plain)
+            context = build(
+                lib,
+                references=references,
+                findings=findings,
+                progress=progress,
+                plain_references=plain,
+                cache=sections,
+                salt=salt,
+            )
         finally:
             if cache is not None:
                 cache.close()
+            if sections is not None:
+                sections.close()
         if "html" in wanted:
             from .html import render_html
 
@@ -100,12 +109,26 @@ def render(
     elif progress is not None:
         progress(len(lib.claims))
     if "csv" in wanted or "json" in wanted:
+        from ..frames import frame_text, frames
+
         tables = frames(lib, findings=findings or [])
         for fmt in ("csv", "json"):
             if fmt in wanted:
                 for name, df in tables.items():
                     out[f"{name}.{fmt}"] = frame_text(df, fmt)
     return out
+
+
+def _load_findings(lib: Library) -> list[Any] | None:
+    """The audit's findings, or None when this installation has no audit module.
+
+    As :func:`claimtrack.frames.load_findings`, without importing pandas for a report that needs no frames.
+    """
+    try:
+        from .. import audit as _audit  # noqa: F401
+    except ImportError:
+        return None
+    return list(lib.audit())
 
 
 def _reference_cache(lib: Library) -> Any:
@@ -117,6 +140,20 @@ def _reference_cache(lib: Library) -> Any:
         return ReferenceCache(cache_dir(lib.root) / CACHE_FILE)
     except (ClaimtrackError, OSError):
         return None
+
+
+def _section_cache(lib: Library) -> tuple[Any, str | None]:
+    """The library's cache of rendered claim sections and its salt, or (None, None) when it cannot be used."""
+    from ..fileio import cache_dir
+    from .cache import SECTIONS_FILE, SectionCache, page_salt
+
+    try:
+        salt = page_salt(lib)
+        if salt is None:
+            return None, None
+        return SectionCache(cache_dir(lib.root) / SECTIONS_FILE), salt
+    except (ClaimtrackError, OSError):
+        return None, None
 
 
 def write(

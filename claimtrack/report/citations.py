@@ -15,11 +15,13 @@ Speed (citeproc-py takes ~5 ms an entry): the report formats only the entries
 claims cite; while formatting, citeproc's XPath lookups on the style are
 memoised (they are pure: the only change citeproc makes to a style tree is
 adding a default ``<name>`` under a ``<names>``, which no cached query can
-see); and :class:`ReferenceCache` keeps each entry's output in
+see); :class:`ReferenceCache` keeps each entry's output in
 ``.claimtrack/references.sqlite`` keyed by a hash of the style file, the
-citeproc-py version and the entry's CSL-JSON, so an unchanged entry is
-formatted once (the plain references of uncited entries are kept too, keyed
-by the entry's fields and the code that decodes them).
+citeproc-py version, the code that decodes entries and the entry's type and
+fields, so an unchanged entry is formatted once (the plain references of
+uncited entries are kept too, keyed by the entry's fields and that code);
+and the entries not in the cache are formatted by worker processes
+(:mod:`.workers`) while the report renders the claims.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import re
 import sqlite3
 import threading
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +43,12 @@ import attrs
 from markupsafe import Markup, escape
 
 from ..errors import ClaimtrackError
+from .workers import Pool
 
 __all__ = [
     "Reference",
     "format_references",
+    "start_formatting",
     "load_style",
     "available_styles",
     "DEFAULT_STYLE",
@@ -323,9 +327,14 @@ def style_fingerprint(style: Any) -> str:
     return h.hexdigest()
 
 
-def _entry_digest(fingerprint: str, csl: Mapping[str, Any]) -> str:
-    data = json.dumps(csl, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    return hashlib.sha256(f"{fingerprint}\n{data}".encode()).hexdigest()
+def _entry_digest(fingerprint: str, source: Any) -> str:
+    """The cache key of an entry's formatted text: the style and code (``fingerprint``), the entry's type and fields.
+
+    The entry's CSL-JSON is made from exactly these by code the fingerprint
+    covers, so a cached entry is found without decoding its LaTeX again.
+    """
+    data = json.dumps([source.entry_type, sorted(source.fields.items())], ensure_ascii=False, separators=(",", ":"))
+    return "entry:" + hashlib.sha256(f"{fingerprint}\n{data}".encode()).hexdigest()
 
 
 class ReferenceCache:
@@ -426,54 +435,102 @@ def format_references(
     With ``cache``, entries formatted before with the same style are read back
     (and checked again) instead of formatted.
     """
+    return start_formatting(sources, keys, style_name, md_escape, cache=cache)()
+
+
+def start_formatting(
+    sources: Mapping[str, Any],
+    keys: Iterable[str],
+    style_name: str | None,
+    md_escape: Any,
+    *,
+    cache: ReferenceCache | None = None,
+    pool: Pool | None = None,
+) -> Callable[[], dict[str, Reference]]:
+    """:func:`format_references`, begun: call the answer for the references.
+
+    The entries not in ``cache`` are formatted as a job of ``pool`` (the
+    caller starts it, and may add jobs of its own first), or of a pool of
+    this call's own, started at once; either way the caller goes on while
+    workers format them (see :mod:`.workers`).
+    """
     style = load_style(style_name)
     name = style_name or DEFAULT_STYLE
     keys = list(dict.fromkeys(keys))
     results: dict[str, tuple[str | None, str | None]] = {}  # key -> (html, error)
+    digests: dict[str, str] = {}
+    failed: list[tuple[str, str | None, str | None]] = []
+    if cache is not None:
+        try:
+            fingerprint = f"{style_fingerprint(style)}\n{_plain_fingerprint()}"
+        except OSError:
+            cache = None
+        else:
+            for key in keys:
+                with contextlib.suppress(Exception):
+                    digests[key] = _entry_digest(fingerprint, sources[key])
+            found = cache.get_many(digests.values())
+            for key, digest in digests.items():
+                hit = found.get(digest)
+                if hit is None:
+                    continue
+                text, error = hit
+                if text is not None:
+                    try:
+                        _check_markup(text)
+                    except ValueError:
+                        continue  # not what this code would store: format it again
+                results[key] = (text, error)
     csls: dict[str, Any] = {}
     for key in keys:
+        if key in results:
+            continue
         try:
             csls[key] = sources[key].to_csl()
         except Exception as e:  # an entry citeproc never sees
             results[key] = (None, _one_line(e))
-    digests: dict[str, str] = {}
-    if cache is not None:
-        fingerprint = style_fingerprint(style)
-        for key, csl in csls.items():
-            with contextlib.suppress(Exception):
-                digests[key] = _entry_digest(fingerprint, csl)
-        found = cache.get_many(digests.values())
-        for key, digest in digests.items():
-            hit = found.get(digest)
-            if hit is None:
-                continue
-            text, error = hit
-            if text is not None:
+            if key in digests:
+                failed.append((digests[key], None, results[key][1]))
+
+    def task(items: list[tuple[str, Any]]) -> list[tuple[str | None, str | None]]:
+        out: list[tuple[str | None, str | None]] = []
+        with _memoised_xpath():
+            for _key, csl in items:
                 try:
-                    _check_markup(text)
-                except ValueError:
-                    continue  # not what this code would store: format it again
-            results[key] = (text, error)
-    fresh: list[tuple[str, str | None, str | None]] = []
-    with _memoised_xpath():
-        for key, csl in csls.items():
-            if key in results:
-                continue
-            try:
-                text, error = _citeproc_html(csl, style), None
-            except Exception as e:  # one bad entry must not fail the report
-                text, error = None, _one_line(e)
+                    out.append((_citeproc_html(csl, style), None))
+                except Exception as e:  # one bad entry must not fail the report
+                    out.append((None, _one_line(e)))
+        return out
+
+    missing = list(csls.items())
+    own = pool is None
+    if pool is None:
+        pool = Pool()
+    job = pool.add(task, missing)
+    if own:
+        pool.start()
+
+    def finish() -> dict[str, Reference]:
+        fresh = failed
+        try:
+            formatted = job.results()
+        finally:
+            if own:
+                pool.close()
+        for (key, _csl), (text, error) in zip(missing, formatted, strict=True):
             results[key] = (text, error)
             if key in digests:
                 fresh.append((digests[key], text, error))
-    if cache is not None:
-        cache.put_many(fresh)
-    out: dict[str, Reference] = {}
-    for key in keys:
-        text, error = results[key]
-        if text is not None:
-            out[key] = Reference(key, Markup(text), Markup(html_to_markdown(text, md_escape)), name)
-            continue
-        plain = fallback_reference(sources[key])
-        out[key] = Reference(key, escape(plain), Markup(md_escape(plain)), "fallback", error)
-    return out
+        if cache is not None:
+            cache.put_many(fresh)
+        out: dict[str, Reference] = {}
+        for key in keys:
+            text, error = results[key]
+            if text is not None:
+                out[key] = Reference(key, Markup(text), Markup(html_to_markdown(text, md_escape)), name)
+                continue
+            plain = fallback_reference(sources[key])
+            out[key] = Reference(key, escape(plain), Markup(md_escape(plain)), "fallback", error)
+        return out
+
+    return finish

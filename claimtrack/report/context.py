@@ -1,13 +1,18 @@
-"""The report's view model: everything the HTML and Markdown templates show, as plain data.
+"""The report's data: the summary, one row per claim, each claim's sections, the bibliography.
 
-Text stays text here; each renderer escapes it for its own format. A change is
-a list of :class:`Segment` (plain text, a label, an old value struck through,
-a new value) so the HTML can use ``<del>``/``<ins>`` and the Markdown ``~~old~~ new``.
+Text stays text here; each renderer escapes it for its own format (a
+revision's change is a list of :class:`~.changes.Segment`).
+
+:func:`build` is where a large report spends its time, so it does each thing
+once: it starts formatting the cited references (in worker processes when
+there are many, see :mod:`.workers`), renders each claim's sections while they
+run (or reads them from :mod:`.cache` when the claim and what it links to are
+unchanged), and lists the uncited entries plainly.
 """
 
 from __future__ import annotations
 
-import difflib
+import gc
 import hashlib
 import json
 import re
@@ -16,20 +21,21 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..history import brief, states_before
-from ..model import Claim, Revision, RevisionKind, Stance
+from ..model import Claim, Stance
+from .changes import Segment, change_segments
 from .citations import plain_references as _plain_references_of
 from .markdown import md_escape
+from .sections import Links, anchor_for_key, claim_sections
+from .workers import Pool
 
 if TYPE_CHECKING:
     from ..library import Library
+    from .cache import SectionCache
     from .citations import Reference
 
 __all__ = [
     "Segment",
-    "ClaimView",
-    "RevisionView",
-    "EvidenceView",
+    "ClaimRow",
     "ReferenceView",
     "build",
     "change_segments",
@@ -39,64 +45,24 @@ __all__ = [
 
 # Up to this many uncited entries are shown expanded; more are collapsed.
 UNCITED_OPEN = 50
-_LIST_FIELDS = ("tags", "depends_on", "appearances", "facts", "evidence")
-_SCALARS = ("confidence", "status", "superseded_by")
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 #: How many findings of one rule the report lists before it only counts the rest.
 FINDINGS_PER_RULE = 100
 
 
 @attrs.frozen
-class Segment:
-    kind: str  # "text" | "label" | "del" | "ins"
-    text: str
+class ClaimRow:
+    """A claim's line in the table and its mark in the charts."""
 
-
-@attrs.frozen
-class EvidenceView:
-    source: str
-    stance: str
-    locator: str | None
-    quote: str | None
-    note: str | None
-    claim_id: str | None  # set for claim:<id> evidence
-    known: bool
-    reference: Reference | None
-
-
-@attrs.frozen
-class RevisionView:
-    index: int
-    date: str
-    kind: str
-    by: str
-    credited: str | None
-    reason: str | None
-    note: str | None
-    evidence: tuple[str, ...]
-    digest: str | None
-    lines: tuple[tuple[Segment, ...], ...]
-
-
-@attrs.frozen
-class ClaimView:
     id: str
     statement: str
     confidence: str
     rank: int
     status: str
-    superseded_by: str | None
-    tags: tuple[str, ...]
-    depends_on: tuple[str, ...]
-    dependents: tuple[str, ...]
-    evidence: tuple[EvidenceView, ...]
-    appearances: tuple[Any, ...]
-    facts: tuple[Any, ...]
     supporting: int
     contradicting: int
     min_support: int | None
-    revisions: tuple[RevisionView, ...]
+    revisions: int
     created: str
     updated: str
 
@@ -111,11 +77,6 @@ class ReferenceView:
     anchor: str
     reference: Reference
     claims: tuple[str, ...]
-
-
-def anchor_for_key(key: str) -> str:
-    """An HTML id for a BibTeX key: ``ref-`` plus the key, odd characters spelled as ``_hex``."""
-    return "ref-" + re.sub(r"[^A-Za-z0-9:.-]", lambda m: f"_{ord(m.group()):x}", key)
 
 
 def library_digest(lib: Library) -> str:
@@ -134,101 +95,6 @@ def library_digest(lib: Library) -> str:
     return h.hexdigest()
 
 
-# -- changes --------------------------------------------------------------------
-
-
-def _word_diff(old: str, new: str) -> list[Segment]:
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    out: list[Segment] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(Segment("text", "".join(a[i1:i2])))
-            continue
-        if op in ("replace", "delete"):
-            out.extend(_spaced("del", "".join(a[i1:i2])))
-        if op == "replace":
-            out.append(Segment("text", " "))
-        if op in ("replace", "insert"):
-            out.extend(_spaced("ins", "".join(b[j1:j2])))
-    return out
-
-
-def _spaced(kind: str, text: str) -> list[Segment]:
-    """A del/ins segment with its outer spaces moved outside (Markdown's ~~ needs that)."""
-    core = text.strip()
-    if not core:
-        return [Segment("text", text)] if text else []
-    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
-    return [s for s in (Segment("text", lead), Segment(kind, core), Segment("text", trail)) if s.text]
-
-
-def change_segments(revision: Revision, before: Claim | None) -> tuple[tuple[Segment, ...], ...]:
-    """The change a revision makes, as lines of segments (a statement edit is shown in context)."""
-    lines: list[list[Segment]] = []
-    if revision.kind is RevisionKind.CREATED:
-        lines.append([Segment("text", revision.statement or "")])
-    if revision.old is not None and revision.new is not None:
-        field = revision.field or "statement"
-        if field == "statement":
-            statement = before.statement if before else None
-            if statement and statement.count(revision.old) == 1:
-                prefix, suffix = statement.split(revision.old, 1)
-                lines.append(
-                    [
-                        Segment("text", prefix),
-                        *_spaced("del", revision.old),
-                        Segment("text", " "),
-                        *_spaced("ins", revision.new),
-                        Segment("text", suffix),
-                    ]
-                )
-            else:
-                lines.append([*_spaced("del", revision.old), Segment("text", " "), *_spaced("ins", revision.new)])
-        else:
-            lines.append(
-                [
-                    Segment("label", f"{field}: "),
-                    *_spaced("del", revision.old),
-                    Segment("text", " "),
-                    *_spaced("ins", revision.new),
-                ]
-            )
-    if revision.statement is not None and revision.kind is not RevisionKind.CREATED:
-        if before is not None:
-            lines.append(_word_diff(before.statement, revision.statement))
-        else:
-            lines.append([Segment("label", "statement: "), *_spaced("ins", revision.statement)])
-    if revision.kind is not RevisionKind.CREATED:
-        for name in _SCALARS:
-            value = getattr(revision, name)
-            if value is None:
-                continue
-            value = getattr(value, "value", value)
-            old = getattr(before, name, None) if before is not None else None
-            old = getattr(old, "value", old)
-            if revision.old is not None and revision.field == name:
-                continue  # already shown as old -> new
-            line = [Segment("label", f"{name}: ")]
-            if old and old != value:
-                line += [*_spaced("del", str(old)), Segment("text", " ")]
-            line += _spaced("ins", str(value))
-            lines.append(line)
-        for name in _LIST_FIELDS:
-            whole = getattr(revision, f"set_{name}")
-            if whole is not None:
-                lines.append([Segment("label", f"{name}: "), Segment("ins", "; ".join(brief(i) for i in whole) or "(none)")])
-    for name in _LIST_FIELDS:
-        for item in getattr(revision, f"remove_{name}"):
-            lines.append([Segment("label", f"− {name}: "), *_spaced("del", brief(item))])
-        for item in getattr(revision, f"add_{name}"):
-            lines.append([Segment("label", f"+ {name}: "), *_spaced("ins", brief(item))])
-    if revision.kind is RevisionKind.REVIEW and not lines:
-        lines.append([Segment("text", "re-checked; nothing changed")])
-    if not lines:
-        lines.append([Segment("text", revision.kind.value)])
-    return tuple(tuple(s for s in line if s.text) for line in lines)
-
-
 # -- the whole report ----------------------------------------------------------
 
 
@@ -240,19 +106,113 @@ def _cited_keys(claim: Claim) -> Iterable[str]:
         yield from revision.evidence
 
 
+def _row(claim: Claim, links: Links) -> ClaimRow:
+    supporting = contradicting = 0
+    for item in claim.evidence:
+        if item.stance is Stance.SUPPORTS:
+            supporting += 1
+        elif item.stance is Stance.CONTRADICTS:
+            contradicting += 1
+    rank, minimum = links.level(claim.confidence)
+    return ClaimRow(
+        id=claim.id,
+        statement=claim.statement,
+        confidence=claim.confidence,
+        rank=rank,
+        status=claim.status.value,
+        supporting=supporting,
+        contradicting=contradicting,
+        min_support=minimum,
+        revisions=len(claim.revisions),
+        created=claim.created.isoformat() if claim.created else "",
+        updated=claim.updated.isoformat() if claim.updated else "",
+    )
+
+
+def _sections(
+    lib: Library,
+    claims: list[Claim],
+    links: Links,
+    cache: SectionCache | None,
+    salt: str | None,
+    pool: Pool,
+) -> Callable[[Callable[[int], None] | None], list[tuple[str, str]]]:
+    """Begin rendering each claim's (HTML, Markdown) sections, read from the cache when its key matches.
+
+    The claims to render are a job of ``pool``; call the answer (with a
+    progress callback) for the sections, in the order of ``claims``.
+    """
+    from .cache import section_key
+
+    keys: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
+    if cache is not None and salt is not None:
+        keys = {claim.id: section_key(salt, lib, claim, links) for claim in claims}
+        found = cache.get_many(keys)
+    missing = [index for index, claim in enumerate(claims) if claim.id not in found]
+
+    def task(indexes: list[int]) -> list[tuple[str, str]]:
+        return [claim_sections(claims[index], links) for index in indexes]
+
+    job = pool.add(task, missing, chunk=250)
+
+    def finish(progress: Callable[[int], None] | None) -> list[tuple[str, str]]:
+        if progress is not None and found:
+            progress(len(found))
+        rendered = dict(zip(missing, job.results(progress), strict=True))
+        out: list[tuple[str, str]] = []
+        fresh: list[tuple[str, str, str, str]] = []
+        for index, claim in enumerate(claims):
+            pair = found.get(claim.id)
+            if pair is None:
+                pair = rendered[index]
+                if keys:
+                    fresh.append((claim.id, keys[claim.id], *pair))
+            out.append(pair)
+        if cache is not None and keys:
+            cache.update(fresh, keep=keys)
+        return out
+
+    return finish
+
+
 def build(
     lib: Library,
     *,
-    references: Callable[[list[str]], dict[str, Reference]],
+    references: Callable[[list[str], Pool], Callable[[], dict[str, Reference]]],
     findings: list[Any] | None,
     progress: Callable[[int], None] | None = None,
     plain_references: Callable[[Any, list[str]], dict[str, Reference]] | None = None,
+    cache: SectionCache | None = None,
+    salt: str | None = None,
 ) -> dict[str, Any]:
     """The data both report formats show.
 
-    ``references`` formats a list of BibTeX keys (the ones claims use);
-    ``plain_references(sources, keys)`` gives the plain ones listed for the rest.
+    ``references(keys, pool)`` starts formatting the BibTeX keys claims use
+    (as a job of ``pool``, see :mod:`.workers`) and returns a function that gives them; ``plain_references(sources, keys)``
+    gives the plain ones listed for the rest. ``cache`` and ``salt`` (see
+    :mod:`.cache`) keep the claims' sections between reports.
     """
+    # Hundreds of thousands of short-lived records and strings, none in a cycle:
+    # the cyclic collector would only walk them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(lib, references, findings, progress, plain_references, cache, salt)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(
+    lib: Library,
+    references: Callable[[list[str], Pool], Callable[[], dict[str, Reference]]],
+    findings: list[Any] | None,
+    progress: Callable[[int], None] | None,
+    plain_references: Callable[[Any, list[str]], dict[str, Reference]] | None,
+    cache: SectionCache | None,
+    salt: str | None,
+) -> dict[str, Any]:
     scale = lib.settings.scale
     sources = lib.sources
     claims = [lib.claims[i] for i in sorted(lib.claims)]
@@ -271,89 +231,80 @@ def build(
     # through the citation style; the rest are listed plainly (see ``uncited``).
     stated_in = {a.document for claim in claims for a in claim.appearances}
     used_keys = [k for k in sources if k in citing or k in stated_in]
-    formatted = references(used_keys)
-
-    views: list[ClaimView] = []
-    done = 0
-    for claim in claims:
-        evidence = tuple(
-            EvidenceView(
-                source=item.source,
-                stance=item.stance.value,
-                locator=item.locator,
-                quote=item.quote,
-                note=item.note,
-                claim_id=item.claim_id,
-                known=(item.claim_id in lib.claims) if item.is_claim else item.source in sources,
-                reference=None if item.is_claim else formatted.get(item.source),
-            )
-            for item in claim.evidence
-        )
-        revisions = tuple(
-            RevisionView(
-                index=index,
-                date=revision.date.isoformat(),
-                kind=revision.kind.value,
-                by=revision.by,
-                credited=revision.credited,
-                reason=revision.reason,
-                note=revision.note,
-                evidence=revision.evidence,
-                digest=revision.digest,
-                lines=change_segments(revision, before),
-            )
-            for index, (revision, before) in enumerate(zip(claim.revisions, states_before(claim), strict=True))
-        )
-        level = scale[claim.confidence] if claim.confidence in scale else None  # noqa: SIM401 - a scale is not a Mapping
-        views.append(
-            ClaimView(
-                id=claim.id,
-                statement=claim.statement,
-                confidence=claim.confidence,
-                rank=scale.rank(claim.confidence) if level else len(scale.levels),
-                status=claim.status.value,
-                superseded_by=claim.superseded_by,
-                tags=claim.tags,
-                depends_on=claim.depends_on,
-                dependents=tuple(dependents.get(claim.id, ())),
-                evidence=evidence,
-                appearances=claim.appearances,
-                facts=claim.facts,
-                supporting=sum(1 for e in claim.evidence if e.stance is Stance.SUPPORTS),
-                contradicting=sum(1 for e in claim.evidence if e.stance is Stance.CONTRADICTS),
-                min_support=level.min_support if level else None,
-                revisions=revisions,
-                created=claim.created.isoformat() if claim.created else "",
-                updated=claim.updated.isoformat() if claim.updated else "",
-            )
-        )
-        done += 1
-        if progress is not None and done % 50 == 0:
-            progress(50)
-    if progress is not None and done % 50:
-        progress(done % 50)
+    claim_ids = {claim.id for claim in claims}
+    links = Links(claim_ids, set(sources), dependents, scale)
+    with Pool() as pool:
+        formatting = references(used_keys, pool)
+        rendering = _sections(lib, claims, links, cache, salt, pool)
+        pool.start()
+        rows = [_row(claim, links) for claim in claims]
+        used = set(used_keys)
+        plain = (plain_references or _plain_references)(sources, [key for key in sources if key not in used])
+        sections = rendering(progress)
+        formatted = formatting()
 
     bibliography = sorted(
         (ReferenceView(key, anchor_for_key(key), formatted[key], tuple(citing.get(key, ()))) for key in used_keys),
         key=lambda r: (_sort_text(r.reference), r.key.casefold()),
     )
-    plain = (plain_references or _plain_references)(sources, [key for key in sources if key not in formatted])
     uncited = sorted(
         (ReferenceView(key, anchor_for_key(key), reference, ()) for key, reference in plain.items()),
         key=lambda r: (str(r.reference.html).casefold(), r.key.casefold()),
     )
-    levels = [*scale.names, *sorted({v.confidence for v in views} - set(scale.names))]
+    levels = [*scale.names, *sorted({r.confidence for r in rows} - set(scale.names))]
+    per_level: dict[str, int] = {}
+    per_status: dict[str, int] = {}
+    for r in rows:
+        per_level[r.confidence] = per_level.get(r.confidence, 0) + 1
+        per_status[r.status] = per_status.get(r.status, 0) + 1
     by_confidence = [
         {
             "level": name,
-            "count": sum(1 for v in views if v.confidence == name),
+            "count": per_level.get(name, 0),
             "meaning": scale[name].meaning if name in scale else "not a level of this library's scale",
             "min_support": scale[name].min_support if name in scale else None,
         }
         for name in levels
     ]
     statuses = ["active", "superseded", "retracted"]
-    by_status = [{"status": s, "count": sum(1 for v in views if v.status == s)} for s in statuses]
+    by_status = [{"status": s, "count": per_status.get(s, 0)} for s in statuses]
+    grouped, totals, omitted = _findings(findings)
+    revisions = [(r.date.isoformat(), r.kind.value) for claim in claims for r in claim.revisions]
+    dates = [date for date, _ in revisions]
+    digest = library_digest(lib)
+    return {
+        "title": lib.settings.title,
+        "digest": digest,
+        "digest_short": digest[:12],
+        "claims": rows,
+        "sections": sections,
+        "revisions": revisions,
+        "links": links,
+        "claim_ids": claim_ids,
+        "bibliography": bibliography,
+        "uncited": uncited,
+        "uncited_open": len(uncited) <= UNCITED_OPEN,
+        "by_confidence": by_confidence,
+        "by_status": by_status,
+        "levels": levels,
+        "statuses": statuses,
+        "findings": grouped,
+        "findings_total": totals,
+        "findings_omitted": omitted,
+        "findings_available": findings is not None,
+        "finding_count": sum(totals.values()),
+        "source_problems": list(getattr(sources, "problems", ())),
+        "revision_count": len(dates),
+        "first_date": min(dates) if dates else None,
+        "last_date": max(dates) if dates else None,
+        "source_count": len(sources),
+    }
+
+
+def _findings(
+    findings: list[Any] | None,
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int], dict[str, dict[str, int]]]:
+    """Findings by severity (as dicts), their totals, and per severity the rules cut at FINDINGS_PER_RULE."""
     severity_order = {"error": 0, "warning": 1, "info": 2}
     grouped: dict[str, list[dict[str, Any]]] = {}
     for finding in sorted(
@@ -380,33 +331,7 @@ def build(
         more = {rule: n - FINDINGS_PER_RULE for rule, n in per_rule.items() if n > FINDINGS_PER_RULE}
         if more:
             omitted[severity] = more
-    dates = [r.date for v in views for r in v.revisions]
-    digest = library_digest(lib)
-    return {
-        "title": lib.settings.title,
-        "digest": digest,
-        "digest_short": digest[:12],
-        "claims": views,
-        "claim_ids": {v.id for v in views},
-        "bibliography": bibliography,
-        "uncited": uncited,
-        "uncited_open": len(uncited) <= UNCITED_OPEN,
-        "anchors": {r.key: r.anchor for r in (*bibliography, *uncited)},
-        "by_confidence": by_confidence,
-        "by_status": by_status,
-        "levels": levels,
-        "statuses": statuses,
-        "findings": grouped,
-        "findings_total": totals,
-        "findings_omitted": omitted,
-        "findings_available": findings is not None,
-        "finding_count": sum(totals.values()),
-        "source_problems": list(getattr(sources, "problems", ())),
-        "revision_count": len(dates),
-        "first_date": min(dates) if dates else None,
-        "last_date": max(dates) if dates else None,
-        "source_count": len(sources),
-    }
+    return grouped, totals, omitted
 
 
 def _plain_references(sources: Any, keys: list[str]) -> dict[str, Reference]:

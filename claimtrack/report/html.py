@@ -1,8 +1,11 @@
 """The self-contained HTML report: one file, CSS, script and charts inline, nothing fetched.
 
-Templates are rendered with autoescaping on; only markup built here with
-explicit escaping (the SVG charts, citeproc output checked by
-:mod:`.citations`) is passed as :class:`markupsafe.Markup`.
+The page's frame (header, findings, charts) is a Jinja template rendered with
+autoescaping on. What repeats per claim and per entry (the table's rows, the
+claims' sections, the bibliography) is built as strings in :mod:`.sections`
+and here, every value through :func:`.sections.text` or :func:`.sections.attr`,
+and passed in as :class:`markupsafe.Markup`, as are the SVG charts and
+citeproc's output (checked by :mod:`.citations`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .charts import revisions_chart, support_chart
+from .sections import Links, attr, fill, status_badge, text
 
 __all__ = ["render_html", "environment"]
 
@@ -29,40 +33,57 @@ def environment() -> jinja2.Environment:
     )
 
 
-# Small helpers the template calls thousands of times: plain functions are far
-# cheaper than Jinja macros. Each escapes every value it inserts.
-
-
 def badge(level: Any, rank: int) -> Markup:
-    return Markup(f'<span class="badge conf conf-{escape(rank if rank < 3 else "other")}">{escape(level)}</span>')
+    return Markup(f'<span class="conf-{escape(rank if rank < 3 else "other")}">{escape(level)}</span>')
 
 
-def status_badge(status: Any) -> Markup:
-    status = escape(status)
-    return Markup(f'<span class="badge status status-{status}">{status}</span>')
+def _link_functions(links: Links) -> dict[str, Any]:
+    return {
+        "claim_link": lambda cid: Markup(links.claim_link(cid)),
+        "source_link": lambda key: Markup(links.source_link(key)),
+        "badge": badge,
+        "status_badge": lambda status: Markup(status_badge(status)),
+    }
 
 
-def _links(claim_ids: Any, anchors: Any) -> dict[str, Any]:
-    def claim_link(cid: Any) -> Markup:
-        text = escape(cid)
-        if cid in claim_ids:
-            return Markup(f'<a href="#claim-{text}">{text}</a>')
-        return Markup(f'<span class="missing" title="no such claim">{text}</span>')
+def _table(rows: list[Any], links: Links) -> str:
+    out = []
+    for c in rows:
+        support = f"{c.supporting} / {c.min_support}" if c.min_support is not None else str(c.supporting)
+        cid = attr(c.id)
+        out.append(
+            f'<tr data-confidence="{attr(c.confidence)}" data-status="{attr(c.status)}"><td><a href="#claim-{cid}">{cid}</a>'
+            f"<td>{text(c.statement)}<td data-sort={c.rank}>{links.badge(c.confidence)}<td>{status_badge(c.status)}"
+            f"<td{'' if c.meets_minimum else ' class=below'}>{support}<td>{c.revisions}<td>{c.updated}\n"
+        )
+    return "".join(out)
 
-    def source_link(key: Any) -> Markup:
-        text = escape(key)
-        if key in anchors:
-            return Markup(f'<a href="#{escape(anchors[key])}">{text}</a>')
-        return Markup(f'<span class="missing" title="not in references.bib">{text}</span>')
 
-    return {"claim_link": claim_link, "source_link": source_link}
+def _bibliography(entries: list[Any], links: Links) -> str:
+    out = []
+    for r in entries:
+        out.append(f'<li id="{attr(r.anchor)}"><cite>{r.reference.html}</cite> <span class="key">[{text(r.key)}]</span>')
+        if r.claims:
+            out.append('<span class="cited-by">Cited by ' + ", ".join(links.claim_link(c) for c in r.claims) + "</span>")
+        else:
+            out.append('<span class="cited-by muted">Not cited by any claim.</span>')
+        out.append("</li>\n")
+    return "".join(out)
+
+
+def _uncited(entries: list[Any]) -> str:
+    return "".join(
+        f'<li id="{attr(r.anchor)}"><span class="key">[{text(r.key)}]</span> {r.reference.html}</li>\n' for r in entries
+    )
 
 
 def render_html(context: dict[str, Any], *, style_name: str) -> str:
     """The report page for a context made by :func:`claimtrack.report.context.build`."""
     claims = context["claims"]
-    revisions = [(r.date, r.kind) for c in claims for r in c.revisions]
+    links: Links = context["links"]
+    references = {r.key: str(r.reference.html) for r in context["bibliography"]}
     fallback = sum(1 for r in context["bibliography"] if r.reference.formatted_by == "fallback")
+    details = "".join(fill(html, references) for html, _ in context["sections"])
     return (
         environment()
         .get_template("report.html.j2")
@@ -70,10 +91,12 @@ def render_html(context: dict[str, Any], *, style_name: str) -> str:
             **context,
             style_name=style_name,
             fallback_count=fallback,
-            chart_revisions=revisions_chart(revisions),
+            chart_revisions=revisions_chart(context["revisions"]),
             chart_support=support_chart(claims, context["by_confidence"]),
-            badge=badge,
-            status_badge=status_badge,
-            **_links(context["claim_ids"], context["anchors"]),
+            table_rows=Markup(_table(claims, links)),
+            claim_details=Markup(details),
+            bibliography_items=Markup(_bibliography(context["bibliography"], links)),
+            uncited_items=Markup(_uncited(context["uncited"])),
+            **_link_functions(links),
         )
     )

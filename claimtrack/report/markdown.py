@@ -1,9 +1,11 @@
 """The Markdown report, for GitHub: tables, ``~~old~~ new`` diffs, links between claims.
 
 Every value goes through :func:`md_escape` (the template environment's
-``finalize``), so user text can neither open HTML (``<`` becomes ``&lt;``) nor
-Markdown syntax; :func:`cell` also escapes pipes and line breaks for tables.
-Only :class:`markupsafe.Markup` values, built here, pass unescaped.
+``finalize``, and by hand where :mod:`.sections` and this module build the
+repeated parts as strings), so user text can neither open HTML (``<`` becomes
+``&lt;``) nor Markdown syntax; it also escapes pipes and line breaks, so a
+value is safe in a table cell. Only :class:`markupsafe.Markup` values, built
+here, pass unescaped.
 """
 
 from __future__ import annotations
@@ -53,6 +55,12 @@ def _escape_text(text: str) -> str:
     return text
 
 
+def _finalize(value: Any) -> str:
+    # A NUL in user text would be taken for the mark of a long part (see render_markdown).
+    text = md_escape(value)
+    return text.replace("\x00", "\ufffd") if "\x00" in text and not isinstance(value, Markup) else text
+
+
 def cell(value: Any) -> Markup:
     """A value for a table cell: escaped, on one line (pipes are escaped by md_escape)."""
     return Markup(md_escape(value))
@@ -71,18 +79,12 @@ def _segments(line: Any) -> Markup:
     return Markup("".join(out))
 
 
-def _link(claim_id: str, known: set[str]) -> Markup:
-    # Claim ids are lower-case letters, digits and hyphens: GitHub's heading
-    # anchor for "### <id>" is the id itself.
-    return Markup(f"[{md_escape(claim_id)}](#{claim_id})") if claim_id in known else Markup(f"{md_escape(claim_id)} (missing)")
-
-
 @functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("claimtrack.report", "templates"),
         autoescape=False,
-        finalize=md_escape,
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -93,13 +95,53 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def _table(rows: list[Any], links: Any) -> str:
+    out = []
+    for c in rows:
+        support = f"{c.supporting} / {c.min_support}" if c.min_support is not None else str(c.supporting)
+        warn = "" if c.meets_minimum else " ⚠"
+        out.append(
+            f"| {links.md_link(c.id)} | {md_escape(c.statement)} | {md_escape(c.confidence)} | {md_escape(c.status)} "
+            f"| {support}{warn} | {c.revisions} | {c.updated} |\n"
+        )
+    return "".join(out)
+
+
+def _bibliography(entries: list[Any], links: Any) -> str:
+    out = []
+    for r in entries:
+        out.append(f"- {r.reference.markdown} \\[{md_escape(r.key)}\\]")
+        if r.claims:
+            out.append(" — cited by " + ", ".join(links.md_link(c) for c in r.claims))
+        out.append("\n")
+    return "".join(out)
+
+
 def render_markdown(context: dict[str, Any], *, style_name: str) -> str:
     """The Markdown report for a context made by :func:`claimtrack.report.context.build`."""
-    known = context["claim_ids"]
-    env = environment()
-    text = env.get_template("report.md.j2").render(
-        **context,
-        style_name=style_name,
-        link=lambda cid: _link(cid, known),
+    from .sections import MARK, fill
+
+    links = context["links"]
+    references = {r.key: str(r.reference.markdown) for r in context["bibliography"]}
+    # The frame is rendered with a mark where each long part goes, so that runs of blank
+    # lines are squeezed in the frame alone; the parts hold none.
+    parts = {
+        "table_rows": _table(context["claims"], links),
+        "claim_details": "".join(fill(md, references) for _, md in context["sections"]),
+        "bibliography_items": _bibliography(context["bibliography"], links),
+        "uncited_items": "".join(f"- \\[{md_escape(r.key)}\\] {r.reference.markdown}\n" for r in context["uncited"]),
+    }
+    frame = (
+        environment()
+        .get_template("report.md.j2")
+        .render(
+            **context,
+            style_name=style_name,
+            link=lambda cid: Markup(links.md_link(cid)),
+            **{name: Markup(f"{MARK}{name}{MARK}") for name in parts},
+        )
     )
-    return re.sub(r"\n{3,}", "\n\n", text)
+    pieces = re.sub(r"\n{3,}", "\n\n", frame).split(MARK)
+    for i in range(1, len(pieces), 2):
+        pieces[i] = parts[pieces[i]]
+    return "".join(pieces)

@@ -1,0 +1,123 @@
+"""Worker processes for the report's slow, independent work: formatting references, rendering claims.
+
+citeproc-py takes 1-2 ms an entry and a claim's sections about half a
+millisecond, so a cold report of ten thousand claims citing five thousand
+entries is mostly that. Both are lists of independent items, so a
+:class:`Pool` cuts them into chunks that forked worker processes take from the
+front while this process, once it has nothing else to do, takes chunks from
+the back (those no worker has started yet), until they meet.
+
+Workers are forked only where that is safe (Linux, a process with one thread)
+and only for enough work; elsewhere, or when workers cannot be started or die,
+the chunks are done here. Forked workers inherit everything the jobs need (the
+loaded library, the citation style), so nothing is pickled but the chunks and
+their results, which is why every job is added before :meth:`Pool.start`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from typing import Any
+
+__all__ = ["Pool", "Job"]
+
+#: Below this much work (in items of the largest job), starting workers costs more than it saves.
+SPREAD_FROM = 400
+
+Task = Callable[[list[Any]], list[Any]]
+
+# The jobs' tasks, by number: set in this process before the workers are forked.
+_tasks: list[Task] = []
+
+
+def _run(index: int, items: list[Any]) -> list[Any]:
+    return _tasks[index](items)
+
+
+class Job:
+    """A task over a list of items, in chunks; :meth:`results` gives every item's result, in order."""
+
+    def __init__(self, task: Task, items: list[Any], chunk: int) -> None:
+        self.task = task
+        self.chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+        self.size = len(items)
+        self.futures: list[Future[list[Any]] | None] = []
+
+    def results(self, progress: Callable[[int], None] | None = None) -> list[Any]:
+        """Every item's result, in order: chunks no worker has started are done here, from the last one back.
+
+        ``progress`` is called with the number of items of each chunk as it is done.
+        """
+        done: dict[int, list[Any]] = {}
+        for index in range(len(self.chunks) - 1, -1, -1):
+            future = self.futures[index] if index < len(self.futures) else None
+            if future is None or future.cancel():
+                done[index] = self.task(self.chunks[index])
+                if progress is not None:
+                    progress(len(self.chunks[index]))
+        out: list[Any] = []
+        for index, chunk in enumerate(self.chunks):
+            if index not in done:
+                future = self.futures[index]
+                assert future is not None
+                try:
+                    done[index] = future.result()
+                except (OSError, BrokenProcessPool):
+                    done[index] = self.task(chunk)  # a worker died (a process limit, memory): do it here
+                if progress is not None:
+                    progress(len(chunk))
+            out.extend(done[index])
+        return out
+
+
+class Pool:
+    """Jobs shared between forked workers and this process; use as a context manager."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        # This process works too, so one worker per other core.
+        self.workers = workers if workers is not None else max((os.cpu_count() or 1) - 1, 0)
+        self.jobs: list[Job] = []
+        self._executor: ProcessPoolExecutor | None = None
+
+    def add(self, task: Task, items: list[Any], *, chunk: int = 100) -> Job:
+        job = Job(task, items, chunk)
+        self.jobs.append(job)
+        return job
+
+    def start(self) -> None:
+        """Fork the workers, if worth it and safe, and hand them every job's chunks, in the order the jobs were added."""
+        if self._executor is not None or self.workers < 1 or not _can_fork():
+            return
+        if max((job.size for job in self.jobs), default=0) < SPREAD_FROM:
+            return
+        _tasks[:] = [job.task for job in self.jobs]
+        try:
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("fork"))
+            for index, job in enumerate(self.jobs):
+                job.futures = [self._executor.submit(_run, index, chunk) for chunk in job.chunks]
+        except (OSError, RuntimeError, BrokenProcessPool):
+            self.close()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        for job in self.jobs:
+            job.futures = []
+        _tasks.clear()
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and threading.active_count() == 1
