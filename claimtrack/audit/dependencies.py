@@ -18,8 +18,16 @@ __all__ = ["check", "cycles"]
 
 def check(ctx: Context) -> Iterator[Draft]:
     claims, checked, active = ctx.claims, ctx.checked, Status.ACTIVE
+    # The dependency graph for the loop search is gathered on the way (see cycles).
+    pending: dict[str, int] = {}
+    dependents: dict[str, list[str]] = {}
     for claim, mine in ctx.pairs:
-        for other_id in claim.depends_on:
+        deps = claim.depends_on
+        if not deps:
+            continue
+        claim_id = claim.id
+        linked: set[str] = set()
+        for other_id in deps:
             other = claims.get(other_id)
             if other is None:
                 if other_id not in ctx.unreadable_ids:  # an unreadable file is reported as such
@@ -31,6 +39,9 @@ def check(ctx: Context) -> Iterator[Draft]:
                         hint="add that claim, or record a revision that fixes the id in depends_on",
                     )
                 continue
+            if other_id not in linked:
+                linked.add(other_id)
+                dependents.setdefault(other_id, []).append(claim_id)
             if claim.status is not active:
                 continue
             if other.status is not active:
@@ -40,7 +51,9 @@ def check(ctx: Context) -> Iterator[Draft]:
             # "After" by date: a correction made on the day of this claim's last revision does not count.
             if at is not None and mine.last_date is not None and other.revisions[at].date > mine.last_date:
                 yield _needs_review(ctx, claim, other, at, mine.last_date)
-    for cycle in cycles(claims):
+        if linked:
+            pending[claim_id] = len(linked)
+    for cycle in _peeled_loops(claims, pending, dependents):
         first = claims[cycle[0]]
         path = " -> ".join([*cycle, cycle[0]])
         yield ctx.at(
@@ -85,18 +98,18 @@ def cycles(claims: Mapping[str, Claim]) -> list[list[str]]:
     without loops is nothing.
     """
     pending: dict[str, int] = {}  # claim id -> how many of its dependencies are not yet peeled off
-    dependents: dict[str, list[str]] = {}
+    dependents: dict[str, list[str]] = {}  # claim id -> the claims resting on it
     for claim_id, claim in claims.items():
-        deps = claim.depends_on
-        if not deps:
-            continue
-        count = 0
-        for dep in dict.fromkeys(deps) if len(deps) > 1 else deps:
-            if dep in claims:
-                dependents.setdefault(dep, []).append(claim_id)
-                count += 1
-        if count:
-            pending[claim_id] = count
+        linked = {dep for dep in claim.depends_on if dep in claims}
+        for dep in linked:
+            dependents.setdefault(dep, []).append(claim_id)
+        if linked:
+            pending[claim_id] = len(linked)
+    return _peeled_loops(claims, pending, dependents)
+
+
+def _peeled_loops(claims: Mapping[str, Claim], pending: dict[str, int], dependents: dict[str, list[str]]) -> list[list[str]]:
+    pending = dict(pending)
     ready = [claim_id for claim_id in claims if claim_id not in pending]
     while ready:
         for dependent in dependents.get(ready.pop(), ()):
