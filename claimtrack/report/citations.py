@@ -292,6 +292,39 @@ def _install_xpath_memo() -> None:
         xpath_search._claimtrack_memo = True  # type: ignore[attr-defined]
         xpath_search.__wrapped__ = original  # type: ignore[attr-defined]
         CitationStylesElement.xpath_search = xpath_search
+        _install_lookup_memos()
+
+
+def _install_lookup_memos() -> None:
+    """Memoise, like the XPath lookups, three more pure lookups on the style that citeproc-py repeats for every entry
+    (about a sixth of its time): an element's root, a locale's style option, and an element's formatting option
+    (its own attribute, else the style's). None reads anything a formatted entry changes."""
+    from citeproc.model import CitationStylesElement, FormattingInstructions, Locale
+
+    def memoised(cls: Any, name: str) -> None:
+        original = getattr(cls, name)
+
+        def lookup(self: Any, *args: Any) -> Any:
+            table = getattr(_memo, "table", None)
+            if table is None:
+                return original(self, *args)
+            key = (name, self, *args)
+            found = table.get(key)
+            if found is None:
+                try:
+                    found = table[key] = (original(self, *args), None)
+                except IndexError as e:  # Locale.get_option: the locale has no style options
+                    found = table[key] = (None, e)
+            if found[1] is not None:
+                raise IndexError from found[1]
+            return found[0]
+
+        lookup.__wrapped__ = original  # type: ignore[attr-defined]
+        setattr(cls, name, lookup)
+
+    memoised(CitationStylesElement, "get_root")
+    memoised(Locale, "get_option")
+    memoised(FormattingInstructions, "get_option")
 
 
 @contextlib.contextmanager
@@ -459,7 +492,6 @@ def start_formatting(
     keys = list(dict.fromkeys(keys))
     results: dict[str, tuple[str | None, str | None]] = {}  # key -> (html, error)
     digests: dict[str, str] = {}
-    failed: list[tuple[str, str | None, str | None]] = []
     if cache is not None:
         try:
             fingerprint = f"{style_fingerprint(style)}\n{_plain_fingerprint()}"
@@ -481,28 +513,23 @@ def start_formatting(
                     except ValueError:
                         continue  # not what this code would store: format it again
                 results[key] = (text, error)
-    csls: dict[str, Any] = {}
-    for key in keys:
-        if key in results:
-            continue
-        try:
-            csls[key] = sources[key].to_csl()
-        except Exception as e:  # an entry citeproc never sees
-            results[key] = (None, _one_line(e))
-            if key in digests:
-                failed.append((digests[key], None, results[key][1]))
 
-    def task(items: list[tuple[str, Any]]) -> list[tuple[str | None, str | None]]:
+    def task(items: list[str]) -> list[tuple[str | None, str | None]]:
         out: list[tuple[str | None, str | None]] = []
         with _memoised_xpath():
-            for _key, csl in items:
+            for key in items:
+                try:
+                    csl = sources[key].to_csl()
+                except Exception as e:  # an entry citeproc never sees
+                    out.append((None, _one_line(e)))
+                    continue
                 try:
                     out.append((_citeproc_html(csl, style), None))
                 except Exception as e:  # one bad entry must not fail the report
                     out.append((None, _one_line(e)))
         return out
 
-    missing = list(csls.items())
+    missing = [key for key in keys if key not in results]
     own = pool is None
     if pool is None:
         pool = Pool()
@@ -511,13 +538,13 @@ def start_formatting(
         pool.start()
 
     def finish() -> dict[str, Reference]:
-        fresh = failed
+        fresh: list[tuple[str, str | None, str | None]] = []
         try:
             formatted = job.results()
         finally:
             if own:
                 pool.close()
-        for (key, _csl), (text, error) in zip(missing, formatted, strict=True):
+        for key, (text, error) in zip(missing, formatted, strict=True):
             results[key] = (text, error)
             if key in digests:
                 fresh.append((digests[key], text, error))

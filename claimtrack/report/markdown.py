@@ -19,7 +19,8 @@ from markupsafe import Markup
 
 __all__ = ["render_markdown", "md_escape", "cell"]
 
-_SPECIAL = re.compile(r"([\\`*_\[\]~|#{}!])")
+# Markdown's special characters get a backslash, and no tag can open: one pass of str.translate.
+_ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*_[]~|#{}!"}, "<": "&lt;", ">": "&gt;"})
 _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _NEWLINE = re.compile(r"\s*\n\s*")
 _NUMBERED = re.compile(r"^(\d+)\.")
@@ -39,11 +40,7 @@ def _escape_text(text: str) -> str:
     # Each step runs only when its pattern can match; the result is the same.
     if "&" in text:
         text = _ENTITY_LIKE.sub("&amp;", text)
-    text = _SPECIAL.sub(r"\\\1", text)
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
+    text = text.translate(_ESCAPES)
     if "\n" in text:
         text = _NEWLINE.sub(" ", text)
     # A line starting with "1." or "-" would become a list.

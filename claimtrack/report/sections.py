@@ -270,21 +270,20 @@ def claim_html(claim: Claim, links: Links, revisions: list[tuple[Any, Any]] | No
     for revision, lines in revisions if revisions is not None else _revisions(claim):
         kind = revision.kind.value
         date = revision.date.isoformat()
-        out.append(f'\n<li class="kind-{kind}"><div class="rev-head"><time>{date}</time> <span class="kind">{kind}</span>')
+        out.append(f'\n<li class="kind-{kind}"><p class="rev-head"><time>{date}</time> <span class="kind">{kind}</span>')
         if revision.by:
             out.append(f' by <span class="who">{text(revision.by)}</span>')
         if revision.credited:
             out.append(f' · credited: <span class="who">{text(revision.credited)}</span>')
         if revision.digest:
-            out.append(f' <code class="seal" title="sealed: sha256 {attr(revision.digest)}">{text(revision.digest[:8])}</code>')
-        out.append('</div><div class="change">')
+            out.append(f' <code class="seal">{text(revision.digest[:8])}</code>')
+        out.append("</p>")
         for line in lines:
-            out.append("<p>")
+            out.append('<p class="change">')
             for segment in line:
                 head, tail = segment_html.get(segment.kind, ("", ""))
                 out.append(f"{head}{text(segment.text)}{tail}")
             out.append("</p>")
-        out.append("</div>")
         if revision.reason:
             out.append(f'<p class="reason">Why: {text(revision.reason)}</p>')
         if revision.evidence:
