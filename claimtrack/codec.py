@@ -331,8 +331,19 @@ def claim_from_raw(raw: Mapping[str, Any], *, file: str | None = None, expected_
     )
 
 
+_RECORD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _record_to_raw(record: Any) -> dict[str, Any]:
-    return {k: (v.value if isinstance(v, Stance) else v) for k, v in attrs.asdict(record, recurse=False).items() if v is not None}
+    names = _RECORD_FIELDS.get(type(record))
+    if names is None:
+        names = _RECORD_FIELDS[type(record)] = tuple(f.name for f in attrs.fields(type(record)))
+    out = {}
+    for name in names:
+        value = getattr(record, name)
+        if value is not None:
+            out[name] = value.value if isinstance(value, Stance) else value
+    return out
 
 
 def _put(out: dict[str, Any], name: str, value: Any, convert: Callable[[Any], Any] = lambda v: v) -> None:
@@ -341,35 +352,34 @@ def _put(out: dict[str, Any], name: str, value: Any, convert: Callable[[Any], An
     out[name] = convert(value)
 
 
+_REVISION_SCALARS = ("by", "credited", "field", "old", "new", "statement", "confidence")
+_ADD_REMOVE = tuple((f"{op}_{name}", name in ("tags", "depends_on")) for name in LIST_FIELDS for op in ("add", "remove"))
+
+
 def revision_to_raw(revision: Revision) -> dict[str, Any]:
     """The revision as TOML-shaped data, in a stable key order."""
-    records = lambda values: [_record_to_raw(v) for v in values]  # noqa: E731
     out: dict[str, Any] = {"date": revision.date, "kind": revision.kind.value}
-    _put(out, "by", revision.by)
-    _put(out, "credited", revision.credited)
-    _put(out, "field", revision.field)
-    _put(out, "old", revision.old)
-    _put(out, "new", revision.new)
-    _put(out, "statement", revision.statement)
-    _put(out, "confidence", revision.confidence)
-    _put(out, "status", revision.status, lambda s: s.value)
-    _put(out, "superseded_by", revision.superseded_by)
+    for name in _REVISION_SCALARS:
+        value = getattr(revision, name)
+        if value:
+            out[name] = value
+    if revision.status is not None:
+        out["status"] = revision.status.value
+    if revision.superseded_by:
+        out["superseded_by"] = revision.superseded_by
     created = revision.kind is RevisionKind.CREATED
-    for name in ("tags", "depends_on"):
-        value = getattr(revision, f"set_{name}")
+    for name, value in (("tags", revision.set_tags), ("depends_on", revision.set_depends_on)):
         if value is not None and (value or created):
             out[name] = list(value)
-    for name in ("appearances", "facts"):
-        value = getattr(revision, f"set_{name}")
+    for name, value in (("appearances", revision.set_appearances), ("facts", revision.set_facts)):
         if value is not None and (value or created):
-            out[name] = records(value)
+            out[name] = [_record_to_raw(v) for v in value]
     if created:
-        out["evidence"] = records(revision.set_evidence or ())
-    for name in LIST_FIELDS:
-        for op in ("add", "remove"):
-            value = getattr(revision, f"{op}_{name}")
-            if value:
-                out[f"{op}_{name}"] = list(value) if name in ("tags", "depends_on") else records(value)
+        out["evidence"] = [_record_to_raw(v) for v in revision.set_evidence or ()]
+    for key, plain in _ADD_REMOVE:
+        value = getattr(revision, key)
+        if value:
+            out[key] = list(value) if plain else [_record_to_raw(v) for v in value]
     _put(out, "reason", revision.reason)
     if not created:
         _put(out, "evidence", revision.evidence, list)
