@@ -261,6 +261,7 @@ def main() -> None:
             build(root, size, keys)
             print(f"\n== {size:,} claims (built in {time.perf_counter() - t:.1f} s)")
             base, _ = best("toml_loop", root, args.repeat)
+            tomli_base, _ = best("tomli_loop", root, args.repeat)
             cold, cold_peak = best("load", root, args.repeat, before=lambda root=root: clear_cache(root))
             warm_all, warm_peak = best("load", root, args.repeat)
             warm_one, _ = best("show_one", root, args.repeat)
@@ -284,7 +285,7 @@ def main() -> None:
                 print(f"  audit: skipped ({str(e).splitlines()[0]})")
                 audit = float("nan")
             row = {
-                "toml loop (s)": base, "cold load": cold / base, "warm show one": warm_one / base, "warm load all": warm_all / base,
+                "toml loop (s)": base, "tomli loop (s)": tomli_base, "cold load": cold / base, "cold load vs tomli loop": cold / tomli_base, "warm show one": warm_one / base, "warm load all": warm_all / base,
                 "changed: show one": changed_one / base, "changed: load all": changed_all / base,
                 "changed/unchanged load all": changed_all / warm_all, "bib cold": bib_cold / bib_base, "bib warm": bib_warm / bib_base,
                 "audit after load (s)": audit, "peak MB": max(cold_peak, warm_peak), "cold (s)": cold, "warm (s)": warm_all,

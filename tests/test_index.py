@@ -215,3 +215,14 @@ def test_a_cold_load_writes_the_cache_in_steps(many: claimtrack.Library, monkeyp
     )
     claims, _, _ = load_claims(many.store)
     assert parsed == [] and list(claims) == [f"claim-{i}" for i in range(5)]
+
+
+def test_a_tampered_line_map_is_not_read(many: claimtrack.Library) -> None:
+    _age_all(many)
+    load_claims(many.store)
+    with sqlite3.connect(many.root / ".claimtrack" / CACHE_NAME) as db:
+        db.execute("UPDATE claims SET lines = ? WHERE name = 'claim-1.toml'", (b"\xff" * 40,))
+    claims, problems, derived = load_claims(many.store)
+    lookup = index.Claims(claims, problems, derived, root=many.root)
+    assert lookup.key_lines("claim-1") is None  # its signature no longer matches
+    assert lookup.key_lines("claim-2") is not None and lookup.key_lines("claim-2")["statement"] == 2  # type: ignore[index]
