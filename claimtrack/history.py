@@ -338,14 +338,16 @@ def states_before(claim: Claim) -> list[Claim | None]:
     A history that cannot be replayed (the audit reports it) gives None from the
     broken revision on.
     """
-    out: list[Claim | None] = [None] * len(claim.revisions)
-    if not claim.revisions:
+    revisions = claim.revisions
+    out: list[Claim | None] = [None] * len(revisions)
+    if not revisions or revisions[0].kind is not RevisionKind.CREATED:
         return out
+    state: dict[str, Any] = {}
     try:
-        state = replay(attrs.evolve(claim, revisions=claim.revisions[:1]))
-        for index in range(1, len(claim.revisions)):
-            out[index] = state
-            state = apply(state, claim.revisions[index])
+        for index, revision in enumerate(revisions):
+            if index:
+                out[index] = attrs.evolve(claim, revisions=revisions[:index], **state)
+            _apply(claim, state, revision, index)
     except (HistoryError, ValueError):  # a broken history is the audit's to report
         pass
     return out

@@ -18,6 +18,7 @@ from claimtrack.history import (
     replay,
     seal,
     statement_versions,
+    states_before,
     verify,
 )
 from claimtrack.model import Claim, Evidence, Fact, Revision, RevisionKind, Stance, Status
@@ -199,3 +200,19 @@ def test_verify_notes_what_the_audit_rules_would_find(claim: Claim, data: st.Dat
         checked.error is None and not checked.differ and checked.broken_seal is None
         and not checked.unsealed and not checked.unreasoned and not checked.out_of_order
     )  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(claims())
+def test_states_before_each_revision_are_the_replayed_prefixes(claim: Claim) -> None:
+    before = states_before(claim)
+    assert before[0] is None and len(before) == len(claim.revisions)
+    for i in range(1, len(claim.revisions)):
+        assert before[i] == replay(attrs.evolve(claim, revisions=claim.revisions[:i]))
+
+
+def test_states_before_stop_at_a_revision_that_does_not_apply() -> None:
+    claim = _claim(CORRECTION)
+    broken = attrs.evolve(claim.revisions[1], old="no such words", new="x")
+    states = states_before(attrs.evolve(claim, revisions=(claim.revisions[0], broken, *claim.revisions[1:])))
+    assert states[1] is not None and states[2:] == [None] * (len(states) - 2)
