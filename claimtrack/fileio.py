@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import ClaimtrackError, LockTimeoutError
 
-__all__ = ["atomic_write", "library_lock", "cache_dir", "sweep_temp_files", "TEMP_PREFIX"]
+__all__ = ["atomic_write", "library_lock", "cache_dir", "sweep_temp_files", "TEMP_PREFIX", "signing_key"]
 
 TEMP_PREFIX = ".ct-tmp-"
 CACHE_DIR = ".claimtrack"
@@ -139,3 +139,24 @@ def library_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def signing_key() -> bytes | None:
+    """A per-user secret, kept outside every library, that signs derived caches; None when it cannot be had
+    (no writable home), which disables them."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "claimtrack"
+    path = base / "cache-key"
+    with contextlib.suppress(OSError):
+        return path.read_bytes()[:64] or None
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        return path.read_bytes()[:64]
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            return path.read_bytes()[:64] or None
+    except OSError:
+        pass
+    return None

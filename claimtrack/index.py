@@ -21,7 +21,6 @@ import hmac
 import marshal
 import os
 import pickle
-import secrets
 import sqlite3
 import sys
 import threading
@@ -37,7 +36,7 @@ from typing import Any
 import attrs
 
 from .errors import ClaimNotFoundError, ClaimtrackError
-from .fileio import TEMP_PREFIX, cache_dir
+from .fileio import TEMP_PREFIX, cache_dir, signing_key
 from .history import Verified, verify
 from .model import Claim, validate_id
 from .store import Store, key_lines
@@ -50,26 +49,6 @@ _RACY_NS = 2_000_000_000  # a file this close to the cache write may have change
 _PARALLEL_FROM = 3000  # below this many files a process pool costs more than it saves
 _BATCH = 500
 _FLUSH = 5000  # parsed rows written to the cache at a time
-
-
-def _signing_key() -> bytes | None:
-    """A per-user secret that signs cache rows; None disables the cache."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "claimtrack"
-    path = base / "cache-key"
-    with contextlib.suppress(OSError):
-        return path.read_bytes()[:64] or None
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
-        return path.read_bytes()[:64]
-    except FileExistsError:
-        with contextlib.suppress(OSError):
-            return path.read_bytes()[:64] or None
-    except OSError:
-        pass
-    return None
 
 
 @functools.cache
@@ -190,7 +169,7 @@ class _Cache:
 
 def _open_cache(root: Path) -> _Cache | None:
     """The cache, or None when it cannot be had: loading then simply parses every file."""
-    key = _signing_key()
+    key = signing_key()
     if key is None:
         return None
     try:

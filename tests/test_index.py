@@ -112,7 +112,7 @@ def test_parallel_parse_gives_the_same_claims(many: claimtrack.Library) -> None:
 
 
 def test_without_a_writable_home_the_cache_is_skipped(many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index, "_signing_key", lambda: None)
+    monkeypatch.setattr(index, "signing_key", lambda: None)
     claims, _, _verified = load_claims(many.store)
     assert len(claims) == 6
 

@@ -49,9 +49,9 @@ def _code_fingerprint() -> str:
 
 def page_salt(lib: Library) -> str | None:
     """What every section key of this library starts from, or None when sections cannot be cached."""
-    from ..index import _signing_key
+    from ..fileio import signing_key
 
-    secret = _signing_key()
+    secret = signing_key()
     if secret is None:
         return None
     try:
