@@ -66,6 +66,12 @@ def verbatim(value: str) -> str:
 
 def split_names(value: str) -> list[str]:
     """Split an author or editor field on `` and `` outside braces, as BibTeX does."""
+    if "{" not in value:  # nothing is protected: every " and " splits (the common case, done by the regex engine)
+        return [n for n in (_SPACE.sub(" ", n).strip() for n in _AND.split(value)) if n]
+    return _scan_names(value)
+
+
+def _scan_names(value: str) -> list[str]:
     names: list[str] = []
     depth = start = 0
     pos = 0
@@ -158,6 +164,13 @@ def display_names(value: str | None) -> list[str]:
 
 def _split_top(text: str, sep: str) -> list[str]:
     """Split ``text`` on ``sep`` where it is not inside braces; drop empty pieces."""
+    if "{" not in text:
+        pieces = text.split(sep)
+        return [p for p in pieces if p.strip()] if sep == " " else pieces
+    return _scan_top(text, sep)
+
+
+def _scan_top(text: str, sep: str) -> list[str]:
     out: list[str] = []
     depth = start = 0
     for pos, char in enumerate(text):

@@ -490,3 +490,15 @@ def test_real_bibliography(name: str, tmp_path: Path, monkeypatch: pytest.Monkey
         assert lines[source.line - 1].lstrip().startswith(source.raw.split("\n")[0].lstrip()[:20])
         assert source.raw in text
         source.title, source.authors, source.to_csl()  # decoding never raises
+
+
+_NAMEISH = st.text(alphabet=st.sampled_from(list("ab dnAND,.~\\\t\n-éß")), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NAMEISH, st.sampled_from([",", " "]))
+def test_brace_free_names_split_as_the_brace_aware_scan_does(value: str, sep: str) -> None:
+    from claimtrack import latex
+
+    assert latex.split_names(value) == latex._scan_names(value)
+    assert latex._split_top(value, sep) == latex._scan_top(value, sep)
