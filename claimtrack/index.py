@@ -49,6 +49,7 @@ _RACY_NS = 2_000_000_000  # a file this close to the cache write may have change
 _PARALLEL_FROM = 3000  # below this many files a process pool costs more than it saves
 _BATCH = 500
 _FLUSH = 5000  # parsed rows written to the cache at a time
+_LOOKUP = 500  # names asked for in one query
 
 
 @functools.cache
@@ -153,14 +154,17 @@ class _Cache:
     def lines(self, names: Iterable[str]) -> dict[str, dict[str, int]]:
         """The keys' line numbers of these files, where a signed row has them."""
         out: dict[str, dict[str, int]] = {}
-        for name in names:
-            row = self.db.execute("SELECT lines_mac, lines FROM claims WHERE name = ?", (name,)).fetchone()
-            if row is None or row[1] is None or not hmac.compare_digest(row[0], self.mac(row[1])):
-                continue
-            with contextlib.suppress(ValueError, EOFError, TypeError):
-                lines = marshal.loads(row[1])
-                if isinstance(lines, dict):
-                    out[name] = lines
+        wanted = list(dict.fromkeys(names))
+        for start in range(0, len(wanted), _LOOKUP):  # a few hundred names a query
+            chunk = wanted[start : start + _LOOKUP]
+            query = f"SELECT name, lines_mac, lines FROM claims WHERE name IN ({', '.join('?' * len(chunk))})"
+            for name, mac, blob in self.db.execute(query, chunk):
+                if blob is None or mac is None or not hmac.compare_digest(mac, self.mac(blob)):
+                    continue
+                with contextlib.suppress(ValueError, EOFError, TypeError):
+                    lines = marshal.loads(blob)
+                    if isinstance(lines, dict):
+                        out[name] = lines
         return out
 
     def close(self) -> None:

@@ -226,3 +226,13 @@ def test_a_tampered_line_map_is_not_read(many: claimtrack.Library) -> None:
     lookup = index.Claims(claims, problems, derived, root=many.root)
     assert lookup.key_lines("claim-1") is None  # its signature no longer matches
     assert lookup.key_lines("claim-2") is not None and lookup.key_lines("claim-2")["statement"] == 2  # type: ignore[index]
+
+
+def test_line_maps_are_fetched_a_few_names_a_query(many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index, "_LOOKUP", 2)
+    _age_all(many)
+    load_claims(many.store)
+    claims, problems, derived = load_claims(many.store)
+    found = index.Claims(claims, problems, derived, root=many.root).key_lines_of([f"claim-{i}" for i in (4, 0, 2, 0, 5, 1)])
+    assert sorted(found) == ["claim-0", "claim-1", "claim-2", "claim-4", "claim-5"]
+    assert all(lines["statement"] == 2 for lines in found.values())
