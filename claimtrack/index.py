@@ -18,7 +18,6 @@ import functools
 import gc
 import hashlib
 import hmac
-import marshal
 import os
 import pickle
 import sqlite3
@@ -44,12 +43,11 @@ from .store import Store, key_lines
 __all__ = ["load_claims", "Claims", "CACHE_NAME"]
 
 CACHE_NAME = "claims.sqlite"
-_FORMAT = "6"  # bump when the records or their pickled form change
+_FORMAT = "7"  # bump when the records or their pickled form change
 _RACY_NS = 2_000_000_000  # a file this close to the cache write may have changed unseen
 _PARALLEL_FROM = 3000  # below this many files a process pool costs more than it saves
 _BATCH = 500
 _FLUSH = 5000  # parsed rows written to the cache at a time
-_LOOKUP = 500  # names asked for in one query
 
 
 @functools.cache
@@ -69,11 +67,44 @@ def _version() -> str:
     return f"{_FORMAT}:{release}:{hashlib.sha256(layout.encode()).hexdigest()[:16]}"
 
 
-_Lines = dict[str, int] | bytes | None  # line numbers, marshalled line numbers, or "ask the cache"
+class LineMap(Mapping[str, int]):
+    """The line numbers of a claim file's keys (``statement``, ``revisions[2].date``), kept as one compact
+    string (``"\\nkey\\tline"`` per key) and looked up on demand: a map per claim would cost kilobytes."""
 
-# name, size, mtime, sha, pickled (claim, checked), marshalled line numbers, and (in process) what they hold, or the error
-_Parsed = tuple[str, int, int, str, bytes | None, bytes, "tuple[Claim, Verified, dict[str, int]] | ClaimtrackError | None"]
-_Hit = tuple[Claim, Verified]
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    @classmethod
+    def of(cls, lines: Mapping[str, int]) -> LineMap:
+        return cls("".join(f"\n{key}\t{line}" for key, line in lines.items()) + "\n")
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def __getitem__(self, key: str) -> int:
+        if "\n" in key or "\t" in key:
+            raise KeyError(key)
+        start = self._text.find(f"\n{key}\t")
+        if start < 0:
+            raise KeyError(key)
+        start += len(key) + 2
+        return int(self._text[start : self._text.index("\n", start)])
+
+    def __iter__(self) -> Iterator[str]:
+        for entry in self._text.split("\n"):
+            if entry:
+                yield entry.partition("\t")[0]
+
+    def __len__(self) -> int:
+        return max(self._text.count("\n") - 1, 0)
+
+
+# name, size, mtime, sha, the pickled (claim, checked facts, line text), and (in process) what it holds, or the error
+_Parsed = tuple[str, int, int, str, bytes | None, "tuple[Claim, Verified, str] | ClaimtrackError | None"]
+_Hit = tuple[Claim, Verified, str]
 
 
 def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = False) -> list[_Parsed]:
@@ -89,26 +120,22 @@ def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = Fals
             data = path.read_bytes()
             claim = store.load_path(path, data)
         except ClaimtrackError as e:
-            out.append((name, size, mtime, "", None, b"", e))
+            out.append((name, size, mtime, "", None, e))
             continue
         except OSError as e:
             error = ClaimtrackError(f"cannot be read: {e.strerror}", file=f"claims/{name}")
-            out.append((name, size, mtime, "", None, b"", error))
+            out.append((name, size, mtime, "", None, error))
             continue
         checked = verify(claim)
-        lines = key_lines(data.decode("utf-8-sig", errors="replace"))
-        blob = pickle.dumps((claim, checked), protocol=pickle.HIGHEST_PROTOCOL)
+        lines = LineMap.of(key_lines(data.decode("utf-8-sig", errors="replace"))).text
+        blob = pickle.dumps((claim, checked, lines), protocol=pickle.HIGHEST_PROTOCOL)
         sha = hashlib.sha256(data).hexdigest()
-        out.append((name, size, mtime, sha, blob, marshal.dumps(lines), (claim, checked, lines) if keep else None))
+        out.append((name, size, mtime, sha, blob, (claim, checked, lines) if keep else None))
     return out
 
 
-# A row: the file's name, size, time stamp and SHA-256, when the row was written, the pickled (claim, checked facts)
-# and its signature, and the keys' line numbers (marshalled, signed on their own: read only for findings).
-_TABLE = (
-    "CREATE TABLE IF NOT EXISTS claims (name TEXT PRIMARY KEY, size INT, mtime INT, sha TEXT, written INT, mac BLOB, blob BLOB,"
-    " lines_mac BLOB, lines BLOB)"
-)
+# A row: the file's name, size, time stamp and SHA-256, when the row was written, the signature and the pickle.
+_TABLE = "CREATE TABLE IF NOT EXISTS claims (name TEXT PRIMARY KEY, size INT, mtime INT, sha TEXT, written INT, mac BLOB, blob BLOB)"
 
 
 class _Cache:
@@ -134,38 +161,19 @@ class _Cache:
         """Every row, in name order, one at a time (a large library's rows do not all sit in memory)."""
         return self.db.execute("SELECT name, size, mtime, sha, written, mac, blob FROM claims ORDER BY name")
 
-    def update(self, fresh: Iterable[tuple[str, int, int, str, bytes, bytes]], gone: Iterable[str] = ()) -> None:
+    def update(self, fresh: Iterable[tuple[str, int, int, str, bytes]], gone: Iterable[str] = ()) -> None:
         now = time.time_ns()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany(
-                "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (name, size, mtime, sha, now, self.mac(blob), blob, self.mac(lines), lines)
-                    for name, size, mtime, sha, blob, lines in fresh
-                ),
+                "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((name, size, mtime, sha, now, self.mac(blob), blob) for name, size, mtime, sha, blob in fresh),
             )
             self.db.executemany("DELETE FROM claims WHERE name = ?", ((name,) for name in gone))
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
-
-    def lines(self, names: Iterable[str]) -> dict[str, dict[str, int]]:
-        """The keys' line numbers of these files, where a signed row has them."""
-        out: dict[str, dict[str, int]] = {}
-        wanted = list(dict.fromkeys(names))
-        for start in range(0, len(wanted), _LOOKUP):  # a few hundred names a query
-            chunk = wanted[start : start + _LOOKUP]
-            query = f"SELECT name, lines_mac, lines FROM claims WHERE name IN ({', '.join('?' * len(chunk))})"
-            for name, mac, blob in self.db.execute(query, chunk):
-                if blob is None or mac is None or not hmac.compare_digest(mac, self.mac(blob)):
-                    continue
-                with contextlib.suppress(ValueError, EOFError, TypeError):
-                    lines = marshal.loads(blob)
-                    if isinstance(lines, dict):
-                        out[name] = lines
-        return out
 
     def close(self) -> None:
         self.db.close()
@@ -264,12 +272,9 @@ def _parse(store: Store, items: list[tuple[str, int, int]], parallel: bool | Non
 
 def load_claims(
     store: Store, *, use_cache: bool = True, parallel: bool | None = None
-) -> tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, _Lines]]]:
+) -> tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, LineMap]]]:
     """Every readable claim by id, one error for each file that could not be read, and per claim
-    its checked facts and its keys' line numbers (what the audit needs, without reading the files again).
-
-    Line numbers are held here only for files parsed in this process, or when the cache cannot
-    keep them; otherwise they are None and :meth:`Claims.key_lines_of` reads them from the cache."""
+    its checked facts and its keys' line numbers (what the audit needs, without reading the files again)."""
     files, problems = _scan(store.claims_dir)
     cache = _open_cache(store.root) if use_cache and files else None
     # Building hundreds of thousands of small records sets off the cyclic garbage
@@ -278,7 +283,7 @@ def load_claims(
     gc.disable()
     try:
         claims: dict[str, Claim] = {}
-        verified: dict[str, tuple[Verified, _Lines]] = {}
+        verified: dict[str, tuple[Verified, LineMap]] = {}
         stale: list[tuple[str, int, int]] = []
         gone: list[str] = []
         # Files and cache rows both come in name order: walk them side by side.
@@ -295,27 +300,22 @@ def load_claims(
             if hit is None:
                 stale.append((name, size, mtime))
             else:
-                claims[hit[0].id], verified[hit[0].id] = hit[0], (hit[1], None)
+                claims[hit[0].id], verified[hit[0].id] = hit[0], (hit[1], LineMap(hit[2]))
         while row is not None:
             gone.append(row[0])
             row = next(rows, None)
-        fresh: list[tuple[str, int, int, str, bytes, bytes]] = []
+        fresh: list[tuple[str, int, int, str, bytes]] = []
         writable = cache is not None
-        for name, size, mtime, sha, blob, lines, parsed in _parse(store, stale, parallel):
+        for name, size, mtime, sha, blob, parsed in _parse(store, stale, parallel):
             if isinstance(parsed, ClaimtrackError) or blob is None:
                 problems.append(
                     parsed if isinstance(parsed, ClaimtrackError) else ClaimtrackError("cannot be read", file=f"claims/{name}")
                 )
                 continue
-            if isinstance(parsed, tuple):
-                claim, checked, known = parsed
-            else:
-                claim, checked = pickle.loads(blob)
-                known = None
-            # Line numbers stay in the cache until a finding asks for them; without one they are kept here.
-            claims[claim.id], verified[claim.id] = claim, (checked, known if known is not None or writable else lines)
+            claim, checked, lines = parsed if isinstance(parsed, tuple) else pickle.loads(blob)
+            claims[claim.id], verified[claim.id] = claim, (checked, LineMap(lines))
             if writable:
-                fresh.append((name, size, mtime, sha, blob, lines))
+                fresh.append((name, size, mtime, sha, blob))
                 if len(fresh) >= _FLUSH:  # in steps, so the pickles do not pile up in memory
                     writable = _write(cache, fresh)
                     if writable:
@@ -327,17 +327,12 @@ def load_claims(
             gc.enable()
         if cache is not None:
             cache.close()
-    if not writable:
-        # Rows a failing cache did not take: their line numbers are kept in memory after all.
-        for name, _, _, _, _, lines in fresh:
-            if (entry := verified.get(name[: -len(".toml")])) is not None and entry[1] is None:
-                verified[name[: -len(".toml")]] = (entry[0], lines)
     ordered = {claim_id: claims[claim_id] for claim_id in sorted(claims)}
     problems.sort(key=lambda e: e.file or "")
     return ordered, tuple(problems), verified
 
 
-def _write(cache: _Cache | None, fresh: list[tuple[str, int, int, str, bytes, bytes]], gone: list[str] | None = None) -> bool:
+def _write(cache: _Cache | None, fresh: list[tuple[str, int, int, str, bytes]], gone: list[str] | None = None) -> bool:
     """Store parsed rows; False when the cache cannot be written (it is only a shortcut: loading goes on)."""
     try:
         if cache is not None:
@@ -367,7 +362,13 @@ def _from_row(
         hit = pickle.loads(blob)
     except Exception:  # noqa: BLE001 - a cache row that does not load is simply parsed again
         return None
-    if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Claim) and isinstance(hit[1], Verified):
+    if (
+        isinstance(hit, tuple)
+        and len(hit) == 3
+        and isinstance(hit[0], Claim)
+        and isinstance(hit[1], Verified)
+        and isinstance(hit[2], str)
+    ):
         return hit
     return None
 
@@ -379,14 +380,11 @@ class Claims(Mapping[str, Claim]):
         self,
         claims: dict[str, Claim],
         problems: tuple[ClaimtrackError, ...],
-        derived: dict[str, tuple[Verified, _Lines]] | None = None,
-        *,
-        root: Path | None = None,
+        derived: dict[str, tuple[Verified, LineMap]] | None = None,
     ) -> None:
         self._claims = claims
         self.problems = problems
         self._derived = derived or {}
-        self._root = root  # where the load cache keeps the line numbers not held here
         self._broken = {p.file: p for p in problems}
 
     def __getitem__(self, claim_id: str) -> Claim:
@@ -427,35 +425,10 @@ class Claims(Mapping[str, Claim]):
             for claim_id, claim in self._claims.items()
         }
 
-    def key_lines(self, claim_id: str) -> dict[str, int] | None:
+    def key_lines(self, claim_id: str) -> LineMap | None:
         """Line numbers of the claim file's keys, as loaded (None when not known)."""
-        return self.key_lines_of([claim_id]).get(claim_id)
-
-    def key_lines_of(self, claim_ids: Iterable[str]) -> dict[str, dict[str, int]]:
-        """Line numbers of these claims' keys, where known: held here, or read from the load cache in one visit."""
-        out: dict[str, dict[str, int]] = {}
-        ask: list[str] = []
-        for claim_id in claim_ids:
-            known = self._derived.get(claim_id)
-            if known is None:
-                continue
-            lines = known[1]
-            if isinstance(lines, dict):
-                out[claim_id] = lines
-            elif isinstance(lines, bytes):
-                with contextlib.suppress(ValueError, EOFError, TypeError):
-                    out[claim_id] = marshal.loads(lines)
-            else:
-                ask.append(claim_id)
-        if ask and self._root is not None and (cache := _open_cache(self._root)) is not None:
-            try:
-                found = cache.lines(f"{claim_id}.toml" for claim_id in ask)
-            except sqlite3.Error:
-                found = {}
-            finally:
-                cache.close()
-            out.update((name[: -len(".toml")], lines) for name, lines in found.items())
-        return out
+        known = self._derived.get(claim_id)
+        return known[1] if known else None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._claims)

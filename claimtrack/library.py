@@ -79,7 +79,7 @@ class Library:
     def claims(self) -> Claims:
         from .index import load_claims
 
-        return Claims(*load_claims(self.store), root=self.root)
+        return Claims(*load_claims(self.store))
 
     @functools.cached_property
     def sources(self) -> Sources:

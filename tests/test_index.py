@@ -5,6 +5,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import claimtrack
 from claimtrack import index
@@ -129,22 +131,28 @@ def test_the_history_check_is_cached_with_the_claim(many: claimtrack.Library, mo
 
     monkeypatch.setattr(index, "verify", refuse)
     claims, problems, warm = load_claims(many.store)
-    assert {i: checked for i, (checked, _) in warm.items()} == {i: checked for i, (checked, _) in first.items()}
-    # The line numbers stay in the cache until asked for, all at once.
-    assert all(lines is None for _, lines in warm.values())
-    assert index.Claims(claims, problems, warm, root=many.root).key_lines_of(["claim-1", "claim-2"]) == {
-        "claim-1": first["claim-1"][1],
-        "claim-2": first["claim-2"][1],
-    }
-    assert index.Claims(claims, problems, warm).key_lines("claim-1") is None  # no cache to ask
+    assert warm == first
+    assert index.Claims(claims, problems, warm).key_lines("claim-1") == first["claim-1"][1]
 
 
-def test_line_numbers_are_kept_when_the_cache_cannot_take_them(many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_line_maps_come_back_from_workers_and_when_the_cache_cannot_take_them(
+    many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(index, "_write", lambda *args, **kwargs: False)
     monkeypatch.setattr(index, "_FLUSH", 2)
-    _, _, derived = load_claims(many.store, parallel=True)  # from workers, the numbers come marshalled
+    _, _, derived = load_claims(many.store, parallel=True)
     claims = index.Claims({}, (), derived)
     assert all(claims.key_lines(f"claim-{i}")["statement"] == 2 for i in range(6))  # type: ignore[index]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[A-Za-z_][A-Za-z0-9_.\[\]-]{0,20}", fullmatch=True), st.integers(1, 10**6), max_size=30))
+def test_a_line_map_reads_back_what_it_was_given(lines: dict[str, int]) -> None:
+    kept = index.LineMap.of(lines)
+    assert dict(kept) == lines and len(kept) == len(lines)
+    assert all(kept[key] == line and key in kept for key, line in lines.items())
+    assert "a\tb" not in kept and "a\nb" not in kept
+    assert ("missing" in kept) == ("missing" in lines)
 
 
 _SCRIPT = """
@@ -215,24 +223,3 @@ def test_a_cold_load_writes_the_cache_in_steps(many: claimtrack.Library, monkeyp
     )
     claims, _, _ = load_claims(many.store)
     assert parsed == [] and list(claims) == [f"claim-{i}" for i in range(5)]
-
-
-def test_a_tampered_line_map_is_not_read(many: claimtrack.Library) -> None:
-    _age_all(many)
-    load_claims(many.store)
-    with sqlite3.connect(many.root / ".claimtrack" / CACHE_NAME) as db:
-        db.execute("UPDATE claims SET lines = ? WHERE name = 'claim-1.toml'", (b"\xff" * 40,))
-    claims, problems, derived = load_claims(many.store)
-    lookup = index.Claims(claims, problems, derived, root=many.root)
-    assert lookup.key_lines("claim-1") is None  # its signature no longer matches
-    assert lookup.key_lines("claim-2") is not None and lookup.key_lines("claim-2")["statement"] == 2  # type: ignore[index]
-
-
-def test_line_maps_are_fetched_a_few_names_a_query(many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index, "_LOOKUP", 2)
-    _age_all(many)
-    load_claims(many.store)
-    claims, problems, derived = load_claims(many.store)
-    found = index.Claims(claims, problems, derived, root=many.root).key_lines_of([f"claim-{i}" for i in (4, 0, 2, 0, 5, 1)])
-    assert sorted(found) == ["claim-0", "claim-1", "claim-2", "claim-4", "claim-5"]
-    assert all(lines["statement"] == 2 for lines in found.values())

@@ -57,7 +57,7 @@ def _audit_all(lib: Library) -> AuditResult:
     drafts: list[Draft] = list(_unknown_rules(ctx))
     for group in _GROUPS:
         drafts.extend(group(ctx))
-    lines = _LineFinder(lib, drafts)
+    lines = _LineFinder(lib)
     findings: list[Finding] = []
     ignored: list[Ignored] = []
     for draft in drafts:
@@ -152,26 +152,20 @@ def _line_matching(text: str, pattern: str) -> int | None:
 
 
 class _LineFinder:
-    """Line numbers for dotted keys: from the load cache's line maps (fetched at once for the claims with
-    findings), else reading each file once."""
+    """Line numbers for dotted keys: from the line maps loaded with the claims, else reading each file once."""
 
-    def __init__(self, lib: Library, drafts: list[Draft]) -> None:
+    def __init__(self, lib: Library) -> None:
         self.root = lib.root
+        self.claims = lib.claims
         self.texts: dict[str, str] = {}
-        wanted = {
-            draft.file[len("claims/") : -len(".toml")]
-            for draft in drafts
-            if draft.line is None and draft.where is not None and draft.file and _is_claim_file(draft.file)
-        }
-        claims = lib.claims
-        self.known: dict[str, dict[str, int]] = claims.key_lines_of(wanted) if hasattr(claims, "key_lines_of") and wanted else {}
 
     def find(self, file: str | None, where: str | None) -> int | None:
         if file is None or where is None:
             return None
-        known = self.known.get(file[len("claims/") : -len(".toml")]) if _is_claim_file(file) else None
-        if known is not None and where in known:
-            return known[where]
+        if _is_claim_file(file) and hasattr(self.claims, "key_lines"):
+            known = self.claims.key_lines(file[len("claims/") : -len(".toml")])
+            if known is not None and where in known:
+                return known[where]
         if file not in self.texts:
             self.texts[file] = _read(self.root / file)
         return line_of(self.texts[file], where)
