@@ -134,7 +134,7 @@ def _load_findings(lib: Library) -> list[Any] | None:
 def _reference_cache(lib: Library) -> Any:
     """The library's cache of formatted references, or None when ``.claimtrack/`` cannot be used."""
     from ..fileio import cache_dir
-    from .citations import CACHE_FILE, ReferenceCache
+    from .reference_cache import CACHE_FILE, ReferenceCache
 
     try:
         return ReferenceCache(cache_dir(lib.root) / CACHE_FILE)

@@ -14,7 +14,6 @@ be opened, read or written is ignored, and a damaged one is replaced once.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -22,6 +21,8 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .sqlite import CacheFile
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -114,44 +115,15 @@ def section_key(salt: str, lib: Library, claim: Claim, links: Links) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class SectionCache:
+class SectionCache(CacheFile):
     """Sections in a SQLite file: ``claim id -> (key, html, markdown)``, one row per claim."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._db: sqlite3.Connection | None = None
-        self._usable = True
-
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._db is not None or not self._usable:
-            return self._db
-        for attempt in (1, 2):
-            try:
-                db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-                try:
-                    db.execute("PRAGMA journal_mode=WAL")
-                    db.execute("CREATE TABLE IF NOT EXISTS sections (id TEXT PRIMARY KEY, key TEXT, html TEXT, md TEXT)")
-                    db.execute("SELECT count(*) FROM sections WHERE id = ''").fetchone()
-                except sqlite3.Error:
-                    db.close()
-                    raise
-                self._db = db
-                return db
-            except sqlite3.DatabaseError:
-                if attempt == 1:
-                    with contextlib.suppress(OSError):  # damaged: start again once
-                        for suffix in ("", "-wal", "-shm"):
-                            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-                        continue
-                break
-            except (sqlite3.Error, OSError):
-                break
-        self._usable = False
-        return None
+    schema = "CREATE TABLE IF NOT EXISTS sections (id TEXT PRIMARY KEY, key TEXT, html TEXT, md TEXT)"
+    probe = "SELECT count(*) FROM sections WHERE id = ''"
 
     def get_many(self, keys: Mapping[str, str]) -> dict[str, tuple[str, str]]:
         """``claim id -> (html, markdown)`` for each id whose stored key is ``keys[id]``."""
-        db = self._connect()
+        db = self.connect()
         out: dict[str, tuple[str, str]] = {}
         if db is None:
             return out
@@ -165,30 +137,20 @@ class SectionCache:
 
     def update(self, rows: Iterable[tuple[str, str, str, str]], keep: Iterable[str]) -> None:
         """Store ``(id, key, html, markdown)`` rows and drop the rows of claims not in ``keep``."""
-        db = self._connect()
-        rows = list(rows)
+        db = self.connect()
         if db is None:
             return
+        rows = list(rows)
         keep = set(keep)
         try:
-            stored = [claim_id for (claim_id,) in db.execute("SELECT id FROM sections")]
-            gone = [(claim_id,) for claim_id in stored if claim_id not in keep]
-            if not rows and not gone:
-                return
-            with contextlib.closing(db.cursor()) as cursor:
-                cursor.execute("BEGIN IMMEDIATE")
-                try:
-                    cursor.executemany("DELETE FROM sections WHERE id = ?", gone)
-                    cursor.executemany("INSERT OR REPLACE INTO sections (id, key, html, md) VALUES (?, ?, ?, ?)", rows)
-                    cursor.execute("COMMIT")
-                except BaseException:
-                    cursor.execute("ROLLBACK")
-                    raise
+            gone = [(claim_id,) for (claim_id,) in db.execute("SELECT id FROM sections") if claim_id not in keep]
         except sqlite3.Error:
-            pass  # busy or read-only: the next report renders these again
+            return
+        if not rows and not gone:
+            return
 
-    def close(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
-            self._db = None
+        def work(cursor: sqlite3.Cursor) -> None:
+            cursor.executemany("DELETE FROM sections WHERE id = ?", gone)
+            cursor.executemany("INSERT OR REPLACE INTO sections (id, key, html, md) VALUES (?, ?, ?, ?)", rows)
+
+        self.write(work)

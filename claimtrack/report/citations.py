@@ -11,17 +11,13 @@ the text of variables (a title holding ``<script>`` comes out as a tag). So:
   anything else, or any exception, gives the plain reference
   ``Authors (Year). Title. Container.`` instead.
 
-Speed (citeproc-py takes ~5 ms an entry): the report formats only the entries
-claims cite; while formatting, citeproc's XPath lookups on the style are
-memoised (they are pure: the only change citeproc makes to a style tree is
-adding a default ``<name>`` under a ``<names>``, which no cached query can
-see); :class:`ReferenceCache` keeps each entry's output in
-``.claimtrack/references.sqlite`` keyed by a hash of the style file, the
-citeproc-py version, the code that decodes entries and the entry's type and
-fields, so an unchanged entry is formatted once (the plain references of
-uncited entries are kept too, keyed by the entry's fields and that code);
-and the entries not in the cache are formatted by worker processes
-(:mod:`.workers`) while the report renders the claims.
+Speed (citeproc-py takes 1-2 ms an entry): the report formats only the entries
+claims cite; while formatting, citeproc's pure lookups on the style are
+memoised (:mod:`.citeproc_memo`); :class:`ReferenceCache`
+(:mod:`.reference_cache`) keeps each entry's output between reports, so an
+unchanged entry is formatted once (the plain references of uncited entries
+are kept too); and the entries not in the cache are formatted by worker
+processes (:mod:`.workers`) while the report renders the claims.
 """
 
 from __future__ import annotations
@@ -32,8 +28,6 @@ import hashlib
 import html
 import json
 import re
-import sqlite3
-import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -43,6 +37,8 @@ import attrs
 from markupsafe import Markup, escape
 
 from ..errors import ClaimtrackError
+from .citeproc_memo import memoised_lookups
+from .reference_cache import CACHE_FILE, CACHE_VERSION, ReferenceCache, entry_digest, style_fingerprint
 from .workers import Pool
 
 __all__ = [
@@ -58,6 +54,7 @@ __all__ = [
     "plain_references",
     "ReferenceCache",
     "style_fingerprint",
+    "CACHE_FILE",
 ]
 
 STYLES_DIR = Path(__file__).parent / "styles"
@@ -216,7 +213,7 @@ def _plain_fingerprint() -> str:
     """What a plain reference depends on besides the entry's fields: the code that decodes and joins them."""
     from .. import latex, sources
 
-    h = hashlib.sha256(f"claimtrack-plain {_CACHE_VERSION}\n".encode())
+    h = hashlib.sha256(f"claimtrack-plain {CACHE_VERSION}\n".encode())
     for module in (latex, sources):
         h.update(Path(module.__file__ or "").read_bytes())
     h.update(Path(__file__).read_bytes())
@@ -254,205 +251,6 @@ def plain_references(
     if cache is not None:
         cache.put_many(fresh)
     return {key: _plain(key, texts[key], md_escape) for key in keys}
-
-
-# -- citeproc's XPath lookups, memoised while formatting -----------------------------
-
-_memo = threading.local()
-_patch_lock = threading.Lock()
-
-
-def _install_xpath_memo() -> None:
-    """Wrap ``CitationStylesElement.xpath_search`` once; it memoises only inside :func:`_memoised_xpath`.
-
-    The lookup is pure: every expression citeproc-py passes is relative to the
-    element (its children, ancestors, following siblings, or the root's macros
-    and locales), and the one change citeproc-py makes to a loaded style is
-    inserting a default ``<name>`` child into a ``<names>`` element, which
-    changes no such result for an element already looked up. Keys hold the
-    element itself, so an id cannot be reused while it is cached.
-    """
-    from citeproc.model import CitationStylesElement
-
-    with _patch_lock:
-        if getattr(CitationStylesElement.xpath_search, "_claimtrack_memo", False):
-            return
-        original = CitationStylesElement.xpath_search
-
-        def xpath_search(self: Any, expression: str) -> list[Any]:
-            table = getattr(_memo, "table", None)
-            if table is None:
-                return original(self, expression)
-            key = (self, expression)
-            found = table.get(key)
-            if found is None:
-                found = table[key] = tuple(original(self, expression))
-            return list(found)
-
-        xpath_search._claimtrack_memo = True  # type: ignore[attr-defined]
-        xpath_search.__wrapped__ = original  # type: ignore[attr-defined]
-        CitationStylesElement.xpath_search = xpath_search
-        _install_lookup_memos()
-
-
-def _install_lookup_memos() -> None:
-    """Memoise, like the XPath lookups, three more pure lookups on the style that citeproc-py repeats for every entry
-    (about a sixth of its time): an element's root, a locale's style option, and an element's formatting option
-    (its own attribute, else the style's). None reads anything a formatted entry changes."""
-    from citeproc.model import CitationStylesElement, FormattingInstructions, Locale
-
-    def memoised(cls: Any, name: str) -> None:
-        original = getattr(cls, name)
-
-        def lookup(self: Any, *args: Any) -> Any:
-            table = getattr(_memo, "table", None)
-            if table is None:
-                return original(self, *args)
-            key = (name, self, *args)
-            found = table.get(key)
-            if found is None:
-                try:
-                    found = table[key] = (original(self, *args), None)
-                except IndexError as e:  # Locale.get_option: the locale has no style options
-                    found = table[key] = (None, e)
-            if found[1] is not None:
-                raise IndexError from found[1]
-            return found[0]
-
-        lookup.__wrapped__ = original  # type: ignore[attr-defined]
-        setattr(cls, name, lookup)
-
-    memoised(CitationStylesElement, "get_root")
-    memoised(Locale, "get_option")
-    memoised(FormattingInstructions, "get_option")
-
-
-@contextlib.contextmanager
-def _memoised_xpath() -> Any:
-    """Memoise citeproc's XPath lookups in this thread until the block ends."""
-    _install_xpath_memo()
-    previous = getattr(_memo, "table", None)
-    _memo.table = {} if previous is None else previous
-    try:
-        yield
-    finally:
-        _memo.table = previous
-
-
-# -- the cache of formatted entries -----------------------------------------------
-
-CACHE_FILE = "references.sqlite"
-# Bump when what is stored for an entry changes (the swapping, checks or clean-up above).
-_CACHE_VERSION = "1"
-
-
-def style_fingerprint(style: Any) -> str:
-    """What a formatted entry depends on besides the entry: the style's XML, citeproc-py's version (its locales), our clean-up."""
-    from lxml import etree
-
-    try:
-        from citeproc import __version__ as citeproc_version
-    except ImportError:  # pragma: no cover
-        citeproc_version = "?"
-    h = hashlib.sha256()
-    h.update(f"claimtrack-references {_CACHE_VERSION}\nciteproc-py {citeproc_version}\n".encode())
-    h.update(etree.tostring(style.xml))
-    return h.hexdigest()
-
-
-def _entry_digest(fingerprint: str, source: Any) -> str:
-    """The cache key of an entry's formatted text: the style and code (``fingerprint``), the entry's type and fields.
-
-    The entry's CSL-JSON is made from exactly these by code the fingerprint
-    covers, so a cached entry is found without decoding its LaTeX again.
-    """
-    data = json.dumps([source.entry_type, sorted(source.fields.items())], ensure_ascii=False, separators=(",", ":"))
-    return "entry:" + hashlib.sha256(f"{fingerprint}\n{data}".encode()).hexdigest()
-
-
-class ReferenceCache:
-    """Formatted entries in a SQLite file: ``digest -> (html, error)``.
-
-    The digest covers everything the output depends on, so a hit is never stale.
-    A cache that cannot be opened, read or written is ignored (a damaged file
-    is replaced once); it can only make a report faster, never different.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._db: sqlite3.Connection | None = None
-        self._usable = True
-
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._db is not None or not self._usable:
-            return self._db
-        for attempt in (1, 2):
-            try:
-                db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-                try:
-                    db.execute("PRAGMA journal_mode=WAL")
-                    db.execute(
-                        "CREATE TABLE IF NOT EXISTS formatted (digest TEXT PRIMARY KEY, html TEXT, error TEXT) WITHOUT ROWID"
-                    )
-                    db.execute("SELECT count(*) FROM formatted WHERE digest = ''").fetchone()
-                except sqlite3.Error:
-                    db.close()
-                    raise
-                self._db = db
-                return db
-            except sqlite3.DatabaseError:
-                if attempt == 1:
-                    with contextlib.suppress(OSError):  # damaged: start again once
-                        for suffix in ("", "-wal", "-shm"):
-                            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-                        continue
-                break
-            except (sqlite3.Error, OSError):
-                break
-        self._usable = False
-        return None
-
-    def get_many(self, digests: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
-        db = self._connect()
-        wanted = list(dict.fromkeys(digests))
-        out: dict[str, tuple[str | None, str | None]] = {}
-        if db is None:
-            return out
-        try:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for digest, text, error in db.execute(
-                    f"SELECT digest, html, error FROM formatted WHERE digest IN ({marks})", chunk
-                ):
-                    if (text is None) != (error is None) and isinstance(text or error, str):
-                        out[digest] = (text, error)
-        except sqlite3.Error:
-            return {}
-        return out
-
-    def put_many(self, rows: Iterable[tuple[str, str | None, str | None]]) -> None:
-        db = self._connect()
-        rows = list(rows)
-        if db is None or not rows:
-            return
-        try:
-            with contextlib.closing(db.cursor()) as cursor:
-                cursor.execute("BEGIN IMMEDIATE")
-                try:
-                    cursor.executemany("INSERT OR REPLACE INTO formatted (digest, html, error) VALUES (?, ?, ?)", rows)
-                    cursor.execute("COMMIT")
-                except BaseException:
-                    cursor.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error:
-            pass  # busy or read-only: the next report formats these again
-
-    def close(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
-            self._db = None
 
 
 def format_references(
@@ -500,7 +298,7 @@ def start_formatting(
         else:
             for key in keys:
                 with contextlib.suppress(Exception):
-                    digests[key] = _entry_digest(fingerprint, sources[key])
+                    digests[key] = entry_digest(fingerprint, sources[key])
             found = cache.get_many(digests.values())
             for key, digest in digests.items():
                 hit = found.get(digest)
@@ -516,7 +314,7 @@ def start_formatting(
 
     def task(items: list[str]) -> list[tuple[str | None, str | None]]:
         out: list[tuple[str | None, str | None]] = []
-        with _memoised_xpath():
+        with memoised_lookups():
             for key in items:
                 try:
                     csl = sources[key].to_csl()
