@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from .errors import HistoryError
-from .model import Claim, Revision, RevisionKind, Stance, Status
+from .model import KINDS_KEEPING_CONTENT, KINDS_WITHOUT_REASON, Claim, Revision, RevisionKind, Stance, Status
 
 __all__ = [
     "apply",
@@ -273,10 +273,6 @@ class Verified:
         return HistoryError(message, file=claim.path, key=key, hint=hint)
 
 
-_SILENT_KINDS = frozenset({RevisionKind.CREATED, RevisionKind.EDITORIAL})  # may go without a reason
-_NOT_CONTENT = frozenset({RevisionKind.REVIEW, RevisionKind.EDITORIAL, RevisionKind.CREATED})  # see Revision.changes_content
-
-
 def verify(claim: Claim) -> Verified:
     """Replay the claim, check its seals, and note what else its own revisions and evidence tell the audit."""
     cited: dict[str, None] = {}
@@ -291,13 +287,13 @@ def verify(claim: Claim) -> Verified:
         kind, date = revision.kind, revision.date
         if revision.digest is None:
             unsealed.append(index)
-        if kind not in _SILENT_KINDS and not (revision.reason or "").strip():
+        if kind not in KINDS_WITHOUT_REASON and not (revision.reason or "").strip():
             unreasoned.append(index)
         if latest is None or date >= latest:
             latest = date
         else:
             out_of_order.append(index)
-        if kind not in _NOT_CONTENT and (change_date is None or date >= change_date):
+        if kind not in KINDS_KEEPING_CONTENT and (change_date is None or date >= change_date):
             last_change, change_date = index, date
         for key in revision.evidence:
             cited[key] = None

@@ -135,7 +135,9 @@ def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = Fals
 
 
 # A row: the file's name, size, time stamp and SHA-256, when the row was written, the signature and the pickle.
-_TABLE = "CREATE TABLE IF NOT EXISTS claims (name TEXT PRIMARY KEY, size INT, mtime INT, sha TEXT, written INT, mac BLOB, blob BLOB)"
+_TABLE = (
+    "CREATE TABLE IF NOT EXISTS claims (name TEXT PRIMARY KEY, size INT, mtime INT, sha TEXT, written INT, mac BLOB, blob BLOB)"
+)
 
 
 class _Cache:

@@ -109,7 +109,13 @@ class RevisionKind(_FastPickle):
 
     @property
     def needs_reason(self) -> bool:
-        return self not in (RevisionKind.CREATED, RevisionKind.EDITORIAL)
+        return self not in KINDS_WITHOUT_REASON
+
+
+#: Revision kinds that may go without a reason.
+KINDS_WITHOUT_REASON = frozenset({RevisionKind.CREATED, RevisionKind.EDITORIAL})
+#: Revision kinds that do not change what the claim says (see :attr:`Revision.changes_content`).
+KINDS_KEEPING_CONTENT = frozenset({RevisionKind.REVIEW, RevisionKind.EDITORIAL, RevisionKind.CREATED})
 
 
 def _compact(cls: type) -> type:
@@ -248,7 +254,7 @@ class Revision:
     @property
     def changes_content(self) -> bool:
         """True when the revision changes what the claim says (not a review or editorial note)."""
-        return self.kind not in (RevisionKind.REVIEW, RevisionKind.EDITORIAL, RevisionKind.CREATED)
+        return self.kind not in KINDS_KEEPING_CONTENT
 
     def markdown(self) -> str:
         """The change as Markdown: ``~~old~~ new``."""
