@@ -5,7 +5,8 @@ does not end in ``.toml`` or ``.bib``, so no reader ever takes it for data),
 is flushed to disk, and is renamed over the target; a crash leaves either the
 old file or the new one. Writers of one library take an exclusive ``flock``
 on ``.claimtrack/lock`` around their read-modify-write, so two processes never
-interleave and no revision is lost.
+interleave and no revision is lost. Also here: the per-user key that signs the
+derived caches, and whether worker processes may be forked.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import errno
 import fcntl
 import os
 import secrets
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import ClaimtrackError, LockTimeoutError
 
-__all__ = ["atomic_write", "library_lock", "cache_dir", "sweep_temp_files", "TEMP_PREFIX", "signing_key"]
+__all__ = ["atomic_write", "library_lock", "cache_dir", "sweep_temp_files", "TEMP_PREFIX", "signing_key", "fork_is_safe"]
 
 TEMP_PREFIX = ".ct-tmp-"
 CACHE_DIR = ".claimtrack"
@@ -160,3 +163,9 @@ def signing_key() -> bytes | None:
     except OSError:
         pass
     return None
+
+
+def fork_is_safe() -> bool:
+    """True where worker processes may be forked: Linux, and a process with one thread (a fork copies only the
+    calling thread, so a lock another thread holds would stay locked in the child)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1

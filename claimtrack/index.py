@@ -22,7 +22,6 @@ import os
 import pickle
 import sqlite3
 import sys
-import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -35,7 +34,7 @@ from typing import Any
 import attrs
 
 from .errors import ClaimNotFoundError, ClaimtrackError
-from .fileio import TEMP_PREFIX, cache_dir, signing_key
+from .fileio import TEMP_PREFIX, cache_dir, fork_is_safe, signing_key
 from .history import Verified, verify
 from .model import Claim, validate_id
 from .store import Store, key_lines
@@ -242,7 +241,7 @@ def _pool_context() -> BaseContext | None:
     ``if __name__ == "__main__"`` guard would run its top level again in every
     worker, so there the files are parsed in this process.
     """
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
+    if fork_is_safe():
         return get_context("fork")
     main = sys.modules.get("__main__")
     if main_is_guarded or getattr(main, "__file__", None) is None:

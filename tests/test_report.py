@@ -544,7 +544,7 @@ def test_worker_processes_give_the_same_report(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(workers.Pool, "start", start)
     assert report.render(claimtrack.open(tmp_path / "big"), ["html", "md"]) == alone
-    assert started == [(2, workers._can_fork())]
+    assert started == [(2, workers.fork_is_safe())]
 
 
 @pytest.mark.parametrize("fork", [pytest.param(True, id="workers"), pytest.param(False, id="here")])

@@ -17,13 +17,13 @@ their results, which is why every job is added before :meth:`Pool.start`.
 from __future__ import annotations
 
 import os
-import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any
+
+from ..fileio import fork_is_safe
 
 __all__ = ["Pool", "Job"]
 
@@ -92,7 +92,7 @@ class Pool:
 
     def start(self) -> None:
         """Fork the workers, if worth it and safe, and hand them every job's chunks, in the order the jobs were added."""
-        if self._executor is not None or self.workers < 1 or not _can_fork():
+        if self._executor is not None or self.workers < 1 or not fork_is_safe():
             return
         if max((job.size for job in self.jobs), default=0) < SPREAD_FROM:
             return
@@ -117,7 +117,3 @@ class Pool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _can_fork() -> bool:
-    return sys.platform.startswith("linux") and threading.active_count() == 1
