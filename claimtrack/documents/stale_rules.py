@@ -16,9 +16,14 @@ one rule holds; the first that holds gives the finding's score and ``why``.
    numbers.
 3. **Meaning** (embeddings): the sentence is similar to an old text
    (:data:`MEANING_SIMILARITY`, CJK :data:`MEANING_SIMILARITY_CJK`), closer
-   to it than to any current text by :data:`MARGIN` (CJK :data:`MARGIN_CJK`),
+   to it than to the current one by :data:`MARGIN` (CJK :data:`MARGIN_CJK`), or
+   closer by :data:`CLEAR_MARGIN` with a similarity of :data:`CLEAR_SIMILARITY`,
    names the subject, and the changed part agrees: no new value or new span
-   in it, and an old value when the change was one of values. A retracted
+   in it, an old value when the change was one of values, and "not known"
+   (:func:`says_unknown`) when the old wording said so and the new does not.
+   When the revision only hedged the wording (:func:`hedges`), an unhedged
+   sentence naming a subject before the change and one after it that is closer to the old wording is
+   stale at :data:`MEANING_SIMILARITY` (CJK :data:`HEDGE_SIMILARITY_CJK`). A retracted
    claim has no current text: the similarity must reach
    :data:`RETRACTED_SIMILARITY`.
 
@@ -40,12 +45,16 @@ from .values import CJK_CLASS, find_tokens, tokens
 __all__ = ["Candidate", "Verdict", "decide", "word_score", "SPAN_SCORE"]
 
 SPAN_SCORE = 55.0
-VALUE_SIMILARITY = 0.45
+VALUE_SIMILARITY = 0.4
 VALUE_SIMILARITY_CJK = 0.2
 MEANING_SIMILARITY = 0.7
 MEANING_SIMILARITY_CJK = 0.45
-MARGIN = 0.12
+MARGIN = 0.08
+#: A looser floor when the sentence is far closer to the old wording than to the current one.
+CLEAR_SIMILARITY = 0.6
+CLEAR_MARGIN = 0.35
 MARGIN_CJK = 0.2
+HEDGE_SIMILARITY_CJK = 0.35
 RETRACTED_SIMILARITY = 0.85
 
 _CJK_RUN = re.compile(rf"[{CJK_CLASS}]+")
@@ -112,6 +121,35 @@ _STOPWORDS = frozenset(
         "most",
     ]
 )
+
+
+# Words saying something is not known: a wording that said so, replaced by one that does not, is only
+# stated again by a sentence that says so too ("BLOOM do not know", "BLOOM的情况则未知").
+_UNKNOWN = re.compile(
+    r"\b(?:not known|unknown|not sure|unsure|unclear|not clear|do not know|don't know|does not know|doesn't know"
+    r"|no one knows|nobody knows|uncertain|open question|unbekannt|nicht bekannt|unklar|inconnu|on ne sait pas)\b"
+    r"|未知|不知道|不清楚|不确定|尚不明确|还不知道",
+    re.IGNORECASE,
+)
+
+
+# Words that hedge: a wording made hedged ("should also be" -> "might be partially") is stated again by an
+# unhedged sentence about the same subjects ("这些能力也应该在 OPT 中").
+_HEDGE = re.compile(
+    r"\b(?:might|may|perhaps|possibly|partially|partly|probably|likely|maybe|vielleicht|peut-être|peut-etre)\b"
+    r"|可能|或许|也许|部分|大概",
+    re.IGNORECASE,
+)
+
+
+def hedges(text: str) -> bool:
+    """Whether a text hedges what it says (English, Chinese, German, French cues)."""
+    return _HEDGE.search(text) is not None
+
+
+def says_unknown(text: str) -> bool:
+    """Whether a text says something is not known (English, Chinese, German, French cues)."""
+    return _UNKNOWN.search(text.replace("’", "'")) is not None
 
 
 @attrs.frozen
@@ -255,6 +293,8 @@ def _meaning(c: Candidate, wording: Wording, present: set[str]) -> Verdict | Non
         return None  # a change of values is judged by the values
     if any(n and tokens(n) and find_tokens(c.words, tokens(n)) >= 0 and len(tokens(n)) <= 12 for _, n in wording.changes):
         return None
+    if says_unknown(wording.superseded) and not says_unknown(wording.current) and not says_unknown(c.sentence):
+        return None  # the old wording said "not known"; a sentence that states an answer does not repeat it
     if _names_subject(c, wording.subjects) is None or c.sentence.rstrip(" )\"'”’").endswith(("?", "？")):
         return None  # a question asks, it does not state
     if not wording.current_texts:
@@ -262,10 +302,22 @@ def _meaning(c: Candidate, wording: Wording, present: set[str]) -> Verdict | Non
             return None
         return Verdict(100 * old, f"states a claim that was {wording.kind} (similarity {old:.2f})")
     floor, margin = (MEANING_SIMILARITY_CJK, MARGIN_CJK) if c.cjk else (MEANING_SIMILARITY, MARGIN)
-    if old < floor or old - new < margin:
+    if _unhedged_again(c, wording, old, new):
+        return Verdict(100 * old, f"states without hedging what the current wording hedges (similarity {old:.2f} vs {new:.2f})")
+    if (old < floor or old - new < margin) and (c.cjk or old < CLEAR_SIMILARITY or old - new < CLEAR_MARGIN):
         return None
     now = f"the successor {wording.successor}'s" if wording.kind == "superseded" else "the current wording's"
     return Verdict(100 * old, f"means the superseded wording (similarity {old:.2f}) more than {now} ({new:.2f})")
+
+
+def _unhedged_again(c: Candidate, wording: Wording, old: float, new: float) -> bool:
+    """The hedge rule: the revision hedged the wording, and the sentence names what it is about (a subject named
+    before the change) and a subject after it, without hedging, closer to the old wording."""
+    if hedges(wording.superseded) or not hedges(wording.current) or hedges(c.sentence) or old <= new:
+        return False
+    lead = any(find_tokens(c.words, subject) >= 0 for subject in wording.leads)
+    other = any(find_tokens(c.words, subject) >= 0 for subject in wording.subjects if subject not in wording.leads)
+    return lead and other and old >= (HEDGE_SIMILARITY_CJK if c.cjk else MEANING_SIMILARITY)
 
 
 def decide(c: Candidate, wording: Wording) -> Verdict | None:

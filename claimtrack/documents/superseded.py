@@ -108,9 +108,8 @@ def _sentences(texts: Iterable[str]) -> list[str]:
     return [" ".join(t[a:b].split()) for t in texts for a, b in split_sentences(t)]
 
 
-def _changed_sentences(texts: Sequence[str], changes: Sequence[tuple[str, str]], olds: frozenset[str]) -> list[str]:
-    """The sentences of ``texts`` that hold an old span or value (all of them when nothing is marked)."""
-    spans = [tokens(o) for o, _ in changes if tokens(o)]
+def _changed_sentences(texts: Sequence[str], spans: Sequence[list[str]], olds: frozenset[str]) -> list[str]:
+    """The sentences of ``texts`` that hold one of the spans or values (all of them when there are none)."""
     if not spans and not olds:
         return _sentences(texts)
     kept = []
@@ -192,6 +191,8 @@ def _correction(claim: Claim, index: int, before: Claim | None, previous: str, c
         after = _statement_after(claim, index)
         changes = word_changes(previous, after)
     changes = [(o, n) for o, n in changes if tokens(o) or tokens(n)]
+    if not any(tokens(o) for o, _ in changes) and not revision.remove_facts:
+        return None  # only words added: the old wording is incomplete, not wrong
     fact_old, fact_new, fact_subjects = _fact_values(revision)
     old_values = set(fact_old)
     new_values = set(fact_new)
@@ -220,13 +221,15 @@ def _correction(claim: Claim, index: int, before: Claim | None, previous: str, c
     subjects = _subjects([previous], sorted(fact_subjects), changed)
     old_texts = list(dict.fromkeys(old_texts))
     current_texts = list(dict.fromkeys(current_texts))
-    old_sentences = _changed_sentences(old_texts, changes, olds) or _sentences([previous])
+    old_sentences = _changed_sentences(old_texts, [tokens(o) for o, _ in changes if tokens(o)], olds)
+    new_sentences = _changed_sentences(current_texts, [tokens(n) for _, n in changes if tokens(n)], news)
     at = previous.find(changes[0][0]) if changes and changes[0][0] else -1
     leads = _subjects([previous[:at]], sorted(fact_subjects), changed) if at > 0 else ()
     return Wording(
         claim, index, "correction", previous, claim.statement, tuple(changes),
         tuple(old_texts), tuple(current_texts), olds, news, subjects, None,
-        tuple(dict.fromkeys(old_sentences)), tuple(dict.fromkeys(_sentences(current_texts))), leads or subjects,
+        tuple(dict.fromkeys(old_sentences or _sentences([previous]))),
+        tuple(dict.fromkeys(new_sentences or _sentences([claim.statement]))), leads or subjects,
     )  # fmt: skip
 
 
