@@ -42,7 +42,7 @@ from rapidfuzz import fuzz, utils
 from .superseded import Wording, value_set
 from .values import CJK_CLASS, find_tokens, tokens
 
-__all__ = ["Candidate", "Verdict", "decide", "word_score", "SPAN_SCORE"]
+__all__ = ["Candidate", "Verdict", "decide", "word_score", "SPAN_SCORE", "RETRIEVE", "RETRIEVE_CJK"]
 
 SPAN_SCORE = 55.0
 VALUE_SIMILARITY = 0.4
@@ -55,6 +55,10 @@ CLEAR_SIMILARITY = 0.6
 CLEAR_MARGIN = 0.35
 MARGIN_CJK = 0.2
 HEDGE_SIMILARITY_CJK = 0.35
+#: The least embedding similarity for which a sentence is judged against a wording found by embedding alone
+#: (the span and value rules find theirs by word): the lowest floor of the meaning rules.
+RETRIEVE = min(MEANING_SIMILARITY, CLEAR_SIMILARITY)
+RETRIEVE_CJK = min(MEANING_SIMILARITY_CJK, HEDGE_SIMILARITY_CJK)
 RETRACTED_SIMILARITY = 0.85
 
 _CJK_RUN = re.compile(rf"[{CJK_CLASS}]+")
@@ -162,6 +166,10 @@ class Candidate:
     old_similarity: float | None
     new_similarity: float | None
     before: tuple[str, ...] = ()  # the words of the sentence before it in the same paragraph ("they" refers back)
+    present: frozenset[str] | None = None  # its values (superseded.value_set), computed once per sentence
+
+    def values(self) -> frozenset[str]:
+        return self.present if self.present is not None else frozenset(value_set(self.sentence, self.words))
 
 
 @attrs.frozen
@@ -259,7 +267,7 @@ def _span(c: Candidate, wording: Wording) -> Verdict | None:
     return None
 
 
-def _value(c: Candidate, wording: Wording, present: set[str]) -> Verdict | None:
+def _value(c: Candidate, wording: Wording, present: frozenset[str]) -> Verdict | None:
     if not wording.old_values or wording.new_values & present:
         return None
     stated = sorted(wording.old_values & present)
@@ -283,7 +291,7 @@ def _value(c: Candidate, wording: Wording, present: set[str]) -> Verdict | None:
     )
 
 
-def _meaning(c: Candidate, wording: Wording, present: set[str]) -> Verdict | None:
+def _meaning(c: Candidate, wording: Wording, present: frozenset[str]) -> Verdict | None:
     if c.old_similarity is None:
         return None
     old, new = c.old_similarity, c.new_similarity or 0.0
@@ -326,5 +334,5 @@ def decide(c: Candidate, wording: Wording) -> Verdict | None:
         verdict = _span(c, wording)
         if verdict is not None:
             return verdict
-    present = value_set(c.sentence, c.words)
+    present = c.values()
     return _value(c, wording, present) or _meaning(c, wording, present)
