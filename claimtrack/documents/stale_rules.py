@@ -12,7 +12,7 @@ one rule holds; the first that holds gives the finding's score and ``why``.
    old value and no new one, and is about the claim: its embedding similarity
    with an old text is at least :data:`VALUE_SIMILARITY` (a CJK sentence
    :data:`VALUE_SIMILARITY_CJK`), or, with no model, its word score is at
-   least :data:`SPAN_SCORE`. This catches translations, which keep names and
+   least :data:`SPAN_SCORE` (CJK :data:`VALUE_SCORE_CJK`). This catches translations, which keep names and
    numbers.
 3. **Meaning** (embeddings): the sentence is similar to an old text
    (:data:`MEANING_SIMILARITY`, CJK :data:`MEANING_SIMILARITY_CJK`), closer
@@ -45,6 +45,7 @@ from .values import CJK_CLASS, find_tokens, tokens
 __all__ = ["Candidate", "Verdict", "decide", "word_score", "SPAN_SCORE", "RETRIEVE", "RETRIEVE_CJK"]
 
 SPAN_SCORE = 55.0
+VALUE_SCORE_CJK = 35.0  # a translation shares only its names and numbers with the wording
 VALUE_SIMILARITY = 0.4
 VALUE_SIMILARITY_CJK = 0.2
 MEANING_SIMILARITY = 0.7
@@ -239,8 +240,9 @@ def _names_subject(c: Candidate, subjects: Sequence[tuple[str, ...]], others: Se
 
 
 def _closer_in_words(sentence: str, wording: Wording) -> bool:
-    old = max(fuzz.ratio(sentence, t, processor=utils.default_process) for t in wording.old_texts)
-    new = max((fuzz.ratio(sentence, t, processor=utils.default_process) for t in wording.current_texts), default=0.0)
+    """Whether the sentence is at least as like the old sentences holding the change as the current ones."""
+    old = max(fuzz.ratio(sentence, t, processor=utils.default_process) for t in wording.old_sentences or wording.old_texts)
+    new = max((fuzz.ratio(sentence, t, processor=utils.default_process) for t in wording.current_sentences), default=0.0)
     return old >= new
 
 
@@ -283,7 +285,7 @@ def _value(c: Candidate, wording: Wording, present: frozenset[str]) -> Verdict |
         score = 100 * c.old_similarity
     else:
         score = word_score(c.sentence, c.words, wording)
-        if score < SPAN_SCORE:
+        if score < (VALUE_SCORE_CJK if c.cjk else SPAN_SCORE):
             return None
     now = ", ".join(sorted(wording.new_values)) or "nothing"
     return Verdict(
