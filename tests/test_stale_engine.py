@@ -236,3 +236,31 @@ def test_cli_json_fields_and_exit_status(tmp_path: Path) -> None:
     clean = tmp_path / "clean.md"
     clean.write_text("The initial GPT-3 is trained on Common Crawl 2016 - 2019.\n", encoding="utf-8")
     assert CliRunner().invoke(main, ["--root", str(ROOT), "stale", str(clean)]).exit_code == 0
+
+
+# -- the examples of docs/stale.md run -------------------------------------------------------------------------
+
+DOC = ROOT / "docs" / "stale.md"
+
+
+def _fenced(language: str) -> list[str]:
+    text = DOC.read_text(encoding="utf-8")
+    return [block.split("```", 1)[0] for block in text.split(f"```{language}\n")[1:]]
+
+
+def test_the_documented_console_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (console,) = _fenced("console")
+    lines = console.splitlines()
+    monkeypatch.chdir(tmp_path)
+    Path("notes.md").write_text("Intro.\n\n" * 5 + "Notes.\n" + lines[2].strip() + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "stale", "notes.md"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == lines[1:]
+
+
+@needs_model
+def test_the_documented_python_example(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (code,) = _fenced("python")
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, str(DOC), "exec"), {})  # noqa: S102 - the documentation's own example
+    assert "reasoning-injected-by-code-pretraining" in capsys.readouterr().out
