@@ -1,0 +1,78 @@
+"""Reading a downloaded notices file: its bytes decoded, its format recognised, its notices matched."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import attrs
+
+from ..errors import NoticeError
+from . import retraction_watch, works
+from .matching import SourceIndex
+from .records import Notice
+
+__all__ = ["Read", "read_file", "read_bytes", "FORMATS"]
+
+#: What ``claimtrack notices import`` reads, as named in its messages.
+FORMATS = "a Retraction Watch CSV, Crossref works (JSON or JSON lines) or OpenAlex works (JSON lines)"
+
+
+@attrs.frozen
+class Read:
+    """What one file gave: its format, how many records it holds, and the notices about the library's sources."""
+
+    file: str
+    format: str
+    records: int
+    notices: tuple[tuple[Notice, int], ...]  # each with the line it was read from
+
+
+def _windows_1252(error: UnicodeError) -> tuple[str, int]:
+    # The Retraction Watch export is UTF-8 with a few Windows-1252 bytes; read those as what they meant.
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("claimtrack-cp1252", _windows_1252)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), any stray byte read as Windows-1252."""
+    return data.decode("utf-8-sig", errors="claimtrack-cp1252")
+
+
+def read_file(path: str | Path, index: SourceIndex) -> Read:
+    """Read one downloaded file; raises NoticeError (one line, naming the file) when it cannot be read."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError as e:
+        raise NoticeError("is a folder", file=path, hint="pass the downloaded file itself") from e
+    except OSError as e:
+        raise NoticeError(f"cannot be read: {e.strerror or e}", file=path, hint="check the path and its permissions") from e
+    return read_bytes(data, str(path), index)
+
+
+def read_bytes(data: bytes, file: str, index: SourceIndex) -> Read:
+    """Recognise the format of ``data`` and read it (``file`` names it in errors)."""
+    text = decode(data)
+    start = text.lstrip()
+    if not start:
+        raise NoticeError("is empty", file=file, hint=f"import {FORMATS}")
+    first_line = start.split("\n", 1)[0]
+    if start[0] in "{[":
+        notices, records, origin = works.read(works.parse_json(text, file), file, index)
+        return Read(file, origin, records, tuple(notices))
+    if retraction_watch.looks_like_header(first_line) or Path(file).suffix.lower() == ".csv" or first_line.count(",") >= 3:
+        found, rows = retraction_watch.read(text, file, index)
+        return Read(file, "retraction-watch", rows, tuple(found))
+    shown = first_line.strip()[:40]
+    raise NoticeError(
+        f"is not in a format claimtrack reads (it starts {shown!r})",
+        file=file,
+        line=1,
+        hint=f"import {FORMATS}",
+    )
