@@ -11,6 +11,7 @@ from .matching import SourceIndex
 from .records import CORRECTING_KINDS, ENDING_KINDS, Notice, NoticeKind
 
 if TYPE_CHECKING:
+    from ..model import Claim
     from ..sources import Sources
 
 __all__ = ["Notices"]
@@ -62,6 +63,11 @@ class Notices(Sequence[Notice]):
     def about(self, key: str) -> tuple[Notice, ...]:
         """Every notice about ``key``, oldest first (undated ones first)."""
         return tuple(self._by_source.get(key, ()))
+
+    def cited_by(self, claim: Claim) -> tuple[Notice, ...]:
+        """The notices about the sources the claim's evidence cites, in the order of its evidence."""
+        keys = dict.fromkeys(item.source for item in claim.evidence if not item.is_claim)
+        return tuple(notice for key in keys for notice in self._by_source.get(key, ()))
 
     def retraction(self, key: str) -> Notice | None:
         """The retraction or withdrawal in force for ``key``, not undone by a later reinstatement.

@@ -99,22 +99,22 @@ class Notice:
         when = self.date or self.imported
         return earliest_day(when) if when else None
 
-    @property
-    def ends(self) -> bool:
-        return self.kind in ENDING_KINDS
-
     def same_content(self, other: Notice) -> bool:
         """True when ``other`` says the same as this one (where and when each was imported aside)."""
         return attrs.evolve(other, file=self.file, imported=self.imported, imported_by=self.imported_by) == self
 
     def describe(self) -> str:
         """What happened, after "which was": ``retracted on 2023-03-14 (Retraction Watch record 45321, notice 10.1/r)``."""
-        when = f" on {self.date}" if self.date else " (no date given)"
+        when = f" on {self.date}" if self.date else ", date not given"
         what = _PASSIVE.get(self.kind, self.kind.label)
+        return f"{what}{when} ({self.where()})"
+
+    def where(self) -> str:
+        """Where the notice comes from: ``Retraction Watch record 45321, notice 10.1/r``, ``OpenAlex W123``."""
         where = f"{ORIGINS[self.origin]} {'record ' if self.origin == 'retraction-watch' else ''}{self.record}"
         if self.notice_doi and self.notice_doi != self.record:
             where += f", notice {self.notice_doi}"
-        return f"{what}{when} ({where})"
+        return where
 
     def short(self) -> str:
         """For a column or a badge: ``retracted 2023-03-14``."""

@@ -41,10 +41,11 @@ def parse_json(text: str, file: str) -> list[tuple[Any, int]]:
     try:
         return [(json.loads(text), 1)]
     except json.JSONDecodeError as whole:
+        # "Extra data": a whole value was read and more follows, as in JSON lines; anything else is broken where it says.
+        if whole.msg != "Extra data":
+            raise _broken(whole, file, whole.lineno, whole.colno) from whole
         lines = text.splitlines()
         filled = [i for i, line in enumerate(lines) if line.strip()]
-        if len(filled) < 2 or not lines[filled[0]].lstrip().startswith("{"):
-            raise _broken(whole, file, whole.lineno, whole.colno) from whole
     values = []
     for i in filled:
         try:
