@@ -84,7 +84,9 @@ def make_library(root: Path, rng: random.Random) -> list[str]:
         doi = f"10.5555/cited.{i}"
         dois.append(doi)
         shown = forms[i % 4].format(doi.upper() if i % 5 == 0 else doi)
-        entries.append(f"@article{{src{i},\n  title = {{Source {i}}},\n  author = {{Doe, Jo}},\n  year = {{2020}},\n  doi = {{{shown}}}\n}}\n")
+        entries.append(
+            f"@article{{src{i},\n  title = {{Source {i}}},\n  author = {{Doe, Jo}},\n  year = {{2020}},\n  doi = {{{shown}}}\n}}\n"
+        )
     (root / "references.bib").write_text("\n".join(entries), encoding="utf-8")
     return rng.sample(dois, NOTICED)
 

@@ -100,7 +100,9 @@ class Library:
 
         return Notices.load(self.root, self.sources)
 
-    def import_notices(self, files: Iterable[str | Path], *, by: str | None = None, date: dt.date | str | None = None) -> ImportResult:
+    def import_notices(
+        self, files: Iterable[str | Path], *, by: str | None = None, date: dt.date | str | None = None
+    ) -> ImportResult:
         """Keep the notices about this library's sources from downloaded files (see claimtrack.notices.import_files)."""
         from .notices import import_files
 

@@ -331,7 +331,10 @@ def plant_unknown_rule_in_ignore(lib):
 
 def _noticed_source(lib, key, kind, *, title="A Paper", date="2023-03-14"):
     """A source with a DOI, a claim citing it as support, and a notice of ``kind`` about it in notices.toml."""
-    _bib_append(lib, f"@article{{{key},\n  title = {{{title}}},\n  author = {{Doe, Jo}},\n  year = {{2021}},\n  doi = {{10.5555/{key}}}\n}}\n")
+    _bib_append(
+        lib,
+        f"@article{{{key},\n  title = {{{title}}},\n  author = {{Doe, Jo}},\n  year = {{2021}},\n  doi = {{10.5555/{key}}}\n}}\n",
+    )
     put(lib, f"cites-{kind}", "Something the paper shows.", evidence=[Evidence(key, locator="Table 1")])
     if kind != "signal":
         (lib.root / "notices.toml").write_text(

@@ -52,7 +52,13 @@ def test_doi_forms(written, expected):
 
 @pytest.mark.parametrize(
     "written, expected",
-    [("29123456", "29123456"), ("0", None), ("", None), ("https://pubmed.ncbi.nlm.nih.gov/29123456", "29123456"), ("PMID: 7", "7")],
+    [
+        ("29123456", "29123456"),
+        ("0", None),
+        ("", None),
+        ("https://pubmed.ncbi.nlm.nih.gov/29123456", "29123456"),
+        ("PMID: 7", "7"),
+    ],
 )
 def test_pmid_forms(written, expected):
     assert normal_pmid(written) == expected
@@ -75,7 +81,9 @@ def test_arxiv_forms(written, expected):
     assert normal_arxiv(written) == expected
 
 
-@given(st.from_regex(r"10\.[0-9]{4,5}/[a-z0-9.]{0,11}[a-z0-9]", fullmatch=True), st.sampled_from(["", "doi:", "https://doi.org/"]))
+@given(
+    st.from_regex(r"10\.[0-9]{4,5}/[a-z0-9.]{0,11}[a-z0-9]", fullmatch=True), st.sampled_from(["", "doi:", "https://doi.org/"])
+)
 def test_doi_prefix_and_case_do_not_matter(doi, prefix):
     assert normal_doi(prefix + doi.upper()) == normal_doi(doi) == doi
 
@@ -104,7 +112,11 @@ def test_retraction_watch_csv_in_its_real_columns(lib):
     assert retraction.reason == "Concerns/Issues About Data; Error in Analyses"
     assert retraction.matched == "doi:10.5555/jer.2021.0042"  # the entry writes it as https://doi.org/...
     correction = by_key["sample2022benchmark"][0]
-    assert (correction.kind, correction.date, correction.matched) == (NoticeKind.CORRECTION, "2022-09-01", "doi:10.5555/el.2022.0007")
+    assert (correction.kind, correction.date, correction.matched) == (
+        NoticeKind.CORRECTION,
+        "2022-09-01",
+        "doi:10.5555/el.2022.0007",
+    )
     gene = by_key["gene2018widgets"][0]
     assert (gene.matched, gene.notice_doi, gene.date) == ("pmid:29123456", None, "2021-11-30")
 
@@ -180,9 +192,18 @@ def test_openalex_json_lines(lib):
             "x.csv:1: the CSV header lacks the Retraction Watch column 'RetractionDate'",
             id="csv-missing-one-column",
         ),
-        pytest.param("x.json", b'{"DOI": "10.1/x",\n "oops"\n}', "x.json:3: broken JSON at column 1: Expecting ':' delimiter", id="broken-json"),
-        pytest.param("x.jsonl", b'{"DOI": "10.1/x"}\n{"DOI": "10.1/y"}\n{"DOI": \n', "x.jsonl:3: broken JSON", id="broken-json-line"),
-        pytest.param("x.jsonl", b'{"DOI": "10.1/x"}\n{"name": "y"}\n', "x.jsonl:2: holds a record that is neither", id="not-a-work"),
+        pytest.param(
+            "x.json",
+            b'{"DOI": "10.1/x",\n "oops"\n}',
+            "x.json:3: broken JSON at column 1: Expecting ':' delimiter",
+            id="broken-json",
+        ),
+        pytest.param(
+            "x.jsonl", b'{"DOI": "10.1/x"}\n{"DOI": "10.1/y"}\n{"DOI": \n', "x.jsonl:3: broken JSON", id="broken-json-line"
+        ),
+        pytest.param(
+            "x.jsonl", b'{"DOI": "10.1/x"}\n{"name": "y"}\n', "x.jsonl:2: holds a record that is neither", id="not-a-work"
+        ),
         pytest.param(
             "x.jsonl",
             b'{"DOI": "10.5555/ecr.2022.0314", "updated-by": [{"type": "retraction", "updated": "2023"}]}\n',
@@ -248,7 +269,7 @@ def test_notices_file_round_trips(tmp_path_factory, notices):
             "notices.toml:1: notice[0]: date must be YYYY, YYYY-MM or YYYY-MM-DD",
             id="bad-date",
         ),
-        pytest.param('[[notice]]\nsource = 1\n[[notice]]\nsource = 2\n', "(and 9 more problems)", id="all-problems-counted"),
+        pytest.param("[[notice]]\nsource = 1\n[[notice]]\nsource = 2\n", "(and 9 more problems)", id="all-problems-counted"),
     ],
 )
 def test_bad_notices_file_is_one_line(tmp_path, text, message):
@@ -277,7 +298,13 @@ def test_import_keeps_only_the_library_s_sources(lib):
     text = (lib.root / "notices.toml").read_text(encoding="utf-8")
     assert "10.5555/jut.2019.1" not in text and "unrelated" not in text  # about papers the library does not cite
     notices = claimtrack.open(lib.root).notices
-    assert notices.sources == ["example2021widgets", "gene2018widgets", "preprint2023example", "sample2022benchmark", "widget2022concern"]
+    assert notices.sources == [
+        "example2021widgets",
+        "gene2018widgets",
+        "preprint2023example",
+        "sample2022benchmark",
+        "widget2022concern",
+    ]
     first = notices.about("example2021widgets")[0]
     assert (first.file, first.imported, first.imported_by) == ("retraction_watch.csv", "2026-12-01", "A. Reader")
     assert notices.summary("example2021widgets") == "retracted 2023-03-14"
@@ -299,7 +326,9 @@ def test_a_newer_file_updates(lib, tmp_path):
     newer = tmp_path / "retraction_watch_2027.csv"
     # The database turned its expression of concern (row 40005 is about another paper) and its correction
     # of sample2022benchmark into a retraction.
-    newer.write_bytes(RW.read_bytes().replace(b'"Correction","+Error in Table;"', b'"Retraction","+Error in Table;+Error in Data;"'))
+    newer.write_bytes(
+        RW.read_bytes().replace(b'"Correction","+Error in Table;"', b'"Retraction","+Error in Table;+Error in Data;"')
+    )
     result = claimtrack.open(lib.root).import_notices([newer], by="A. Reader", date="2027-01-02")
     assert [n.source for n in result.updated] == ["sample2022benchmark"] and result.unchanged == 2
     notices = claimtrack.open(lib.root).notices

@@ -84,7 +84,9 @@ def test_support_is_counted_without_retracted_sources(noticed):
 def test_the_claims_resting_on_a_weakened_claim_need_review(noticed):
     (review,) = _by_rule(noticed)["needs-review"]
     assert review.claim == "more-widgets" and review.severity == "warning"
-    assert review.message.startswith("rests on 'widgets-scale', whose supporting source 'example2021widgets' was retracted on 2023-03-14")
+    assert review.message.startswith(
+        "rests on 'widgets-scale', whose supporting source 'example2021widgets' was retracted on 2023-03-14"
+    )
     noticed.review("more-widgets", reason="re-read against the retraction", by=BY, date="2026-12-02")
     assert "needs-review" not in _by_rule(noticed)
 
@@ -123,7 +125,9 @@ def test_a_claim_made_after_the_correction_is_not_flagged(noticed):
 def test_stances_and_status(noticed):
     noticed.add("against", "Widgets do not scale.", evidence=[Evidence("sample2022benchmark", stance="contradicts", note="old")],
                 by=BY, date="2022-01-01")  # fmt: skip
-    noticed.add("mention", "Widgets exist.", evidence=[Evidence("example2021widgets", stance="mentions")], by=BY, date="2022-01-01")
+    noticed.add(
+        "mention", "Widgets exist.", evidence=[Evidence("example2021widgets", stance="mentions")], by=BY, date="2022-01-01"
+    )
     noticed.retract("only-retracted", reason="its only source was retracted", by=BY, date="2026-12-02")
     found = _by_rule(noticed)
     assert {f.claim for f in found["source-correction"]} == {"widgets-scale", "against"}
@@ -173,7 +177,9 @@ def test_signal_of(fields, expected):
 def test_signals_are_warnings_on_supporting_claims_only(noticed):
     noticed.add("signals", "Two shaky sources.", by=BY, date="2022-01-01",
                 evidence=[Evidence("titled2019retracted"), Evidence("withdrawn2024preprint"), Evidence("sound2020result")])  # fmt: skip
-    noticed.add("mentions-only", "Mentioned.", evidence=[Evidence("titled2019retracted", stance="mentions")], by=BY, date="2022-01-01")
+    noticed.add(
+        "mentions-only", "Mentioned.", evidence=[Evidence("titled2019retracted", stance="mentions")], by=BY, date="2022-01-01"
+    )
     found = _by_rule(noticed)["retraction-signal"]
     assert sorted((f.claim, f.source, f.severity) for f in found) == [
         ("signals", "titled2019retracted", "warning"),
@@ -183,9 +189,7 @@ def test_signals_are_warnings_on_supporting_claims_only(noticed):
 
 def test_a_notice_takes_the_place_of_the_signal(noticed):
     bib = noticed.root / "references.bib"
-    bib.write_text(
-        bib.read_text(encoding="utf-8").replace("{Sparse Mixtures", "{Retracted: Sparse Mixtures"), encoding="utf-8"
-    )
+    bib.write_text(bib.read_text(encoding="utf-8").replace("{Sparse Mixtures", "{Retracted: Sparse Mixtures"), encoding="utf-8")
     found = _by_rule(noticed)
     assert "retraction-signal" not in found and found["retracted-source"]
 

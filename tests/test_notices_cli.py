@@ -53,15 +53,26 @@ def test_import_then_audit(root):
     assert ("source-correction", "widgets-scale", "warning") in rules
     assert ("expression-of-concern", "widgets-scale", "warning") in rules
     assert [f["rule"] for f in findings if f["severity"] == "error"] == ["retracted-source"]
-    assert run(root, "notices", "import", str(RW), str(CROSSREF))[1].endswith("0 added, 0 updated, 5 already recorded; notices.toml unchanged\n")
+    assert run(root, "notices", "import", str(RW), str(CROSSREF))[1].endswith(
+        "0 added, 0 updated, 5 already recorded; notices.toml unchanged\n"
+    )
 
 
 @pytest.mark.parametrize(
     "name, data, message",
     [
-        pytest.param("works.jsonl", b'{"DOI": "10.1/x"}\n{"DOI": "10.1/y",\n', "works.jsonl:2: broken JSON at column 18", id="broken-json"),
-        pytest.param("export.csv", b"Title,DOI\nA,10.1/x\n", "export.csv:1: the CSV header lacks the Retraction Watch columns", id="csv-header"),
-        pytest.param("refs.bib", b"@misc{a, title = {A}}\n", "refs.bib:1: is not in a format claimtrack reads", id="unknown-format"),
+        pytest.param(
+            "works.jsonl", b'{"DOI": "10.1/x"}\n{"DOI": "10.1/y",\n', "works.jsonl:2: broken JSON at column 18", id="broken-json"
+        ),
+        pytest.param(
+            "export.csv",
+            b"Title,DOI\nA,10.1/x\n",
+            "export.csv:1: the CSV header lacks the Retraction Watch columns",
+            id="csv-header",
+        ),
+        pytest.param(
+            "refs.bib", b"@misc{a, title = {A}}\n", "refs.bib:1: is not in a format claimtrack reads", id="unknown-format"
+        ),
     ],
 )
 def test_a_malformed_file_exits_2_with_one_line_and_writes_nothing(root, tmp_path, name, data, message):
@@ -115,7 +126,13 @@ def test_notices_list(root):
     run(root, "notices", "import", str(CROSSREF), "--by", BY, "--date", "2026-12-01")
     code, out, _ = run(root, "notices", "list")
     assert code == 0
-    assert out.splitlines()[0].split() == ["sample2022benchmark", "correction", "2022-09-01", "crossref", "10.5555/el.2022.corr.7"]
+    assert out.splitlines()[0].split() == [
+        "sample2022benchmark",
+        "correction",
+        "2022-09-01",
+        "crossref",
+        "10.5555/el.2022.corr.7",
+    ]
     rows = json.loads(run(root, "notices", "list", "--format", "json")[1])
     assert rows[1]["kind"] == "expression-of-concern" and rows[1]["imported"] == "2026-12-01"
 

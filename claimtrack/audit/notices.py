@@ -23,9 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["check", "signal_of"]
 
-_TITLE_SIGNAL = re.compile(
-    r"^\W*(?:\[\s*(?:retracted|withdrawn)\s*\]|(?:retracted(?:\s+article)?|withdrawn)\s*:)", re.IGNORECASE
-)
+_TITLE_SIGNAL = re.compile(r"^\W*(?:\[\s*(?:retracted|withdrawn)\s*\]|(?:retracted(?:\s+article)?|withdrawn)\s*:)", re.IGNORECASE)
 _NOTE_SIGNAL = re.compile(r"\b(?:withdrawn|retracted|withdrew|retraction)\b", re.IGNORECASE)
 _CHEAP = re.compile(r"retract|withdr", re.IGNORECASE)
 
@@ -97,7 +95,9 @@ def _noticed(
             if same in shown or (when is not None and last is not None and when <= last):
                 continue
             shown.add(same)
-            what = f"the locator you cite ({locator})" if locator and rule == "source-correction" else "what the claim takes from it"
+            what = (
+                f"the locator you cite ({locator})" if locator and rule == "source-correction" else "what the claim takes from it"
+            )
             yield ctx.at(
                 claim,
                 rule,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import BinaryIO
+from collections.abc import Mapping
+from typing import Any, BinaryIO
 
 import click
 
@@ -66,7 +67,7 @@ def source_list(lib: Library, fmt: str) -> None:
     ]
     width = max((len(str(r["key"])) for r in rows), default=0)
 
-    def text(r: dict) -> str:
+    def text(r: Mapping[str, Any]) -> str:
         notice = f"  [{r['notice'].upper()}]" if r["notice"] else ""
         return f"{r['key']:<{width}}  {r['year'] or '----'}  {r['title'] or ''}{notice}"
 

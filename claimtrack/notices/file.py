@@ -73,12 +73,16 @@ def load(path: Path) -> tuple[Notice, ...]:
     except tomli.TOMLDecodeError as e:
         line = getattr(e, "lineno", None)
         message = str(e).split(" (at line")[0]
-        raise NoticeError(f"is not valid TOML: {message}", file=path.name, line=line, hint="fix it, or restore it from version control") from e
+        raise NoticeError(
+            f"is not valid TOML: {message}", file=path.name, line=line, hint="fix it, or restore it from version control"
+        ) from e
     problems: list[ClaimtrackError] = []
     notices = []
     for name in raw:
         if name != "notice":
-            problems.append(NoticeError(f"unknown key {name!r}", file=path.name, key=name, hint="the file holds only [[notice]] tables"))
+            problems.append(
+                NoticeError(f"unknown key {name!r}", file=path.name, key=name, hint="the file holds only [[notice]] tables")
+            )
     tables = raw.get("notice", [])
     if not isinstance(tables, list):
         tables = []
@@ -131,4 +135,3 @@ def _notice(table: Any, key: str, file: str, line: int | None, problems: list[Cl
     except ValueError as e:
         problem(str(e), hint="write dates as YYYY-MM-DD")
         return None
-

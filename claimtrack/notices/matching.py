@@ -66,10 +66,10 @@ def normal_arxiv(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if (match := _ARXIV_DOI.fullmatch(_DOI_PREFIX.sub("", value))) is not None:
-        value = match.group(1)
-    elif (match := _ARXIV_URL.search(value)) is not None:
-        value = match.group(1)
+    # arXiv's own DOI (10.48550/arXiv.ID) or an arxiv.org URL hold the id; else the value is the id.
+    inner = _ARXIV_DOI.fullmatch(_DOI_PREFIX.sub("", value)) or _ARXIV_URL.search(value)
+    if inner is not None:
+        value = inner.group(1)
     match = _ARXIV_ID.fullmatch(value)
     return match.group(1).lower() if match else None
 

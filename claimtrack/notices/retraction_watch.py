@@ -146,4 +146,3 @@ def _reasons(value: str) -> str | None:
     """``;+Concerns/Issues About Data;+Error in Data;`` as ``Concerns/Issues About Data; Error in Data``."""
     parts = [part.strip().lstrip("+").strip() for part in value.split(";")]
     return "; ".join(part for part in parts if part) or None
-

@@ -124,7 +124,10 @@ def _crossref(work: dict[str, Any], index: SourceIndex, file: str, line: int) ->
         for update in updates:
             if not isinstance(update, dict):
                 raise NoticeError(
-                    f"an entry of '{relation}' is not an object", file=file, line=line, hint="import the works as Crossref gives them"
+                    f"an entry of '{relation}' is not an object",
+                    file=file,
+                    line=line,
+                    hint="import the works as Crossref gives them",
                 )
             kind = CROSSREF_TYPES.get(str(update.get("type", "")).lower().replace("-", "_"))
             if kind is None:
@@ -149,7 +152,9 @@ def _crossref(work: dict[str, Any], index: SourceIndex, file: str, line: int) ->
 def _openalex(work: dict[str, Any], index: SourceIndex) -> Iterator[Notice]:
     if work.get("is_retracted") is not True:
         return
-    ids = work.get("ids") if isinstance(work.get("ids"), dict) else {}
+    ids = work.get("ids")
+    if not isinstance(ids, dict):
+        ids = {}
     record = _text(work.get("id")) or _text(work.get("doi")) or "unknown"
     for key, matched in index.match(dois=(_text(work.get("doi")), _text(ids.get("doi"))), pmids=(_text(ids.get("pmid")),)):
         yield Notice(

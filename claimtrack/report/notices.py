@@ -94,7 +94,7 @@ def notices_html(rows: list[dict[str, Any]], links: Links) -> str:
         doi = f' <a href="https://doi.org/{attr(r["notice_doi"])}">notice</a>' if r["notice_doi"] else ""
         cited = ", ".join(links.claim_link(c) for c in r["claims"]) or '<span class="muted">no claim</span>'
         out.append(
-            f"<tr{anchor}><td>{links.source_link(r['key'])}<td><span class=\"notice notice-{r['class']}\">{text(r['label'])}</span>"
+            f'<tr{anchor}><td>{links.source_link(r["key"])}<td><span class="notice notice-{r["class"]}">{text(r["label"])}</span>'
             f"<td>{text(r['date'] or 'no date given')}<td>{text(r['origin'])}{doi}<td>{text(r['reason'] or '')}<td>{cited}\n"
         )
     out.append("</tbody></table>\n</section>\n")
