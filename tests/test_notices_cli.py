@@ -157,9 +157,26 @@ def test_the_reports_show_badges_and_a_section(root):
     section = page[page.index('<section id="notices">') : page.index("</section>", page.index('<section id="notices">'))]
     assert 'id="notices-example2021widgets"' in section and "2023-03-14" in section and "2022-09-01" in section
     assert '<a href="#claim-widgets-scale">widgets-scale</a>' in section
+    heading = page[page.index('<article class="claim" id="claim-widgets-scale">') :].split("</h3>", 1)[0]
+    assert heading.endswith(
+        '<a class="notice notice-retracted" href="#notices-example2021widgets" '
+        'title="example2021widgets: retracted 2023-03-14">cites a retracted source</a>'
+    )
+    other = page[page.index('<article class="claim" id="claim-more-widgets">') :].split("</h3>", 1)[0]
+    assert "notice" not in other  # it cites no noticed source; needs-review says the rest
+    assert "### widgets-scale\n\n**Cites a retracted source:** example2021widgets, retracted 2023-03-14.\n\n" in md
     assert md.count("**\\[RETRACTED 2023-03-14\\]**") == 2
     assert "## Retractions and corrections" in md
     assert "| example2021widgets | retracted | 2023-03-14 | Retraction Watch record 40001" in md
+
+
+def test_a_report_made_before_an_import_does_not_hide_its_notices(root):
+    claimtrack.report.write(claimtrack.open(root), root / "report")  # fills the report's caches
+    run(root, "notices", "import", str(RW), "--by", BY)
+    claimtrack.report.write(claimtrack.open(root), root / "report")
+    page = (root / "report" / "index.html").read_text(encoding="utf-8")
+    assert "cites a retracted source</a></h3>" in page and '<section id="notices">' in page
+    assert issubclass(claimtrack.NoticeError, claimtrack.ClaimtrackError)
 
 
 def test_a_report_without_notices_has_no_section(root):
@@ -171,3 +188,22 @@ def test_help_has_an_example():
     for args in (["notices", "--help"], ["notices", "import", "--help"], ["notices", "list", "--help"]):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_the_readme_example_runs_as_shown(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Retractions and corrections of cited papers") :]
+    block = section[section.index("```console\n") + len("```console\n") : section.index("```\n", section.index("```console"))]
+    root = claimtrack.init(tmp_path / "lib")
+    shutil.copy(DATA / "references.bib", root / "references.bib")
+    shutil.copy(RW, root / "retraction_watch.csv")
+    shutil.copy(CROSSREF, root / "crossref-works.jsonl")
+    commands = block.split("$ ")[1:]
+    assert len(commands) == 2
+    monkeypatch.chdir(root)  # the example runs inside the library, with relative file names
+    for command in commands:
+        line, _, shown = command.partition("\n")
+        result = CliRunner().invoke(main, line.split()[1:])
+        assert result.exit_code == 0, result.output
+        expected = [text for text in shown.splitlines() if text != "..."]
+        assert result.stdout.splitlines()[: len(expected)] == expected

@@ -25,7 +25,7 @@ from ..model import Claim, Stance
 from .changes import Segment, change_segments
 from .citations import plain_references as _plain_references_of
 from .markdown import md_escape
-from .notices import badged, notice_rows
+from .notices import badged, marked, notice_rows
 from .sections import Links, anchor_for_key, claim_sections
 from .workers import Pool
 
@@ -244,8 +244,9 @@ def _build(
         sections = rendering(progress)
         formatted = formatting()
     notices = lib.notices
-    if notices:  # a badge in each noticed reference (see .notices)
+    if notices:  # a badge in each noticed reference and under the heading of each claim citing one (see .notices)
         formatted, plain = badged(formatted, notices), badged(plain, notices)
+        sections = marked(sections, claims, notices)
 
     bibliography = sorted(
         (ReferenceView(key, anchor_for_key(key), formatted[key], tuple(citing.get(key, ()))) for key in used_keys),

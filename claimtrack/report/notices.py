@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from markupsafe import Markup
 
+from ..model import Stance
 from .markdown import md_escape
 from .sections import Links, attr, text
 
 if TYPE_CHECKING:
+    from ..model import Claim
     from ..notices import Notice, Notices
     from .citations import Reference
 
-__all__ = ["badged", "notice_rows", "notices_html", "notices_markdown"]
+__all__ = ["badged", "marked", "notice_rows", "notices_html", "notices_markdown"]
 
 _CLASS = {
     "retraction": "retracted",
@@ -56,6 +58,48 @@ def badged(references: Mapping[str, Reference], notices: Notices) -> dict[str, R
             html=Markup(str(reference.html) + html),
             markdown=Markup(f"{reference.markdown} **\\[{md_escape(label.upper())}\\]**"),
         )
+    return out
+
+
+_CITES = {
+    "retracted": "cites a retracted source",
+    "corrected": "cites a corrected source",
+    "concern": "cites a source under concern",
+}
+
+
+def _claim_notice(claim: Claim, notices: Notices) -> Notice | None:
+    """The notice a claim's heading shows: a retraction of a source it rests on, else a correction or concern."""
+    found: Notice | None = None
+    for item in claim.evidence:
+        if item.is_claim or item.stance is Stance.MENTIONS:
+            continue
+        notice = _worst(notices, item.source)
+        if notice is None or notice.kind.value == "reinstatement":
+            continue
+        if _CLASS[notice.kind.value] == "retracted" and item.stance is Stance.SUPPORTS:
+            return notice
+        if found is None and _CLASS[notice.kind.value] != "retracted":
+            found = notice
+    return found
+
+
+def marked(sections: list[tuple[str, str]], claims: list[Claim], notices: Notices) -> list[tuple[str, str]]:
+    """The claims' (HTML, Markdown) sections, each claim that cites a noticed source marked under its heading."""
+    out = []
+    for (html, md), claim in zip(sections, claims, strict=True):
+        notice = _claim_notice(claim, notices)
+        if notice is not None:
+            kind = _CLASS[notice.kind.value]
+            link = f"#notices-{attr(notice.source)}"
+            title = attr(f"{notice.source}: {notice.short()}")
+            html = html.replace(
+                "</h3>", f' <a class="notice notice-{kind}" href="{link}" title="{title}">{_CITES[kind]}</a></h3>', 1
+            )
+            md = md.replace(
+                "\n\n", f"\n\n**{_CITES[kind].capitalize()}:** {md_escape(notice.source)}, {md_escape(notice.short())}.\n\n", 1
+            )
+        out.append((html, md))
     return out
 
 
