@@ -375,3 +375,11 @@ def test_merge_later_file_wins_and_keeps_first_import():
     assert (merged, added, updated, unchanged) == ([notice("r", "2026-01-01")], [], [], 1)
     merged, added, updated, unchanged = merge([notice("r", "2026-01-01")], [notice("s", "2026-02-01"), notice("t", "2026-02-01")])
     assert merged == [notice("t", "2026-02-01")] and updated == [notice("t", "2026-02-01")]
+
+
+@given(st.lists(NOTICES, max_size=6), st.lists(NOTICES, max_size=6))
+def test_merging_the_same_notices_again_changes_nothing(existing, new):
+    merged, _, _, _ = merge(existing, new)
+    again, added, updated, unchanged = merge(merged, new)
+    assert (again, added, updated) == (merged, [], [])
+    assert unchanged == len({n.identity for n in new})
