@@ -13,8 +13,8 @@ from ..model import CLAIM_PREFIX, Claim, ConfidenceScale, Stance
 
 if TYPE_CHECKING:
     from ..errors import ClaimtrackError
-    from ..library import Library
     from ..notices import Notices
+    from ..readable import ReadableLibrary
     from ..settings import Settings
     from ..sources import Sources
 
@@ -50,7 +50,7 @@ def claim_file(claim_id: str) -> str:
 class Context:
     """The library as the rules see it."""
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: ReadableLibrary) -> None:
         self.lib = lib
         self.settings: Settings = lib.settings
         self.scale: ConfidenceScale = self.settings.scale
