@@ -383,3 +383,32 @@ def test_merging_the_same_notices_again_changes_nothing(existing, new):
     again, added, updated, unchanged = merge(merged, new)
     assert (again, added, updated) == (merged, [], [])
     assert unchanged == len({n.identity for n in new})
+
+
+# -- a real bibliography -------------------------------------------------------------------------
+
+# ../shared/data/bib beside the repository (or beside the folder of worktrees holding it); skipped where absent.
+_REAL = next((p / "shared" / "data" / "bib" / "mendeley_library.bib" for p in Path(__file__).resolve().parents[2:4]
+              if (p / "shared" / "data" / "bib" / "mendeley_library.bib").is_file()), None)  # fmt: skip
+
+
+@pytest.mark.skipif(_REAL is None, reason="the shared real bibliographies are not here")
+def test_a_real_bibliography_is_matched_by_its_own_dois(tmp_path):
+    root = claimtrack.init(tmp_path / "lib")
+    shutil.copy(_REAL, root / "references.bib")
+    lib = claimtrack.open(root)
+    index = SourceIndex(lib.sources)
+    assert len(index.doi) > 100
+    # Five of its DOIs, written as the export might write them, among rows about papers it does not cite.
+    picked = sorted(index.doi)[:: max(1, len(index.doi) // 5)][:5]
+    header = RW.read_bytes().split(b"\r\n", 1)[0].decode()
+    rows = [header]
+    for i, doi in enumerate([*picked, "10.5555/not.cited.1", "10.5555/not.cited.2"]):
+        written = f"https://doi.org/{doi.upper()}" if i % 2 else doi
+        rows.append(f'"{i + 1}","","","","","","","","","","1/2/2020 0:00","","","","{written}","","Retraction","","",""')
+    export = tmp_path / "rw.csv"
+    export.write_text("\n".join(rows), encoding="utf-8")
+    result = lib.import_notices([export], by="A. Reader", date="2026-12-01")
+    matched = {n.matched for n in result.added}
+    assert matched == {f"doi:{doi}" for doi in picked}
+    assert {n.source for n in result.added} == {key for doi in picked for key in index.doi[doi]}
