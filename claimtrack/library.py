@@ -96,8 +96,10 @@ class Library:
     @functools.cached_property
     def notices(self) -> Notices:
         """Retractions, corrections and expressions of concern of the sources (notices.toml; see claimtrack.notices)."""
-        from .notices import Notices
+        from .notices import NOTICES_FILE, Notices
 
+        if not (self.root / NOTICES_FILE).exists():
+            return Notices()  # without reading references.bib, which `show` and the like otherwise need not
         return Notices.load(self.root, self.sources)
 
     def import_notices(

@@ -412,3 +412,35 @@ def test_a_real_bibliography_is_matched_by_its_own_dois(tmp_path):
     matched = {n.matched for n in result.added}
     assert matched == {f"doi:{doi}" for doi in picked}
     assert {n.source for n in result.added} == {key for doi in picked for key in index.doi[doi]}
+
+
+def _n(kind: str, date: str | None, record: str, source: str = "a") -> Notice:
+    return Notice(source, kind, "retraction-watch", record, "doi:10.5555/a", date)
+
+
+def test_what_is_in_force_for_a_source():
+    concern = _n("expression-of-concern", "2021-01-01", "1")
+    retraction = _n("retraction", "2021-06-01", "2")
+    undated = Notice("a", "retraction", "openalex", "W1", "doi:10.5555/a")
+    correction = _n("correction", "2020-05-01", "3")
+    notices = Notices([concern, retraction, undated, correction, _n("erratum", "2019", "4", source="b")])
+    assert notices.sources == ["a", "b"]
+    assert notices.retraction("a") is retraction  # the dated one, though OpenAlex's sorts first
+    assert notices.concerns("a") == ()  # retracted since: the retraction is what counts
+    assert notices.corrections("a") == (correction,)
+    assert notices.summary("a") == "retracted 2021-06-01; expression of concern 2021-01-01; corrected 2020-05-01"
+    assert notices.summary("b") == "erratum 2019" and notices.summary("c") is None
+    reinstated = Notices([retraction, _n("reinstatement", "2022-02-02", "5")])
+    assert reinstated.retraction("a") is None and reinstated.retracted() == frozenset()
+    assert Notices([_n("reinstatement", "2020-01-01", "5"), retraction]).retraction("a") is retraction  # reinstated before
+
+
+def test_the_notices_a_claim_cites(lib):
+    lib.add("c", "Something.", evidence=[claimtrack.Evidence("sample2022benchmark"), claimtrack.Evidence("sound2020result")],
+            by="A. Author", date="2022-01-01")  # fmt: skip
+    lib.import_notices([RW, CROSSREF], by="A. Author", date="2026-12-01")
+    fresh = claimtrack.open(lib.root)
+    assert [(n.source, n.origin) for n in fresh.notices.cited_by(fresh.claims["c"])] == [
+        ("sample2022benchmark", "crossref"),
+        ("sample2022benchmark", "retraction-watch"),
+    ]
