@@ -108,7 +108,10 @@ class Library:
         """Keep the notices about this library's sources from downloaded files (see claimtrack.notices.import_files)."""
         from .notices import import_files
 
-        return import_files(self, files, by=by, date=date)
+        try:
+            return import_files(self, files, by=by, date=date)
+        finally:
+            self.__dict__.pop("notices", None)  # the next read sees the file as written
 
     def claim(self, claim_id: str) -> Claim:
         """One claim, read from its file alone (no need to load the library)."""

@@ -293,7 +293,9 @@ def test_toml_dates_are_accepted_as_written_by_hand(tmp_path):
 
 
 def test_import_keeps_only_the_library_s_sources(lib):
+    assert len(lib.notices) == 0
     result = lib.import_notices([RW, CROSSREF, OPENALEX], by="A. Reader", date="2026-12-01")
+    assert len(lib.notices) == 7  # the same Library object reads what the import wrote
     assert result.written and len(result.added) == 7 and not result.updated
     text = (lib.root / "notices.toml").read_text(encoding="utf-8")
     assert "10.5555/jut.2019.1" not in text and "unrelated" not in text  # about papers the library does not cite

@@ -25,7 +25,7 @@ from .reading import Read, read_file
 from .records import Notice
 
 if TYPE_CHECKING:
-    from ..library import Library
+    from ..readable import ReadableLibrary
 
 __all__ = ["ImportResult", "import_files", "merge"]
 
@@ -39,10 +39,6 @@ class ImportResult:
     updated: tuple[Notice, ...]
     unchanged: int
     written: bool
-
-    @property
-    def matched(self) -> int:
-        return len({notice.identity for read in self.files for notice, _ in read.notices})
 
 
 def merge(existing: Iterable[Notice], new: Iterable[Notice]) -> tuple[list[Notice], list[Notice], list[Notice], int]:
@@ -67,7 +63,7 @@ def merge(existing: Iterable[Notice], new: Iterable[Notice]) -> tuple[list[Notic
 
 
 def import_files(
-    lib: Library, paths: Iterable[str | Path], *, by: str | None = None, date: dt.date | str | None = None
+    lib: ReadableLibrary, paths: Iterable[str | Path], *, by: str | None = None, date: dt.date | str | None = None
 ) -> ImportResult:
     """Import notices files into ``lib``'s notices.toml (see the module's description).
 
@@ -100,5 +96,4 @@ def import_files(
         written = bool(added or updated or rekeyed)
         if written:
             atomic_write(path, render(merged))
-    lib.__dict__.pop("notices", None)
     return ImportResult(reads, tuple(added), tuple(updated), unchanged, written)
