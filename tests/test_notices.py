@@ -220,6 +220,13 @@ def test_bad_files_are_one_line_errors(lib, name, data, message):
     assert "\n" not in text and "; " in text  # what is wrong, then what to do
 
 
+def test_a_csv_the_csv_module_refuses_is_one_line(lib):
+    header = RW.read_bytes().split(b"\r\n", 1)[0]
+    row = b'"1","' + b"x" * 200_000 + b'","","","","","","","","","1/2/2020 0:00","","","","10.5555/a","","Retraction","","",""'
+    with pytest.raises(NoticeError, match=r"^rw\.csv:2: is not a well-formed CSV: field larger than field limit"):
+        read_bytes(header + b"\n" + row, "rw.csv", _index(lib))
+
+
 def test_bad_retraction_watch_date_names_the_line(lib):
     header = RW.read_bytes().split(b"\r\n", 1)[0]
     row = b'"1","","","","","","","","","","14/14/2021","","","","10.5555/jer.2020.0001","","Retraction","","",""'

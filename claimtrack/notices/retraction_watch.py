@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 from ..errors import NoticeError
 from .matching import SourceIndex
@@ -66,6 +67,15 @@ def read(text: str, file: str, index: SourceIndex) -> tuple[list[tuple[Notice, i
     Raises NoticeError, naming the missing columns, for a CSV whose header is not the export's.
     """
     rows = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _read(rows, file, index)
+    except csv.Error as e:
+        raise NoticeError(
+            f"is not a well-formed CSV: {e}", file=file, line=rows.line_num, hint="download the export again"
+        ) from e
+
+
+def _read(rows: Any, file: str, index: SourceIndex) -> tuple[list[tuple[Notice, int]], int]:
     header = next(rows, None) or []
     names = [name.strip().lstrip("\ufeff") for name in header]
     missing = [name for name in REQUIRED if name not in names]
