@@ -130,6 +130,16 @@ def test_retraction_watch_bytes_that_are_not_utf8_are_read_as_windows_1252(lib):
     assert [n.record for n, _ in read.notices if n.source == "sound2020result"] == ["40009"]
 
 
+@pytest.mark.parametrize(
+    "written", ["10.5555/JER.2020.0001", "10.5555/jer.2020.0001.", "10.5555%2Fjer.2020.0001", " doi:10.5555/jer.2020.0001"]
+)
+def test_retraction_watch_dois_in_other_forms_still_match(lib, written):
+    header = RW.read_bytes().split(b"\r\n", 1)[0].decode()
+    row = f'"7","","","","","","","","","","1/2/2020 0:00","","","","{written}","","Retraction","","",""'
+    read = read_bytes(f"{header}\n{row}\n".encode(), "rw.csv", _index(lib))
+    assert [(n.source, n.matched) for n, _ in read.notices] == [("sound2020result", "doi:10.5555/jer.2020.0001")]
+
+
 def test_retraction_watch_natures(lib):
     header = RW.read_bytes().split(b"\r\n", 1)[0] + b"\r\n"
     rows = [

@@ -104,7 +104,13 @@ def _read(rows: Any, file: str, index: SourceIndex) -> tuple[list[tuple[Notice, 
         # Most rows are about papers the library does not cite: a quick look before any real parsing.
         # Only a plain DOI (as the export writes them) can be ruled out this way; any other form is normalised.
         plain = doi.lower()
-        doi_out = "10." not in plain or (plain.startswith("10.") and plain not in by_doi and not (by_arxiv and "arxiv" in plain))
+        doi_out = "10." not in plain or (
+            plain.startswith("10.")
+            and plain[-1:].isalnum()
+            and "%" not in plain
+            and plain not in by_doi
+            and not (by_arxiv and "arxiv" in plain)
+        )
         if doi_out and (not pmid or pmid.lstrip("0") not in by_pmid):
             continue
         for key, matched in index.match(dois=(doi,), pmids=(pmid,)):
