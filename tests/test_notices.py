@@ -367,6 +367,8 @@ def test_a_bad_file_among_good_ones_writes_nothing(lib, tmp_path):
 def test_missing_file_and_no_file(lib, tmp_path):
     with pytest.raises(NoticeError, match="nothere.csv: cannot be read"):
         lib.import_notices([tmp_path / "nothere.csv"])
+    with pytest.raises(NoticeError, match=r": is a folder; pass the downloaded file itself$"):
+        lib.import_notices([tmp_path])
     with pytest.raises(NoticeError, match="no file to import"):
         lib.import_notices([])
     with pytest.raises(NoticeError, match="'soon' is not a date"):

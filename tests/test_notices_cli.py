@@ -85,6 +85,14 @@ def test_a_malformed_file_exits_2_with_one_line_and_writes_nothing(root, tmp_pat
     assert not (root / "notices.toml").exists()
 
 
+def test_bad_options_are_one_line(root):
+    code, _, err = run(root, "notices", "import", str(RW), "--date", "yesterday")
+    assert (code, err) == (2, "error: date: 'yesterday' is not a date; write it as YYYY-MM-DD\n")
+    code, _, err = run(root, "notices", "import")
+    assert code == 2 and "Missing argument 'FILES...'" in err
+    assert not (root / "notices.toml").exists()
+
+
 def test_a_broken_notices_toml_is_one_line_for_every_command(root):
     (root / "notices.toml").write_text("[[notice]]\nsource = \n", encoding="utf-8")
     for args in (("audit",), ("source", "list"), ("show", "widgets-scale"), ("notices", "list")):
