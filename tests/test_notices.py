@@ -465,3 +465,22 @@ def test_the_notices_a_claim_cites(lib):
         ("sample2022benchmark", "crossref"),
         ("sample2022benchmark", "retraction-watch"),
     ]
+
+
+def test_the_documented_example_reads(tmp_path):
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## The notices file") :]
+    example = section[section.index("```toml\n") + len("```toml\n") : section.index("```\n", section.index("```toml"))]
+    path = tmp_path / "notices.toml"
+    path.write_text(example, encoding="utf-8")
+    (notice,) = load(path)
+    assert (notice.source, notice.kind, notice.date, notice.imported) == (
+        "example2021widgets",
+        NoticeKind.RETRACTION,
+        "2023-03-14",
+        "2026-12-01",
+    )
+    assert (
+        render([notice]).split("\n[[notice]]\n")[1]
+        == "\n".join(line.split("#")[0].rstrip() for line in example.split("[[notice]]\n")[1].splitlines()) + "\n"
+    )
