@@ -145,7 +145,6 @@ def _crossref(work: dict[str, Any], index: SourceIndex, file: str, line: int) ->
                     matched=matched,
                     date=date,
                     notice_doi=normal_doi(notice_doi),
-                    reason=_text(update.get("label")),
                 )
 
 
@@ -163,7 +162,6 @@ def _openalex(work: dict[str, Any], index: SourceIndex) -> Iterator[Notice]:
             origin="openalex",
             record=record.rsplit("/", 1)[-1],
             matched=matched,
-            reason="marked is_retracted at OpenAlex",
         )
 
 
