@@ -8,9 +8,12 @@ from pathlib import Path
 import attrs
 
 from ..errors import NoticeError
-from . import retraction_watch, works
 from .matching import SourceIndex
 from .records import Notice
+from .retraction_watch import looks_like_header
+from .retraction_watch import read as read_retraction_watch
+from .works import parse_json
+from .works import read as read_works
 
 __all__ = ["Read", "read_file", "read_bytes", "FORMATS"]
 
@@ -64,10 +67,10 @@ def read_bytes(data: bytes, file: str, index: SourceIndex) -> Read:
         raise NoticeError("is empty", file=file, hint=f"import {FORMATS}")
     first_line = start.split("\n", 1)[0]
     if start[0] in "{[":
-        notices, records, origin = works.read(works.parse_json(text, file), file, index)
+        notices, records, origin = read_works(parse_json(text, file), file, index)
         return Read(file, origin, records, tuple(notices))
-    if retraction_watch.looks_like_header(first_line) or Path(file).suffix.lower() == ".csv" or first_line.count(",") >= 3:
-        found, rows = retraction_watch.read(text, file, index)
+    if looks_like_header(first_line) or Path(file).suffix.lower() == ".csv" or first_line.count(",") >= 3:
+        found, rows = read_retraction_watch(text, file, index)
         return Read(file, "retraction-watch", rows, tuple(found))
     shown = first_line.strip()[:40]
     raise NoticeError(
