@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -215,3 +216,18 @@ def test_the_readme_example_runs_as_shown(tmp_path, monkeypatch):
         assert result.exit_code == 0, result.output
         expected = [text for text in shown.splitlines() if text != "..."]
         assert result.stdout.splitlines()[: len(expected)] == expected
+
+
+def test_hostile_text_in_a_notice_stays_text(root):
+    (root / "notices.toml").write_text(
+        '[[notice]]\nsource = "example2021widgets"\nkind = "retraction"\norigin = "retraction-watch"\n'
+        'record = "\\"><b>x</b>"\nmatched = "doi:10.5555/jer.2021.0042"\ndate = "2023-03-14"\n'
+        'notice_doi = "10.1/\\"onmouseover=\\"alert(1)"\nreason = "<script>alert(1)</script> | *bold* |"\n',
+        encoding="utf-8",
+    )
+    files = claimtrack.report.render(claimtrack.open(root), ["html", "md"])
+    page, md = files["index.html"], files["README.md"]
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>x</b>" not in page and not re.search(r"<[^>]*onmouseover", page)  # as text, a quote is only a quote
+    row = next(line for line in md.splitlines() if line.startswith("| example2021widgets | retracted"))
+    assert row.count(" | ") == 5  # the reason's pipes do not add cells
