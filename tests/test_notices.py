@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
@@ -174,6 +175,13 @@ def test_crossref_api_responses_are_unwrapped(lib):
     for text in (single, listed, f"[{work}]"):
         read = read_bytes(text.encode(), "works.json", _index(lib))
         assert [(n.source, n.kind) for n, _ in read.notices] == [("widget2022concern", NoticeKind.EXPRESSION_OF_CONCERN)]
+
+
+def test_compressed_snapshots_are_read(lib):
+    read = read_bytes(gzip.compress(OPENALEX.read_bytes()), "part_000.gz", _index(lib))
+    assert read.format == "openalex" and len(read.notices) == 2
+    with pytest.raises(NoticeError, match=r"^part_001\.gz: is a broken gzip file"):
+        read_bytes(gzip.compress(OPENALEX.read_bytes())[:40], "part_001.gz", _index(lib))
 
 
 def test_openalex_json_lines(lib):

@@ -33,7 +33,8 @@ def notices_import(lib: Library, files: tuple[Path, ...], by: str | None, date: 
 
     Reads the Retraction Watch database's CSV, Crossref works (JSON or JSON
     lines, their update-to and updated-by) and OpenAlex works (JSON lines,
-    is_retracted), matched by DOI, PubMed id or arXiv id. Importing a file
+    is_retracted), any of them gzip-compressed, matched by DOI, PubMed id
+    or arXiv id. Importing a file
     again changes nothing; a newer file updates the notices it changes.
     Nothing is written when any file cannot be read.
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import gzip
+import zlib
 from pathlib import Path
 
 import attrs
@@ -60,7 +62,15 @@ def read_file(path: str | Path, index: SourceIndex) -> Read:
 
 
 def read_bytes(data: bytes, file: str, index: SourceIndex) -> Read:
-    """Recognise the format of ``data`` and read it (``file`` names it in errors)."""
+    """Recognise the format of ``data`` and read it (``file`` names it in errors); gzip-compressed data is unpacked first.
+
+    Crossref's and OpenAlex's snapshots come compressed (``part_000.gz``).
+    """
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as e:
+            raise NoticeError(f"is a broken gzip file ({e})", file=file, hint="download it again") from e
     text = decode(data)
     start = text.lstrip()
     if not start:
