@@ -108,6 +108,21 @@ class SourceIndex:
         for arxiv in arxivs - {None}:
             self.arxiv.setdefault(arxiv, []).append(key)  # type: ignore[arg-type]
 
+    def may_cite(self, doi: str | None) -> bool:
+        """False when ``doi`` is surely no indexed source's: a quick look, before any real parsing.
+
+        Most records of a notices file are about papers the library does not cite. Only a DOI already in
+        normal form (as the files mostly write them) is ruled out; any other form is left to :meth:`match`.
+        """
+        if not doi:
+            return False
+        plain = doi.lower()
+        if "10." not in plain:
+            return False
+        if plain.startswith("10.") and plain[-1:].isalnum() and "%" not in plain and not (self.arxiv and "arxiv" in plain):
+            return plain in self.doi
+        return True
+
     def __bool__(self) -> bool:
         return bool(self.doi or self.pmid or self.arxiv)
 

@@ -92,7 +92,7 @@ def _read(rows: Any, file: str, index: SourceIndex) -> tuple[list[tuple[Notice, 
     doi_at, pmid_at = at["OriginalPaperDOI"], at["OriginalPaperPubMedID"]
     found: list[tuple[Notice, int]] = []
     count = 0
-    by_doi, by_pmid, by_arxiv = index.doi, index.pmid, index.arxiv
+    by_pmid = index.pmid
     for row in rows:
         count += 1
         if len(row) < width:
@@ -101,18 +101,8 @@ def _read(rows: Any, file: str, index: SourceIndex) -> tuple[list[tuple[Notice, 
                 continue
             row = row + [""] * (width - len(row))
         doi, pmid = row[doi_at].strip(), row[pmid_at].strip()
-        # Most rows are about papers the library does not cite: a quick look before any real parsing.
-        # Only a plain DOI (as the export writes them) can be ruled out this way; any other form is normalised.
-        plain = doi.lower()
-        doi_out = "10." not in plain or (
-            plain.startswith("10.")
-            and plain[-1:].isalnum()
-            and "%" not in plain
-            and plain not in by_doi
-            and not (by_arxiv and "arxiv" in plain)
-        )
-        if doi_out and (not pmid or pmid.lstrip("0") not in by_pmid):
-            continue
+        if not index.may_cite(doi) and (not pmid or pmid.lstrip("0") not in by_pmid):
+            continue  # most rows are about papers the library does not cite
         for key, matched in index.match(dois=(doi,), pmids=(pmid,)):
             notice = _notice(row, at, key, matched, file, rows.line_num)
             if notice is not None:

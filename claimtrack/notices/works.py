@@ -10,7 +10,7 @@ only says ``is_retracted``, with no date. API responses (``message``,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import NoticeError
@@ -33,26 +33,28 @@ CROSSREF_TYPES = {
 }
 
 
-def parse_json(text: str, file: str) -> list[tuple[Any, int]]:
+def parse_json(text: str, file: str) -> Iterator[tuple[Any, int]]:
     """The JSON values in ``text`` with the line each starts on: one document, or one per line (JSON lines).
 
-    Raises NoticeError naming the line and column of the first thing that is not JSON.
+    Values are parsed as they are asked for, so a large file is never held parsed all at once. Raises
+    NoticeError naming the line and column of the first thing that is not JSON.
     """
     try:
-        return [(json.loads(text), 1)]
+        yield json.loads(text), 1
+        return
     except json.JSONDecodeError as whole:
         # "Extra data": a whole value was read and more follows, as in JSON lines; anything else is broken where it says.
         if whole.msg != "Extra data":
             raise _broken(whole, file, whole.lineno, whole.colno) from whole
-        lines = text.splitlines()
-        filled = [i for i, line in enumerate(lines) if line.strip()]
-    values = []
-    for i in filled:
+    loads = json.loads
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line or line.isspace():
+            continue
         try:
-            values.append((json.loads(lines[i]), i + 1))
+            value = loads(line)
         except json.JSONDecodeError as e:
-            raise _broken(e, file, i + 1, e.colno) from e
-    return values
+            raise _broken(e, file, i, e.colno) from e
+        yield value, i
 
 
 def _broken(error: json.JSONDecodeError, file: str, line: int, column: int) -> NoticeError:
@@ -93,7 +95,7 @@ def kind_of(work: dict[str, Any]) -> str | None:
     return None
 
 
-def read(values: list[tuple[Any, int]], file: str, index: SourceIndex) -> tuple[list[tuple[Notice, int]], int, str]:
+def read(values: Iterable[tuple[Any, int]], file: str, index: SourceIndex) -> tuple[list[tuple[Notice, int]], int, str]:
     """The notices about the indexed sources, how many works were read, and which service they are from."""
     found: list[tuple[Notice, int]] = []
     count = 0
@@ -129,11 +131,13 @@ def _crossref(work: dict[str, Any], index: SourceIndex, file: str, line: int) ->
                     line=line,
                     hint="import the works as Crossref gives them",
                 )
+            other = _text(update.get("DOI"))
+            paper, notice_doi = (own, other) if about_self else (other, own)
+            if not index.may_cite(paper):
+                continue
             kind = CROSSREF_TYPES.get(str(update.get("type", "")).lower().replace("-", "_"))
             if kind is None:
                 continue
-            other = _text(update.get("DOI"))
-            paper, notice_doi = (own, other) if about_self else (other, own)
             date = _date_parts(update.get("updated"), file, line)
             record = normal_doi(notice_doi) or f"{kind.value}:{date or 'undated'}"
             for key, matched in index.match(dois=(paper,)):
