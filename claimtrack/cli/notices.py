@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..library import Library
-from ._common import by_option, date_option, emit, format_option, main, pass_library
+from ._common import emit, format_option, main, pass_library
 
 NOTICE_COLUMNS = ["source", "kind", "date", "origin", "record", "notice_doi", "matched", "reason", "file", "imported"]
 
@@ -24,9 +24,9 @@ def notices() -> None:
 
 
 @notices.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@by_option
-@date_option
+@click.argument("files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--by", "by", default=None, help="Who imports, recorded with each new or updated notice. Default: git's user.name.")
+@click.option("--date", "date", default=None, help="The day of the import (YYYY-MM-DD), recorded likewise. Default: today.")
 @pass_library
 def notices_import(lib: Library, files: tuple[Path, ...], by: str | None, date: str | None) -> None:
     """Keep the notices in FILE... that are about the library's sources, in notices.toml.
