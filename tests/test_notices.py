@@ -492,3 +492,12 @@ def test_the_documented_example_reads(tmp_path):
         render([notice]).split("\n[[notice]]\n")[1]
         == "\n".join(line.split("#")[0].rstrip() for line in example.split("[[notice]]\n")[1].splitlines()) + "\n"
     )
+
+
+def test_the_package_is_reachable_from_claimtrack():
+    import subprocess
+    import sys
+
+    code = "import claimtrack; print(claimtrack.notices.NoticeKind('withdrawal').label)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout) == (0, "withdrawn\n"), result.stderr
