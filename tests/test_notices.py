@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -495,9 +497,6 @@ def test_the_documented_example_reads(tmp_path):
 
 
 def test_the_package_is_reachable_from_claimtrack():
-    import subprocess
-    import sys
-
     code = "import claimtrack; print(claimtrack.notices.NoticeKind('withdrawal').label)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stdout) == (0, "withdrawn\n"), result.stderr
