@@ -112,83 +112,55 @@ def _timed(run: Callable[[], object]) -> tuple[float, float]:
     return time.process_time() - cpu, time.perf_counter() - wall
 
 
-def main(rows: int = ROWS) -> int:
+def bench(label: str, file_name: str, make: Callable[..., None], bare_label: str, bare: Callable[[Path], None],
+          rows: int, least: float) -> bool:  # fmt: skip
+    """Interleaved runs of the bare parse, the import into no notices.toml and the import again; print; targets met?"""
     rng = random.Random(13)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "lib"
         cited = make_library(root, rng)
-        export = Path(tmp) / "retraction_watch.csv"
-        make_csv(export, rows, cited, rng)
-        size = export.stat().st_size
+        path = Path(tmp) / file_name
+        make(path, rows, cited, rng)
+        size = path.stat().st_size
         claimtrack.open(root).sources  # parse references.bib once, so its cache is warm for every run  # noqa: B018
 
-        def bare() -> None:
-            text = export.read_bytes().decode("utf-8", errors="replace")
-            for _ in csv.reader(io.StringIO(text, newline="")):
-                pass
-
         def cold() -> None:
             (root / NOTICES_FILE).unlink(missing_ok=True)
-            result = claimtrack.open(root).import_notices([export], by="bench", date="2026-12-01")
-            assert result.written and len(result.added) >= NOTICED * 0.9, len(result.added)
+            result = claimtrack.open(root).import_notices([path], by="bench", date="2026-12-01")
+            assert result.written and len(result.added) >= NOTICED * least, len(result.added)
 
         def again() -> None:
-            result = claimtrack.open(root).import_notices([export], by="bench", date="2026-12-02")
-            assert not result.written
+            assert not claimtrack.open(root).import_notices([path], by="bench", date="2026-12-02").written
 
-        bases, colds, agains = [], [], []
+        runs: tuple[list[tuple[float, float]], ...] = ([], [], [])
         for _ in range(RUNS):
-            bases.append(_timed(bare))
-            colds.append(_timed(cold))
-            agains.append(_timed(again))
-    base, cold_cpu, again_cpu = (statistics.median(cpu for cpu, _ in t) for t in (bases, colds, agains))
-    wall_base, wall_cold, wall_again = (statistics.median(wall for _, wall in t) for t in (bases, colds, agains))
-    print(f"{rows} rows, {size / 1e6:.1f} MB, {SOURCES} sources, {NOTICED} noticed")
-    print(
-        f"CPU: csv.reader {base:.2f} s, import {cold_cpu:.2f} s ({cold_cpu / base:.2f}x), "
-        f"import again {again_cpu:.2f} s ({again_cpu / base:.2f}x)"
+            for times, run in zip(runs, (lambda: bare(path), cold, again), strict=True):
+                times.append(_timed(run))
+    (base, cold_cpu, again_cpu), (wall_base, wall_cold, wall_again) = (
+        [statistics.median(t[i] for t in times) for times in runs] for i in (0, 1)
     )
-    print(
-        f"wall: csv.reader {wall_base:.2f} s, import {wall_cold:.2f} s ({wall_cold / wall_base:.2f}x), "
-        f"import again {wall_again:.2f} s ({wall_again / wall_base:.2f}x)"
-    )
+    print(f"{label}: {rows} records, {size / 1e6:.1f} MB, {SOURCES} sources, {NOTICED} noticed")
+    for what, (b, c, a) in (("CPU", (base, cold_cpu, again_cpu)), ("wall", (wall_base, wall_cold, wall_again))):
+        print(f"  {what}: {bare_label} {b:.2f} s, import {c:.2f} s ({c / b:.2f}x), import again {a:.2f} s ({a / b:.2f}x)")
     ok = cold_cpu / base <= RATIO_TARGET and wall_cold <= WALL_TARGET
-    print(f"targets (import <= {RATIO_TARGET}x the bare csv pass, <= {WALL_TARGET:.0f} s): {'met' if ok else 'MISSED'}")
-    return 0 if ok and bench_crossref(rows) else 1
-
-
-def bench_crossref(rows: int) -> bool:
-    """The same for Crossref works as JSON lines, against ``json.loads`` of each line."""
-    rng = random.Random(13)
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "lib"
-        cited = make_library(root, rng)
-        works = Path(tmp) / "crossref.jsonl"
-        make_crossref(works, rows, cited, rng)
-        claimtrack.open(root).sources  # noqa: B018
-
-        def bare() -> None:
-            for line in works.read_text(encoding="utf-8").splitlines():
-                json.loads(line)
-
-        def cold() -> None:
-            (root / NOTICES_FILE).unlink(missing_ok=True)
-            result = claimtrack.open(root).import_notices([works], by="bench", date="2026-12-01")
-            assert result.written and len(result.added) >= NOTICED * 0.7, len(result.added)
-
-        bases, colds = [], []
-        for _ in range(RUNS):
-            bases.append(_timed(bare))
-            colds.append(_timed(cold))
-        size = works.stat().st_size
-    base, cold_cpu = (statistics.median(cpu for cpu, _ in t) for t in (bases, colds))
-    wall_cold = statistics.median(wall for _, wall in colds)
-    ok = cold_cpu / base <= RATIO_TARGET and wall_cold <= WALL_TARGET
-    print(
-        f"Crossref JSON lines, {rows} works, {size / 1e6:.1f} MB: json.loads {base:.2f} s CPU, "
-        f"import {cold_cpu:.2f} s ({cold_cpu / base:.2f}x), {wall_cold:.2f} s wall: {'met' if ok else 'MISSED'}"
-    )
+    print(f"  targets (import <= {RATIO_TARGET}x the {bare_label} pass, <= {WALL_TARGET:.0f} s): {'met' if ok else 'MISSED'}")
     return ok
+
+
+def _csv_pass(path: Path) -> None:
+    for _ in csv.reader(io.StringIO(path.read_bytes().decode("utf-8", errors="replace"), newline="")):
+        pass
+
+
+def _json_lines_pass(path: Path) -> None:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        json.loads(line)
+
+
+def main(rows: int = ROWS) -> int:
+    ok = bench("Retraction Watch CSV", "retraction_watch.csv", make_csv, "csv.reader", _csv_pass, rows, 0.9)
+    ok = bench("Crossref JSON lines", "crossref.jsonl", make_crossref, "json.loads", _json_lines_pass, rows, 0.7) and ok
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
