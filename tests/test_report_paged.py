@@ -15,7 +15,7 @@ from claimtrack.report import paged
 
 
 def _paged(root: Path, pages_from: int = 1) -> claimtrack.Library:
-    lib = build_fixture(root)
+    build_fixture(root)
     with (root / "claimtrack.toml").open("a", encoding="utf-8") as f:
         f.write(f"\n[report]\npages_from = {pages_from}\n")
     return claimtrack.open(root)
