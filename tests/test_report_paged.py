@@ -130,3 +130,20 @@ def test_pages_from_must_be_a_count(tmp_path: Path, value: str) -> None:
     with pytest.raises(claimtrack.ClaimtrackError) as caught:
         report.render(claimtrack.open(tmp_path / "lib"), ["html"])
     assert str(caught.value).startswith("claimtrack.toml: report.pages_from: must be a whole number of claims")
+
+
+def test_cli_counts_the_data_files(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from claimtrack.cli import main
+
+    _paged(tmp_path / "lib")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["--root", str(tmp_path / "lib"), "report", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        str(out / "index.html"),
+        str(out / "bibliography.html"),
+        str(out / "README.md"),
+        f"{out / 'data'}/ (2 files)",
+    ]
