@@ -55,7 +55,7 @@ class Wording:
     successor: str | None = None
     old_sentences: tuple[str, ...] = ()  # the old texts' sentences that hold a change (what embeddings compare)
     current_sentences: tuple[str, ...] = ()
-    leads: tuple[tuple[str, ...], ...] = ()  # the subjects named before the change: what the statement is about
+    leads: tuple[tuple[str, ...], ...] = ()  # the names before the change (else the first name): what it is about
 
     @property
     def old(self) -> str:
@@ -239,7 +239,7 @@ def _correction(claim: Claim, index: int, before: Claim | None, previous: str, c
         claim, index, "correction", previous, claim.statement, tuple(changes),
         tuple(old_texts), tuple(current_texts), olds, news, subjects, None,
         tuple(dict.fromkeys(old_sentences or _sentences([previous]))),
-        tuple(dict.fromkeys(new_sentences or _sentences([claim.statement]))), leads or subjects,
+        tuple(dict.fromkeys(new_sentences or _sentences([claim.statement]))), leads or subjects[:1],
     )  # fmt: skip
 
 
