@@ -287,3 +287,31 @@ def test_the_documented_python_example(monkeypatch: pytest.MonkeyPatch, capsys: 
     monkeypatch.chdir(ROOT)
     exec(compile(code, str(DOC), "exec"), {})  # noqa: S102 - the documentation's own example
     assert "reasoning-injected-by-code-pretraining" in capsys.readouterr().out
+
+
+def test_the_old_texts_hold_each_appearance_as_it_stood_before_the_revision() -> None:
+    from claimtrack.documents.superseded import superseded_wordings
+    from claimtrack.model import Appearance
+
+    first = (Appearance("notes", text="In short: GPT-3 learned from C4 text."),)
+    now = (Appearance("notes", text="In short: GPT-3 learned from Common Crawl text."),)
+    fix = Revision(
+        date=dt.date(2023, 1, 1), kind=RevisionKind.CORRECTION, by="t", reason="r",
+        field="statement", old="C4", new="Common Crawl", set_appearances=now,
+    )  # fmt: skip
+    created = Revision(
+        date=dt.date(2022, 12, 11), kind=RevisionKind.CREATED, by="t",
+        statement="GPT-3 was pretrained on C4.", confidence="hypothesis", set_appearances=first,
+    )  # fmt: skip
+    claim = Claim(
+        id="corpus",
+        statement="GPT-3 was pretrained on Common Crawl.",
+        confidence="hypothesis",
+        appearances=now,
+        revisions=(created, fix),
+    )
+    (wording,) = superseded_wordings(claim, {})
+    assert "In short: GPT-3 learned from C4 text." in wording.old_texts
+    assert "In short: GPT-3 learned from Common Crawl text." in wording.current_texts
+    (finding,) = StaleEngine([claim], embeddings=False).passage("In short, GPT-3 learned from C4 text.")
+    assert finding.claim == "corpus"

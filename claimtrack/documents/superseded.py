@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import attrs
 
 from ..history import apply, replay
-from ..model import Claim, Revision, RevisionKind, Status
+from ..model import Appearance, Claim, Revision, RevisionKind, Status
 from .matching import versions_of
 from .sentences import split_sentences
 from .values import find_tokens, names, numbers, tokens
@@ -194,7 +194,7 @@ def _subjects(texts: Iterable[str], extra: Iterable[str], changed: set[str]) -> 
     return tuple(out)
 
 
-def _correction(claim: Claim, index: int, before: Claim | None, previous: str, current: Sequence[str]) -> Wording | None:
+def _correction(claim: Claim, index: int, before: Sequence[Appearance], previous: str, current: Sequence[str]) -> Wording | None:
     revision = claim.revisions[index]
     if revision.is_span_edit and revision.old:
         changes = [core_span(revision.old, revision.new or "")]
@@ -217,7 +217,7 @@ def _correction(claim: Claim, index: int, before: Claim | None, previous: str, c
     if not olds and changes and all(tokens(o) and find_tokens(now_words, tokens(o)) >= 0 for o, _ in changes):
         return None  # a later revision put the old words back
     old_texts = [previous]
-    before_apps = [a.text for a in (before.appearances if before else ()) if a.text]
+    before_apps = [a.text for a in before if a.text]
     now_apps = {a.text for a in claim.appearances if a.text}
     for text in before_apps:
         if text not in now_apps or _states_value(text, changes, olds, news):
@@ -283,12 +283,17 @@ def superseded_wordings(claim: Claim, claims: Mapping[str, Claim]) -> Iterator[W
     current = tuple(dict.fromkeys([claim.statement, *(a.text for a in claim.appearances if a.text)]))
     versions = versions_of(claim)
     states: list[Claim | None] | None = None
+    moved = any(r.set_appearances is not None or r.add_appearances or r.remove_appearances for r in claim.revisions[1:])
     for version in versions[:-1]:
         if version.replaced_by is None or not claim.revisions[version.replaced_by].changes_content:
             continue  # an editorial fix ("Chat" -> "ChatGPT") supersedes nothing
-        if states is None:
+        if moved and states is None:
             states = _states(claim)
-        before = states[version.replaced_by - 1] if version.replaced_by >= 1 else None
+        if states is None:  # no revision touched the appearances: they stood then as they stand now
+            before: tuple[Appearance, ...] = claim.appearances
+        else:
+            state = states[version.replaced_by - 1] if version.replaced_by >= 1 else None
+            before = state.appearances if state is not None else ()
         wording = _correction(claim, version.replaced_by, before, version.statement, current)
         if wording is not None:
             yield wording
