@@ -4,11 +4,16 @@ The claim files are the truth; ``.claimtrack/claims.sqlite`` only remembers
 what each file parsed to. A cached row is used when the file's name, size and
 modification time match, and, when the file changed too close to the moment
 the row was written for its time stamp to tell, when its SHA-256 matches as
-well. Anything else is parsed again, and the cache is brought up to date.
+well. With ``check_content`` (what the audit does) every file is read and its
+SHA-256 compared, so a hand edit that kept the size and restored the time
+stamp is seen too. Anything else is parsed again, and the cache brought up to
+date.
 
 Rows hold pickled records, signed with a key kept outside the library (in
-the user's cache folder), so a cache file that came with a cloned repository
-is never unpickled. Large cold loads are parsed by a pool of processes.
+the user's cache folder) over the library's folder, the file's name, its
+SHA-256 and the pickle: a cache file that came with a cloned repository is
+never unpickled, and a row copied from another library of the same user is
+never taken for this one's. Large cold loads are parsed by a pool of processes.
 """
 
 from __future__ import annotations
@@ -33,8 +38,8 @@ from typing import Any
 
 import attrs
 
-from .errors import ClaimNotFoundError, ClaimtrackError
-from .fileio import TEMP_PREFIX, cache_dir, fork_is_safe, signing_key
+from .errors import ClaimFileError, ClaimNotFoundError, ClaimtrackError
+from .fileio import TEMP_PREFIX, cache_file, fork_is_safe, read_input, sign, signing_key
 from .history import Verified, verify
 from .model import Claim, validate_id
 from .store import Store, key_lines
@@ -42,7 +47,7 @@ from .store import Store, key_lines
 __all__ = ["load_claims", "Claims", "CACHE_NAME"]
 
 CACHE_NAME = "claims.sqlite"
-_FORMAT = "7"  # bump when the records or their pickled form change
+_FORMAT = "8"  # bump when the records or their pickled form change
 _RACY_NS = 2_000_000_000  # a file this close to the cache write may have changed unseen
 _PARALLEL_FROM = 3000  # below this many files a process pool costs more than it saves
 _BATCH = 500
@@ -116,7 +121,7 @@ def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = Fals
     for name, size, mtime in items:
         path = store.claims_dir / name
         try:
-            data = path.read_bytes()
+            data = read_input(path, shown=f"claims/{name}", error=ClaimFileError)
             claim = store.load_path(path, data)
         except ClaimtrackError as e:
             out.append((name, size, mtime, "", None, e))
@@ -142,7 +147,8 @@ _TABLE = (
 class _Cache:
     def __init__(self, root: Path, key: bytes) -> None:
         self.key = key
-        self.path = cache_dir(root) / CACHE_NAME
+        self.library = str(root.resolve())
+        self.path = cache_file(root, CACHE_NAME)
         self.db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -155,8 +161,9 @@ class _Cache:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (_version(),))
             self.db.execute("COMMIT")
 
-    def mac(self, blob: bytes) -> bytes:
-        return hmac.digest(self.key, blob, "sha256")
+    def mac(self, name: str, sha: str, blob: bytes) -> bytes:
+        """The row's signature: this library, the file's name and content hash, and the pickle, together."""
+        return sign(self.key, self.library, name, sha, blob)
 
     def rows(self) -> Iterator[tuple[str, int, int, str, int, bytes, bytes]]:
         """Every row, in name order, one at a time (a large library's rows do not all sit in memory)."""
@@ -168,7 +175,7 @@ class _Cache:
         try:
             self.db.executemany(
                 "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((name, size, mtime, sha, now, self.mac(blob), blob) for name, size, mtime, sha, blob in fresh),
+                ((name, size, mtime, sha, now, self.mac(name, sha, blob), blob) for name, size, mtime, sha, blob in fresh),
             )
             self.db.executemany("DELETE FROM claims WHERE name = ?", ((name,) for name in gone))
         except BaseException:
@@ -191,8 +198,8 @@ def _open_cache(root: Path) -> _Cache | None:
         return None  # .claimtrack/ is not a usable folder
     except sqlite3.Error:
         # A damaged cache is derived data: start it anew.
-        with contextlib.suppress(OSError):
-            (cache_dir(root) / CACHE_NAME).unlink()
+        with contextlib.suppress(OSError, ClaimtrackError):
+            cache_file(root, CACHE_NAME).unlink()
         with contextlib.suppress(sqlite3.Error):
             return _Cache(root, key)
     return None
@@ -272,10 +279,13 @@ def _parse(store: Store, items: list[tuple[str, int, int]], parallel: bool | Non
 
 
 def load_claims(
-    store: Store, *, use_cache: bool = True, parallel: bool | None = None
+    store: Store, *, use_cache: bool = True, parallel: bool | None = None, check_content: bool = False
 ) -> tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, LineMap]]]:
     """Every readable claim by id, one error for each file that could not be read, and per claim
-    its checked facts and its keys' line numbers (what the audit needs, without reading the files again)."""
+    its checked facts and its keys' line numbers (what the audit needs, without reading the files again).
+
+    ``check_content`` reads every file and uses a cached row only when the file's SHA-256 is the row's;
+    otherwise size and time stamp decide (a hand edit that restored both is then not seen)."""
     files, problems = _scan(store.claims_dir)
     cache = _open_cache(store.root) if use_cache and files else None
     # Building hundreds of thousands of small records sets off the cyclic garbage
@@ -296,7 +306,7 @@ def load_claims(
                 row = next(rows, None)
             hit = None
             if row is not None and row[0] == name:
-                hit = _from_row(store, cache, name, size, mtime, row[1:])
+                hit = _from_row(store, cache, name, size, mtime, row[1:], check_content)
                 row = next(rows, None)
             if hit is None:
                 stale.append((name, size, mtime))
@@ -344,20 +354,26 @@ def _write(cache: _Cache | None, fresh: list[tuple[str, int, int, str, bytes]], 
 
 
 def _from_row(
-    store: Store, cache: _Cache | None, name: str, size: int, mtime: int, row: tuple[int, int, str, int, bytes, bytes]
+    store: Store,
+    cache: _Cache | None,
+    name: str,
+    size: int,
+    mtime: int,
+    row: tuple[int, int, str, int, bytes, bytes],
+    check_content: bool = False,
 ) -> _Hit | None:
     cached_size, cached_mtime, sha, written, mac, blob = row
     if cache is None or cached_size != size or cached_mtime != mtime:
         return None
-    if written - mtime < _RACY_NS:
-        # The file may have changed again within its time stamp's resolution: compare contents.
+    if check_content or written - mtime < _RACY_NS:
+        # Asked to, or the file may have changed again within its time stamp's resolution: compare contents.
         try:
-            data = (store.claims_dir / name).read_bytes()
-        except OSError:
+            data = read_input(store.claims_dir / name)
+        except (OSError, ClaimtrackError):
             return None
         if hashlib.sha256(data).hexdigest() != sha:
             return None
-    if not hmac.compare_digest(mac, cache.mac(blob)):
+    if not isinstance(mac, bytes) or not hmac.compare_digest(mac, cache.mac(name, sha, blob)):
         return None
     try:
         hit = pickle.loads(blob)
@@ -375,7 +391,13 @@ def _from_row(
 
 
 class Claims(Mapping[str, Claim]):
-    """Every readable claim of a library; ``problems`` holds the files that could not be read."""
+    """Every readable claim of a library; ``problems`` holds the files that could not be read.
+
+    ``content_checked`` is True when every file's content hash was compared with the cache's
+    (:func:`load_claims` with ``check_content``).
+    """
+
+    content_checked = False
 
     def __init__(
         self,

@@ -92,6 +92,21 @@ class Library:
             cache = None  # reading never needs the cache; writing reports the unusable folder
         return Sources.load(self.root / BIB_FILE, cache=cache)
 
+    def check_files(self) -> Claims:
+        """The claims, read with every file's content hash checked against the load cache (what ``audit`` does).
+
+        A normal load trusts a cached row while the file's size and time stamp are unchanged; this reads
+        every file, so a hand edit that kept both is seen too. The result replaces :attr:`claims`.
+        """
+        loaded = self.__dict__.get("claims")
+        if loaded is None or not loaded.content_checked:
+            from .index import load_claims
+
+            loaded = Claims(*load_claims(self.store, check_content=True))
+            loaded.content_checked = True
+            self.__dict__["claims"] = loaded
+        return loaded
+
     def claim(self, claim_id: str) -> Claim:
         """One claim, read from its file alone (no need to load the library)."""
         if "claims" in self.__dict__:

@@ -415,7 +415,7 @@ def test_warm_load_uses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         raise AssertionError("parsed again although the cache is fresh")
 
     with monkeypatch.context() as patch:
-        patch.setattr(sources_module, "_parse", fail)
+        patch.setattr(sources_module, "parse_bytes", fail)
         warm = Sources.load(path, cache=cache)
     assert warm == cold
     assert warm.problems == cold.problems
@@ -428,8 +428,8 @@ def test_stale_cache_is_never_trusted(tmp_path: Path, monkeypatch: pytest.Monkey
     cache = cache_dir(tmp_path)
     Sources.load(path, cache=cache)
     calls = []
-    real = sources_module._parse
-    monkeypatch.setattr(sources_module, "_parse", lambda data: calls.append(1) or real(data))
+    real = sources_module.parse_bytes
+    monkeypatch.setattr(sources_module, "parse_bytes", lambda data: calls.append(1) or real(data))
     if change == "touch":
         stat = path.stat()
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))

@@ -45,6 +45,7 @@ def audit_all(lib: Library) -> AuditResult:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        lib.check_files()  # the cache is trusted by size and time stamp elsewhere; the audit reads every file
         return _audit_all(lib)
     finally:
         if collecting:
