@@ -39,6 +39,7 @@ from .errors import ClaimtrackError, LockTimeoutError
 __all__ = [
     "atomic_write",
     "read_input",
+    "not_regular",
     "library_lock",
     "cache_dir",
     "cache_file",
@@ -73,6 +74,16 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def not_regular(mode: int, shown: str | Path, error: type[ClaimtrackError] = ClaimtrackError) -> ClaimtrackError:
+    """The one-line refusal of an input that is not a regular file (``mode`` as ``os.stat`` gives it)."""
+    what = _kind(mode)
+    return error(
+        f"is {what}, not a regular file" if what.startswith("a ") else f"is {what}",
+        file=shown,
+        hint="name a regular file (claimtrack reads no pipes, devices or folders)",
+    )
+
+
 def read_input(path: str | Path, *, shown: str | Path | None = None, error: type[ClaimtrackError] = ClaimtrackError) -> bytes:
     """The bytes of an input file, which must be a regular file (a symbolic link to one is followed).
 
@@ -90,12 +101,7 @@ def read_input(path: str | Path, *, shown: str | Path | None = None, error: type
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            what = _kind(st.st_mode)
-            raise error(
-                f"is {what}, not a regular file" if what.startswith("a ") else f"is {what}",
-                file=shown if shown is not None else path,
-                hint="name a regular file (claimtrack reads no pipes, devices or folders)",
-            )
+            raise not_regular(st.st_mode, shown if shown is not None else path, error)
         chunks = []
         while chunk := os.read(fd, max(_READ_CHUNK, st.st_size + 1)):
             chunks.append(chunk)

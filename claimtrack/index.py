@@ -26,6 +26,7 @@ import hmac
 import os
 import pickle
 import sqlite3
+import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -39,7 +40,7 @@ from typing import Any
 import attrs
 
 from .errors import ClaimFileError, ClaimNotFoundError, ClaimtrackError
-from .fileio import TEMP_PREFIX, cache_file, fork_is_safe, read_input, sign, signing_key
+from .fileio import TEMP_PREFIX, cache_file, fork_is_safe, not_regular, read_input, sign, signing_key
 from .history import Verified, verify
 from .model import Claim, validate_id
 from .store import Store, key_lines
@@ -222,12 +223,8 @@ def _scan(claims_dir: Path) -> tuple[list[tuple[str, int, int]], list[Claimtrack
                     ClaimtrackError(f"cannot be read: {e.strerror}", file=f"claims/{name}", hint="fix or remove the link")
                 )
                 continue
-            if not entry.is_file():
-                problems.append(
-                    ClaimtrackError(
-                        "is not a file", file=f"claims/{name}", hint="rename it; claims/ holds one .toml file per claim"
-                    )
-                )
+            if not stat.S_ISREG(st.st_mode):
+                problems.append(not_regular(st.st_mode, f"claims/{name}", ClaimFileError))
                 continue
             out.append((name, st.st_size, st.st_mtime_ns))
     out.sort()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -189,7 +190,8 @@ class Library:
             )
 
     def _check_claim_exists(self, claim_id: str) -> None:
-        if not self.store.path_for(claim_id).is_file():
+        # lexists: a FIFO or a folder in its place is the store's to refuse, with what it is.
+        if not os.path.lexists(self.store.path_for(claim_id)):
             raise ClaimNotFoundError(f"no claim {claim_id!r}", key=claim_id, hint="see `claimtrack list` for the ids")
 
     def _written(self, claim: Claim) -> Claim:

@@ -196,7 +196,7 @@ def test_bad_claim_file_name(root: Path, name: str) -> None:
 
 def test_claim_file_that_is_a_folder(root: Path) -> None:
     (root / "claims" / "folder.toml").mkdir()
-    _refused(root, ["list"], "claims/folder.toml: is not a file; rename it; claims/ holds one .toml file per claim")
+    _refused(root, ["list"], "claims/folder.toml: is a folder, not a regular file; name a regular file")
 
 
 def test_claim_file_cut_short(root: Path) -> None:
