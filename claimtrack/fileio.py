@@ -118,24 +118,27 @@ def cache_dir(root: Path) -> Path:
     library, or in another application's files.
     """
     path = root / CACHE_DIR
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        st = None
-    except OSError as e:
-        raise _unusable(path, e.strerror or str(e)) from e
-    if st is None:
+    st = None
+    for _ in range(3):  # the folder may be deleted again at any moment (it is safe to delete)
+        try:
+            st = os.lstat(path)
+            break
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            raise _unusable(path, e.strerror or str(e)) from e
         try:
             path.mkdir()
         except FileExistsError:
-            pass  # made by another process just now
+            continue  # made by another process just now
         except OSError as e:
             raise _unusable(path, e.strerror or str(e)) from e
         with contextlib.suppress(OSError):
             fd = os.open(path / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write("# derived data, safe to delete\n*\n")
-        st = os.lstat(path)
+    if st is None:
+        raise _unusable(path, "it was deleted again while being made")
     if stat.S_ISLNK(st.st_mode):
         raise _unusable(path, "is a symbolic link, and a cache is never written through one")
     if not stat.S_ISDIR(st.st_mode):

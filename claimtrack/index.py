@@ -45,7 +45,7 @@ from .history import Verified, verify
 from .model import Claim, validate_id
 from .store import Store, key_lines
 
-__all__ = ["load_claims", "Claims", "CACHE_NAME"]
+__all__ = ["load_claims", "unchanged", "Claims", "CACHE_NAME"]
 
 CACHE_NAME = "claims.sqlite"
 _FORMAT = "8"  # bump when the records or their pickled form change
@@ -109,7 +109,7 @@ class LineMap(Mapping[str, int]):
 
 # name, size, mtime, sha, the pickled (claim, checked facts, line text), and (in process) what it holds, or the error
 _Parsed = tuple[str, int, int, str, bytes | None, "tuple[Claim, Verified, str] | ClaimtrackError | None"]
-_Hit = tuple[Claim, Verified, str]
+_Hit = tuple[Claim, Verified, str, str]  # the claim, its checked facts, its line map, the file's SHA-256
 
 
 def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = False) -> list[_Parsed]:
@@ -167,8 +167,14 @@ class _Cache:
         return sign(self.key, self.library, name, sha, blob)
 
     def rows(self) -> Iterator[tuple[str, int, int, str, int, bytes, bytes]]:
-        """Every row, in name order, one at a time (a large library's rows do not all sit in memory)."""
-        return self.db.execute("SELECT name, size, mtime, sha, written, mac, blob FROM claims ORDER BY name")
+        """Every row, in name order, one at a time (a large library's rows do not all sit in memory).
+
+        A cache that fails mid-read (its folder deleted under it, say) simply ends: the rest is parsed.
+        """
+        try:
+            yield from self.db.execute("SELECT name, size, mtime, sha, written, mac, blob FROM claims ORDER BY name")
+        except sqlite3.Error:
+            return
 
     def update(self, fresh: Iterable[tuple[str, int, int, str, bytes]], gone: Iterable[str] = ()) -> None:
         now = time.time_ns()
@@ -201,7 +207,7 @@ def _open_cache(root: Path) -> _Cache | None:
         # A damaged cache is derived data: start it anew.
         with contextlib.suppress(OSError, ClaimtrackError):
             cache_file(root, CACHE_NAME).unlink()
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(sqlite3.Error, OSError, ClaimtrackError):
             return _Cache(root, key)
     return None
 
@@ -276,13 +282,19 @@ def _parse(store: Store, items: list[tuple[str, int, int]], parallel: bool | Non
 
 
 def load_claims(
-    store: Store, *, use_cache: bool = True, parallel: bool | None = None, check_content: bool = False
+    store: Store,
+    *,
+    use_cache: bool = True,
+    parallel: bool | None = None,
+    check_content: bool = False,
+    hashes: dict[str, str] | None = None,
 ) -> tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, LineMap]]]:
     """Every readable claim by id, one error for each file that could not be read, and per claim
     its checked facts and its keys' line numbers (what the audit needs, without reading the files again).
 
     ``check_content`` reads every file and uses a cached row only when the file's SHA-256 is the row's;
-    otherwise size and time stamp decide (a hand edit that restored both is then not seen)."""
+    otherwise size and time stamp decide (a hand edit that restored both is then not seen). ``hashes``, when
+    given, is filled with each loaded file's name and the SHA-256 its claim was read from (see :func:`unchanged`)."""
     files, problems = _scan(store.claims_dir)
     cache = _open_cache(store.root) if use_cache and files else None
     # Building hundreds of thousands of small records sets off the cyclic garbage
@@ -309,6 +321,8 @@ def load_claims(
                 stale.append((name, size, mtime))
             else:
                 claims[hit[0].id], verified[hit[0].id] = hit[0], (hit[1], LineMap(hit[2]))
+                if hashes is not None:
+                    hashes[name] = hit[3]
         while row is not None:
             gone.append(row[0])
             row = next(rows, None)
@@ -322,6 +336,8 @@ def load_claims(
                 continue
             claim, checked, lines = parsed if isinstance(parsed, tuple) else pickle.loads(blob)
             claims[claim.id], verified[claim.id] = claim, (checked, LineMap(lines))
+            if hashes is not None:
+                hashes[name] = sha
             if writable:
                 fresh.append((name, size, mtime, sha, blob))
                 if len(fresh) >= _FLUSH:  # in steps, so the pickles do not pile up in memory
@@ -383,8 +399,23 @@ def _from_row(
         and isinstance(hit[1], Verified)
         and isinstance(hit[2], str)
     ):
-        return hit
+        return (*hit, sha)
     return None
+
+
+def unchanged(store: Store, hashes: Mapping[str, str]) -> bool:
+    """Whether every claim file still has the SHA-256 it was loaded from (``hashes`` from :func:`load_claims`).
+
+    Reads every file: what the audit pays to see a hand edit that kept the size and time stamp.
+    """
+    for name, sha in hashes.items():
+        try:
+            data = read_input(store.claims_dir / name)
+        except (OSError, ClaimtrackError):
+            return False
+        if hashlib.sha256(data).hexdigest() != sha:
+            return False
+    return True
 
 
 class Claims(Mapping[str, Claim]):
@@ -395,6 +426,8 @@ class Claims(Mapping[str, Claim]):
     """
 
     content_checked = False
+    #: Each loaded file's name and the SHA-256 its claim was read from, when known.
+    hashes: Mapping[str, str] | None = None
 
     def __init__(
         self,

@@ -80,7 +80,10 @@ class Library:
     def claims(self) -> Claims:
         from .index import load_claims
 
-        return Claims(*load_claims(self.store))
+        hashes: dict[str, str] = {}
+        claims = Claims(*load_claims(self.store, hashes=hashes))
+        claims.hashes = hashes
+        return claims
 
     @functools.cached_property
     def sources(self) -> Sources:
@@ -99,10 +102,13 @@ class Library:
         A normal load trusts a cached row while the file's size and time stamp are unchanged; this reads
         every file, so a hand edit that kept both is seen too. The result replaces :attr:`claims`.
         """
-        loaded = self.__dict__.get("claims")
-        if loaded is None or not loaded.content_checked:
-            from .index import load_claims
+        from .index import load_claims, unchanged
 
+        loaded = self.__dict__.get("claims")
+        if loaded is not None and not loaded.content_checked and loaded.hashes is not None:
+            # Loaded already: hashing the files is enough, unless one was edited behind the cache's back.
+            loaded.content_checked = unchanged(self.store, loaded.hashes)
+        if loaded is None or not loaded.content_checked:
             loaded = Claims(*load_claims(self.store, check_content=True))
             loaded.content_checked = True
             self.__dict__["claims"] = loaded

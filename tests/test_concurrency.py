@@ -190,7 +190,7 @@ def _deleting_writer(root: str, number: int, mutation: str | None, start: multip
             if j % 5 == 4:
                 args = ["--root", root, "add", f"new-{tag}", "--statement", f"Claim {tag}.", "--by", tag]
             result = CliRunner().invoke(main, args)
-            assert result.exit_code == 0, result.output
+            assert result.exit_code == 0, (result.output, repr(result.exception))
         elif j % 5 == 4:
             lib.add(f"new-{tag}", f"Claim {tag}.", by=tag, date="2022-12-11")
         else:

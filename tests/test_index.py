@@ -261,8 +261,18 @@ def test_the_audit_sees_a_hand_edit_that_kept_size_and_time(many: claimtrack.Lib
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert claimtrack.open(many.root).claims["claim-1"].statement == "Statement number 1."  # the documented cost
     lib = claimtrack.open(many.root)
+    assert lib.claims["claim-1"].statement == "Statement number 1."  # loaded first, through the cache
     findings = [f for f in lib.audit() if f.claim == "claim-1" and f.rule == "untracked-edit"]
     assert len(findings) == 1, lib.audit()
     assert lib.claims["claim-1"].statement == "Statement number 7." and lib.claims.content_checked
     # The audit brought the cache up to date: the next plain load sees the edit too.
     assert claimtrack.open(many.root).claims["claim-1"].statement == "Statement number 7."
+
+
+def test_checking_the_files_of_an_unchanged_library_keeps_what_was_loaded(many: claimtrack.Library) -> None:
+    _age_all(many)
+    load_claims(many.store)
+    lib = claimtrack.open(many.root)
+    loaded = lib.claims
+    assert loaded.hashes is not None and len(loaded.hashes) == 6 and not loaded.content_checked
+    assert lib.check_files() is loaded and loaded.content_checked  # hashed, not loaded again
