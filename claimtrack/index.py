@@ -378,14 +378,8 @@ def _from_row(
     cached_size, cached_mtime, sha, written, mac, blob = row
     if cache is None or cached_size != size or cached_mtime != mtime:
         return None
-    if check_content or written - mtime < _RACY_NS:
-        # Asked to, or the file may have changed again within its time stamp's resolution: compare contents.
-        try:
-            data = read_input(store.claims_dir / name)
-        except (OSError, ClaimtrackError):
-            return None
-        if hashlib.sha256(data).hexdigest() != sha:
-            return None
+    if (check_content or written - mtime < _RACY_NS) and not _has_content(store.claims_dir / name, sha):
+        return None  # asked to compare, or the file may have changed within its time stamp's resolution
     if not isinstance(mac, bytes) or not hmac.compare_digest(mac, cache.mac(name, sha, blob)):
         return None
     try:
@@ -408,14 +402,15 @@ def unchanged(store: Store, hashes: Mapping[str, str]) -> bool:
 
     Reads every file: what the audit pays to see a hand edit that kept the size and time stamp.
     """
-    for name, sha in hashes.items():
-        try:
-            data = read_input(store.claims_dir / name)
-        except (OSError, ClaimtrackError):
-            return False
-        if hashlib.sha256(data).hexdigest() != sha:
-            return False
-    return True
+    return all(_has_content(store.claims_dir / name, sha) for name, sha in hashes.items())
+
+
+def _has_content(path: Path, sha: str) -> bool:
+    """Whether the file reads, and its SHA-256 is ``sha``."""
+    try:
+        return hashlib.sha256(read_input(path)).hexdigest() == sha
+    except (OSError, ClaimtrackError):
+        return False
 
 
 class Claims(Mapping[str, Claim]):

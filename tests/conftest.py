@@ -58,3 +58,12 @@ def cdv2(lib: claimtrack.Library) -> claimtrack.Library:
         date="2022-12-18",
     )
     return lib
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A library with one source (src1) and one good claim (good), as a folder."""
+    path = claimtrack.init(tmp_path / "lib")
+    (path / "references.bib").write_text("@misc{src1,\n  title = {A source},\n  year = {2020}\n}\n", encoding="utf-8")
+    claimtrack.open(path).add("good", "A good claim.", by="A. Author", date="2022-12-11")
+    return path

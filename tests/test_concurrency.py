@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import claimtrack
 import claimtrack.fileio
@@ -67,12 +68,18 @@ def _make_library(root: Path) -> claimtrack.Library:
     return claimtrack.open(root)
 
 
-def _run(root: Path, mutation: str | None = None) -> tuple[float, list[int | None]]:
+def _start(target: object, count: int, root: Path, mutation: str | None) -> tuple[list[Any], Any]:
+    """``count`` writer processes started with ``spawn``, waiting for the event returned."""
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Event()
-    procs = [ctx.Process(target=_writer, args=(str(root), n, mutation, start)) for n in range(WRITERS)]
+    procs = [ctx.Process(target=target, args=(str(root), n, mutation, start)) for n in range(count)]
     for proc in procs:
         proc.start()
+    return procs, start
+
+
+def _run(root: Path, mutation: str | None = None) -> tuple[float, list[int | None]]:
+    procs, start = _start(_writer, WRITERS, root, mutation)
     began = time.monotonic()
     start.set()
     for proc in procs:
@@ -202,11 +209,7 @@ def _run_deleting(root: Path, mutation: str | None = None) -> tuple[list[int | N
     import shutil
     import threading
 
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Event()
-    procs = [ctx.Process(target=_deleting_writer, args=(str(root), n, mutation, start)) for n in range(DELETE_WRITERS)]
-    for proc in procs:
-        proc.start()
+    procs, start = _start(_deleting_writer, DELETE_WRITERS, root, mutation)
     done = threading.Event()
     deletions = 0
 

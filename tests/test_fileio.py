@@ -29,14 +29,6 @@ BIB = "@misc{src1,\n  title = {A source},\n  year = {2020}\n}\n"
 NEW_BIB = "@misc{src2,\n  title = {Another source},\n  year = {2021}\n}\n"
 
 
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    path = claimtrack.init(tmp_path / "lib")
-    (path / "references.bib").write_text(BIB, encoding="utf-8")
-    claimtrack.open(path).add("good", "A good claim.", by="A. Author", date="2022-12-11")
-    return path
-
-
 @contextlib.contextmanager
 def _deadline(seconds: int = 10) -> Iterator[None]:
     """Fail, rather than hang the suite, when the body blocks (a FIFO opened without a writer would)."""

@@ -32,15 +32,6 @@ BIB = "@misc{src1,\n  title = {A source},\n  year = {2020}\n}\n"
 ID_HINT = "is not a valid claim id; use 1 to 80 lower-case ASCII letters, digits and single hyphens"
 
 
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """A library with one source and one good claim."""
-    path = claimtrack.init(tmp_path / "lib")
-    (path / "references.bib").write_text(BIB, encoding="utf-8")
-    claimtrack.open(path).add("good", "A good claim.", by="A. Author", date="2022-12-11")
-    return path
-
-
 def _snapshot(root: Path) -> dict[str, bytes | None]:
     """Every file's bytes (directories as None), the derived .claimtrack/ cache left out."""
     out: dict[str, bytes | None] = {}
