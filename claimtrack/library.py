@@ -430,6 +430,16 @@ class Library:
         self.__dict__.pop("sources", None)
         return keys
 
+    def add_sources_from(self, path: str | Path) -> tuple[str, ...]:
+        """:meth:`add_sources` with the BibTeX of a file, which must be a regular file."""
+        from .fileio import read_input
+
+        try:
+            data = read_input(path, error=SourceError)
+        except OSError as e:
+            raise SourceError(f"cannot be read: {e.strerror or e}", file=path, hint="check the path and its permissions") from e
+        return self.add_sources(data, origin=str(path))
+
 
 def _date(value: dt.date | str | None) -> dt.date:
     if value is None:

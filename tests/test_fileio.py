@@ -322,3 +322,15 @@ def test_claim_file_error_class(root: Path) -> None:
     _fifo(root / "claims" / "good.toml")
     with _deadline(), pytest.raises(ClaimFileError, match="claims/good.toml: is a FIFO"):
         claimtrack.open(root).claim("good")
+
+
+@pytest.mark.parametrize(("make", "kind"), SPECIAL)
+def test_bibtex_to_add_that_is_not_a_file(root: Path, tmp_path: Path, make: object, kind: str) -> None:
+    new = tmp_path / "new.bib"
+    make(new)  # type: ignore[operator]
+    _one_line(root, ["source", "add", str(new)], f"new.bib: is a {kind}")
+    assert (root / "references.bib").read_text(encoding="utf-8") == BIB
+
+
+def test_bibtex_to_add_that_is_missing(root: Path, tmp_path: Path) -> None:
+    _one_line(root, ["source", "add", str(tmp_path / "absent.bib")], "absent.bib: cannot be read: No such file or directory")
