@@ -95,7 +95,7 @@ def read_input(path: str | Path, *, shown: str | Path | None = None, error: type
 
     >>> read_input("/dev/zero")
     Traceback (most recent call last):
-    claimtrack.errors.ClaimtrackError: /dev/zero: is a character device, not a regular file; ...
+    claimtrack.errors.ClaimtrackError: /dev/zero: is a character device, not a regular file; name a regular file (claimtrack reads no pipes, devices or folders)
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
