@@ -1,4 +1,4 @@
-"""Claim files on disk: read with tomli, written through tomlkit.
+"""Claim files on disk: read with tomli, written through tomlkit (see :mod:`.tomledit`).
 
 Reading uses tomli, the parser the standard library's tomllib was taken from;
 its compiled wheels read the same TOML about 2.5 times faster. Writing re-parses the file with tomlkit
@@ -244,10 +244,9 @@ class Store:
             if new_text is None or _reads_as(new_text, after, claim_id) is None:
                 doc = self._edit(path, text)
                 update_document(doc, current, after, revision)
-                dumped = tomlkit.dumps(doc)
-                new_text = with_newline(dumped, newline_of(text))
-                if new_text != dumped and _reads_as(new_text, after, claim_id) is None:
-                    new_text = dumped  # line endings mixed inside a string: keep them as tomlkit has them
+                # tomlkit writes new lines with LF; TOML reads CRLF inside a multi-line string as LF, so making
+                # every line end as the file's first does keeps each value.
+                new_text = with_newline(tomlkit.dumps(doc), newline_of(text))
             if len(new_text.encode("utf-8")) > MAX_CLAIM_BYTES:
                 raise _too_large(len(new_text.encode("utf-8")), self._relative(path), "would be")
             try:
