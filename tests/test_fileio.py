@@ -334,3 +334,21 @@ def test_bibtex_to_add_that_is_not_a_file(root: Path, tmp_path: Path, make: obje
 
 def test_bibtex_to_add_that_is_missing(root: Path, tmp_path: Path) -> None:
     _one_line(root, ["source", "add", str(tmp_path / "absent.bib")], "absent.bib: cannot be read: No such file or directory")
+
+
+def test_report_caches_that_are_links_are_never_followed(root: Path, tmp_path: Path) -> None:
+    import claimtrack.report as report
+
+    lib = claimtrack.open(root)
+    lib.cite("good", "src1", locator="p. 1", by="x", date="2022-12-12")
+    cache = cache_dir(root)
+    targets = {name: tmp_path / f"other-{name}" for name in ("report.sqlite", "references.sqlite")}
+    for name, target in targets.items():
+        target.write_bytes(b"another application's data")
+        (cache / name).unlink(missing_ok=True)
+        (cache / name).symlink_to(target)
+    page = report.render(claimtrack.open(root), ["html"])["index.html"]
+    assert "A good claim." in page and "A source" in page
+    for name, target in targets.items():
+        assert target.read_bytes() == b"another application's data"
+        assert (cache / name).is_file() and not (cache / name).is_symlink()  # replaced by a cache of its own
