@@ -9,10 +9,10 @@ history is. New text keeps the file's own line ending.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 import tomlkit
-from tomlkit.items import AoT, Array, Item, Table
+from tomlkit.items import AoT, Array, InlineTable, Item, Table
 
 from .codec import revision_to_raw
 from .model import Claim, Revision
@@ -22,12 +22,18 @@ __all__ = ["render_claim", "update_document", "appended", "newline_of", "with_ne
 _RECORD_LISTS = ("appearances", "facts", "evidence", "ignore")
 
 
+_T = TypeVar("_T", Table, InlineTable)
+
+
+def _filled(table: _T, value: dict[str, Any]) -> _T:
+    table.update(value)
+    return table
+
+
 def _inline_records(values: list[dict[str, Any]]) -> Array:
     array = tomlkit.array()
     for value in values:
-        table = tomlkit.inline_table()
-        table.update(value)
-        array.append(table)
+        array.append(_filled(tomlkit.inline_table(), value))
     return array.multiline(len(values) > 1)
 
 
@@ -44,9 +50,7 @@ def _revision_table(revision: Revision) -> Table:
 def _aot(values: list[dict[str, Any]]) -> AoT:
     aot = tomlkit.aot()
     for value in values:
-        table = tomlkit.table()
-        table.update(value)
-        aot.append(table)
+        aot.append(_filled(tomlkit.table(), value))
     return aot
 
 
@@ -108,11 +112,9 @@ def _update_fields(doc: tomlkit.TOMLDocument, before: Claim, after: Claim) -> bo
         if isinstance(existing, AoT) and new[: len(old)] == old:
             # Appending keeps hand-written comments inside the existing tables.
             for record in raw_after[name][len(old) :]:
-                table = tomlkit.table()
-                table.update(record)
                 if len(existing):
                     existing[-1].add(tomlkit.nl())
-                existing.append(table)
+                existing.append(_filled(tomlkit.table(), record))
         elif name in raw_after:
             if name in doc:
                 doc[name] = _aot(raw_after[name])
