@@ -118,25 +118,22 @@ def cache_dir(root: Path) -> Path:
     library, or in another application's files.
     """
     path = root / CACHE_DIR
-    st = None
+    st = _lstat(path)
     for _ in range(3):  # the folder may be deleted again at any moment (it is safe to delete)
-        try:
-            st = os.lstat(path)
+        if st is not None:
             break
-        except FileNotFoundError:
-            pass
-        except OSError as e:
-            raise _unusable(path, e.strerror or str(e)) from e
         try:
             path.mkdir()
         except FileExistsError:
-            continue  # made by another process just now
+            pass  # made by another process just now
         except OSError as e:
             raise _unusable(path, e.strerror or str(e)) from e
-        with contextlib.suppress(OSError):
-            fd = os.open(path / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write("# derived data, safe to delete\n*\n")
+        else:
+            with contextlib.suppress(OSError):
+                fd = os.open(path / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write("# derived data, safe to delete\n*\n")
+        st = _lstat(path)
     if st is None:
         raise _unusable(path, "it was deleted again while being made")
     if stat.S_ISLNK(st.st_mode):
@@ -146,6 +143,16 @@ def cache_dir(root: Path) -> Path:
     if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
         raise _unusable(path, "belongs to another user")
     return path
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    """The entry itself (a link is not followed), or None when there is none."""
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise _unusable(path, e.strerror or str(e)) from e
 
 
 def _unusable(path: Path, why: str) -> ClaimtrackError:
