@@ -1,6 +1,7 @@
 """The BibTeX sources of a library: reading references.bib, adding to it, CSL-JSON.
 
-This is the only module that touches bibtexparser. Three rules shape it:
+With its parser (:mod:`.bibparse`) and its splicer (:mod:`.bibsplice`), the only
+modules that touch bibtexparser. Three rules shape it:
 
 * **Read everything, crash on nothing.** Malformed blocks, duplicate keys,
   keys that differ only in letter case and entries with a repeated field
@@ -11,7 +12,8 @@ This is the only module that touches bibtexparser. Three rules shape it:
   to the end of the file; every other byte stays as it was.
 
 A parsed file is cached (``.claimtrack/sources.cache``, keyed by the file's
-size, mtime and sha256), so a warm load costs a read, a hash and an unmarshal.
+size, mtime and sha256 and signed with the per-user cache key), so a warm load
+costs a read, a hash and an unmarshal, and a cache from elsewhere is never used.
 
 >>> sources = Sources.load(Path("references.bib"))           # doctest: +SKIP
 >>> sources["brown2020language"].title                        # doctest: +SKIP
