@@ -18,7 +18,7 @@ import tomli
 import tomlkit
 from tomlkit.items import AoT, Array, Item, Table
 
-from . import history
+from . import history, seals
 from .codec import claim_from_raw, revision_to_raw
 from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError
 from .fileio import TEMP_PREFIX, atomic_write, cache_dir, library_lock, sweep_temp_files
@@ -396,7 +396,7 @@ class Store:
             data = self._read_bytes(claim_id, path)
             current = self.load_path(path, data)
             revision = make(current)
-            revision = history.seal([revision], _last_digest(current))[0]
+            revision = seals.seal_next(current.revisions, revision)
             after = history.apply(current, revision)
             if (size := len(data) + _text_size(revision_to_raw(revision))) > MAX_CLAIM_BYTES:
                 raise _too_large(size, self._relative(path), "would be")
@@ -435,12 +435,17 @@ class Store:
         path = self.path_for(claim_id)
         with library_lock(self.root):
             current = self.read(claim_id)
-            sealed = history.seal(current.revisions)
+            sealed = seals.seal(current.revisions)
             count = sum(1 for a, b in zip(current.revisions, sealed, strict=True) if a.digest != b.digest)
             if not count:
                 return 0
             doc = tomlkit.parse(self.read_text(path))
             for table, revision in zip(doc["revisions"], sealed, strict=True):  # type: ignore[arg-type]
+                if revision.after and "after" not in table:
+                    # A sealed revision below a newly sealed one names the parent it was sealed over.
+                    if "digest" in table:
+                        table.pop("digest")
+                    table["after"] = list(revision.after)
                 if "digest" not in table:
                     table["digest"] = revision.digest
             new_text = tomlkit.dumps(doc)
@@ -469,14 +474,7 @@ def _reads_as(text: str, claim: Claim, claim_id: str) -> Claim | None:
     return written if written == claim else None
 
 
-def _last_digest(claim: Claim) -> str | None:
-    for revision in reversed(claim.revisions):
-        if revision.digest:
-            return revision.digest
-    return None
-
-
 def _sealed(claim: Claim) -> Claim:
     import attrs
 
-    return attrs.evolve(claim, revisions=history.seal(claim.revisions))
+    return attrs.evolve(claim, revisions=seals.seal(claim.revisions))
