@@ -23,6 +23,8 @@ __all__ = [
     "SettingsError",
     "LockTimeoutError",
     "DocumentError",
+    "MergeConflictError",
+    "GitError",
 ]
 
 
@@ -116,3 +118,11 @@ class LockTimeoutError(ClaimtrackError, TimeoutError):
 
 class DocumentError(ClaimtrackError, ValueError):
     """A document that cannot be read for import, diff or stale scan."""
+
+
+class MergeConflictError(ClaimtrackError, ValueError):
+    """Two sides of a merge change the same thing of a claim incompatibly (one line per claim)."""
+
+
+class GitError(ClaimtrackError, RuntimeError):
+    """git is missing, the folder is not in a git work tree, or a git command failed."""

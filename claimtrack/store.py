@@ -18,13 +18,13 @@ import tomli
 import tomlkit
 from tomlkit.items import AoT, Array, Item, Table
 
-from . import history, seals
+from . import history, markers, seals
 from .codec import claim_from_raw, revision_to_raw
 from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError
 from .fileio import TEMP_PREFIX, atomic_write, cache_dir, library_lock, sweep_temp_files
 from .model import Claim, Revision, validate_id
 
-__all__ = ["Store", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
+__all__ = ["Store", "parse_claim_text", "render_claim", "line_of", "unresolved_conflict", "MAX_CLAIM_BYTES"]
 
 _RECORD_LISTS = ("appearances", "facts", "evidence", "ignore")
 #: Larger claim files are refused: a 50 MB statement takes the parser seconds
@@ -103,6 +103,17 @@ def key_lines(text: str) -> dict[str, int]:
     return out
 
 
+def unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFileError:
+    """The error for a claim file that still holds git's conflict markers."""
+    where = ", ".join(f"{a}-{b}" for a, b in regions)
+    return ClaimFileError(
+        f"unresolved merge conflict (line{'s' if len(regions) > 1 or regions[0][0] != regions[0][1] else ''} {where})",
+        file=file,
+        line=None,
+        hint="run `claimtrack resolve`",
+    )
+
+
 def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) -> Claim:
     """Parse and validate one claim file's text."""
     try:
@@ -115,6 +126,8 @@ def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) ->
             hint="a claim file needs only a few levels; remove the nesting",
         ) from e
     except tomli.TOMLDecodeError as e:
+        if regions := markers.conflict_regions(text):
+            raise unresolved_conflict(file, regions) from e
         match = re.search(r"line (\d+)", str(e))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(e))
         line = int(match.group(1)) if match else None

@@ -1,0 +1,97 @@
+"""Merging claim files as text: what git's merge driver and ``claimtrack resolve`` write.
+
+The merged file is the same bytes whichever side is ours: the claim's own
+fields (above the history) are written afresh from the merged history, as a
+new claim file lays them out, and each revision keeps the text it has in the
+side it comes from (its comments too), with an ``after`` line added where the
+merge moved it away from the revision it was sealed over.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import markers
+from .errors import ClaimFileError
+from .merge import identity, merge_claims
+from .model import Claim
+from .store import parse_claim_text, render_claim
+
+__all__ = ["merge_texts", "resolve_text"]
+
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*revisions[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
+_OTHER_TABLE = re.compile(r"^[ \t]*\[(?!\[[ \t]*revisions[ \t]*\]\]|\[[ \t]*revisions\.|[ \t]*revisions\.)", re.MULTILINE)
+_AFTER = re.compile(r"^[ \t]*after[ \t]*=.*\n?", re.MULTILINE)
+_DIGEST = re.compile(r"^[ \t]*digest[ \t]*=", re.MULTILINE)
+
+
+def _claim_id(file: str) -> str:
+    return Path(file).stem
+
+
+def merge_texts(ours: str, theirs: str, *, file: str) -> str:
+    """The merged text of two versions of a claim file; raise MergeConflictError on a real conflict.
+
+    ``file`` names the claim file (its stem is the claim id) in messages.
+    """
+    if ours == theirs:
+        return ours
+    claim_id = _claim_id(file)
+    mine = parse_claim_text(ours, file=file, expected_id=claim_id)
+    other = parse_claim_text(theirs, file=file, expected_id=claim_id)
+    merged = merge_claims(mine, other)
+    blocks: dict[str, list[str]] = {}
+    for text, claim in ((ours, mine), (theirs, other)):
+        for key, block in (_blocks(text, claim) or {}).items():
+            blocks.setdefault(key, []).append(block)
+    text = _compose(merged, blocks)
+    if text is None:
+        text = render_claim(merged)
+    written = parse_claim_text(text, file=file, expected_id=claim_id)
+    if written != merged:  # never hand git a file that does not read back as the merge
+        raise ClaimFileError("the merged file would not read back as merged", file=file, hint="report this as a bug")
+    return text
+
+
+def resolve_text(text: str, *, file: str) -> str:
+    """A file left with git's conflict markers, merged as the merge driver would have merged it."""
+    pair = markers.sides(text)
+    if pair is None:
+        raise ClaimFileError(
+            "has conflict markers that do not pair up (<<<<<<<, =======, >>>>>>>)",
+            file=file,
+            hint="fix the markers by hand, or take one side with `git checkout --ours` or `--theirs`",
+        )
+    return merge_texts(*pair, file=file)
+
+
+def _blocks(text: str, claim: Claim) -> dict[str, str] | None:
+    """Each revision's text by its identity (without an ``after`` line), or None when the file is laid out otherwise."""
+    headers = list(_HEADER.finditer(text))
+    if len(headers) != len(claim.revisions) or (headers and _OTHER_TABLE.search(text, headers[0].start() + 1)):
+        return None
+    out = {}
+    for i, (match, revision) in enumerate(zip(headers, claim.revisions, strict=True)):
+        end = headers[i + 1].start() if i + 1 < len(headers) else len(text)
+        out[identity(revision)] = _AFTER.sub("", text[match.start() : end]).rstrip() + "\n"
+    return out
+
+
+def _compose(merged: Claim, blocks: dict[str, list[str]]) -> str | None:
+    full = render_claim(merged)
+    start = _HEADER.search(full)
+    if start is None:
+        return None
+    parts = [full[: start.start()].rstrip("\n") + "\n"]
+    for revision in merged.revisions:
+        texts = blocks.get(identity(revision))
+        if not texts:
+            return None
+        block = min(texts)  # the two sides' texts differ only in layout or comments: take either, the same way
+        if revision.after:
+            digest = _DIGEST.search(block)
+            line = "after = [" + ", ".join(f'"{d}"' for d in revision.after) + "]\n"
+            block = block[: digest.start()] + line + block[digest.start() :] if digest else block + line
+        parts.append(block)
+    return "\n".join(parts)
