@@ -121,7 +121,11 @@ class DocumentError(ClaimtrackError, ValueError):
 
 
 class MergeConflictError(ClaimtrackError, ValueError):
-    """Two sides of a merge change the same thing of a claim incompatibly (one line per claim)."""
+    """Two sides of a merge change the same thing of a claim incompatibly; ``conflicts`` holds one per claim when there are several."""
+
+    def __init__(self, message: str, *, conflicts: tuple[MergeConflictError, ...] = (), **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.conflicts = conflicts
 
 
 class GitError(ClaimtrackError, RuntimeError):

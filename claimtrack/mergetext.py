@@ -10,15 +10,19 @@ merge moved it away from the revision it was sealed over.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+import tomli
+
 from . import markers
-from .errors import ClaimFileError
+from .errors import ClaimFileError, ClaimtrackError, MergeConflictError
+from .fileio import atomic_write, library_lock
 from .merge import identity, merge_claims
 from .model import Claim
-from .store import parse_claim_text, render_claim
+from .store import Store, parse_claim_text, render_claim
 
-__all__ = ["merge_texts", "resolve_text"]
+__all__ = ["merge_texts", "resolve_text", "merge_driver", "conflicted_files", "resolve_files"]
 
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*revisions[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
 _OTHER_TABLE = re.compile(r"^[ \t]*\[(?!\[[ \t]*revisions[ \t]*\]\]|\[[ \t]*revisions\.|[ \t]*revisions\.)", re.MULTILINE)
@@ -95,3 +99,76 @@ def _compose(merged: Claim, blocks: dict[str, list[str]]) -> str | None:
             block = block[: digest.start()] + line + block[digest.start() :] if digest else block + line
         parts.append(block)
     return "\n".join(parts)
+
+
+def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> str | None:
+    """git's merge driver for one claim file: the merged text goes to ``ours``.
+
+    Returns None when the merge is clean; otherwise the one line to print,
+    with git's own conflict markers left in ``ours`` for ``claimtrack resolve``
+    or a person to finish.
+    """
+    from .gitrepo import Repo
+
+    ours_text, theirs_text = (p.read_bytes().decode("utf-8", "replace") for p in (ours, theirs))
+    try:
+        merged = merge_texts(ours_text, theirs_text, file=name)
+    except ClaimtrackError as e:
+        Repo(ours.parent).merge_file(ours, base, theirs, name)
+        return str(e) if isinstance(e, MergeConflictError) else f"{e} (merged as plain text)"
+    ours.write_bytes(merged.encode("utf-8"))
+    return None
+
+
+def conflicted_files(store: Store) -> list[Path]:
+    """The claim files that hold git's conflict markers and do not read as TOML."""
+    out = []
+    for path in store.files():
+        text = path.read_bytes().decode("utf-8", "replace")
+        if markers.has_conflict(text):
+            try:
+                tomli.loads(text)
+            except tomli.TOMLDecodeError:
+                out.append(path)
+    return out
+
+
+def resolve_files(store: Store, paths: Sequence[Path] = ()) -> list[tuple[Path, Claim]]:
+    """Finish a merge made without the driver: merge the sides of each conflicted claim file (default: all).
+
+    Every file is merged before any is written; a real conflict in any raises
+    MergeConflictError naming each conflicted claim (one line each) and writes nothing.
+    """
+    paths = list(paths) or conflicted_files(store)
+    results: list[tuple[Path, str]] = []
+    conflicts: list[MergeConflictError] = []
+    for path in paths:
+        name = _name(store, path)
+        text = store.read_text(path)
+        if not markers.has_conflict(text):
+            raise ClaimFileError("has no conflict markers", file=name, hint="only a file git left conflicted needs resolving")
+        try:
+            results.append((path, resolve_text(text, file=name)))
+        except MergeConflictError as e:
+            conflicts.append(e)
+    if len(conflicts) == 1:
+        raise conflicts[0]
+    if conflicts:
+        raise MergeConflictError(
+            f"{len(conflicts)} claim files have merge conflicts; nothing was written",
+            conflicts=tuple(conflicts),
+            hint="resolve each by hand",
+        )
+    written = []
+    with library_lock(store.root):
+        for path, text in results:
+            atomic_write(path, text)
+            written.append((path, parse_claim_text(text, file=_name(store, path), expected_id=path.stem)))
+    return written
+
+
+def _name(store: Store, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(store.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
