@@ -16,13 +16,13 @@ from pathlib import Path
 import attrs
 
 from .errors import ClaimtrackError
-from .gitrepo import Commit, Repo, open_repo
+from .gitrepo import Commit, open_repo
 from .merge import identity
 from .model import Claim, Revision
 from .seals import canonical
 from .store import parse_claim_text
 
-__all__ = ["Change", "changes_since", "revision_commits"]
+__all__ = ["Change", "changes_since", "compare", "revision_commits"]
 
 
 @attrs.frozen
@@ -72,11 +72,12 @@ def changes_since(root: Path, claims: Mapping[str, Claim], ref: str) -> tuple[st
             if not (claims_dir / Path(path).name).exists():
                 out.append(Change(claim_id, None, "deleted", f"the claim file existed at {where} and is gone", name))
             continue
-        out.extend(_compare(before, now, where, name))
+        out.extend(compare(before, now, where, name))
     return commit, out
 
 
-def _compare(before: Claim, now: Claim, where: str, file: str) -> Iterator[Change]:
+def compare(before: Claim, now: Claim, where: str, file: str) -> Iterator[Change]:
+    """What happened to each revision ``before`` had (``where`` names the base in messages): nothing for an unchanged past."""
     by_key = {identity(r): i for i, r in enumerate(now.revisions)}
     by_form: dict[str, int] = {}
     for i, r in enumerate(now.revisions):
@@ -92,7 +93,9 @@ def _compare(before: Claim, now: Claim, where: str, file: str) -> Iterator[Chang
                 if new.digest is None:
                     yield Change(now.id, index, "unsealed", f"{what} as of {where} has lost its seal", file)
                 else:
-                    yield Change(now.id, index, "resealed", f"{what} as of {where} was sealed again over other revisions", file)
+                    yield Change(
+                        now.id, index, "resealed", f"{what} as of {where} was moved or sealed again over other revisions", file
+                    )
         if position is None:
             same_place = index < len(now.revisions) and (now.revisions[index].date, now.revisions[index].kind) == (
                 old.date,

@@ -121,7 +121,7 @@ def _order(claim_id: str, where: str | None, sides: Sequence[_Side], known: dict
     following: dict[str, set[str]] = {key: set() for key in known}
     waiting = dict.fromkeys(known, 0)
     for side in sides:
-        for a, b in zip(side.keys, side.keys[1:]):
+        for a, b in zip(side.keys, side.keys[1:], strict=False):
             if b not in following[a] and a != b:
                 following[a].add(b)
                 waiting[b] += 1
@@ -186,9 +186,9 @@ def _check_overlap(claim_id: str, where: str | None, sides: Sequence[_Side]) -> 
         for j in theirs.new_indexes:
             other = _touches(theirs.claim.revisions[j])
             for field in _SCALARS:
-                if field in mine and field in other and final[0] is not None and final[1] is not None:
-                    if getattr(final[0], field) != getattr(final[1], field):
-                        raise _conflict(claim_id, where, sides, (i, j), f"both change {field}")
+                both = field in mine and field in other and final[0] is not None and final[1] is not None
+                if both and getattr(final[0], field) != getattr(final[1], field):
+                    raise _conflict(claim_id, where, sides, (i, j), f"both change {field}")
             for a, b in _CLASHES:
                 if (a in mine and b in other) or (b in mine and a in other):
                     what = a.split(":")[-1]

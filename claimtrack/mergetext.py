@@ -49,9 +49,7 @@ def merge_texts(ours: str, theirs: str, *, file: str) -> str:
     for text, claim in ((ours, mine), (theirs, other)):
         for key, block in (_blocks(text, claim) or {}).items():
             blocks.setdefault(key, []).append(block)
-    text = _compose(merged, blocks)
-    if text is None:
-        text = render_claim(merged)
+    text = _compose(merged, blocks) or render_claim(merged)
     written = parse_claim_text(text, file=file, expected_id=claim_id)
     if written != merged:  # never hand git a file that does not read back as the merge
         raise ClaimFileError("the merged file would not read back as merged", file=file, hint="report this as a bug")

@@ -52,6 +52,7 @@ def provides(name: str) -> Callable[[_F], _F]:
 
     return register
 
+
 CLAIM_PREFIX = "claim:"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

@@ -37,7 +37,16 @@ def make_repo(path: Path, *, driver: bool) -> Path:
     (path / "references.bib").write_text(BIB)
     for args in (
         ["init", str(path)],
-        ["add", "gpt3-corpus", "--statement", "GPT-3 was trained on C4 data from 2016 to 2019.", "--by", "A", "--date", "2022-12-11"],
+        [
+            "add",
+            "gpt3-corpus",
+            "--statement",
+            "GPT-3 was trained on C4 data from 2016 to 2019.",
+            "--by",
+            "A",
+            "--date",
+            "2022-12-11",
+        ],
     ):
         assert ct(path, *args).exit_code == 0
     if not driver:
@@ -88,7 +97,9 @@ def test_setup_outside_git_says_so(tmp_path: Path):
     assert not (tmp_path / "lib" / ".gitattributes").exists()  # init outside git leaves git alone
     result = ct(tmp_path / "lib", "git", "setup")
     assert result.exit_code == 2
-    assert result.output.strip().endswith("is not in a git work tree; run `git init` there first, or use a library inside a git repository")
+    assert result.output.strip().endswith(
+        "is not in a git work tree; run `git init` there first, or use a library inside a git repository"
+    )
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
 
 
@@ -131,7 +142,10 @@ def test_without_the_driver_the_conflict_is_named_and_resolve_finishes_it(tmp_pa
     assert "<<<<<<<" in text
     audit = ct(plain, "audit")
     assert audit.exit_code == 1
-    assert "gpt3-corpus  claims/gpt3-corpus.toml\n  error    claim-unreadable  unresolved merge conflict (lines 2-6, 30-56)" in audit.output
+    assert (
+        "gpt3-corpus  claims/gpt3-corpus.toml\n  error    claim-unreadable  unresolved merge conflict (lines 2-6, 30-56)"
+        in audit.output
+    )
     assert "run `claimtrack resolve`" in audit.output
     for command in (["show", "gpt3-corpus"], ["list"], ["history", "gpt3-corpus"]):
         shown = ct(plain, *command)

@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from ..library import Library, init_library
-from ..model import RevisionKind, Stance, Status
 from ..baseline import revision_commits
 from ..gitrepo import is_set_up
+from ..library import Library, init_library
+from ..model import RevisionKind, Stance, Status
 from ..views import CLAIM_COLUMNS, GIT_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows
 from ._common import by_option, date_option, emit, format_option, handle_errors, main, pass_library, to_json
 

@@ -1,0 +1,239 @@
+"""Merging claim histories: properties over random appends, conflicts, seals, and the text written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimtrack.baseline import compare
+from claimtrack.errors import MergeConflictError
+from claimtrack.history import apply, replay, verify
+from claimtrack.merge import identity, merge_claims
+from claimtrack.mergetext import merge_texts, resolve_text
+from claimtrack.model import Claim, Evidence, Revision, RevisionKind
+from claimtrack.seals import first_broken_seal, heads, seal, seal_next
+from claimtrack.store import parse_claim_text, render_claim
+
+FILE = "claims/c.toml"
+WORDS = [f"w{i}" for i in range(8)]
+START = dt.date(2022, 12, 11)
+
+
+def created() -> Claim:
+    statement = " ".join(WORDS) + "."
+    first = Revision(date=START, kind="created", by="A", statement=statement, confidence="hypothesis",
+                     set_tags=(), set_depends_on=(), set_appearances=(), set_facts=(), set_evidence=())  # fmt: skip
+    return replay(Claim(id="c", statement=statement, confidence="hypothesis", revisions=seal([first])))
+
+
+def append(claim: Claim, revision: Revision) -> Claim:
+    return apply(claim, seal_next(claim.revisions, revision))
+
+
+# One side's appends: span edits of its own words, citations of its own sources, reviews, confidence.
+def _ops(side: str, words: list[str]) -> st.SearchStrategy[list[tuple[str, object, int]]]:
+    op = st.one_of(
+        st.tuples(st.just("span"), st.sampled_from(words), st.integers(0, 40)),
+        st.tuples(st.just("cite"), st.sampled_from([f"{side}src{i}" for i in range(3)]), st.integers(0, 40)),
+        st.tuples(st.just("review"), st.just(side), st.integers(0, 40)),
+    )
+    return st.lists(op, max_size=5)
+
+
+def run(claim: Claim, ops: list[tuple[str, object, int]], side: str) -> Claim:
+    date = claim.revisions[-1].date
+    for n, (kind, what, days) in enumerate(ops):
+        date = max(date, START + dt.timedelta(days=days))
+        if kind == "span":
+            word = str(what)
+            current = next((w for w in claim.statement.rstrip(".").split() if w.split("-")[0] == word), None)
+            if current is None:
+                continue
+            revision = Revision(date=date, kind="correction", by=side, old=current, new=f"{word}-{side}{n}", reason="r")
+        elif kind == "cite":
+            if any(e.source == what for e in claim.evidence):
+                continue
+            revision = Revision(date=date, kind="evidence", by=side, add_evidence=(Evidence(str(what)),), reason="r")
+        else:
+            revision = Revision(date=date, kind="review", by=side, reason=f"checked {n}")
+        claim = append(claim, revision)
+    return claim
+
+
+def text_of(claim: Claim) -> str:
+    return render_claim(claim)
+
+
+@settings(max_examples=60, deadline=None)
+@given(common=_ops("c", WORDS[:2]), left=_ops("a", WORDS[2:5]), right=_ops("b", WORDS[5:]))
+def test_any_two_append_sequences_merge_the_same_either_way_and_verify(common, left, right):
+    base = run(created(), common, "c")
+    ours, theirs = run(base, left, "a"), run(base, right, "b")
+    one = merge_texts(text_of(ours), text_of(theirs), file=FILE)
+    other = merge_texts(text_of(theirs), text_of(ours), file=FILE)
+    assert one == other
+    merged = parse_claim_text(one, file=FILE, expected_id="c")
+    assert first_broken_seal(merged.revisions) is None
+    assert replay(merged) == merged
+    checked = verify(merged)
+    assert checked.history_clean, checked
+    keys = [identity(r) for r in merged.revisions]
+    assert len(keys) == len(set(keys)) == len({identity(r) for r in (*ours.revisions, *theirs.revisions)})
+    # Each side's revisions keep their order, and the base's keep their place.
+    for side in (ours, theirs):
+        positions = [keys.index(identity(r)) for r in side.revisions]
+        assert positions == sorted(positions)
+    assert keys[: len(base.revisions)] == [identity(r) for r in base.revisions]
+    assert list(compare(base, merged, "base", FILE)) == []
+    # Merging again changes nothing, and the next revision is sealed over every head.
+    assert merge_texts(one, text_of(ours), file=FILE) == one
+    nxt = append(merged, Revision(date=dt.date(2024, 1, 1), kind="review", by="z", reason="after"))
+    assert first_broken_seal(nxt.revisions) is None and heads(nxt.revisions) == (nxt.revisions[-1].digest,)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ops=_ops("a", WORDS),
+    index=st.integers(0, 10),
+    change=st.sampled_from(["by", "reason", "date", "drop", "swap", "strip"]),
+)
+def test_any_change_to_a_past_revision_is_caught_against_the_base(ops, index, change):
+    base = run(created(), ops, "a")
+    index %= len(base.revisions)
+    revisions = list(base.revisions)
+    if change == "drop":
+        if index == 0:
+            return
+        del revisions[index]
+    elif change == "swap":
+        if index + 1 >= len(revisions) or index == 0:
+            return
+        revisions[index], revisions[index + 1] = revisions[index + 1], revisions[index]
+    elif change == "strip":
+        revisions[index] = attrs.evolve(revisions[index], digest=None)
+    else:
+        old = revisions[index]
+        value = old.date - dt.timedelta(days=1) if change == "date" else f"{getattr(old, change)} (changed)"
+        revisions[index] = attrs.evolve(old, **{change: value})
+    if change != "strip":  # the forger seals everything again
+        revisions = list(seal([attrs.evolve(r, digest=None, after=()) for r in revisions]))
+    forged = attrs.evolve(base, revisions=tuple(revisions))
+    changes = list(compare(base, forged, "HEAD (abc)", FILE))
+    assert changes, (change, index)
+    assert all(c.claim == "c" and "as of HEAD (abc)" in c.message for c in changes)
+
+
+def _two_sides(left: Revision, right: Revision) -> tuple[Claim, Claim]:
+    base = created()
+    return append(base, left), append(base, right)
+
+
+CONFLICTS = [
+    pytest.param(
+        Revision(date=START, kind="correction", by="A", old="w1", new="one", reason="r"),
+        Revision(date=START, kind="correction", by="B", old="w1", new="uno", reason="r"),
+        "do not combine ('w1' does not occur in the statement",
+        id="same-span",
+    ),
+    pytest.param(
+        Revision(date=START, kind="confidence", by="A", confidence="conclusion", reason="r"),
+        Revision(date=START, kind="confidence", by="B", confidence="educated-guess", reason="r"),
+        "both change confidence",
+        id="confidence",
+    ),
+    pytest.param(
+        Revision(date=START, kind="confidence", by="A", field="confidence", old="hypothesis", new="conclusion", reason="r"),
+        Revision(date=START, kind="confidence", by="B", confidence="educated-guess", reason="r"),
+        "both change confidence",
+        id="confidence-checked",
+    ),
+    pytest.param(
+        Revision(date=START, kind="clarification", by="A", statement="All new.", reason="r"),
+        Revision(date=START, kind="correction", by="B", old="w3", new="three", reason="r"),
+        "both change the statement, one of them as a whole",
+        id="whole-statement",
+    ),
+]
+
+
+@pytest.mark.parametrize("left, right, what", CONFLICTS)
+def test_incompatible_changes_are_a_conflict_naming_both_revisions(left, right, what):
+    ours, theirs = _two_sides(left, right)
+    for a, b in ((ours, theirs), (theirs, ours)):
+        with pytest.raises(MergeConflictError) as caught:
+            merge_texts(text_of(a), text_of(b), file=FILE)
+        message = str(caught.value)
+        assert message.startswith(f"{FILE}: merge conflict in claim 'c': ours revision 1 (")
+        assert " and theirs revision 1 (" in message and what in message
+        assert "\n" not in message
+
+
+def test_the_same_confidence_on_both_sides_is_no_conflict():
+    ours, theirs = _two_sides(
+        Revision(date=START, kind="confidence", by="A", confidence="conclusion", reason="r"),
+        Revision(date=START, kind="strengthen", by="B", confidence="conclusion", reason="r2"),
+    )
+    assert merge_claims(ours, theirs).confidence == "conclusion"
+
+
+def test_a_side_that_rewrote_a_shared_revision_is_refused():
+    base = append(created(), Revision(date=START, kind="review", by="A", reason="r"))
+    tampered = attrs.evolve(base, revisions=(base.revisions[0], attrs.evolve(base.revisions[1], reason="other")))
+    with pytest.raises(MergeConflictError, match="same digest on both sides but different content"):
+        merge_claims(base, tampered)
+
+
+def test_a_reordered_past_is_a_conflict():
+    base = append(append(created(), Revision(date=START, kind="review", by="A", reason="one")),
+                  Revision(date=START, kind="review", by="A", reason="two"))  # fmt: skip
+    swapped = attrs.evolve(base, revisions=(base.revisions[0], base.revisions[2], base.revisions[1]))
+    with pytest.raises(MergeConflictError, match="in a different order on the two sides"):
+        merge_claims(base, swapped)
+
+
+def test_revisions_keep_their_text_and_comments():
+    ours, theirs = _two_sides(
+        Revision(date=START, kind="correction", by="A", old="w1", new="one", reason="r"),
+        Revision(date=START, kind="review", by="B", reason="looked again"),
+    )
+    mine = text_of(ours).replace('reason = "r"\n', 'reason = "r" # said by A\n')
+    result = merge_texts(mine, text_of(theirs), file=FILE)
+    assert 'reason = "r" # said by A\n' in result
+    assert result.count("after = [") == 1  # the later-dated side's revision now sits below the other's
+
+
+def test_unsealed_hand_written_revisions_merge_after_the_sealed_ones():
+    ours, theirs = _two_sides(
+        Revision(date=START, kind="review", by="A", reason="sealed"),
+        Revision(date=START, kind="review", by="B", reason="also sealed"),
+    )
+    hand = Revision(date=START, kind="review", by="H", reason="by hand")
+    ours = attrs.evolve(ours, revisions=(*ours.revisions, hand))
+    merged = merge_claims(ours, theirs)
+    assert merged.revisions[-1] == hand and verify(merged).last_sealed == len(merged.revisions) - 2
+
+
+def test_resolve_needs_paired_markers():
+    with pytest.raises(Exception, match="conflict markers that do not pair up"):
+        resolve_text('id = "c"\n<<<<<<< ours\nstatement = "x"\n', file=FILE)
+
+
+def test_a_first_revision_created_twice_differently_is_a_conflict():
+    other = attrs.evolve(created(), revisions=seal([attrs.evolve(created().revisions[0], by="B", digest=None)]))
+    with pytest.raises(MergeConflictError, match="both create the claim, differently"):
+        merge_claims(created(), other)
+
+
+def test_a_claim_file_not_laid_out_as_usual_still_merges():
+    ours, theirs = _two_sides(
+        Revision(date=START, kind="correction", by="A", old="w1", new="one", reason="r"),
+        Revision(date=START, kind=RevisionKind.REVIEW, by="B", reason="looked again"),
+    )
+    odd = text_of(ours) + '\n[[ignore]]\nrule = "stale-appearance"\nreason = "kept as it is"\n'
+    result = merge_texts(odd, text_of(theirs), file=FILE)
+    merged = parse_claim_text(result, file=FILE, expected_id="c")
+    assert len(merged.revisions) == 3 and merged.ignore[0].rule == "stale-appearance"
