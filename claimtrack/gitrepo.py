@@ -110,6 +110,11 @@ class Repo:
             return []
         return [name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
 
+    def changed_since(self, commit: str, folder: str) -> list[str]:
+        """The tracked files under ``folder`` whose work-tree content differs from ``commit`` (changed or deleted)."""
+        done = self.git("diff", "-z", "--name-only", "--no-renames", "--no-ext-diff", commit, "--", folder or ".")
+        return [name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
+
     def read_many(self, specs: Iterable[str]) -> dict[str, bytes | None]:
         """The contents of ``commit:path`` objects in one git process; None for one that does not exist."""
         specs = list(dict.fromkeys(specs))

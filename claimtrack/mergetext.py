@@ -41,6 +41,9 @@ def merge_texts(ours: str, theirs: str, *, file: str) -> str:
     """
     if ours == theirs:
         return ours
+    if "\r\n" in ours or "\r\n" in theirs:  # a file kept with Windows line endings keeps them
+        merged_text = merge_texts(ours.replace("\r\n", "\n"), theirs.replace("\r\n", "\n"), file=file)
+        return merged_text.replace("\n", "\r\n")
     claim_id = _claim_id(file)
     mine = parse_claim_text(ours, file=file, expected_id=claim_id)
     other = parse_claim_text(theirs, file=file, expected_id=claim_id)
@@ -108,12 +111,16 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> str | None:
     """
     from .gitrepo import Repo
 
-    ours_text, theirs_text = (p.read_bytes().decode("utf-8", "replace") for p in (ours, theirs))
     try:
+        ours_text, theirs_text = (p.read_bytes().decode("utf-8") for p in (ours, theirs))
         merged = merge_texts(ours_text, theirs_text, file=name)
-    except ClaimtrackError as e:
+    except MergeConflictError as e:
         Repo(ours.parent).merge_file(ours, base, theirs, name)
-        return str(e) if isinstance(e, MergeConflictError) else f"{e} (merged as plain text)"
+        return str(e)
+    except (ClaimtrackError, UnicodeDecodeError) as e:
+        # Not a claim file both sides can read: git's own line merge decides.
+        conflicts = Repo(ours.parent).merge_file(ours, base, theirs, name)
+        return f"{e} (merged as plain text, with {conflicts} conflicts)" if conflicts else None
     ours.write_bytes(merged.encode("utf-8"))
     return None
 

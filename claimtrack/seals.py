@@ -84,15 +84,15 @@ def seal_next(revisions: Sequence[Revision], new: Revision) -> Revision:
     return attrs.evolve(new, digest=digest_of(tips, new))
 
 
-def seal(revisions: Sequence[Revision]) -> tuple[Revision, ...]:
-    """Give every revision without a digest one, over the sealed revision above it.
+def seal(revisions: Sequence[Revision], previous: str | None = None) -> tuple[Revision, ...]:
+    """Give every revision without a digest one, over the sealed revision above it (``previous`` above the first).
 
     A sealed revision below a newly sealed one keeps its digest and gets an
     ``after`` naming the parent it was sealed over, so every seal still verifies
     (the newly sealed revision becomes a head of its own).
     """
     out: list[Revision] = []
-    last: str | None = None
+    last = previous
     for revision, stated in zip(revisions, parents(revisions), strict=True):
         implicit = (last,) if last else ()
         if revision.digest is None:

@@ -165,3 +165,34 @@ def test_history_git_names_the_commit_behind_each_revision(repo: Path):
     assert {row["author"] for row in rows[:3]} == {"Ada Committer"} and rows[0]["email"] == "ada@example.org"
     text = ct(repo, "history", "cdv2-context", "--git").output
     assert f"commit {log[0][:10]} by Ada Committer <ada@example.org>" in text and "not committed yet" in text
+
+
+def test_the_readme_ci_recipe_checks_a_clone_against_origin(repo: Path, tmp_path: Path):
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    git(clone, "config", "user.name", "Pat Reviewer")
+    git(clone, "config", "user.email", "pat@example.org")
+    git(clone, "checkout", "-qb", "pull-request")
+    claimtrack.open_library(clone).review("cdv2-context", reason="checked in the pull request", by="P", date="2023-03-01")
+    git(clone, "commit", "-qam", "review")
+    assert ct(clone, "audit", "--strict", "--base", "origin/main").exit_code == 0
+    forge(clone, lambda rs: [rs[0], attrs.evolve(rs[1], reason="a quieter reason"), *rs[2:]])
+    git(clone, "commit", "-qam", "rewrite the past")
+    result = ct(clone, "audit", "--strict", "--base", "origin/main")
+    assert result.exit_code == 1 and "revision 1 (correction, 2022-12-18) as of origin/main (" in result.output
+
+
+def test_the_pre_commit_hooks_offer_the_base_mode():
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())}
+    assert hooks["claimtrack-audit-base"]["entry"] == "claimtrack audit --base HEAD"
+
+
+def test_base_head_before_the_first_commit_compares_nothing(tmp_path: Path):
+    path = tmp_path / "fresh"
+    path.mkdir()
+    git(path, "init", "-q")
+    claimtrack.init_library(path)
+    claimtrack.open_library(path).add("x", "A claim.", by="A", date="2022-01-01")
+    assert audit_base(path).exit_code == 0

@@ -237,3 +237,56 @@ def test_a_claim_file_not_laid_out_as_usual_still_merges():
     result = merge_texts(odd, text_of(theirs), file=FILE)
     merged = parse_claim_text(result, file=FILE, expected_id="c")
     assert len(merged.revisions) == 3 and merged.ignore[0].rule == "stale-appearance"
+
+
+def test_windows_line_endings_are_kept_and_either_way_is_the_same():
+    ours, theirs = _two_sides(
+        Revision(date=START, kind="correction", by="A", old="w1", new="one", reason="r"),
+        Revision(date=START, kind="review", by="B", reason="looked again"),
+    )
+    crlf = text_of(ours).replace("\n", "\r\n")
+    one, other = merge_texts(crlf, text_of(theirs), file=FILE), merge_texts(text_of(theirs), crlf, file=FILE)
+    assert one == other and "\r\n" in one and "\n" not in one.replace("\r\n", "")
+    assert len(parse_claim_text(one, file=FILE, expected_id="c").revisions) == 3
+
+
+def test_the_driver_falls_back_to_a_line_merge_for_a_file_it_cannot_read(tmp_path):
+    from claimtrack.mergetext import merge_driver
+
+    base = text_of(created())
+    broken = base.replace('id = "c"', 'id = "c"\nnot toml at all')
+    theirs = base.replace('status = "active"', 'status = "active"  # a comment')
+    paths = [tmp_path / name for name in ("base", "ours", "theirs")]
+    for path, text in zip(paths, (base, broken, theirs), strict=True):
+        path.write_text(text)
+    assert merge_driver(*paths, FILE) is None  # git's line merge had nothing to conflict on
+    assert "not toml at all" in paths[1].read_text() and "# a comment" in paths[1].read_text()
+
+
+def test_resolve_writes_nothing_when_any_file_conflicts(tmp_path):
+    import claimtrack
+    from claimtrack.mergetext import resolve_files
+
+    root = claimtrack.init_library(tmp_path / "lib")
+    store = claimtrack.open_library(root).store
+    good = _two_sides(
+        Revision(date=START, kind="correction", by="A", old="w1", new="one", reason="r"),
+        Revision(date=START, kind="review", by="B", reason="looked again"),
+    )
+    bad = _two_sides(*(Revision(date=START, kind="correction", by=w, old="w1", new=w, reason="r") for w in ("x", "y")))
+    texts = {}
+    for name, (a, b) in (("good", good), ("bad", bad)):
+        texts[name] = f"<<<<<<< ours\n{text_of(a)}=======\n{text_of(b)}>>>>>>> theirs\n".replace('"c"', f'"{name}"')
+        (root / "claims" / f"{name}.toml").write_text(texts[name])
+    with pytest.raises(MergeConflictError, match="merge conflict in claim 'bad'"):
+        resolve_files(store)
+    for name, text in texts.items():
+        assert (root / "claims" / f"{name}.toml").read_text() == text
+    with pytest.raises(Exception, match="has no conflict markers"):
+        resolve_files(store, [_plain(root)])
+
+
+def _plain(root):
+    path = root / "claims" / "plain.toml"
+    path.write_text(text_of(created()).replace('"c"', '"plain"'))
+    return path
