@@ -10,7 +10,7 @@ from ..history import Verified
 from ..model import Claim
 from .context import Context, Draft
 
-__all__ = ["check"]
+__all__ = ["check", "against_base"]
 
 _REVISION_KEY = re.compile(r"revisions\[(\d+)\]\.?(\w*)")
 
@@ -136,4 +136,30 @@ def _dates(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
             f"revision {i} ({revision.kind.value}) is dated {revision.date}, before the one it follows ({latest})",
             where=f"revisions[{i}]",
             hint="revisions are kept oldest first; fix the date, and say how it is known in note",
+        )
+
+
+def against_base(ctx: Context, ref: str) -> Iterator[Draft]:
+    """With ``--base REF``: the past as git had it at REF must still be there, unchanged and in place."""
+    from ..baseline import changes_since  # git is run only when asked for
+
+    _, changes = changes_since(ctx.lib.root, ctx.claims, ref)
+    for change in changes:
+        claim = ctx.claims.get(change.claim)
+        show = f"`git show {ref}:{change.file}`"
+        if claim is None:
+            yield Draft(
+                "rewritten-past",
+                change.message,
+                claim=change.claim,
+                file=change.file,
+                hint=f"a claim is never deleted: restore it ({show}) and retract or supersede it instead",
+            )
+            continue
+        yield ctx.at(
+            claim,
+            "rewritten-past",
+            change.message,
+            where=f"revisions[{change.index}]" if change.index is not None else None,
+            hint=f"restore the past revisions as {show} has them; a correction is a new revision, never an edit of an old one",
         )

@@ -62,9 +62,7 @@ def _audit_all(lib: Library, base: str | None) -> AuditResult:
     for group in _GROUPS:
         drafts.extend(group(ctx))
     if base is not None:
-        from . import base as against_base  # git is run only when asked for
-
-        drafts.extend(against_base.check(ctx, base))
+        drafts.extend(revisions.against_base(ctx, base))
     lines = _LineFinder(lib)
     findings: list[Finding] = []
     ignored: list[Ignored] = []
