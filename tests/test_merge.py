@@ -290,3 +290,21 @@ def _plain(root):
     path = root / "claims" / "plain.toml"
     path.write_text(text_of(created()).replace('"c"', '"plain"'))
     return path
+
+
+def test_the_report_cache_tells_merged_histories_with_the_same_last_revision_apart(tmp_path):
+    import claimtrack
+    from claimtrack.report.cache import _content
+
+    base = created()
+    ours = append(base, Revision(date=dt.date(2023, 1, 5), kind="review", by="A", reason="last"))
+    keys = set()
+    for reason in ("one reading", "another reading"):
+        theirs = append(base, Revision(date=dt.date(2023, 1, 2), kind="review", by="B", reason=reason))
+        merged = merge_claims(ours, theirs)
+        assert merged.revisions[-1] == attrs.evolve(ours.revisions[-1], after=merged.revisions[-1].after)
+        root = claimtrack.init_library(tmp_path / reason.replace(" ", "-"))
+        (root / "claims" / "c.toml").write_text(merge_texts(text_of(ours), text_of(theirs), file=FILE))
+        lib = claimtrack.open_library(root)
+        keys.add(_content(lib, lib.claims["c"]))
+    assert len(keys) == 2 and all(key.startswith("sealed 3 ") for key in keys)
