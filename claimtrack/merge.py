@@ -46,7 +46,11 @@ def merge_claims(ours: Claim, theirs: Claim) -> Claim:
     where = ours.path or theirs.path
     if ours.id != theirs.id:
         raise MergeConflictError(f"the two sides are claims {ours.id!r} and {theirs.id!r}", file=where)
-    sides = (_Side("ours", ours), _Side("theirs", theirs))
+    sides = (_Side(ours), _Side(theirs))
+    for side, other in (sides, sides[::-1]):
+        present = set(other.keys)
+        side.new = {k for k in side.keys if k not in present}
+        side.new_indexes = [i for i, k in enumerate(side.keys) if k in side.new]
     first = {side.keys[0] for side in sides if side.keys}
     if len(first) > 1:
         raise _conflict(ours.id, where, sides, (0, 0), "both create the claim, differently")
@@ -101,7 +105,8 @@ def merge_claims(ours: Claim, theirs: Claim) -> Claim:
 
 @attrs.define
 class _Side:
-    name: str
+    """One side of the merge: its claim, its revisions' identities, and those the other side lacks."""
+
     claim: Claim
     keys: list[str] = attrs.field(init=False)
     new: set[str] = attrs.field(init=False, factory=set)
@@ -114,10 +119,6 @@ class _Side:
 def _order(claim_id: str, where: str | None, sides: Sequence[_Side], known: dict[str, Revision]) -> list[str]:
     """Every revision once: each side's order kept, otherwise the earlier date first (Kahn's algorithm)."""
     ours, theirs = sides
-    for side, other in ((ours, theirs), (theirs, ours)):
-        present = set(other.keys)
-        side.new = {k for k in side.keys if k not in present}
-        side.new_indexes = [i for i, k in enumerate(side.keys) if k in side.new]
     following: dict[str, set[str]] = {key: set() for key in known}
     waiting = dict.fromkeys(known, 0)
     for side in sides:

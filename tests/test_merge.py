@@ -308,3 +308,20 @@ def test_the_report_cache_tells_merged_histories_with_the_same_last_revision_apa
         lib = claimtrack.open_library(root)
         keys.add(_content(lib, lib.claims["c"]))
     assert len(keys) == 2 and all(key.startswith("sealed 3 ") for key in keys)
+
+
+@settings(max_examples=40, deadline=None)
+@given(left=_ops("a", WORDS[:4]), right=_ops("b", WORDS[4:]), more_left=_ops("a", WORDS[:4]), more_right=_ops("b", WORDS[4:]))
+def test_merging_again_after_more_appends_is_the_same_either_way(left, right, more_left, more_right):
+    base = created()
+    ours, theirs = run(base, left, "a"), run(base, right, "b")
+    first = parse_claim_text(merge_texts(text_of(ours), text_of(theirs), file=FILE), file=FILE, expected_id="c")
+    # a carries on from the merge; b carries on from its own branch, never having merged.
+    ours2, theirs2 = run(first, more_left, "a"), run(theirs, more_right, "b")
+    one = merge_texts(text_of(ours2), text_of(theirs2), file=FILE)
+    assert one == merge_texts(text_of(theirs2), text_of(ours2), file=FILE)
+    merged = parse_claim_text(one, file=FILE, expected_id="c")
+    assert verify(merged).history_clean and replay(merged) == merged
+    assert {identity(r) for r in merged.revisions} == {identity(r) for r in (*ours2.revisions, *theirs2.revisions)}
+    for side in (ours2, theirs2, first):
+        assert list(compare(side, merged, "side", FILE)) == []
