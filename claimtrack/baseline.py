@@ -97,7 +97,11 @@ def compare(before: Claim, now: Claim, where: str, file: str) -> Iterator[Change
                     yield Change(now.id, index, "unsealed", f"{what} as of {where} has lost its seal", file)
                 else:
                     yield Change(
-                        now.id, index, "resealed", f"{what} as of {where} was moved or sealed again over other revisions", file
+                        now.id,
+                        index,
+                        "resealed",
+                        f"{what} as of {where} was sealed again over a different past (moved, or a revision before it was rewritten)",
+                        file,
                     )
         if position is None:
             same_place = index < len(now.revisions) and (now.revisions[index].date, now.revisions[index].kind) == (

@@ -94,7 +94,7 @@ def test_a_rewritten_and_resealed_past_revision_is_an_error(repo: Path):
         ),  # fmt: skip
         pytest.param(
             lambda rs: [rs[0], rs[2], rs[1]],
-            "revision 1 (correction, 2022-12-18) as of {ref} was moved or sealed again over other revisions",
+            "revision 1 (correction, 2022-12-18) as of {ref} was sealed again over a different past (moved, or a revision before it was rewritten)",
             id="reordered",
         ),  # fmt: skip
         pytest.param(
