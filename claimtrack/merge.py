@@ -182,10 +182,9 @@ def _check_overlap(claim_id: str, where: str | None, sides: Sequence[_Side]) -> 
     if not ours.new_indexes or not theirs.new_indexes:
         return
     final = [_replayed(side.claim) for side in sides]
-    for i in ours.new_indexes:
-        mine = _touches(ours.claim.revisions[i])
-        for j in theirs.new_indexes:
-            other = _touches(theirs.claim.revisions[j])
+    touched = [{i: _touches(side.claim.revisions[i]) for i in side.new_indexes} for side in sides]
+    for i, mine in touched[0].items():
+        for j, other in touched[1].items():
             for field in _SCALARS:
                 both = field in mine and field in other and final[0] is not None and final[1] is not None
                 if both and getattr(final[0], field) != getattr(final[1], field):

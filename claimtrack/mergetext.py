@@ -84,11 +84,8 @@ def _blocks(text: str, claim: Claim) -> dict[str, str] | None:
 
 
 def _compose(merged: Claim, blocks: dict[str, list[str]]) -> str | None:
-    full = render_claim(merged)
-    start = _HEADER.search(full)
-    if start is None:
-        return None
-    parts = [full[: start.start()].rstrip("\n") + "\n"]
+    head = render_claim(merged, history=False)  # the fields as a new file lays them out
+    parts = [head.rstrip("\n") + "\n"]
     for revision in merged.revisions:
         texts = blocks.get(identity(revision))
         if not texts:
