@@ -11,7 +11,9 @@ Two sides that change the same thing are a conflict: both set the same scalar
 field (confidence, status, superseded_by) to different values, one replaces
 the whole statement or a whole list while the other edits it, or the merged
 history does not replay (both replaced the same span, or added the same
-record). The conflict names the claim and one revision of each side.
+record). The conflict names the claim and one revision of each side. A side
+whose fields were edited by hand in a way the merged history does not give is
+refused too, so that the merge never drops such an edit silently.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 import attrs
 
 from .errors import HistoryError, MergeConflictError
-from .history import render_markdown, replay
+from .history import STATE_FIELDS, render_markdown, replay
 from .model import Claim, Revision, RevisionKind
 from .seals import canonical, digest_of, parents
 
@@ -73,7 +75,8 @@ def merge_claims(ours: Claim, theirs: Claim) -> Claim:
         for key, options in candidates.items()
     }
     order = _order(ours.id, where, sides, known)
-    _check_overlap(ours.id, where, sides)
+    final = [_replayed(side.claim) for side in sides]
+    _check_overlap(ours.id, where, sides, final)
     revisions: list[Revision] = []
     last: str | None = None
     for key in order:
@@ -87,7 +90,7 @@ def merge_claims(ours: Claim, theirs: Claim) -> Claim:
     ignore = ours.ignore if ours.ignore == theirs.ignore else tuple(sorted({*ours.ignore, *theirs.ignore}, key=repr))
     merged = attrs.evolve(ours, revisions=tuple(revisions), ignore=ignore, path=where)
     try:
-        return replay(merged)
+        result = replay(merged)
     except HistoryError as e:
         failing = _index_of(e.key)
         key = identity(revisions[failing]) if failing is not None else order[-1]
@@ -101,6 +104,24 @@ def merge_claims(ours: Claim, theirs: Claim) -> Claim:
         own = mine.keys.index(key) if key in mine.keys else len(mine.keys) - 1
         pair = (own, theirs_index) if mine is sides[0] else (theirs_index, own)
         raise _conflict(ours.id, where, sides, pair, f"do not combine ({e.message})") from e
+    for side, replayed in zip(sides, final, strict=True):
+        # A field edited by hand (not what the side's history gives) must not vanish in the merge.
+        lost = [
+            name
+            for name in STATE_FIELDS
+            if replayed is not None
+            and getattr(side.claim, name) != getattr(replayed, name)
+            and getattr(side.claim, name) != getattr(result, name)
+        ]
+        if lost:
+            label = "ours" if side is sides[0] else "theirs"
+            raise MergeConflictError(
+                f"merge conflict in claim {ours.id!r}: {label} has {', '.join(lost)} edited without a revision, "
+                "which the merged history would not keep",
+                file=where,
+                hint="record the edit as a revision (or undo it) on that branch, then merge again",
+            )
+    return result
 
 
 @attrs.define
@@ -177,11 +198,10 @@ _CLASHES = (
 )
 
 
-def _check_overlap(claim_id: str, where: str | None, sides: Sequence[_Side]) -> None:
+def _check_overlap(claim_id: str, where: str | None, sides: Sequence[_Side], final: list[Claim | None]) -> None:
     ours, theirs = sides
     if not ours.new_indexes or not theirs.new_indexes:
         return
-    final = [_replayed(side.claim) for side in sides]
     touched = [{i: _touches(side.claim.revisions[i]) for i in side.new_indexes} for side in sides]
     for i, mine in touched[0].items():
         for j, other in touched[1].items():

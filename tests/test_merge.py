@@ -325,3 +325,14 @@ def test_merging_again_after_more_appends_is_the_same_either_way(left, right, mo
     assert {identity(r) for r in merged.revisions} == {identity(r) for r in (*ours2.revisions, *theirs2.revisions)}
     for side in (ours2, theirs2, first):
         assert list(compare(side, merged, "side", FILE)) == []
+
+
+def test_a_field_edited_without_a_revision_is_not_dropped_by_the_merge():
+    ours, theirs = _two_sides(
+        Revision(date=START, kind="correction", by="A", old="w1", new="one", reason="r"),
+        Revision(date=START, kind="review", by="B", reason="looked again"),
+    )
+    edited = text_of(theirs).replace('status = "active"\ntags = []', 'status = "active"\ntags = ["by-hand"]', 1)
+    for a, b in ((text_of(ours), edited), (edited, text_of(ours))):
+        with pytest.raises(MergeConflictError, match="has tags edited without a revision"):
+            merge_texts(a, b, file=FILE)
