@@ -84,7 +84,7 @@ def _blocks(text: str, claim: Claim) -> dict[str, str] | None:
 
 
 def _compose(merged: Claim, blocks: dict[str, list[str]]) -> str | None:
-    head = render_claim(merged, history=False)  # the fields as a new file lays them out
+    head = render_claim(merged, with_history=False)  # the fields as a new file lays them out
     parts = [head.rstrip("\n") + "\n"]
     for revision in merged.revisions:
         texts = blocks.get(identity(revision))

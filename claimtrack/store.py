@@ -24,7 +24,7 @@ from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, Claimt
 from .fileio import TEMP_PREFIX, atomic_write, cache_dir, library_lock, sweep_temp_files
 from .model import Claim, Revision, validate_id
 
-__all__ = ["Store", "parse_claim_text", "render_claim", "line_of", "unresolved_conflict", "MAX_CLAIM_BYTES"]
+__all__ = ["Store", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
 
 _RECORD_LISTS = ("appearances", "facts", "evidence", "ignore")
 #: Larger claim files are refused: a 50 MB statement takes the parser seconds
@@ -103,11 +103,10 @@ def key_lines(text: str) -> dict[str, int]:
     return out
 
 
-def unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFileError:
+def _unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFileError:
     """The error for a claim file that still holds git's conflict markers."""
-    where = ", ".join(f"{a}-{b}" for a, b in regions)
     return ClaimFileError(
-        f"unresolved merge conflict (line{'s' if len(regions) > 1 or regions[0][0] != regions[0][1] else ''} {where})",
+        f"unresolved merge conflict (lines {', '.join(f'{first}-{last}' for first, last in regions)})",
         file=file,
         line=None,
         hint="run `claimtrack resolve`",
@@ -127,7 +126,7 @@ def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) ->
         ) from e
     except tomli.TOMLDecodeError as e:
         if regions := markers.conflict_regions(text):
-            raise unresolved_conflict(file, regions) from e
+            raise _unresolved_conflict(file, regions) from e
         match = re.search(r"line (\d+)", str(e))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(e))
         line = int(match.group(1)) if match else None
@@ -177,8 +176,8 @@ def _aot(values: list[dict[str, Any]]) -> AoT:
     return aot
 
 
-def render_claim(claim: Claim, *, history: bool = True) -> str:
-    """A new claim file's text (with ``history=False``, only the claim's own fields above the history)."""
+def render_claim(claim: Claim, *, with_history: bool = True) -> str:
+    """A new claim file's text (with ``with_history=False``, only the claim's own fields above the history)."""
     doc = tomlkit.document()
     raw = claim.to_raw()
     for key, value in raw.items():
@@ -189,7 +188,7 @@ def render_claim(claim: Claim, *, history: bool = True) -> str:
         if key in raw:
             doc.add(tomlkit.nl())
             doc.add(key, _aot(raw[key]))
-    if history:
+    if with_history:
         doc.add(tomlkit.nl())
         doc.add("revisions", _history(claim.revisions))
     return tomlkit.dumps(doc)
