@@ -336,3 +336,43 @@ def test_a_field_edited_without_a_revision_is_not_dropped_by_the_merge():
     for a, b in ((text_of(ours), edited), (edited, text_of(ours))):
         with pytest.raises(MergeConflictError, match="has tags edited without a revision"):
             merge_texts(a, b, file=FILE)
+
+
+def _any_ops(side: str) -> st.SearchStrategy[list[tuple[str, object, int]]]:
+    op = st.one_of(
+        _ops(side, WORDS[:3]).map(lambda ops: ops[:1]).filter(bool).map(lambda ops: ops[0]),
+        st.tuples(st.just("confidence"), st.sampled_from(["conclusion", "educated-guess"]), st.integers(0, 40)),
+        st.tuples(st.just("statement"), st.sampled_from(["A new statement.", "Another one."]), st.integers(0, 40)),
+        st.tuples(st.just("cite"), st.sampled_from(["shared1", "shared2"]), st.integers(0, 40)),
+    )
+    return st.lists(op, max_size=4)
+
+
+def run_any(claim: Claim, ops: list[tuple[str, object, int]], side: str) -> Claim:
+    for n, (kind, what, days) in enumerate(ops):
+        date = max(claim.revisions[-1].date, START + dt.timedelta(days=days))
+        if kind == "confidence" and claim.confidence != what:
+            claim = append(claim, Revision(date=date, kind="confidence", by=side, confidence=str(what), reason=f"r{n}"))
+        elif kind == "statement" and claim.statement != what:
+            claim = append(claim, Revision(date=date, kind="clarification", by=side, statement=str(what), reason=f"r{n}"))
+        elif kind in ("span", "cite", "review"):
+            claim = run(claim, [(kind, what, days)], side)
+    return claim
+
+
+@settings(max_examples=80, deadline=None)
+@given(left=_any_ops("a"), right=_any_ops("b"))
+def test_overlapping_changes_merge_alike_or_conflict_alike_either_way(left, right):
+    base = created()
+    ours, theirs = run_any(base, left, "a"), run_any(base, right, "b")
+    results = []
+    for a, b in ((ours, theirs), (theirs, ours)):
+        try:
+            results.append(merge_texts(text_of(a), text_of(b), file=FILE))
+        except MergeConflictError as e:
+            assert str(e).startswith(f"{FILE}: merge conflict in claim 'c': ") and "\n" not in str(e)
+            results.append(None)
+    assert results[0] == results[1]
+    if results[0] is not None:
+        merged = parse_claim_text(results[0], file=FILE, expected_id="c")
+        assert verify(merged).history_clean and replay(merged) == merged
