@@ -49,6 +49,15 @@ def merge_claims(ours: Claim, theirs: Claim) -> Claim:
     if ours.id != theirs.id:
         raise MergeConflictError(f"the two sides are claims {ours.id!r} and {theirs.id!r}", file=where)
     sides = (_Side(ours), _Side(theirs))
+    for side in sides:
+        twice = next((i for i, key in enumerate(side.keys) if key in side.keys[:i]), None)
+        if twice is not None:
+            label = "ours" if side is sides[0] else "theirs"
+            raise MergeConflictError(
+                f"merge conflict in claim {ours.id!r}: {label} {_describe(side.claim, twice)} is there twice",
+                file=where,
+                hint="remove the copy (or make the hand-written revisions differ), then merge again",
+            )
     for side, other in (sides, sides[::-1]):
         present = set(other.keys)
         side.new = {k for k in side.keys if k not in present}

@@ -376,3 +376,14 @@ def test_overlapping_changes_merge_alike_or_conflict_alike_either_way(left, righ
     if results[0] is not None:
         merged = parse_claim_text(results[0], file=FILE, expected_id="c")
         assert verify(merged).history_clean and replay(merged) == merged
+
+
+def test_a_revision_there_twice_is_refused_not_a_crash():
+    ours, theirs = _two_sides(
+        Revision(date=START, kind="review", by="A", reason="by hand"),
+        Revision(date=START, kind="review", by="B", reason="looked again"),
+    )
+    hand = Revision(date=START, kind="review", by="H", reason="same words")
+    doubled = attrs.evolve(ours, revisions=(*ours.revisions, hand, hand))
+    with pytest.raises(MergeConflictError, match=r"ours revision 3 \(review, 2022-12-11 by H: review\) is there twice"):
+        merge_claims(doubled, theirs)
