@@ -204,3 +204,17 @@ def test_both_changing_confidence_is_a_conflict(with_driver: Path):
     done = git(with_driver, "merge", "--no-edit", "a", check=False)
     assert done.returncode != 0
     assert "merge conflict in claim 'gpt3-corpus'" in done.stderr and "both change confidence" in done.stderr
+
+
+def test_a_clone_without_setup_merges_as_text_until_resolved(with_driver: Path, tmp_path: Path):
+    expected = merged(with_driver, "a", "b")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(with_driver), str(clone))
+    for key, value in (("user.name", "Clone Person"), ("user.email", "clone@example.org")):
+        git(clone, "config", key, value)
+    assert (clone / ".gitattributes").exists() and git(clone, "config", "merge.claimtrack.driver", check=False).returncode
+    git(clone, "checkout", "-q", "a")
+    assert git(clone, "merge", "--no-edit", "origin/b", check=False).returncode != 0
+    assert ct(clone, "resolve").exit_code == 0
+    assert (clone / CLAIM).read_text() == expected
+    assert ct(clone, "git", "setup").output.startswith("set up git config merge.claimtrack.name")
