@@ -30,37 +30,20 @@ _AFTER = re.compile(r"^[ \t]*after[ \t]*=.*\n?", re.MULTILINE)
 _DIGEST = re.compile(r"^[ \t]*digest[ \t]*=", re.MULTILINE)
 
 
-def _claim_id(file: str) -> str:
-    return Path(file).stem
-
-
 def merge_texts(ours: str, theirs: str, *, file: str) -> str:
     """The merged text of two versions of a claim file; raise MergeConflictError on a real conflict.
 
     ``file`` names the claim file (its stem is the claim id) in messages.
     """
-    if ours == theirs:
-        return ours
-    if "\r\n" in ours or "\r\n" in theirs:  # a file kept with Windows line endings keeps them
-        merged_text = merge_texts(ours.replace("\r\n", "\n"), theirs.replace("\r\n", "\n"), file=file)
-        return merged_text.replace("\n", "\r\n")
-    claim_id = _claim_id(file)
-    mine = parse_claim_text(ours, file=file, expected_id=claim_id)
-    other = parse_claim_text(theirs, file=file, expected_id=claim_id)
-    merged = merge_claims(mine, other)
-    blocks: dict[str, list[str]] = {}
-    for text, claim in ((ours, mine), (theirs, other)):
-        for key, block in (_blocks(text, claim) or {}).items():
-            blocks.setdefault(key, []).append(block)
-    text = _compose(merged, blocks) or render_claim(merged)
-    written = parse_claim_text(text, file=file, expected_id=claim_id)
-    if written != merged:  # never hand git a file that does not read back as the merge
-        raise ClaimFileError("the merged file would not read back as merged", file=file, hint="report this as a bug")
-    return text
+    return _merge(ours, theirs, file)[0]
 
 
 def resolve_text(text: str, *, file: str) -> str:
     """A file left with git's conflict markers, merged as the merge driver would have merged it."""
+    return _resolve(text, file)[0]
+
+
+def _resolve(text: str, file: str) -> tuple[str, Claim | None]:
     pair = markers.sides(text)
     if pair is None:
         raise ClaimFileError(
@@ -68,7 +51,31 @@ def resolve_text(text: str, *, file: str) -> str:
             file=file,
             hint="fix the markers by hand, or take one side with `git checkout --ours` or `--theirs`",
         )
-    return merge_texts(*pair, file=file)
+    return _merge(*pair, file)
+
+
+def _merge(ours: str, theirs: str, file: str) -> tuple[str, Claim | None]:
+    """The merged text and the claim it reads as (None when the two sides are the same text, unread)."""
+    if ours == theirs:
+        return ours, None
+    if "\r\n" in ours or "\r\n" in theirs:  # a file kept with Windows line endings keeps them
+        text, merged = _merge(ours.replace("\r\n", "\n"), theirs.replace("\r\n", "\n"), file)
+        return text.replace("\n", "\r\n"), merged
+    claim_id = Path(file).stem
+    mine = parse_claim_text(ours, file=file, expected_id=claim_id)
+    other = parse_claim_text(theirs, file=file, expected_id=claim_id)
+    merged = merge_claims(mine, other)
+    blocks: dict[str, list[str]] = {}
+    for side, claim in ((ours, mine), (theirs, other)):
+        for key, block in (_blocks(side, claim) or {}).items():
+            blocks.setdefault(key, []).append(block)
+    # Each revision's own text where the files allow it, else the whole claim as a new file lays it out;
+    # never a file that does not read back as the merge.
+    for write in (lambda: _compose(merged, blocks), lambda: render_claim(merged)):
+        written = write()
+        if written is not None and parse_claim_text(written, file=file, expected_id=claim_id) == merged:
+            return written, merged
+    raise ClaimFileError("the merged file would not read back as merged", file=file, hint="report this as a bug")
 
 
 def _blocks(text: str, claim: Claim) -> dict[str, str] | None:
@@ -142,7 +149,7 @@ def resolve_files(store: Store, paths: Sequence[Path] = ()) -> list[tuple[Path, 
     MergeConflictError naming each conflicted claim (one line each) and writes nothing.
     """
     paths = list(paths) or conflicted_files(store)
-    results: list[tuple[Path, str]] = []
+    results: list[tuple[Path, str, Claim | None]] = []
     conflicts: list[MergeConflictError] = []
     for path in paths:
         name = _name(store, path)
@@ -150,7 +157,7 @@ def resolve_files(store: Store, paths: Sequence[Path] = ()) -> list[tuple[Path, 
         if not markers.has_conflict(text):
             raise ClaimFileError("has no conflict markers", file=name, hint="only a file git left conflicted needs resolving")
         try:
-            results.append((path, resolve_text(text, file=name)))
+            results.append((path, *_resolve(text, name)))
         except MergeConflictError as e:
             conflicts.append(e)
     if len(conflicts) == 1:
@@ -163,9 +170,9 @@ def resolve_files(store: Store, paths: Sequence[Path] = ()) -> list[tuple[Path, 
         )
     written = []
     with library_lock(store.root):
-        for path, text in results:
+        for path, text, claim in results:
             atomic_write(path, text)
-            written.append((path, parse_claim_text(text, file=_name(store, path), expected_id=path.stem)))
+            written.append((path, claim or parse_claim_text(text, file=_name(store, path), expected_id=path.stem)))
     return written
 
 
