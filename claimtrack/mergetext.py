@@ -73,9 +73,16 @@ def _merge(ours: str, theirs: str, file: str) -> tuple[str, Claim | None]:
     # never a file that does not read back as the merge.
     for write in (lambda: _compose(merged, blocks), lambda: render_claim(merged)):
         written = write()
-        if written is not None and parse_claim_text(written, file=file, expected_id=claim_id) == merged:
+        if written is not None and _reads_as(written, merged, file):
             return written, merged
     raise ClaimFileError("the merged file would not read back as merged", file=file, hint="report this as a bug")
+
+
+def _reads_as(text: str, claim: Claim, file: str) -> bool:
+    try:
+        return parse_claim_text(text, file=file, expected_id=claim.id) == claim
+    except ClaimFileError:
+        return False
 
 
 def _blocks(text: str, claim: Claim) -> dict[str, str] | None:

@@ -387,3 +387,20 @@ def test_a_revision_there_twice_is_refused_not_a_crash():
     doubled = attrs.evolve(ours, revisions=(*ours.revisions, hand, hand))
     with pytest.raises(MergeConflictError, match=r"ours revision 3 \(review, 2022-12-11 by H: review\) is there twice"):
         merge_claims(doubled, theirs)
+
+
+def test_a_revision_text_that_cannot_be_kept_is_written_afresh():
+    base = created()
+    left = append(base, Revision(date=START, kind="review", by="A", reason="one"))
+    ours = append(left, Revision(date=dt.date(2023, 1, 9), kind="review", by="A", reason="two"))
+    theirs = append(base, Revision(date=dt.date(2023, 1, 1), kind="review", by="B", reason="three"))
+    once = merge_texts(text_of(ours), text_of(theirs), file=FILE)  # "three" and "two" get after = [...] lines
+    assert once.count("after = [") == 2
+    # The same file with that after written over several lines: the merge cannot edit it line by line.
+    spread = once.replace('after = ["', 'after = [\n  "', 1).replace('"]\ndigest', '",\n]\ndigest', 1)
+    assert parse_claim_text(spread, file=FILE, expected_id="c") == parse_claim_text(once, file=FILE, expected_id="c")
+    more = append(theirs, Revision(date=dt.date(2023, 1, 2), kind="review", by="B", reason="four"))
+    result = merge_texts(spread, text_of(more), file=FILE)
+    assert result == merge_texts(text_of(more), spread, file=FILE)
+    written = parse_claim_text(result, file=FILE, expected_id="c")
+    assert len(written.revisions) == 5 and result == render_claim(written)  # the whole file written afresh
