@@ -18,7 +18,10 @@ from claimtrack.history import replay
 from claimtrack.seals import seal
 from claimtrack.store import render_claim
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+    pytest.mark.usefixtures("plain_git"),
+]
 
 CLAIM = "claims/cdv2-context.toml"
 

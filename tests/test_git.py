@@ -13,7 +13,10 @@ import claimtrack
 from claimtrack.cli import main
 from claimtrack.gitrepo import ATTRIBUTES_LINE
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+    pytest.mark.usefixtures("plain_git"),
+]
 
 BIB = "@article{brown2020, title={Language Models are Few-Shot Learners}, author={Brown, Tom}, year={2020}}\n"
 CLAIM = "claims/gpt3-corpus.toml"
