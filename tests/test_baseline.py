@@ -185,13 +185,6 @@ def test_the_readme_ci_recipe_checks_a_clone_against_origin(repo: Path, tmp_path
     assert result.exit_code == 1 and "revision 1 (correction, 2022-12-18) as of origin/main (" in result.output
 
 
-def test_the_pre_commit_hooks_offer_the_base_mode():
-    import yaml
-
-    hooks = {h["id"]: h for h in yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())}
-    assert hooks["claimtrack-audit-base"]["entry"] == "claimtrack audit --base HEAD"
-
-
 def test_base_head_before_the_first_commit_compares_nothing(tmp_path: Path):
     path = tmp_path / "fresh"
     path.mkdir()
