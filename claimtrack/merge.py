@@ -157,9 +157,9 @@ def _order(claim_id: str, where: str | None, sides: Sequence[_Side], known: dict
                 following[a].add(b)
                 waiting[b] += 1
 
-    def rank(key: str) -> tuple[bool, object, str]:
+    def rank(key: str) -> tuple[object, bool, str]:
         revision = known[key]
-        return (revision.digest is None, revision.date, key)
+        return (revision.date, revision.digest is None, key)
 
     ready = [(rank(k), k) for k, n in waiting.items() if n == 0]
     heapq.heapify(ready)

@@ -404,3 +404,16 @@ def test_a_revision_text_that_cannot_be_kept_is_written_afresh():
     assert result == merge_texts(text_of(more), spread, file=FILE)
     written = parse_claim_text(result, file=FILE, expected_id="c")
     assert len(written.revisions) == 5 and result == render_claim(written)  # the whole file written afresh
+
+
+def test_an_earlier_hand_written_revision_goes_by_its_date_and_sealing_it_verifies():
+    ours, theirs = _two_sides(
+        Revision(date=dt.date(2023, 1, 1), kind="review", by="A", reason="hand written", digest=None),
+        Revision(date=dt.date(2023, 1, 5), kind="review", by="B", reason="sealed"),
+    )
+    ours = attrs.evolve(ours, revisions=(ours.revisions[0], attrs.evolve(ours.revisions[1], digest=None)))
+    merged = merge_claims(ours, theirs)
+    assert [r.reason for r in merged.revisions[1:]] == ["hand written", "sealed"]
+    assert verify(merged).last_sealed == 2 and verify(merged).unsealed == (1,)  # a seal gap, until sealed
+    resealed = seal(merged.revisions)
+    assert first_broken_seal(resealed) is None and all(r.digest for r in resealed)
