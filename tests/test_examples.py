@@ -99,3 +99,22 @@ def test_seals_verify_by_hand_in_the_corpus_and_after_a_merge(tmp_path):
     out = subprocess.run([sys.executable, str(ROOT / "examples" / "verify_seals.py"), str(root / "claims")],
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 1 and "c.toml: revision 2 does not verify" in out.stdout
+
+
+def test_the_seal_worked_out_in_docs_format_md_is_right():
+    import hashlib
+    import re
+    import tomllib
+
+    from claimtrack.codec import claim_from_raw
+    from claimtrack.seals import canonical, seal
+
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    example = text[text.index("## Example") :]
+    toml = re.search(r"```toml\n(.*?)```", example, re.S).group(1)  # type: ignore[union-attr]
+    first, correction = seal(claim_from_raw(tomllib.loads(toml)).revisions)
+    shown = re.search(r"```json\n(.*?)\n```", example, re.S).group(1)  # type: ignore[union-attr]
+    assert shown == canonical(first)
+    assert first.digest == hashlib.sha256(("\n" + shown).encode()).hexdigest()
+    assert first.digest in example and correction.digest in example
+    assert correction.digest == hashlib.sha256(f"{first.digest}\n{canonical(correction)}".encode()).hexdigest()
