@@ -21,6 +21,7 @@ from .errors import (
     LibraryNotFoundError,
     LockTimeoutError,
     MergeConflictError,
+    NoticeError,
     SettingsError,
     SourceError,
     SourceNotFoundError,
@@ -76,6 +77,7 @@ __all__ = [
     "LibraryNotFoundError",
     "LockTimeoutError",
     "MergeConflictError",
+    "NoticeError",
     "SettingsError",
     "SourceError",
     "SourceNotFoundError",
@@ -85,7 +87,7 @@ __all__ = [
 def __getattr__(name: str) -> object:
     # The heavier floors (pandas, jinja2, markdown-it) load on first use, so that
     # `import claimtrack` and the command line start quickly.
-    if name in ("report", "frames", "documents"):
+    if name in ("report", "frames", "documents", "notices"):
         from importlib import import_module
 
         return import_module(f"{__name__}.{name}")

@@ -25,6 +25,7 @@ __all__ = [
     "DocumentError",
     "MergeConflictError",
     "GitError",
+    "NoticeError",
 ]
 
 
@@ -130,3 +131,7 @@ class MergeConflictError(ClaimtrackError, ValueError):
 
 class GitError(ClaimtrackError, RuntimeError):
     """git is missing, the folder is not in a git work tree, or a git command failed."""
+
+
+class NoticeError(ClaimtrackError, ValueError):
+    """A notices file (Retraction Watch, Crossref, OpenAlex) or the library's notices.toml that cannot be read."""
