@@ -221,3 +221,24 @@ def test_a_clone_without_setup_merges_as_text_until_resolved(with_driver: Path, 
     assert ct(clone, "resolve").exit_code == 0
     assert (clone / CLAIM).read_text() == expected
     assert ct(clone, "git", "setup").output.startswith("set up git config merge.claimtrack.name")
+
+
+def test_criss_cross_merges_agree(with_driver: Path):
+    """a and b merge each other, both go on, then merge again: ort merges the two merge bases with the driver too."""
+    repo = with_driver
+    for branch in ("a", "b"):
+        git(repo, "branch", f"{branch}0", branch)
+    for branch, other in (("a", "b0"), ("b", "a0")):
+        git(repo, "checkout", "-q", branch)
+        git(repo, "merge", "-q", "--no-edit", other)
+    for branch, day in (("a", "01"), ("b", "02")):
+        git(repo, "checkout", "-q", branch)
+        assert (
+            ct(repo, "review", "gpt3-corpus", "--reason", f"{branch} again", "--by", branch, "--date", f"2023-02-{day}").exit_code
+            == 0
+        )
+        git(repo, "commit", "-qam", f"{branch}: review")
+    ab, ba = merged(repo, "a", "b"), merged(repo, "b", "a")
+    assert ab == ba
+    assert ct(repo, "audit").exit_code == 0
+    assert len(claimtrack.open_library(repo).claims["gpt3-corpus"].revisions) == 6
