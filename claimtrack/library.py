@@ -184,10 +184,11 @@ class Library:
         """Ids of the claims that rest on ``claim_id``."""
         return sorted(c.id for c in self.claims.values() if claim_id in c.depends_on)
 
-    def audit(self) -> list[Finding]:
+    def audit(self, *, base: str | None = None) -> list[Finding]:
+        """Every active finding; with ``base`` (a git revision) the past is also checked against it."""
         from .audit import audit
 
-        return audit(self)
+        return audit(self, base=base)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         from .frames import frames

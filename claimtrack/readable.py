@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from .index import Claims
-    from .notices import Notices
+    from .notices.collection import Notices
     from .settings import Settings
     from .sources import Sources
     from .store import Store

@@ -16,7 +16,7 @@ from pathlib import Path
 import tomli
 import tomlkit
 
-from . import history
+from . import history, markers, seals
 from .codec import claim_from_raw, revision_to_raw
 from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError
 from .fileio import TEMP_PREFIX, atomic_write, library_lock, read_input, sweep_temp_files
@@ -101,6 +101,16 @@ def key_lines(text: str) -> dict[str, int]:
     return out
 
 
+def _unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFileError:
+    """The error for a claim file that still holds git's conflict markers."""
+    return ClaimFileError(
+        f"unresolved merge conflict (lines {', '.join(f'{first}-{last}' for first, last in regions)})",
+        file=file,
+        line=None,
+        hint="run `claimtrack resolve`",
+    )
+
+
 def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) -> Claim:
     """Parse and validate one claim file's text."""
     try:
@@ -113,6 +123,8 @@ def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) ->
             hint="a claim file needs only a few levels; remove the nesting",
         ) from e
     except tomli.TOMLDecodeError as e:
+        if regions := markers.conflict_regions(text):
+            raise _unresolved_conflict(file, regions) from e
         match = re.search(r"line (\d+)", str(e))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(e))
         line = int(match.group(1)) if match else None
@@ -235,7 +247,7 @@ class Store:
             data = self._read_bytes(claim_id, path)
             current = self.load_path(path, data)
             revision = make(current)
-            revision = history.seal([revision], _last_digest(current))[0]
+            revision = seals.seal_next(current.revisions, revision)
             after = history.apply(current, revision)
             if (size := len(data) + _text_size(revision_to_raw(revision))) > MAX_CLAIM_BYTES:
                 raise _too_large(size, self._relative(path), "would be")
@@ -286,13 +298,18 @@ class Store:
         path = self.path_for(claim_id)
         with library_lock(self.root):
             current = self.read(claim_id)
-            sealed = history.seal(current.revisions)
+            sealed = seals.seal(current.revisions)
             count = sum(1 for a, b in zip(current.revisions, sealed, strict=True) if a.digest != b.digest)
             if not count:
                 return 0
             text = self.read_text(path)
             doc = self._edit(path, text)
             for table, revision in zip(doc["revisions"], sealed, strict=True):  # type: ignore[arg-type]
+                if revision.after and "after" not in table:
+                    # A sealed revision below a newly sealed one names the parent it was sealed over.
+                    if "digest" in table:
+                        table.pop("digest")
+                    table["after"] = list(revision.after)
                 if "digest" not in table:
                     table["digest"] = revision.digest
             new_text = with_newline(tomlkit.dumps(doc), newline_of(text))
@@ -321,14 +338,7 @@ def _reads_as(text: str, claim: Claim, claim_id: str) -> Claim | None:
     return written if written == claim else None
 
 
-def _last_digest(claim: Claim) -> str | None:
-    for revision in reversed(claim.revisions):
-        if revision.digest:
-            return revision.digest
-    return None
-
-
 def _sealed(claim: Claim) -> Claim:
     import attrs
 
-    return attrs.evolve(claim, revisions=history.seal(claim.revisions))
+    return attrs.evolve(claim, revisions=seals.seal(claim.revisions))

@@ -54,8 +54,8 @@ def _aot(values: list[dict[str, Any]]) -> AoT:
     return aot
 
 
-def render_claim(claim: Claim) -> str:
-    """A new claim file's text."""
+def render_claim(claim: Claim, *, with_history: bool = True) -> str:
+    """A new claim file's text (with ``with_history=False``, only the claim's own fields above the history)."""
     doc = tomlkit.document()
     raw = claim.to_raw()
     for key, value in raw.items():
@@ -66,8 +66,9 @@ def render_claim(claim: Claim) -> str:
         if key in raw:
             doc.add(tomlkit.nl())
             doc.add(key, _aot(raw[key]))
-    doc.add(tomlkit.nl())
-    doc.add("revisions", _history(claim.revisions))
+    if with_history:
+        doc.add(tomlkit.nl())
+        doc.add("revisions", _history(claim.revisions))
     return tomlkit.dumps(doc)
 
 
