@@ -14,11 +14,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import bibtexparser
+from bibtexparser.middlewares.enclosing import RemoveEnclosingMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
 __all__ = ["parse_bytes", "parsing_quietly", "block_line", "block_reason", "PROBLEM_KINDS", "Row", "ProblemTuple"]
 
 PROBLEM_KINDS = ("parse-failed", "duplicate-key", "case-collision", "duplicate-field", "missing-field")
+# bibtexparser's own rule for which braces or quotes enclose a whole value
+# (concatenations such as {a} # {b} keep theirs); only the uncommon values reach it.
+_strip_outer = RemoveEnclosingMiddleware._strip_enclosing
 _KEY_IN_RAW = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)\s*,")
 
 # A row is the plain, marshal-able form of one entry:
@@ -38,18 +42,23 @@ def parse_bytes(data: bytes) -> tuple[list[Row], list[ProblemTuple]]:
         message = f"line {line} is not valid UTF-8 (byte 0x{data[e.start]:02x}); the bad bytes read as '\ufffd': re-save the file as UTF-8"
         problems.append(("parse-failed", None, line, message))
         text = data.decode("utf-8", errors="replace")
-    # The default stack (string macros resolved, outer delimiters removed),
-    # without LaTeX decoding, which would make loading 25 times slower.
+    # bibtexparser's default stack (string macros resolved, then outer
+    # delimiters removed) is applied by _row itself while the rows are made:
+    # the middlewares rebuild the library twice and keep per-field metadata
+    # nobody reads (about a fifth of the parse). No LaTeX decoding either,
+    # which would make loading 25 times slower.
     with parsing_quietly():
-        return _collect(bibtexparser.parse_string(text), problems)
+        return _collect(bibtexparser.parse_string(text, parse_stack=[]), problems)
 
 
 def _collect(library: Any, problems: list[Any]) -> tuple[list[Row], list[Any]]:
     """Rows for the entries (recovered ones included) and problems for everything else."""
     rows: list[Row] = []
+    # As ResolveStringReferencesMiddleware: macro names ignore case, the later wins.
+    macros = {key.lower(): string.value for key, string in library.strings_dict.items()}
     for block in library.blocks:
         if isinstance(block, Entry):
-            rows.append(_row(block, problems))
+            rows.append(_row(block, problems, macros))
         elif isinstance(block, DuplicateBlockKeyBlock):
             first, line = block.previous_block.start_line, block_line(block)
             what = "entry" if isinstance(block.ignore_error_block, Entry) else "@string"
@@ -66,7 +75,7 @@ def _collect(library: Any, problems: list[Any]) -> tuple[list[Row], list[Any]]:
             if not isinstance(block, DuplicateFieldKeyBlock):
                 message = f"entry '{entry.key}' could not be fully read ({block_reason(block)}); check its values"
                 problems.append(("parse-failed", entry.key, block_line(block), message))
-            rows.append(_row(entry, problems, strip=True))
+            rows.append(_row(entry, problems, None))
         elif isinstance(block, ParsingFailedBlock):
             line = block_line(block)
             match = _KEY_IN_RAW.match(block.raw or "")
@@ -107,8 +116,13 @@ def _below_warning(record: logging.LogRecord) -> bool:
     return record.levelno < logging.WARNING
 
 
-def _row(entry: Entry, problems: list[Any], *, strip: bool = False) -> Row:
-    """One entry as a plain tuple; reports repeated fields (names compared ignoring case)."""
+def _row(entry: Entry, problems: list[Any], macros: dict[str, str] | None) -> Row:
+    """One entry as a plain tuple; reports repeated fields (names compared ignoring case).
+
+    With ``macros`` (a block bibtexparser parsed whole) values go through its
+    default parse stack's two steps; without (a failed block, which skips the
+    stack) only the outer delimiters are removed.
+    """
     # This runs for every entry of the file, so the common case (no repeated
     # field) is two comprehensions; the loop below only runs for bad entries.
     try:
@@ -117,6 +131,8 @@ def _row(entry: Entry, problems: list[Any], *, strip: bool = False) -> Row:
         pairs = [(field._key.lower(), field._value) for field in entry._fields]
     except AttributeError:
         pairs = [(field.key.lower(), field.value) for field in entry.fields]
+    if macros is not None:
+        pairs = [(name, _unenclosed(_resolved(value, macros))) for name, value in pairs]
     names = {name for name, _ in pairs}
     line = block_line(entry)
     if len(names) != len(pairs):
@@ -131,7 +147,7 @@ def _row(entry: Entry, problems: list[Any], *, strip: bool = False) -> Row:
         listed = ", ".join(f"'{n}'" for n in dict.fromkeys(repeated))
         message = f"entry '{entry.key}' (line {line}) sets {listed} more than once; keep one value (the first one is used)"
         problems.append(("duplicate-field", entry.key, line, message))
-    if strip:
+    if macros is None:
         pairs = [(name, _strip_enclosing(value)) for name, value in pairs]
     if "title" not in names:
         problems.append(("missing-field", entry.key, line, f"entry '{entry.key}' (line {line}) has no title; add a title field"))
@@ -147,6 +163,28 @@ def _check_collisions(rows: list[Row], problems: list[Any]) -> None:
         if other is not row and other[0] != row[0]:
             message = f"entries '{other[0]}' (line {other[3]}) and '{row[0]}' (line {row[3]}) differ only in letter case, which BibTeX treats as the same key; rename or delete one"
             problems.append(("case-collision", row[0], row[3], message))
+
+
+def _resolved(value: str, macros: dict[str, str]) -> str:
+    """A whole value that names an ``@string`` macro replaced by the macro's raw value.
+
+    As bibtexparser's ResolveStringReferencesMiddleware: values in braces or
+    quotes are left alone, and so are concatenations (``a # b``).
+    """
+    first, last = value[:1], value[-1:]
+    if (first == "{" and last == "}") or (first == '"' and last == '"'):
+        return value
+    return macros.get(value.lower(), value)
+
+
+def _unenclosed(value: str) -> str:
+    """The value without the braces or quotes around it, as bibtexparser's RemoveEnclosingMiddleware."""
+    # The common case: one pair of braces and no braces inside them.
+    if value[:1] == "{" and value[-1:] == "}" and len(value) >= 2:
+        inner = value[1:-1]
+        if "{" not in inner and "}" not in inner and not inner.endswith("\\"):
+            return inner
+    return _strip_outer(value)[0]
 
 
 def _strip_enclosing(value: str) -> str:
