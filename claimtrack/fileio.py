@@ -102,8 +102,12 @@ def read_input(path: str | Path, *, shown: str | Path | None = None, error: type
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise not_regular(st.st_mode, shown if shown is not None else path, error)
-        chunks = []
-        while chunk := os.read(fd, max(_READ_CHUNK, st.st_size + 1)):
+        want = max(_READ_CHUNK, st.st_size + 1)
+        first = os.read(fd, want)
+        if len(first) < want:
+            return first  # a short read of a regular file is its end: no second call to see it
+        chunks = [first]
+        while chunk := os.read(fd, want):
             chunks.append(chunk)
         return b"".join(chunks)
     finally:

@@ -43,6 +43,7 @@ from .errors import ClaimFileError, ClaimNotFoundError, ClaimtrackError
 from .fileio import TEMP_PREFIX, cache_file, fork_is_safe, not_regular, read_input, sign, signing_key
 from .history import Verified, verify
 from .model import Claim, validate_id
+from .pickled import ClaimView, DerivedView, Records
 from .store import Store, key_lines
 
 __all__ = ["load_claims", "unchanged", "Claims", "CACHE_NAME"]
@@ -109,7 +110,6 @@ class LineMap(Mapping[str, int]):
 
 # name, size, mtime, sha, the pickled (claim, checked facts, line text), and (in process) what it holds, or the error
 _Parsed = tuple[str, int, int, str, bytes | None, "tuple[Claim, Verified, str] | ClaimtrackError | None"]
-_Hit = tuple[Claim, Verified, str, str]  # the claim, its checked facts, its line map, the file's SHA-256
 
 
 def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = False) -> list[_Parsed]:
@@ -288,7 +288,7 @@ def load_claims(
     parallel: bool | None = None,
     check_content: bool = False,
     hashes: dict[str, str] | None = None,
-) -> tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, LineMap]]]:
+) -> tuple[Mapping[str, Claim], tuple[ClaimtrackError, ...], Mapping[str, tuple[Verified, LineMap]]]:
     """Every readable claim by id, one error for each file that could not be read, and per claim
     its checked facts and its keys' line numbers (what the audit needs, without reading the files again).
 
@@ -302,8 +302,7 @@ def load_claims(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        claims: dict[str, Claim] = {}
-        verified: dict[str, tuple[Verified, LineMap]] = {}
+        records = Records(functools.partial(_parse_one, str(store.root)))
         stale: list[tuple[str, int, int]] = []
         gone: list[str] = []
         # Files and cache rows both come in name order: walk them side by side.
@@ -320,9 +319,10 @@ def load_claims(
             if hit is None:
                 stale.append((name, size, mtime))
             else:
-                claims[hit[0].id], verified[hit[0].id] = hit[0], (hit[1], LineMap(hit[2]))
+                # Only files whose id is their name parse (see Store.load_path), so only those have rows.
+                records.put(name[: -len(".toml")], hit[0])
                 if hashes is not None:
-                    hashes[name] = hit[3]
+                    hashes[name] = hit[1]
         while row is not None:
             gone.append(row[0])
             row = next(rows, None)
@@ -334,8 +334,8 @@ def load_claims(
                     parsed if isinstance(parsed, ClaimtrackError) else ClaimtrackError("cannot be read", file=f"claims/{name}")
                 )
                 continue
-            claim, checked, lines = parsed if isinstance(parsed, tuple) else pickle.loads(blob)
-            claims[claim.id], verified[claim.id] = claim, (checked, LineMap(lines))
+            record = parsed if isinstance(parsed, tuple) else pickle.loads(blob)
+            records.put(record[0].id, record)
             if hashes is not None:
                 hashes[name] = sha
             if writable:
@@ -351,9 +351,18 @@ def load_claims(
             gc.enable()
         if cache is not None:
             cache.close()
-    ordered = {claim_id: claims[claim_id] for claim_id in sorted(claims)}
+    records.ordered()
     problems.sort(key=lambda e: e.file or "")
-    return ordered, tuple(problems), verified
+    return ClaimView(records), tuple(problems), DerivedView(records, LineMap)
+
+
+def _parse_one(root: str, claim_id: str) -> tuple[Claim, Verified, str]:
+    """One claim parsed from its file, for a cache row that does not unpickle (see :class:`Records`)."""
+    [(*_, parsed)] = _parse_batch(root, [(f"{claim_id}.toml", 0, 0)], keep=True)
+    if isinstance(parsed, ClaimtrackError):
+        raise parsed
+    assert isinstance(parsed, tuple)
+    return parsed
 
 
 def _write(cache: _Cache | None, fresh: list[tuple[str, int, int, str, bytes]], gone: list[str] | None = None) -> bool:
@@ -374,27 +383,16 @@ def _from_row(
     mtime: int,
     row: tuple[int, int, str, int, bytes, bytes],
     check_content: bool = False,
-) -> _Hit | None:
+) -> tuple[bytes, str] | None:
+    """The row's pickle and the file's SHA-256 when the row is this file's, signed by this user, else None."""
     cached_size, cached_mtime, sha, written, mac, blob = row
     if cache is None or cached_size != size or cached_mtime != mtime:
         return None
     if (check_content or written - mtime < _RACY_NS) and not _has_content(store.claims_dir / name, sha):
         return None  # asked to compare, or the file may have changed within its time stamp's resolution
-    if not isinstance(mac, bytes) or not hmac.compare_digest(mac, cache.mac(name, sha, blob)):
+    if not isinstance(mac, bytes) or not isinstance(blob, bytes) or not hmac.compare_digest(mac, cache.mac(name, sha, blob)):
         return None
-    try:
-        hit = pickle.loads(blob)
-    except Exception:  # noqa: BLE001 - a cache row that does not load is simply parsed again
-        return None
-    if (
-        isinstance(hit, tuple)
-        and len(hit) == 3
-        and isinstance(hit[0], Claim)
-        and isinstance(hit[1], Verified)
-        and isinstance(hit[2], str)
-    ):
-        return (*hit, sha)
-    return None
+    return blob, sha
 
 
 def unchanged(store: Store, hashes: Mapping[str, str]) -> bool:
@@ -402,10 +400,11 @@ def unchanged(store: Store, hashes: Mapping[str, str]) -> bool:
 
     Reads every file: what the audit pays to see a hand edit that kept the size and time stamp.
     """
-    return all(_has_content(store.claims_dir / name, sha) for name, sha in hashes.items())
+    folder = str(store.claims_dir)
+    return all(_has_content(os.path.join(folder, name), sha) for name, sha in hashes.items())
 
 
-def _has_content(path: Path, sha: str) -> bool:
+def _has_content(path: str | Path, sha: str) -> bool:
     """Whether the file reads, and its SHA-256 is ``sha``."""
     try:
         return hashlib.sha256(read_input(path)).hexdigest() == sha
@@ -413,7 +412,7 @@ def _has_content(path: Path, sha: str) -> bool:
         return False
 
 
-_Loaded = tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, LineMap]]]
+_Loaded = tuple[Mapping[str, Claim], tuple[ClaimtrackError, ...], Mapping[str, tuple[Verified, LineMap]]]
 # What a lazy Claims fills in when something needs the whole library (see Claims.__getattr__).
 _WHOLE = frozenset({"_claims", "problems", "_derived", "_broken"})
 
@@ -433,9 +432,9 @@ class Claims(Mapping[str, Claim]):
     #: Each loaded file's name and the SHA-256 its claim was read from, when known.
     hashes: Mapping[str, str] | None = None
 
-    _claims: dict[str, Claim]
+    _claims: Mapping[str, Claim]
     problems: tuple[ClaimtrackError, ...]
-    _derived: dict[str, tuple[Verified, LineMap]]
+    _derived: Mapping[str, tuple[Verified, LineMap]]
     _broken: dict[str | None, ClaimtrackError]
     _load: Callable[[], _Loaded]
     _read: Callable[[str], Claim]
@@ -443,14 +442,14 @@ class Claims(Mapping[str, Claim]):
 
     def __init__(
         self,
-        claims: dict[str, Claim],
+        claims: Mapping[str, Claim],
         problems: tuple[ClaimtrackError, ...],
-        derived: dict[str, tuple[Verified, LineMap]] | None = None,
+        derived: Mapping[str, tuple[Verified, LineMap]] | None = None,
     ) -> None:
         self._set(claims, problems, derived or {})
 
     def _set(
-        self, claims: dict[str, Claim], problems: tuple[ClaimtrackError, ...], derived: dict[str, tuple[Verified, LineMap]]
+        self, claims: Mapping[str, Claim], problems: tuple[ClaimtrackError, ...], derived: Mapping[str, tuple[Verified, LineMap]]
     ) -> None:
         self._claims = claims
         self.problems = problems

@@ -286,3 +286,32 @@ def test_checking_the_files_before_any_load_is_the_one_load(many: claimtrack.Lib
     lib.claims["claim-1"]  # one claim read: nothing loaded to compare with
     checked = lib.check_files()
     assert checked.loaded and checked.content_checked and len(checked) == 6
+
+
+def test_a_warm_load_unpickles_a_claim_only_when_it_is_looked_at(
+    many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age_all(many)
+    cold, _, _ = load_claims(many.store)
+    expected = dict(cold)
+    from claimtrack import pickled
+
+    loads: list[bytes] = []
+    real = pickled.pickle.loads
+    monkeypatch.setattr(pickled.pickle, "loads", lambda blob: loads.append(blob) or real(blob))
+    warm, problems, derived = load_claims(many.store)
+    assert len(warm) == 6 and list(warm) == sorted(expected) and "claim-1" in warm and problems == ()
+    assert loads == []  # counting, listing ids and membership unpickle nothing
+    assert warm["claim-1"] == expected["claim-1"] and derived["claim-1"][1]["statement"] == 2
+    assert len(loads) == 1  # one claim, once: its record is kept
+    assert dict(warm) == expected and len(loads) == 6
+
+
+def test_a_signed_row_that_is_no_record_is_read_from_its_file(many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    _age_all(many)
+    load_claims(many.store)
+    from claimtrack import pickled
+
+    monkeypatch.setattr(pickled.pickle, "loads", lambda blob: ("not", "a record"))
+    claims, _, derived = load_claims(many.store)
+    assert claims["claim-2"].statement == "Statement number 2." and derived["claim-2"][0].differ == ()
