@@ -8,10 +8,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from .errors import (
     ClaimFileError,
@@ -22,7 +25,9 @@ from .errors import (
     SourceError,
     SourceNotFoundError,
 )
+from .edits import FieldEdits, parse_date
 from .folder import BIB_FILE, default_author, find_root, init_library
+from .history import STATE_FIELDS, replay
 from .index import Claims
 from .model import (
     CLAIM_PREFIX,
@@ -34,11 +39,12 @@ from .model import (
     RevisionKind,
     Stance,
     Status,
-    to_date,
     validate_id,
 )
 from .settings import Settings
 from .store import Store
+from .suggest import hint_with
+from .views import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,7 +52,11 @@ if TYPE_CHECKING:
     from .audit import Finding
     from .sources import Sources
 
-__all__ = ["Library", "Claims", "open_library", "init_library", "default_author", "find_root"]
+#: File time stamps come from a coarse clock that may lag the fine one by a tick: a file stamped
+#: this close before a load may still have been written after it started.
+_CLOCK_LAG_NS = 50_000_000
+
+__all__ = ["Library", "SealResult", "Claims", "open_library", "init_library", "default_author", "find_root"]
 
 
 def open_library(path: str | Path = ".", *, discover: bool = True) -> Library:
@@ -59,49 +69,117 @@ def open_library(path: str | Path = ".", *, discover: bool = True) -> Library:
     return Library(path.resolve())
 
 
-class Library:
-    """A claims library on disk."""
+class Library(FieldEdits):
+    """A claims library on disk: its claims, its sources, its settings, and the verbs that change them.
+
+    Reads notice writes made elsewhere (another process, an editor): the claims
+    are loaded again when a file in ``claims/`` was added, removed or replaced,
+    :meth:`claim` reads a file again when it changed after the load, and the
+    sources and settings are read again when their file changed.
+    :meth:`reload` forgets everything loaded.
+
+    >>> lib = claimtrack.open(".")                   # doctest: +SKIP
+    >>> lib
+    <Library '/home/me/survey': 42 claims, 17 sources>
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.store = Store(root)
+        # What was loaded, with the stamp of the file or folder it came from.
+        self._loaded: dict[str, tuple[object, Any]] = {}
+        self._claims_loaded_ns = 0
 
     def __repr__(self) -> str:
-        return f"<Library {str(self.root)!r}>"
+        held = []
+        if "claims" in self._loaded:
+            held.append(plural(len(self._loaded["claims"][1]), "claim"))
+        if "sources" in self._loaded:
+            held.append(plural(len(self._loaded["sources"][1]), "source"))
+        return f"<Library {str(self.root)!r}" + (": " + ", ".join(held) if held else " (nothing loaded yet)") + ">"
 
     # -- reading -------------------------------------------------------------
 
-    @functools.cached_property
+    def reload(self) -> Library:
+        """Forget the loaded claims, sources and settings, so the next read sees the files as they are now."""
+        self._loaded.clear()
+        return self
+
+    def _fresh(self, name: str, path: Path, load: Any) -> Any:
+        stamp = _stamp(path)
+        known = self._loaded.get(name)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        value = load()
+        self._loaded[name] = (stamp, value)
+        return value
+
+    @property
     def settings(self) -> Settings:
-        return Settings.load(self.root)
+        """The library's settings (``claimtrack.toml``), read again when the file changed."""
+        return self._fresh("settings", self.root / "claimtrack.toml", lambda: Settings.load(self.root))  # type: ignore[no-any-return]
 
-    @functools.cached_property
+    @property
     def claims(self) -> Claims:
-        from .index import load_claims
+        """Every readable claim by id (a mapping); ``.problems`` lists the files that could not be read."""
 
-        return Claims(*load_claims(self.store))
+        def load() -> Claims:
+            from .index import load_claims
 
-    @functools.cached_property
+            self._claims_loaded_ns = time.time_ns()
+            return Claims(*load_claims(self.store))
+
+        return self._fresh("claims", self.store.claims_dir, load)  # type: ignore[no-any-return]
+
+    @property
     def sources(self) -> Sources:
-        from .fileio import cache_dir
-        from .sources import Sources
+        """The entries of references.bib by key, read again when the file changed."""
 
-        try:
-            cache: Path | None = cache_dir(self.root)
-        except ClaimtrackError:
-            cache = None  # reading never needs the cache; writing reports the unusable folder
-        return Sources.load(self.root / BIB_FILE, cache=cache)
+        def load() -> Sources:
+            from .fileio import cache_dir
+            from .sources import Sources
+
+            try:
+                cache: Path | None = cache_dir(self.root)
+            except ClaimtrackError:
+                cache = None  # reading never needs the cache; writing reports the unusable folder
+            return Sources.load(self.root / BIB_FILE, cache=cache)
+
+        return self._fresh("sources", self.root / BIB_FILE, load)  # type: ignore[no-any-return]
 
     def claim(self, claim_id: str) -> Claim:
-        """One claim, read from its file alone (no need to load the library)."""
-        if "claims" in self.__dict__:
-            return self.claims[claim_id]
-        return self.store.read(claim_id)
+        """One claim, read from its file alone (no need to load the library).
+
+        With the library loaded, the loaded claim is returned unless its file
+        changed after the load; then the file is read again.
+        """
+        loaded = self._loaded.get("claims")
+        if loaded is not None and _stamp(self.store.claims_dir) == loaded[0]:
+            path = self.store.path_for(claim_id)
+            try:
+                changed = path.stat().st_mtime_ns >= self._claims_loaded_ns - _CLOCK_LAG_NS
+            except OSError:
+                changed = True
+            if not changed:
+                return self.claims[claim_id]
+        try:
+            return self.store.read(claim_id)
+        except ClaimNotFoundError as e:
+            raise self._not_found(claim_id, e) from None
+
+    def _not_found(self, claim_id: str, error: ClaimNotFoundError | None = None) -> ClaimNotFoundError:
+        ids = [p.stem for p in self.store.files()]
+        return ClaimNotFoundError(
+            f"no claim {claim_id!r}",
+            file=error.file if error else None,
+            key=None if error else claim_id,
+            hint=hint_with(claim_id, ids, "see `claimtrack list` for the ids"),
+        )
 
     def claim_as_of(self, claim_id: str, date: dt.date | str) -> Claim:
         """One claim as it stood at the end of ``date``."""
         claim = self.claim(claim_id)
-        then = claim.as_of(_date(date))
+        then = claim.as_of(parse_date(date))
         if then is None:
             raise ClaimtrackError(
                 f"did not exist yet on {date}", key=claim_id, hint=f"it was created on {claim.created}; pick a later date"
@@ -114,8 +192,9 @@ class Library:
         if problems:
             first = problems[0]
             if len(problems) > 1:
+                more = len(problems) - 1
                 raise ClaimFileError(
-                    f"{first.message} (and {len(problems) - 1} more unreadable claim files)",
+                    f"{first.message} (and {plural(more, 'more unreadable claim file')})",
                     file=first.file,
                     line=first.line,
                     key=first.key,
@@ -124,8 +203,10 @@ class Library:
             raise first
 
     def select(self, *, confidence: Iterable[str] = (), tags: Iterable[str] = (), status: Iterable[str] = ()) -> list[Claim]:
-        """Claims matching every given filter (any of the values within one filter)."""
+        """Claims matching every given filter (any of the values within one filter), sorted by id."""
         confidence, tags, status = set(confidence), set(tags), set(status)
+        for level in confidence:
+            self._check_confidence(level)
         out = []
         for claim in self.claims.values():
             if confidence and claim.confidence not in confidence:
@@ -142,11 +223,13 @@ class Library:
         return sorted(c.id for c in self.claims.values() if claim_id in c.depends_on)
 
     def audit(self) -> list[Finding]:
+        """The audit's active findings, sorted by claim and rule (see ``claimtrack.audit_all`` for the ignored ones)."""
         from .audit import audit
 
         return audit(self)
 
     def frames(self) -> dict[str, pd.DataFrame]:
+        """The library as pandas DataFrames: claims, evidence, revisions, sources, findings (see docs/frames.md)."""
         from .frames import frames
 
         return frames(self)
@@ -155,31 +238,39 @@ class Library:
 
     def _check_confidence(self, level: str | None) -> None:
         if level is not None and level not in self.settings.scale:
+            names = self.settings.scale.names
             raise ClaimtrackError(
                 f"{level!r} is not a confidence level",
                 key="confidence",
-                hint="use one of " + ", ".join(self.settings.scale.names),
+                hint=hint_with(level, names, "use one of " + ", ".join(names)),
             )
 
     def _check_source(self, key: str) -> None:
         if key.startswith(CLAIM_PREFIX):
             other = key[len(CLAIM_PREFIX) :]
             if not self.store.path_for(other).is_file():
-                raise ClaimNotFoundError(f"no claim {other!r} to cite", key=key, hint="add that claim first")
+                ids = [CLAIM_PREFIX + p.stem for p in self.store.files()]
+                raise ClaimNotFoundError(
+                    f"no claim {other!r} to cite", key=key, hint=hint_with(key, ids, "add that claim first")
+                )
         elif key not in self.sources:
+            near = self.sources.find(key)
             raise SourceNotFoundError(
                 f"no entry {key!r} in {BIB_FILE}",
                 key=key,
-                hint="add it with `claimtrack source add`, or check the key's spelling",
+                hint=f"did you mean {near.key!r}? keys are case-sensitive"
+                if near is not None
+                else hint_with(key, self.sources, "add it with `claimtrack source add`, or check the key's spelling"),
             )
 
     def _check_claim_exists(self, claim_id: str) -> None:
         if not self.store.path_for(claim_id).is_file():
-            raise ClaimNotFoundError(f"no claim {claim_id!r}", key=claim_id, hint="see `claimtrack list` for the ids")
+            raise self._not_found(claim_id)
 
     def _written(self, claim: Claim) -> Claim:
-        # A write makes the loaded view stale; drop it so the next read sees the file.
-        self.__dict__.pop("claims", None)
+        # A write makes the loaded view stale; drop it so the next read sees the file
+        # (the folder's time stamp may not have ticked since the load).
+        self._loaded.pop("claims", None)
         return claim
 
     # -- writing -------------------------------------------------------------
@@ -212,7 +303,7 @@ class Library:
         for item in evidence:
             self._check_source(item.source)
         revision = Revision(
-            date=_date(date),
+            date=parse_date(date),
             kind=RevisionKind.CREATED,
             by=by or default_author(),
             note=note,
@@ -224,18 +315,25 @@ class Library:
             set_facts=tuple(facts),
             set_evidence=evidence,
         )
-        from .history import replay
-
         claim = replay(Claim(id=claim_id, statement=statement, confidence=confidence, revisions=(revision,)))
         return self._written(self.store.create(claim))
 
     def append(self, claim_id: str, revision: Revision) -> Claim:
-        """Append a revision built by the caller (checked, sealed and applied)."""
+        """Append a revision built by the caller (checked, sealed and applied).
+
+        Refused, writing nothing, when the claim's file shows an untracked edit
+        (its fields differ from what its revisions give), when the revision
+        names a change that changes nothing (an old value equal to the new, a
+        tag the claim already has), or when it is dated before
+        the last one.
+        """
         self._check_claim_exists(claim_id)
         if revision.kind is RevisionKind.CREATED:
             raise HistoryError("a claim is created only once", key=claim_id, hint="use add() for a new claim")
         if revision.kind.needs_reason and not (revision.reason or "").strip():
-            raise HistoryError(f"a {revision.kind.value} needs a reason", key=claim_id, hint="say why with --reason")
+            raise HistoryError(
+                f"a revision of kind {revision.kind.value!r} needs a reason", key=claim_id, hint="say why with --reason"
+            )
         self._check_confidence(revision.confidence)
         if revision.field == "confidence":
             self._check_confidence(revision.new)
@@ -245,6 +343,7 @@ class Library:
             self._check_source(item.source)
 
         def checked(current: Claim) -> Revision:
+            _refuse_untracked(current)
             last = current.revisions[-1].date if current.revisions else None
             if last is not None and revision.date < last:
                 raise HistoryError(
@@ -253,6 +352,17 @@ class Library:
                     key=claim_id,
                     hint=f"the history is kept in date order; use --date {last} or later and say the true date in --note",
                 )
+            if _names_change(revision):
+                from .history import apply
+
+                after = apply(current, revision)
+                if all(getattr(after, name) == getattr(current, name) for name in STATE_FIELDS):
+                    raise HistoryError(
+                        "the revision would change nothing",
+                        file=current.path,
+                        key=claim_id,
+                        hint="the claim already says that; to record a re-check, use `claimtrack review`",
+                    )
             return revision
 
         return self._written(self.store.append(claim_id, checked))
@@ -267,16 +377,37 @@ class Library:
         quote: str | None = None,
         note: str | None = None,
         reason: str | None = None,
+        kind: RevisionKind | str | None = None,
         by: str | None = None,
+        credited: str | None = None,
+        evidence: Iterable[str] = (),
         date: dt.date | str | None = None,
     ) -> Claim:
-        """Add evidence to a claim, as a revision of kind ``evidence``."""
-        item = Evidence(source=source, stance=Stance(stance), locator=locator, quote=quote, note=note)
+        """Add evidence to a claim, as a revision of kind ``evidence``; ``note`` is the evidence's own note.
+
+        >>> lib.cite("cdv2-context", "chen2021codex", locator="section 2", note="...")  # doctest: +SKIP
+        """
+        try:
+            item = Evidence(source=source, stance=Stance(stance), locator=locator, quote=quote, note=note)
+        except ValueError as e:
+            choices = [s.value for s in Stance]
+            raise ClaimtrackError(
+                f"{stance!r} is not a stance", key="stance", hint=hint_with(str(stance), choices, "use " + ", ".join(choices))
+            ) from e
+        current = self.claim(claim_id)
+        if item in current.evidence:
+            raise HistoryError(
+                f"already cites {source} with this stance, locator, quote and note",
+                key=claim_id,
+                hint="nothing to change; set a note on it with `claimtrack annotate`",
+            )
         revision = Revision(
-            date=_date(date),
-            kind=RevisionKind.EVIDENCE,
+            date=parse_date(date),
+            kind=RevisionKind(kind or RevisionKind.EVIDENCE),
             by=by or default_author(),
             reason=reason or f"cites {source} ({item.stance.value})",
+            credited=credited,
+            evidence=tuple(evidence),
             add_evidence=(item,),
         )
         return self.append(claim_id, revision)
@@ -312,7 +443,7 @@ class Library:
         if confidence is not None and confidence == current.confidence and old is None and statement is None:
             raise HistoryError(f"confidence is already {confidence!r}", key=claim_id, hint="nothing to change")
         revision = Revision(
-            date=_date(date),
+            date=parse_date(date),
             kind=RevisionKind(kind),
             by=by or default_author(),
             reason=reason,
@@ -355,7 +486,7 @@ class Library:
                 hint="its life has ended; nothing to change",
             )
         revision = Revision(
-            date=_date(date),
+            date=parse_date(date),
             kind=kind,
             by=by or default_author(),
             reason=reason,
@@ -382,18 +513,28 @@ class Library:
 
     def review(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:
         """Record that a person re-checked the claim; nothing else changes."""
-        revision = Revision(date=_date(date), kind=RevisionKind.REVIEW, by=by or default_author(), reason=reason)
+        revision = Revision(date=parse_date(date), kind=RevisionKind.REVIEW, by=by or default_author(), reason=reason)
         return self.append(claim_id, revision)
 
-    def seal(self) -> dict[str, int]:
-        """Seal hand-written revisions that have no digest yet; return counts by claim."""
-        counts = {}
+    def seal(self) -> SealResult:
+        """Seal hand-written revisions that have no digest yet, in every readable claim.
+
+        Returns the count of revisions sealed by claim id (a dict); its
+        ``problems`` lists the claim files that could not be read, which are
+        left as they are.
+        """
+        counts: dict[str, int] = {}
+        problems: list[ClaimtrackError] = []
         for path in self.store.files():
-            count = self.store.seal(path.stem)
+            try:
+                count = self.store.seal(path.stem)
+            except ClaimtrackError as e:
+                problems.append(e)
+                continue
             if count:
                 counts[path.stem] = count
-        self.__dict__.pop("claims", None)
-        return counts
+        self._loaded.pop("claims", None)
+        return SealResult(counts, problems=tuple(problems))
 
     def add_sources(self, bibtex: str | bytes, *, origin: str = "the BibTeX to add") -> tuple[str, ...]:
         """Append BibTeX entries to references.bib without touching the others."""
@@ -404,14 +545,79 @@ class Library:
                 line = e.object[: e.start].count(b"\n") + 1
                 raise SourceError(f"is not UTF-8 (byte {e.start})", file=origin, line=line, hint="save it as UTF-8") from e
         keys = self.sources.add(bibtex, root=self.root)
-        self.__dict__.pop("sources", None)
+        self._loaded.pop("sources", None)
         return keys
 
 
-def _date(value: dt.date | str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
+
+class SealResult(dict[str, int]):
+    """What :meth:`Library.seal` did: revisions sealed by claim id, and the claim files it could not read."""
+
+    def __init__(self, counts: dict[str, int], *, problems: tuple[ClaimtrackError, ...] = ()) -> None:
+        super().__init__(counts)
+        self.problems = problems
+
+    def __repr__(self) -> str:
+        return f"SealResult({dict(self)!r}, problems={len(self.problems)})"
+
+
+#: The command that changes each field through a revision, for the untracked-edit refusal's hint.
+_FIELD_COMMANDS = {
+    "statement": 'claimtrack revise {id} --statement "..."',
+    "confidence": "claimtrack revise {id} --confidence LEVEL",
+    "status": "claimtrack retract {id}` or `claimtrack supersede {id}",
+    "superseded_by": "claimtrack supersede {id} --by-claim OTHER",
+    "tags": "claimtrack tag {id} --add TAG",
+    "depends_on": "claimtrack depend {id} --on OTHER",
+    "appearances": "claimtrack appearance {id} DOC",
+    "facts": "claimtrack fact {id} --subject S --property P --value V",
+    "evidence": "claimtrack cite {id} KEY` or `claimtrack uncite {id} KEY",
+}
+
+
+_CHANGE_FIELDS = tuple(
+    name
+    for name in ("statement", "confidence", "status", "superseded_by", "field", "old", "new")
+    + tuple(f"{op}_{field}" for op in ("set", "add", "remove") for field in STATE_FIELDS)
+    if name in attrs.fields_dict(Revision)
+)
+
+
+def _names_change(revision: Revision) -> bool:
+    """True when the revision says what to change (a review or a note-only editorial does not)."""
+    return any(getattr(revision, name) not in (None, ()) for name in _CHANGE_FIELDS)
+
+
+def _refuse_untracked(current: Claim) -> None:
+    """Raise when the claim's fields differ from what its revisions give (an edit made without a revision)."""
     try:
-        return to_date(value)
-    except ValueError as e:
-        raise ClaimtrackError(f"{value!r} is not a date", key="date", hint="write it as YYYY-MM-DD") from e
+        replayed = replay(current)
+    except HistoryError as e:
+        raise HistoryError(
+            f"its history cannot be replayed ({e.message})",
+            file=current.path,
+            key=current.id,
+            hint="fix the file first (`claimtrack audit` shows the problem); nothing was written",
+        ) from e
+    differ = [name for name in STATE_FIELDS if getattr(current, name) != getattr(replayed, name)]
+    if not differ:
+        return
+    name = differ[0]
+    others = f" (and {', '.join(differ[1:])})" if differ[1:] else ""
+    command = _FIELD_COMMANDS[name].format(id=current.id)
+    raise HistoryError(
+        f"the file's {name}{others} differs from what its revisions give (an untracked edit)",
+        file=current.path,
+        key=current.id,
+        hint=f"restore the file (e.g. `git checkout -- {current.path}`) and record the change as a revision "
+        f"with `{command}`; nothing was written",
+    )
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells a file or folder changed: its modification time, size and inode (None when absent)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)

@@ -9,10 +9,19 @@ import attrs
 from .history import render_criticmarkup, render_markdown, states_before
 from .model import Claim
 
-__all__ = ["claim_row", "claim_detail", "history_rows", "CLAIM_COLUMNS", "HISTORY_COLUMNS"]
+__all__ = ["plural", "claim_row", "claim_detail", "history_rows", "CLAIM_COLUMNS", "HISTORY_COLUMNS"]
 
 CLAIM_COLUMNS = ["id", "confidence", "status", "statement", "tags", "evidence", "revisions", "updated"]
 HISTORY_COLUMNS = ["index", "date", "kind", "by", "credited", "change", "criticmarkup", "reason", "evidence", "note", "digest"]
+
+
+def plural(number: int, noun: str, many: str | None = None) -> str:
+    """``1 revision``, ``2 revisions``; ``many`` for an irregular plural (``1 evidence entry``, ``2 evidence entries``).
+
+    >>> plural(1, "evidence entry", "evidence entries")
+    '1 evidence entry'
+    """
+    return f"{number} {noun if number == 1 else many or noun + 's'}"
 
 
 def claim_row(claim: Claim) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def put(
     if sealed:
         claim = attrs.evolve(claim, revisions=seal(claim.revisions))
     (lib.root / "claims" / f"{claim_id}.toml").write_text(render_claim(claim), encoding="utf-8")
-    lib.__dict__.pop("claims", None)
+    lib.reload()
     return claim
 
 

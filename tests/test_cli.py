@@ -127,7 +127,7 @@ def test_source_list(empty: Path) -> None:
             "error: claims/nothing.toml: no claim 'nothing'; see `claimtrack list` for the ids",
             id="missing-claim",
         ),
-        pytest.param(["cite", "nothing", "k"], "error: nothing: no claim 'nothing';", id="cite-missing"),
+        pytest.param(["cite", "nothing", "k"], "error: claims/nothing.toml: no claim 'nothing';", id="cite-missing"),
         pytest.param(
             ["add", "x", "--statement", "s", "--date", "yesterday"],
             "error: date: 'yesterday' is not a date; write it as YYYY-MM-DD",
