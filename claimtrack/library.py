@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .edits import FieldEdits, parse_date
 from .errors import (
     ClaimFileError,
     ClaimNotFoundError,
@@ -25,7 +26,6 @@ from .errors import (
     SourceError,
     SourceNotFoundError,
 )
-from .edits import FieldEdits, parse_date
 from .folder import BIB_FILE, default_author, find_root, init_library
 from .history import STATE_FIELDS, replay
 from .index import Claims
@@ -250,9 +250,7 @@ class Library(FieldEdits):
             other = key[len(CLAIM_PREFIX) :]
             if not self.store.path_for(other).is_file():
                 ids = [CLAIM_PREFIX + p.stem for p in self.store.files()]
-                raise ClaimNotFoundError(
-                    f"no claim {other!r} to cite", key=key, hint=hint_with(key, ids, "add that claim first")
-                )
+                raise ClaimNotFoundError(f"no claim {other!r} to cite", key=key, hint=hint_with(key, ids, "add that claim first"))
         elif key not in self.sources:
             near = self.sources.find(key)
             raise SourceNotFoundError(
@@ -547,7 +545,6 @@ class Library(FieldEdits):
         keys = self.sources.add(bibtex, root=self.root)
         self._loaded.pop("sources", None)
         return keys
-
 
 
 class SealResult(dict[str, int]):

@@ -21,9 +21,16 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
         return None
     # rapidfuzz is imported only when a name is wrong, so that every command starts quickly.
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
 
     match = process.extractOne(word, candidates, scorer=fuzz.WRatio, score_cutoff=_CUTOFF)
-    return match[0] if match else None
+    if match:
+        return match[0]
+    # Short names: one slip (a swapped, missing, extra or wrong letter) is still a likely typo.
+    if len(word) < 3:
+        return None
+    near = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=max(1, len(word) // 4))
+    return near[0] if near else None
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import click
 
 from ..library import Library, init_library
 from ..model import RevisionKind, Stance, Status
-from ..views import CLAIM_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows
+from ..views import CLAIM_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows, plural
 from ._common import by_option, date_option, emit, format_option, handle_errors, main, pass_library, to_json
 
 
@@ -75,6 +76,10 @@ def add(
 @click.option("--quote", default=None, help="The source's own words.")
 @click.option("--note", default=None, help="A note on the evidence (for contradicting evidence: the answer to it).")
 @click.option("--reason", default=None, help="Why this evidence is added. Default: 'cites KEY (STANCE)'.")
+@click.option("--kind", type=click.Choice([k.value for k in RevisionKind if k is not RevisionKind.CREATED]), default=None,
+              help="The revision's kind. Default: evidence.")  # fmt: skip
+@click.option("--credit", "credited", default=None, help="Who found the source.")
+@click.option("--evidence", multiple=True, help="Another source key the change rests on; repeat for several.")
 @by_option
 @date_option
 @pass_library
@@ -87,6 +92,9 @@ def cite(
     quote: str | None,
     note: str | None,
     reason: str | None,
+    kind: str | None,
+    credited: str | None,
+    evidence: tuple[str, ...],
     by: str | None,
     date: str | None,
 ) -> None:
@@ -94,10 +102,13 @@ def cite(
 
     \b
     Example:
-      claimtrack cite cdv2-context chen2021codex --locator "section 2" --quote "..."
+      claimtrack cite cdv2-context openai2022models --locator "code-davinci-002" --note "the model index"
     """
-    claim = lib.cite(claim_id, key, stance=stance, locator=locator, quote=quote, note=note, reason=reason, by=by, date=date)
-    click.echo(f"{claim.id}: cited {key} ({stance}); {len(claim.evidence)} evidence entries")
+    claim = lib.cite(
+        claim_id, key, stance=stance, locator=locator, quote=quote, note=note, reason=reason, kind=kind, by=by,
+        credited=credited, evidence=evidence, date=date,
+    )  # fmt: skip
+    click.echo(f"{claim.id}: cited {key} ({stance}); {plural(len(claim.evidence), 'evidence entry', 'evidence entries')}")
 
 
 @main.command()
@@ -214,14 +225,21 @@ def review(lib: Library, claim_id: str, reason: str, by: str | None, date: str |
 @main.command()
 @pass_library
 def seal(lib: Library) -> None:
-    """Add digests to hand-written revisions that have none.
+    """Add digests to hand-written revisions that have none, in every readable claim.
+
+    A claim file that cannot be read is reported and left as it is (exit
+    status 1); the others are sealed.
 
     \b
     Example:
       claimtrack seal
     """
     counts = lib.seal()
-    click.echo(f"sealed {sum(counts.values())} revisions in {len(counts)} claims")
+    click.echo(f"sealed {plural(sum(counts.values()), 'revision')} in {plural(len(counts), 'claim')}")
+    for problem in counts.problems:
+        click.echo(f"not sealed: {problem}", err=True)
+    if counts.problems:
+        sys.exit(1)
 
 
 def _show_text(detail: dict) -> str:
@@ -238,7 +256,11 @@ def _show_text(detail: dict) -> str:
         lines.append(f"  evidence: {item['source']} ({item['stance']}{where})")
     for fact in detail["facts"]:
         lines.append(f"  fact: {fact['subject']} / {fact['property']} = {fact['value']}")
-    lines.append(f"  {detail['revisions']} revisions, created {detail['created']}, updated {detail['updated']}")
+    for shown in detail["appearances"]:
+        where = f", {shown['locator']}" if shown.get("locator") else ""
+        text = f": {shown['text']}" if shown.get("text") else ""
+        lines.append(f"  appears in: {shown['document']}{where}{text}")
+    lines.append(f"  {plural(detail['revisions'], 'revision')}, created {detail['created']}, updated {detail['updated']}")
     return "\n".join(lines)
 
 
@@ -296,10 +318,10 @@ def list_claims(lib: Library, confidence: tuple[str, ...], tags: tuple[str, ...]
     """
     lib.require_readable()
     rows = [claim_row(c) for c in lib.select(confidence=confidence, tags=tags, status=status)]
-    width = max((len(r["id"]) for r in rows), default=0)
+    widths = {name: max((len(r[name]) for r in rows), default=0) for name in ("id", "confidence", "status")}
     emit(
         rows,
         fmt,
         columns=CLAIM_COLUMNS,
-        text=lambda r: f"{r['id']:<{width}}  {r['confidence']:<14} {r['status']:<10} {r['statement']}",
+        text=lambda r: "  ".join(f"{r[name]:<{widths[name]}}" for name in widths) + "  " + r["statement"],
     )
