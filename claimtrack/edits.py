@@ -27,7 +27,20 @@ from .suggest import hint_with
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["FieldEdits", "parse_date"]
+__all__ = ["FieldEdits", "parse_date", "command_for", "FIELD_COMMANDS"]
+
+#: The commands that change each field of a claim through a revision (``{id}``: the claim's id).
+FIELD_COMMANDS = {
+    "statement": ('claimtrack revise {id} --statement "..."',),
+    "confidence": ("claimtrack revise {id} --confidence LEVEL",),
+    "status": ("claimtrack retract {id}", "claimtrack supersede {id}"),
+    "superseded_by": ("claimtrack supersede {id} --by-claim OTHER",),
+    "tags": ("claimtrack tag {id} --add TAG",),
+    "depends_on": ("claimtrack depend {id} --on OTHER",),
+    "appearances": ("claimtrack appearance {id} DOC",),
+    "facts": ("claimtrack fact {id} --subject S --property P --value V",),
+    "evidence": ("claimtrack cite {id} KEY", "claimtrack uncite {id} KEY"),
+}
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -44,6 +57,11 @@ def parse_date(value: dt.date | str | None) -> dt.date:
                 f"{value.strip()!r} does not exist", key="date", hint="check the month and day; write it as YYYY-MM-DD"
             ) from e
         raise ClaimtrackError(f"{value!r} is not a date", key="date", hint="write it as YYYY-MM-DD") from e
+
+
+def command_for(field: str, claim_id: str) -> str:
+    """The command (or commands) that change ``field``, in backticks: ```claimtrack tag x --add TAG```."""
+    return " or ".join(f"`{command.format(id=claim_id)}`" for command in FIELD_COMMANDS[field])
 
 
 def _text(value: str | None, what: str, option: str, claim_id: str) -> str:
@@ -314,6 +332,51 @@ class FieldEdits:
         return self._write(claim_id, RevisionKind.EDITORIAL, meta, add_appearances=(new,))
 
     # -- evidence -------------------------------------------------------------
+
+    def cite(
+        self,
+        claim_id: str,
+        source: str,
+        *,
+        stance: Stance | str = Stance.SUPPORTS,
+        locator: str | None = None,
+        quote: str | None = None,
+        note: str | None = None,
+        reason: str | None = None,
+        kind: RevisionKind | str | None = None,
+        by: str | None = None,
+        credited: str | None = None,
+        evidence: Iterable[str] = (),
+        date: dt.date | str | None = None,
+    ) -> Claim:
+        """Add evidence to a claim, as a revision of kind ``evidence``; ``note`` is the evidence's own note.
+
+        >>> lib.cite("cdv2-context", "chen2021codex", locator="section 2", note="...")  # doctest: +SKIP
+        """
+        try:
+            item = Evidence(source=source, stance=Stance(stance), locator=locator, quote=quote, note=note)
+        except ValueError as e:
+            choices = [s.value for s in Stance]
+            raise ClaimtrackError(
+                f"{stance!r} is not a stance", key="stance", hint=hint_with(str(stance), choices, "use " + ", ".join(choices))
+            ) from e
+        current = self.claim(claim_id)
+        if item in current.evidence:
+            raise HistoryError(
+                f"already cites {source} with this stance, locator, quote and note",
+                key=claim_id,
+                hint="nothing to change; set a note on it with `claimtrack annotate`",
+            )
+        revision = Revision(
+            date=parse_date(date),
+            kind=RevisionKind(kind or RevisionKind.EVIDENCE),
+            by=by or default_author(),
+            reason=reason or f"cites {source} ({item.stance.value})",
+            credited=credited,
+            evidence=tuple(evidence),
+            add_evidence=(item,),
+        )
+        return self.append(claim_id, revision)
 
     def uncite(
         self,

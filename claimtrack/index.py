@@ -38,6 +38,7 @@ from .fileio import TEMP_PREFIX, cache_dir, fork_is_safe, signing_key
 from .history import Verified, verify
 from .model import Claim, validate_id
 from .store import Store, key_lines
+from .views import plural
 
 __all__ = ["load_claims", "Claims", "CACHE_NAME"]
 
@@ -400,6 +401,10 @@ class Claims(Mapping[str, Claim]):
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._claims
+
+    def __repr__(self) -> str:
+        more = f", {plural(len(self.problems), 'unreadable file')}" if self.problems else ""
+        return f"<Claims: {plural(len(self._claims), 'claim')}{more}>"
 
     def get(self, claim_id: str, default: Any = None) -> Any:  # type: ignore[override]
         """The claim, or ``default`` when it is absent or its file cannot be read."""

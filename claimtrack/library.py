@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from .edits import FieldEdits, parse_date
 from .errors import (
     ClaimFileError,
@@ -27,7 +25,7 @@ from .errors import (
     SourceNotFoundError,
 )
 from .folder import BIB_FILE, default_author, find_root, init_library
-from .history import STATE_FIELDS, replay
+from .history import replay
 from .index import Claims
 from .model import (
     CLAIM_PREFIX,
@@ -37,7 +35,6 @@ from .model import (
     Fact,
     Revision,
     RevisionKind,
-    Stance,
     Status,
     validate_id,
 )
@@ -45,6 +42,7 @@ from .settings import Settings
 from .store import Store
 from .suggest import hint_with
 from .views import plural
+from .writes import SealResult, check_revision
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -340,75 +338,7 @@ class Library(FieldEdits):
         for item in revision.add_evidence:
             self._check_source(item.source)
 
-        def checked(current: Claim) -> Revision:
-            _refuse_untracked(current)
-            last = current.revisions[-1].date if current.revisions else None
-            if last is not None and revision.date < last:
-                raise HistoryError(
-                    f"a revision dated {revision.date} cannot follow one dated {last}",
-                    file=current.path,
-                    key=claim_id,
-                    hint=f"the history is kept in date order; use --date {last} or later and say the true date in --note",
-                )
-            if _names_change(revision):
-                from .history import apply
-
-                after = apply(current, revision)
-                if all(getattr(after, name) == getattr(current, name) for name in STATE_FIELDS):
-                    raise HistoryError(
-                        "the revision would change nothing",
-                        file=current.path,
-                        key=claim_id,
-                        hint="the claim already says that; to record a re-check, use `claimtrack review`",
-                    )
-            return revision
-
-        return self._written(self.store.append(claim_id, checked))
-
-    def cite(
-        self,
-        claim_id: str,
-        source: str,
-        *,
-        stance: Stance | str = Stance.SUPPORTS,
-        locator: str | None = None,
-        quote: str | None = None,
-        note: str | None = None,
-        reason: str | None = None,
-        kind: RevisionKind | str | None = None,
-        by: str | None = None,
-        credited: str | None = None,
-        evidence: Iterable[str] = (),
-        date: dt.date | str | None = None,
-    ) -> Claim:
-        """Add evidence to a claim, as a revision of kind ``evidence``; ``note`` is the evidence's own note.
-
-        >>> lib.cite("cdv2-context", "chen2021codex", locator="section 2", note="...")  # doctest: +SKIP
-        """
-        try:
-            item = Evidence(source=source, stance=Stance(stance), locator=locator, quote=quote, note=note)
-        except ValueError as e:
-            choices = [s.value for s in Stance]
-            raise ClaimtrackError(
-                f"{stance!r} is not a stance", key="stance", hint=hint_with(str(stance), choices, "use " + ", ".join(choices))
-            ) from e
-        current = self.claim(claim_id)
-        if item in current.evidence:
-            raise HistoryError(
-                f"already cites {source} with this stance, locator, quote and note",
-                key=claim_id,
-                hint="nothing to change; set a note on it with `claimtrack annotate`",
-            )
-        revision = Revision(
-            date=parse_date(date),
-            kind=RevisionKind(kind or RevisionKind.EVIDENCE),
-            by=by or default_author(),
-            reason=reason or f"cites {source} ({item.stance.value})",
-            credited=credited,
-            evidence=tuple(evidence),
-            add_evidence=(item,),
-        )
-        return self.append(claim_id, revision)
+        return self._written(self.store.append(claim_id, lambda current: check_revision(current, revision)))
 
     def revise(
         self,
@@ -545,70 +475,6 @@ class Library(FieldEdits):
         keys = self.sources.add(bibtex, root=self.root)
         self._loaded.pop("sources", None)
         return keys
-
-
-class SealResult(dict[str, int]):
-    """What :meth:`Library.seal` did: revisions sealed by claim id, and the claim files it could not read."""
-
-    def __init__(self, counts: dict[str, int], *, problems: tuple[ClaimtrackError, ...] = ()) -> None:
-        super().__init__(counts)
-        self.problems = problems
-
-    def __repr__(self) -> str:
-        return f"SealResult({dict(self)!r}, problems={len(self.problems)})"
-
-
-#: The command that changes each field through a revision, for the untracked-edit refusal's hint.
-_FIELD_COMMANDS = {
-    "statement": 'claimtrack revise {id} --statement "..."',
-    "confidence": "claimtrack revise {id} --confidence LEVEL",
-    "status": "claimtrack retract {id}` or `claimtrack supersede {id}",
-    "superseded_by": "claimtrack supersede {id} --by-claim OTHER",
-    "tags": "claimtrack tag {id} --add TAG",
-    "depends_on": "claimtrack depend {id} --on OTHER",
-    "appearances": "claimtrack appearance {id} DOC",
-    "facts": "claimtrack fact {id} --subject S --property P --value V",
-    "evidence": "claimtrack cite {id} KEY` or `claimtrack uncite {id} KEY",
-}
-
-
-_CHANGE_FIELDS = tuple(
-    name
-    for name in ("statement", "confidence", "status", "superseded_by", "field", "old", "new")
-    + tuple(f"{op}_{field}" for op in ("set", "add", "remove") for field in STATE_FIELDS)
-    if name in attrs.fields_dict(Revision)
-)
-
-
-def _names_change(revision: Revision) -> bool:
-    """True when the revision says what to change (a review or a note-only editorial does not)."""
-    return any(getattr(revision, name) not in (None, ()) for name in _CHANGE_FIELDS)
-
-
-def _refuse_untracked(current: Claim) -> None:
-    """Raise when the claim's fields differ from what its revisions give (an edit made without a revision)."""
-    try:
-        replayed = replay(current)
-    except HistoryError as e:
-        raise HistoryError(
-            f"its history cannot be replayed ({e.message})",
-            file=current.path,
-            key=current.id,
-            hint="fix the file first (`claimtrack audit` shows the problem); nothing was written",
-        ) from e
-    differ = [name for name in STATE_FIELDS if getattr(current, name) != getattr(replayed, name)]
-    if not differ:
-        return
-    name = differ[0]
-    others = f" (and {', '.join(differ[1:])})" if differ[1:] else ""
-    command = _FIELD_COMMANDS[name].format(id=current.id)
-    raise HistoryError(
-        f"the file's {name}{others} differs from what its revisions give (an untracked edit)",
-        file=current.path,
-        key=current.id,
-        hint=f"restore the file (e.g. `git checkout -- {current.path}`) and record the change as a revision "
-        f"with `{command}`; nothing was written",
-    )
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

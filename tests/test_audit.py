@@ -601,7 +601,8 @@ def test_json_shape(clean):
         "message": "a conclusion needs 2 supporting sources; none supports it",
         "file": "claims/bare-conclusion.toml",
         "line": 3,
-        "hint": "cite supporting evidence with `claimtrack cite bare-conclusion KEY`, or hedge it to 'educated-guess'",
+        "hint": "cite supporting evidence with `claimtrack cite bare-conclusion KEY`, or hedge it with "
+        "`claimtrack revise bare-conclusion --confidence educated-guess --reason ...`",
     }
 
 

@@ -81,7 +81,13 @@ class Finding:
         return f"{self.file}:{self.line}" if self.line else self.file
 
     def as_dict(self) -> dict[str, object]:
+        """The finding as plain data (the audit's JSON shape)."""
         return attrs.asdict(self)
+
+    def _repr_html_(self) -> str:
+        from ..notebook import findings_table
+
+        return findings_table([self])
 
 
 @attrs.frozen
@@ -92,6 +98,7 @@ class Ignored:
     reason: str
 
     def as_dict(self) -> dict[str, object]:
+        """The finding as plain data, with the reason it is ignored."""
         return {**self.finding.as_dict(), "reason": self.reason}
 
 
@@ -110,14 +117,17 @@ class AuditResult:
     sources: int = 0
 
     def count(self, severity: str) -> int:
+        """How many active findings have this severity."""
         return sum(1 for f in self.findings if f.severity == severity)
 
     @property
     def errors(self) -> int:
+        """How many active findings are errors."""
         return self.count("error")
 
     @property
     def warnings(self) -> int:
+        """How many active findings are warnings."""
         return self.count("warning")
 
     def failed(self, *, strict: bool = False) -> bool:
@@ -125,9 +135,17 @@ class AuditResult:
         return self.errors > 0 or (strict and self.warnings > 0)
 
     def summary(self) -> dict[str, int]:
+        """Counts of errors, warnings, info findings and ignored ones."""
         return {
             "errors": self.errors,
             "warnings": self.warnings,
             "info": self.count("info"),
             "ignored": len(self.ignored),
         }
+
+    def _repr_html_(self) -> str:
+        """The findings as a table for Jupyter, under a one-line summary."""
+        from ..notebook import findings_table
+
+        counts = ", ".join(f"{n} {name}" for name, n in self.summary().items())
+        return findings_table(self.findings, caption=f"{self.claims} claims, {self.sources} sources: {counts}")
