@@ -280,7 +280,7 @@ def frames(lib: Library, *, findings: list[Any] | None = None) -> dict[str, pd.D
                 "key": key,
                 "entry_type": source.entry_type,
                 "title": source.title,
-                "authors": source.authors,
+                "authors": source.author_list,
                 "year": source.year,
                 "container": source.container,
                 "url": source.url,

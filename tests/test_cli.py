@@ -113,7 +113,10 @@ def test_list_formats_and_filters(empty: Path) -> None:
 
 def test_source_list(empty: Path) -> None:
     run(empty, "source", "add", stdin=ENTRY)
-    assert run(empty, "source", "list")[1] == "chen2021codex  2021  Evaluating Large Language Models Trained on Code\n"
+    assert (
+        run(empty, "source", "list")[1] == "chen2021codex  2021  Chen et al.  Evaluating Large Language Models Trained on Code\n"
+    )
+    assert "Chen, Mark; et al." in run(empty, "source", "list", "--format", "json")[1]
 
 
 @pytest.mark.parametrize(

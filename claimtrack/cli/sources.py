@@ -56,11 +56,18 @@ def source_list(lib: Library, fmt: str) -> None:
             "key": s.key,
             "type": s.entry_type,
             "year": s.year,
-            "authors": "; ".join(s.authors),
+            "authors": "; ".join(s.author_list),
+            "short_authors": s.short_authors,
             "title": s.title,
             "line": s.line,
         }
         for s in lib.sources.values()
     ]
     width = max((len(str(r["key"])) for r in rows), default=0)
-    emit(rows, fmt, columns=SOURCE_COLUMNS, text=lambda r: f"{r['key']:<{width}}  {r['year'] or '----'}  {r['title'] or ''}")
+    who = max((len(str(r["short_authors"])) for r in rows), default=0)
+    emit(
+        rows,
+        fmt,
+        columns=SOURCE_COLUMNS,
+        text=lambda r: f"{r['key']:<{width}}  {r['year'] or '----':<4}  {r['short_authors']:<{who}}  {r['title'] or ''}".rstrip(),
+    )
