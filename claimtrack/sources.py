@@ -231,6 +231,10 @@ class Sources(Mapping[str, Source]):
             stat = path.stat()
         except FileNotFoundError:
             return cls(path)
+        except IsADirectoryError as e:
+            raise SourceError(
+                "is a folder, not a BibTeX file", file=path, hint="move the folder away; the sources are one file"
+            ) from e
         except OSError as e:
             raise SourceError(f"cannot read: {e.strerror or e}", file=path, hint="check the file's permissions") from e
         stamp = (

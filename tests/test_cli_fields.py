@@ -337,3 +337,38 @@ def test_seal_seals_what_it_can_and_reports_the_rest(root: Path) -> None:
     assert err.startswith("not sealed: claims/broken.toml:1: not valid TOML") and err.count("\n") == 2
     assert "cdv2-context.toml" in err  # its unknown key keeps it unreadable; it is reported, not sealed
     assert all(r.digest for r in _claim(root, "cdv2-sota").revisions)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["show", "cdv2-context", "--as-of", "2022-13-01"], "error: date: '2022-13-01' does not exist;", id="month"),
+        pytest.param(["list", "--confidence", "conclusoin"],
+                     "error: confidence: 'conclusoin' is not a confidence level; did you mean 'conclusion'?", id="list-level"),  # fmt: skip
+        pytest.param(["cite", "cdv2-context", "chen2021codx"],
+                     "error: chen2021codx: no entry 'chen2021codx' in references.bib; did you mean 'chen2021codex'?", id="key"),  # fmt: skip
+        pytest.param(["cite", "cdv2-context", "claim:cdv2-sotaa"],
+                     "error: claim:cdv2-sotaa: no claim 'cdv2-sotaa' to cite; did you mean 'claim:cdv2-sota'?", id="claim-key"),  # fmt: skip
+        pytest.param(["supersede", "cdv2-context", "--by-claim", "cdv2-sot", "--reason", "r"],
+                     "error: cdv2-sot: no claim 'cdv2-sot'; did you mean 'cdv2-sota'?", id="successor"),  # fmt: skip
+        pytest.param(["show"], "error: claimtrack show: missing argument 'ID'; see `claimtrack show --help`", id="usage"),
+    ],
+)
+def test_friendly_errors(root: Path, args: list[str], message: str) -> None:
+    code, out, err = run(root, *args)
+    assert (code, out) == (2, "")
+    assert err.startswith(message) and err.count("\n") == 1, err
+
+
+def test_a_bibliography_that_is_a_folder_says_so(root: Path) -> None:
+    (root / "references.bib").unlink()
+    (root / "references.bib").mkdir()
+    code, _, err = run(root, "cite", "cdv2-context", "chen2021codex")
+    assert code == 2
+    assert err.endswith("references.bib: is a folder, not a BibTeX file; move the folder away; the sources are one file\n")
+
+
+def test_an_unknown_rule_name_gets_a_did_you_mean(root: Path) -> None:
+    (root / "claimtrack.toml").write_text('[rules]\ncontradictd = "error"\n', encoding="utf-8")
+    out = run(root, "audit")[1]
+    assert "[rules] names 'contradictd', which is not a rule (did you mean 'contradicted'?)" in out
