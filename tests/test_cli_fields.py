@@ -188,12 +188,12 @@ def test_every_command_takes_the_revision_options(root: Path) -> None:
             ["tag", "cdv2-context", "--add", "draft"],
             "error: cdv2-context: is already tagged 'draft'; nothing to change",
             id="same-tag",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["tag", "cdv2-context", "--remove", "drfat"],
             "error: cdv2-context: has no tag 'drfat'; did you mean 'draft'?",
             id="absent-tag",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["tag", "cdv2-context"], "error: cdv2-context: nothing to change; pass --add TAG or --remove TAG", id="no-tag"
         ),
@@ -201,72 +201,72 @@ def test_every_command_takes_the_revision_options(root: Path) -> None:
             ["depend", "cdv2-sota", "--on", "cdv2-contxt", "--reason", "r"],
             "error: cdv2-contxt: no claim 'cdv2-contxt'; did you mean 'cdv2-context'?",
             id="mistyped-dependency",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["depend", "cdv2-sota", "--on", "cdv2-sota", "--reason", "r"],
             "error: cdv2-sota: a claim cannot depend on itself",
             id="self",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["depend", "cdv2-sota", "--on", "cdv2-context"],
             "error: cdv2-sota: a revision of kind 'update' needs a reason; say why with --reason",
             id="no-reason",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["fact", "cdv2-context", "--subject", "s", "--property", "p", "--reason", "r"],
             "error: cdv2-context: a fact's value cannot be empty; pass --value TEXT",
             id="fact-no-value",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["fact", "cdv2-context", "--subject", "s", "--property", "p", "--remove", "--reason", "r"],
             "error: cdv2-context: has no fact s / p; its facts: none",
             id="absent-fact",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["appearance", "cdv2-context", "openai2022model", "--text", "t"],
             "error: openai2022model: no entry 'openai2022model' in references.bib; did you mean 'openai2022models'?",
             id="mistyped-document",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["uncite", "cdv2-context", "chen2021codex", "--reason", "r"],
             "error: cdv2-context: has no evidence from 'chen2021codex'; it has evidence from: openai2022models",
             id="uncite-absent",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["annotate", "cdv2-context", "openai2022modles", "--note", "n"],
             "error: cdv2-context: has no evidence from 'openai2022modles'; did you mean 'openai2022models'?",
             id="annotate-mistyped",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["annotate", "cdv2-context", "openai2022models"],
             "error: claimtrack annotate: missing option '--note'; see `claimtrack annotate --help`",
             id="usage",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["cite", "cdv2-context", "openai2022models"],
             "error: cdv2-context: already cites openai2022models with this stance",
             id="same-evidence",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["revise", "cdv2-context", "--old", "8192", "--new", "8192", "--reason", "r"],
             "error: claims/cdv2-context.toml: cdv2-context: the revision would change nothing",
             id="old-equals-new",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["tag", "cdv2-contxt", "--add", "x"],
             "error: claims/cdv2-contxt.toml: no claim 'cdv2-contxt'; did you mean 'cdv2-context'?",
             id="mistyped-id",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["revise", "cdv2-context", "--confidence", "hypotesis", "--reason", "r"],
             "error: confidence: 'hypotesis' is not a confidence level; did you mean 'hypothesis'?",
             id="level",
-        ),  # fmt: skip
+        ),
         pytest.param(
             ["tag", "cdv2-context", "--add", "x", "--date", "2022-02-30"],
             "error: date: '2022-02-30' does not exist; check the month and day",
             id="impossible-date",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_refused_writes_are_one_line_and_leave_the_files_as_they_were(root: Path, args: list[str], message: str) -> None:
@@ -343,14 +343,26 @@ def test_seal_seals_what_it_can_and_reports_the_rest(root: Path) -> None:
     ("args", "message"),
     [
         pytest.param(["show", "cdv2-context", "--as-of", "2022-13-01"], "error: date: '2022-13-01' does not exist;", id="month"),
-        pytest.param(["list", "--confidence", "conclusoin"],
-                     "error: confidence: 'conclusoin' is not a confidence level; did you mean 'conclusion'?", id="list-level"),  # fmt: skip
-        pytest.param(["cite", "cdv2-context", "chen2021codx"],
-                     "error: chen2021codx: no entry 'chen2021codx' in references.bib; did you mean 'chen2021codex'?", id="key"),  # fmt: skip
-        pytest.param(["cite", "cdv2-context", "claim:cdv2-sotaa"],
-                     "error: claim:cdv2-sotaa: no claim 'cdv2-sotaa' to cite; did you mean 'claim:cdv2-sota'?", id="claim-key"),  # fmt: skip
-        pytest.param(["supersede", "cdv2-context", "--by-claim", "cdv2-sot", "--reason", "r"],
-                     "error: cdv2-sot: no claim 'cdv2-sot'; did you mean 'cdv2-sota'?", id="successor"),  # fmt: skip
+        pytest.param(
+            ["list", "--confidence", "conclusoin"],
+            "error: confidence: 'conclusoin' is not a confidence level; did you mean 'conclusion'?",
+            id="list-level",
+        ),
+        pytest.param(
+            ["cite", "cdv2-context", "chen2021codx"],
+            "error: chen2021codx: no entry 'chen2021codx' in references.bib; did you mean 'chen2021codex'?",
+            id="key",
+        ),
+        pytest.param(
+            ["cite", "cdv2-context", "claim:cdv2-sotaa"],
+            "error: claim:cdv2-sotaa: no claim 'cdv2-sotaa' to cite; did you mean 'claim:cdv2-sota'?",
+            id="claim-key",
+        ),
+        pytest.param(
+            ["supersede", "cdv2-context", "--by-claim", "cdv2-sot", "--reason", "r"],
+            "error: cdv2-sot: no claim 'cdv2-sot'; did you mean 'cdv2-sota'?",
+            id="successor",
+        ),
         pytest.param(["show"], "error: claimtrack show: missing argument 'ID'; see `claimtrack show --help`", id="usage"),
     ],
 )

@@ -114,11 +114,15 @@ def test_insertions_and_deletions_are_said_in_words(root: Path, tmp_path: Path) 
 
 def test_diff_leaves_out_the_front_matter_unless_asked(root: Path, tmp_path: Path) -> None:
     front = "How does GPT Obtain its Ability?\n\nhttps://example.org/post\n\nA. Author, author@example.org\n\n"
-    (tmp_path / "old.md").write_text("Old title\n\nhttps://example.org/old\n\nGPT-3 was pretrained on C4 data.\n", encoding="utf-8")
+    (tmp_path / "old.md").write_text(
+        "Old title\n\nhttps://example.org/old\n\nGPT-3 was pretrained on C4 data.\n", encoding="utf-8"
+    )
     (tmp_path / "new.md").write_text(front + "GPT-3 was pretrained on Common Crawl data.\n", encoding="utf-8")
     code, out, _ = run("diff", str(tmp_path / "old.md"), str(tmp_path / "new.md"), root=root)
     assert code == 0
-    assert out.splitlines()[-1] == "1 change, 1 matched to claims, 0 unmatched; front matter left out (--front-matter compares it)"
+    assert (
+        out.splitlines()[-1] == "1 change, 1 matched to claims, 0 unmatched; front matter left out (--front-matter compares it)"
+    )
     assert "'C4' -> 'Common Crawl'; claim gpt3-pretraining-corpus" in out
     out = run("diff", "--front-matter", str(tmp_path / "old.md"), str(tmp_path / "new.md"), root=root)[1]
     assert "example.org" in out and "author@example.org" in out
