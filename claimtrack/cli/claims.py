@@ -181,7 +181,7 @@ def retract(lib: Library, claim_id: str, reason: str, by: str | None, date: str 
 
     \b
     Example:
-      claimtrack retract bloom-unknown --reason "the article now gives a reason"
+      claimtrack retract cdv2-sota --reason "a later benchmark run did not reproduce it"
     """
     lib.retract(claim_id, reason=reason, by=by, date=date)
     click.echo(f"{claim_id}: retracted")
@@ -199,7 +199,7 @@ def supersede(lib: Library, claim_id: str, by_claim: str, reason: str, by: str |
 
     \b
     Example:
-      claimtrack supersede old-claim --by-claim new-claim --reason "split in two"
+      claimtrack supersede cdv2-sota --by-claim cdv2-context --reason "merged into one claim"
     """
     lib.supersede(claim_id, by_claim=by_claim, reason=reason, by=by, date=date)
     click.echo(f"{claim_id}: superseded by {by_claim}")
@@ -216,7 +216,7 @@ def review(lib: Library, claim_id: str, reason: str, by: str | None, date: str |
 
     \b
     Example:
-      claimtrack review cdv2-base-model --reason "still holds after the context-window fix"
+      claimtrack review cdv2-sota --reason "still holds after the context-window fix"
     """
     lib.review(claim_id, reason=reason, by=by, date=date)
     click.echo(f"{claim_id}: reviewed")

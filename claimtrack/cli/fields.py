@@ -125,7 +125,7 @@ def appearance(
     \b
     Example:
       claimtrack appearance cdv2-context openai2022models --locator "code-davinci-002" \\
-          --text "8001 tokens"
+          --text "a context window of 8192 tokens"
     """
     changed = lib.appearance(
         claim_id, document, locator=locator, text=text, appearance_note=appearance_note, remove=remove, **revision

@@ -46,7 +46,7 @@ def report(lib, out: Path, fmt: str, style: str | None) -> None:  # type: ignore
     \b
     Example:
       claimtrack report
-      claimtrack report --out site --format html,md,csv,json --style apa
+      claimtrack report --out site --format html,md,csv,json --style harvard-cite-them-right
     """
     from ..report import write
 
