@@ -30,7 +30,7 @@ from .history import render_markdown, states_before
 from .model import DEFAULT_SCALE, ConfidenceScale, RevisionKind, Stance, Status
 
 if TYPE_CHECKING:
-    from .view import LibraryView
+    from .library import Library
 
 __all__ = [
     "frames",
@@ -168,13 +168,13 @@ def _frame(name: str, rows: list[dict[str, Any]], levels: Sequence[str]) -> pd.D
     return pd.DataFrame(data, columns=list(COLUMNS[name]))
 
 
-def load_findings(lib: LibraryView) -> list[Any] | None:
+def load_findings(lib: Library) -> list[Any] | None:
     """The audit's findings, or None when this installation has no audit module."""
     try:
-        from .audit import audit
+        from . import audit as _audit  # noqa: F401
     except ImportError:
         return None
-    return list(audit(lib))
+    return list(lib.audit())
 
 
 def _plain(value: Any) -> Any:
@@ -190,7 +190,7 @@ def _scale_levels(scale: ConfidenceScale, seen: Iterable[str]) -> list[str]:
     return levels
 
 
-def frames(lib: LibraryView, *, findings: list[Any] | None = None) -> dict[str, pd.DataFrame]:
+def frames(lib: Library, *, findings: list[Any] | None = None) -> dict[str, pd.DataFrame]:
     """The library's five DataFrames, keyed by name (see ``FRAME_NAMES``).
 
     ``findings`` reuses an audit already run; by default the audit runs here.

@@ -13,9 +13,9 @@ from ..model import CLAIM_PREFIX, Claim, ConfidenceScale
 
 if TYPE_CHECKING:
     from ..errors import ClaimtrackError
+    from ..library import Library
     from ..settings import Settings
     from ..sources import Sources
-    from ..view import LibraryView
 
 __all__ = ["Context", "Draft", "BIB_FILE", "SETTINGS_FILE"]
 
@@ -49,7 +49,7 @@ def claim_file(claim_id: str) -> str:
 class Context:
     """The library as the rules see it."""
 
-    def __init__(self, lib: LibraryView) -> None:
+    def __init__(self, lib: Library) -> None:
         self.lib = lib
         self.settings: Settings = lib.settings
         self.scale: ConfidenceScale = self.settings.scale
