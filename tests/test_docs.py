@@ -96,15 +96,24 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def test_readme_shell_then_python(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (shell,) = [b for b in blocks(REPO / "README.md", "sh") if "claimtrack init my-survey" in b]
+    """The shell blocks from `claimtrack init my-survey` on, in order, then the Python blocks, beside the corpus."""
+    shells = blocks(REPO / "README.md", "sh")
+    start = next(i for i, b in enumerate(shells) if "claimtrack init my-survey" in b)
     cwd = corpus
-    for line in shell_lines(shell):
-        cwd = run_line(line, cwd)
+    for shell in shells[start:]:
+        if "pip install" in shell:
+            continue  # the development set-up
+        for line in shell_lines(shell):
+            cwd = run_line(line, cwd)
     assert cwd == corpus / "my-survey"
-    (python,) = blocks(REPO / "README.md", "python")
     monkeypatch.chdir(corpus)
-    exec(compile(python, "README.md", "exec"), {})
-    assert claimtrack.open(corpus / "my-survey").claim("cdv2-context").statement.endswith("8,192 tokens.")
+    for number, python in enumerate(blocks(REPO / "README.md", "python")):
+        exec(compile(python, f"README.md python block {number}", "exec"), {"claimtrack": claimtrack})
+    survey = claimtrack.open(corpus / "my-survey")
+    claim = survey.claim("cdv2-context")
+    assert claim.statement.endswith("8,192 tokens.") and "code-model" in claim.tags
+    assert [f.value for f in claim.facts] == ["8,192"]
+    assert survey.claim("cdv2-long-prompts").evidence == ()
 
 
 def test_readme_other_shell_blocks_name_real_commands() -> None:
@@ -223,3 +232,22 @@ def test_every_help_example_runs(command: str, lines: list[str], survey: Path, t
         if command == "add":  # it adds the claim the other examples start from
             (fresh / "claims" / "cdv2-context.toml").unlink()
         run_line(line, fresh)
+
+
+def _seal_recipe() -> str:
+    (recipe,) = [b for b in blocks(REPO / "docs" / "format.md", "python") if "hashlib" in b]
+    return recipe
+
+
+def test_a_seal_checks_by_hand_as_the_format_doc_says(lib: claimtrack.Library) -> None:
+    lib.add("naive-ok", "Über 4096 tokens — «quoted».", tags=["ü"], by="Zoë", date="2022-12-11",
+            facts=[claimtrack.Fact("code-davinci-002", "context window", "4096", note="é")])  # fmt: skip
+    lib.fact("naive-ok", subject="code-davinci-002", property="context window", value="8192", reason="ß", by="Zoë")
+    lib.appearance("naive-ok", "chen2021codex", locator="§2", text="Über", by="Zoë")
+    files = [lib.root / "claims" / "naive-ok.toml", *sorted((REPO / "claims").glob("*.toml"))]
+    for path in files:
+        exec(_seal_recipe().replace("claims/cdv2-context-window.toml", str(path)), {})
+    path = files[0]
+    path.write_text(path.read_text(encoding="utf-8").replace('reason = "ß"', 'reason = "ss"'), encoding="utf-8")
+    with pytest.raises(AssertionError):
+        exec(_seal_recipe().replace("claims/cdv2-context-window.toml", str(path)), {})
