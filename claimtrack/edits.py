@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import attrs
 
@@ -27,7 +27,7 @@ from .suggest import hint_with
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["FieldEdits", "parse_date", "command_for", "FIELD_COMMANDS"]
+__all__ = ["FieldEdits", "RevisionMeta", "RevisionOptions", "parse_date", "command_for", "FIELD_COMMANDS"]
 
 #: The commands that change each field of a claim through a revision (``{id}``: the claim's id).
 FIELD_COMMANDS = {
@@ -62,6 +62,23 @@ def parse_date(value: dt.date | str | None) -> dt.date:
 def command_for(field: str, claim_id: str) -> str:
     """The command (or commands) that change ``field``, in backticks: ```claimtrack tag x --add TAG```."""
     return " or ".join(f"`{command.format(id=claim_id)}`" for command in FIELD_COMMANDS[field])
+
+
+class RevisionMeta(TypedDict, total=False):
+    """What a verb says of the revision it writes, beside the change itself (see :meth:`Library.revise`)."""
+
+    reason: str | None
+    kind: RevisionKind | str | None
+    by: str | None
+    credited: str | None
+    evidence: Iterable[str]
+    date: dt.date | str | None
+
+
+class RevisionOptions(RevisionMeta, total=False):
+    """:class:`RevisionMeta` and the revision's ``note`` (for verbs whose ``note`` is not the record's own)."""
+
+    note: str | None
 
 
 def _text(value: str | None, what: str, option: str, claim_id: str) -> str:
@@ -117,13 +134,7 @@ class FieldEdits:
         *,
         add: Iterable[str] = (),
         remove: Iterable[str] = (),
-        reason: str | None = None,
-        kind: RevisionKind | str | None = None,
-        by: str | None = None,
-        credited: str | None = None,
-        evidence: Iterable[str] = (),
-        date: dt.date | str | None = None,
-        note: str | None = None,
+        **revision: Unpack[RevisionOptions],
     ) -> Claim:
         """Add and remove tags (an ``editorial`` revision unless ``kind`` says otherwise).
 
@@ -145,7 +156,7 @@ class FieldEdits:
                 raise HistoryError(
                     f"has no tag {name!r}", key=claim_id, hint=hint_with(name, current.tags, f"its tags: {listed}")
                 )
-        meta = dict(reason=reason, kind=kind, by=by, credited=credited, evidence=evidence, date=date, note=note)
+        meta: dict[str, Any] = dict(revision)
         return self._write(claim_id, RevisionKind.EDITORIAL, meta, add_tags=added, remove_tags=removed)
 
     def depend(
@@ -154,13 +165,7 @@ class FieldEdits:
         *,
         on: Iterable[str] = (),
         drop: Iterable[str] = (),
-        reason: str | None = None,
-        kind: RevisionKind | str | None = None,
-        by: str | None = None,
-        credited: str | None = None,
-        evidence: Iterable[str] = (),
-        date: dt.date | str | None = None,
-        note: str | None = None,
+        **revision: Unpack[RevisionOptions],
     ) -> Claim:
         """Make the claim rest on other claims, or no longer rest on them (an ``update``).
 
@@ -193,7 +198,7 @@ class FieldEdits:
                     key=claim_id,
                     hint=hint_with(other, current.depends_on, f"it depends on: {listed}"),
                 )
-        meta = dict(reason=reason, kind=kind, by=by, credited=credited, evidence=evidence, date=date, note=note)
+        meta: dict[str, Any] = dict(revision)
         return self._write(claim_id, RevisionKind.UPDATE, meta, add_depends_on=added, remove_depends_on=dropped)
 
     def _path_between(self, start: str, goal: str) -> list[str]:
@@ -225,13 +230,7 @@ class FieldEdits:
         value: str | None = None,
         fact_note: str | None = None,
         remove: bool = False,
-        reason: str | None = None,
-        kind: RevisionKind | str | None = None,
-        by: str | None = None,
-        credited: str | None = None,
-        evidence: Iterable[str] = (),
-        date: dt.date | str | None = None,
-        note: str | None = None,
+        **revision: Unpack[RevisionOptions],
     ) -> Claim:
         """Add a fact, correct the value of the fact with this subject and property, or remove it.
 
@@ -246,7 +245,7 @@ class FieldEdits:
         current = self.claim(claim_id)
         key = Fact(subject, property, "").key
         same = [f for f in current.facts if f.key == key]
-        meta = dict(reason=reason, kind=kind, by=by, credited=credited, evidence=evidence, date=date, note=note)
+        meta: dict[str, Any] = dict(revision)
         if remove:
             if value is not None:
                 same = [f for f in same if f.value == value]
@@ -293,13 +292,7 @@ class FieldEdits:
         text: str | None = None,
         appearance_note: str | None = None,
         remove: bool = False,
-        reason: str | None = None,
-        kind: RevisionKind | str | None = None,
-        by: str | None = None,
-        credited: str | None = None,
-        evidence: Iterable[str] = (),
-        date: dt.date | str | None = None,
-        note: str | None = None,
+        **revision: Unpack[RevisionOptions],
     ) -> Claim:
         """Record where the claim is stated word for word (``document``: a BibTeX key), or remove such a record.
 
@@ -310,7 +303,7 @@ class FieldEdits:
         ...                text="code-davinci-002 ... 8192 tokens")          # doctest: +SKIP
         """
         current = self.claim(claim_id)
-        meta = dict(reason=reason, kind=kind, by=by, credited=credited, evidence=evidence, date=date, note=note)
+        meta: dict[str, Any] = dict(revision)
         here = [a for a in current.appearances if a.document == document and (locator is None or a.locator == locator)]
         if remove:
             if text is not None:
@@ -342,12 +335,7 @@ class FieldEdits:
         locator: str | None = None,
         quote: str | None = None,
         note: str | None = None,
-        reason: str | None = None,
-        kind: RevisionKind | str | None = None,
-        by: str | None = None,
-        credited: str | None = None,
-        evidence: Iterable[str] = (),
-        date: dt.date | str | None = None,
+        **revision: Unpack[RevisionMeta],
     ) -> Claim:
         """Add evidence to a claim, as a revision of kind ``evidence``; ``note`` is the evidence's own note.
 
@@ -367,16 +355,9 @@ class FieldEdits:
                 key=claim_id,
                 hint="nothing to change; set a note on it with `claimtrack annotate`",
             )
-        revision = Revision(
-            date=parse_date(date),
-            kind=RevisionKind(kind or RevisionKind.EVIDENCE),
-            by=by or default_author(),
-            reason=reason or f"cites {source} ({item.stance.value})",
-            credited=credited,
-            evidence=tuple(evidence),
-            add_evidence=(item,),
-        )
-        return self.append(claim_id, revision)
+        meta: dict[str, Any] = dict(revision)
+        meta["reason"] = meta.get("reason") or f"cites {source} ({item.stance.value})"
+        return self._write(claim_id, RevisionKind.EVIDENCE, meta, add_evidence=(item,))
 
     def uncite(
         self,
@@ -384,13 +365,7 @@ class FieldEdits:
         source: str,
         *,
         locator: str | None = None,
-        reason: str | None = None,
-        kind: RevisionKind | str | None = None,
-        by: str | None = None,
-        credited: str | None = None,
-        evidence: Iterable[str] = (),
-        date: dt.date | str | None = None,
-        note: str | None = None,
+        **revision: Unpack[RevisionOptions],
     ) -> Claim:
         """Remove evidence from ``source`` (at ``locator`` when it is cited more than once); an ``evidence`` revision.
 
@@ -398,7 +373,7 @@ class FieldEdits:
         """
         current = self.claim(claim_id)
         item = self._evidence(current, source, locator)
-        meta = dict(reason=reason, kind=kind, by=by, credited=credited, evidence=evidence, date=date, note=note)
+        meta: dict[str, Any] = dict(revision)
         return self._write(claim_id, RevisionKind.EVIDENCE, meta, remove_evidence=(item,))
 
     def annotate(
@@ -408,12 +383,7 @@ class FieldEdits:
         *,
         note: str,
         locator: str | None = None,
-        reason: str | None = None,
-        kind: RevisionKind | str | None = None,
-        by: str | None = None,
-        credited: str | None = None,
-        evidence: Iterable[str] = (),
-        date: dt.date | str | None = None,
+        **revision: Unpack[RevisionMeta],
     ) -> Claim:
         """Set the note of the evidence from ``source``: for contradicting evidence, the answer to it.
 
@@ -425,9 +395,10 @@ class FieldEdits:
         item = self._evidence(current, source, locator)
         if item.note == note:
             raise _unchanged(claim_id, f"the evidence from {source} already has that note")
-        if reason is None:
-            reason = f"answers the contradiction from {source}" if item.stance is Stance.CONTRADICTS else f"notes on {source}"
-        meta = dict(reason=reason, kind=kind, by=by, credited=credited, evidence=evidence, date=date)
+        meta: dict[str, Any] = dict(revision)
+        if meta.get("reason") is None:
+            contradicts = item.stance is Stance.CONTRADICTS
+            meta["reason"] = f"answers the contradiction from {source}" if contradicts else f"notes on {source}"
         new = attrs.evolve(item, note=note)
         return self._write(claim_id, RevisionKind.EVIDENCE, meta, remove_evidence=(item,), add_evidence=(new,))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from test_cli_fields import BIB
 
 import claimtrack
 from claimtrack.cli import main
@@ -21,19 +22,6 @@ from claimtrack.store import parse_claim_text
 REPO = Path(__file__).resolve().parent.parent
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
-BIB = """\
-@misc{openai2022models,
-  title = {Model index for researchers},
-  author = {{OpenAI}},
-  year = {2022}
-}
-
-@article{chen2021codex,
-  title = {Evaluating Large Language Models Trained on Code},
-  author = {Chen, Mark and others},
-  year = {2021}
-}
-"""
 DOCUMENTS = {
     "article.md": "code-davinci-002 has a context window of ~~4096~~ 8192 tokens (corrected by A. Reader).\n",
     "early-copy.md": "code-davinci-002 has a context window of 4096 tokens.\n",
