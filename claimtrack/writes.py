@@ -82,7 +82,7 @@ def refuse_untracked(current: Claim) -> None:
     name = differ[0]
     others = f" (and {', '.join(differ[1:])})" if differ[1:] else ""
     raise HistoryError(
-        f"the file's {name}{others} differs from what its revisions give (an untracked edit)",
+        f"the file's {name} field{others} differs from what its revisions give (an untracked edit)",
         file=current.path,
         key=current.id,
         hint=f"restore the file (e.g. `git checkout -- {current.path}`) and record the change as a revision "

@@ -295,7 +295,7 @@ def test_a_write_over_an_untracked_edit_is_refused(root: Path) -> None:
     code, out, err = run(root, "tag", "cdv2-context", "--add", "x", *META)
     assert (code, out) == (2, "")
     assert err == (
-        "error: claims/cdv2-context.toml: cdv2-context: the file's statement differs from what its revisions give "
+        "error: claims/cdv2-context.toml: cdv2-context: the file's statement field differs from what its revisions give "
         "(an untracked edit); restore the file (e.g. `git checkout -- claims/cdv2-context.toml`) and record the change "
         'as a revision with `claimtrack revise cdv2-context --statement "..."`; nothing was written\n'
     )
