@@ -384,3 +384,9 @@ def test_an_unknown_rule_name_gets_a_did_you_mean(root: Path) -> None:
     (root / "claimtrack.toml").write_text('[rules]\ncontradictd = "error"\n', encoding="utf-8")
     out = run(root, "audit")[1]
     assert "[rules] names 'contradictd', which is not a rule (did you mean 'contradicted'?)" in out
+
+
+@pytest.mark.parametrize("args", [[], ["source"]], ids=["claimtrack", "source"])
+def test_a_group_alone_prints_its_help(args: list[str]) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and result.stdout.startswith("Usage: claimtrack") and "Commands:" in result.stdout

@@ -30,6 +30,9 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: What click 8.2 raises for a group given no command (8.1 prints the help itself).
+_NO_ARGS_IS_HELP: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", type("_Never", (click.UsageError,), {}))
+
 _ROOT_HELP = "The library folder. Default: found by walking up from the current folder to claims/ or claimtrack.toml."
 
 
@@ -77,6 +80,9 @@ class _Group(click.Group):
             return super().main(args, prog_name, standalone_mode=False, **extra)
         try:
             result = super().main(args, prog_name, standalone_mode=False, **extra)
+        except _NO_ARGS_IS_HELP as e:  # `claimtrack` or `claimtrack source` alone: the help
+            click.echo(e.ctx.get_help() if e.ctx is not None else self.get_help(click.Context(self)))
+            sys.exit(0)
         except click.UsageError as e:
             command = e.ctx.command_path if e.ctx is not None else "claimtrack"
             message = " ".join(e.format_message().split()).rstrip(".")
