@@ -239,3 +239,12 @@ def test_a_seal_checks_by_hand_as_the_format_doc_says(lib: claimtrack.Library) -
     path.write_text(path.read_text(encoding="utf-8").replace('reason = "ß"', 'reason = "ss"'), encoding="utf-8")
     with pytest.raises(AssertionError):
         exec(_seal_recipe().replace("claims/cdv2-context-window.toml", str(path)), {})
+
+
+def test_json_in_docs_parses() -> None:
+    import json
+
+    found = [block for doc in sorted((REPO / "docs").glob("*.md")) for block in blocks(doc, "json")]
+    assert found
+    for block in found:
+        json.loads(block)
