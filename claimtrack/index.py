@@ -38,6 +38,7 @@ from .fileio import TEMP_PREFIX, cache_dir, fork_is_safe, signing_key
 from .history import Verified, verify
 from .model import Claim, validate_id
 from .store import Store, key_lines
+from .suggest import hint_with
 from .views import plural
 
 __all__ = ["load_claims", "Claims", "CACHE_NAME"]
@@ -397,7 +398,11 @@ class Claims(Mapping[str, Claim]):
             broken = self._broken.get(f"claims/{claim_id}.toml")
             if broken is not None:
                 raise broken from None
-            raise ClaimNotFoundError(f"no claim {claim_id!r}", key=claim_id, hint="see `claimtrack list` for the ids") from None
+            raise ClaimNotFoundError(
+                f"no claim {claim_id!r}",
+                key=claim_id,
+                hint=hint_with(claim_id, self._claims, "see `claimtrack list` for the ids"),
+            ) from None
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._claims

@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -106,6 +105,8 @@ def test_seal_result_is_a_dict_with_the_problems(lib: claimtrack.Library) -> Non
     assert repr(result) == "SealResult({}, problems=1)"
 
 
-@pytest.fixture
-def here() -> Path:
-    return Path(__file__).parent
+def test_a_mistyped_id_in_python_gets_a_did_you_mean(cdv2: claimtrack.Library) -> None:
+    with pytest.raises(KeyError, match="no claim 'cdv2-contxt'; did you mean 'cdv2-context'?"):
+        cdv2.claims["cdv2-contxt"]
+    with pytest.raises(KeyError, match="did you mean 'cdv2-context'?"):
+        cdv2.claim("cdv2-contxt")
