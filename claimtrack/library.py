@@ -203,8 +203,10 @@ class Library(FieldEdits):
     def select(self, *, confidence: Iterable[str] = (), tags: Iterable[str] = (), status: Iterable[str] = ()) -> list[Claim]:
         """Claims matching every given filter (any of the values within one filter), sorted by id."""
         confidence, tags, status = set(confidence), set(tags), set(status)
-        for level in confidence:
-            self._check_confidence(level)
+        if confidence - set(self.settings.scale.names):
+            held = {claim.confidence for claim in self.claims.values()}
+            for level in confidence - held:  # a level off the scale that claims still hold is a fair filter
+                self._check_confidence(level)
         out = []
         for claim in self.claims.values():
             if confidence and claim.confidence not in confidence:
@@ -432,11 +434,26 @@ class Library(FieldEdits):
     def supersede(
         self, claim_id: str, *, by_claim: str, reason: str, by: str | None = None, date: dt.date | str | None = None
     ) -> Claim:
-        """Mark a claim superseded by another one."""
+        """Mark a claim superseded by another one (or name the successor of one superseded without a valid one)."""
         validate_id(by_claim)
         if by_claim == claim_id:
             raise HistoryError("a claim cannot supersede itself", key=claim_id, hint="name another claim with --by-claim")
         self._check_claim_exists(by_claim)
+        current = self.claim(claim_id)
+        successor = current.superseded_by
+        if current.status is Status.SUPERSEDED and (not successor or not self.store.path_for(successor).is_file()):
+            revision = Revision(
+                date=parse_date(date),
+                kind=RevisionKind.SUPERSESSION,
+                by=by or default_author(),
+                reason=reason,
+                # A checked change when it names one, else a new value (a file cannot hold an empty ``old``).
+                field="superseded_by" if successor else None,
+                old=successor or None,
+                new=by_claim if successor else None,
+                superseded_by=None if successor else by_claim,
+            )
+            return self.append(claim_id, revision)
         return self._end(claim_id, RevisionKind.SUPERSESSION, Status.SUPERSEDED, reason, by, date, successor=by_claim)
 
     def review(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:

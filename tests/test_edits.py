@@ -94,3 +94,16 @@ def test_a_write_over_an_untracked_tag_is_refused(cdv2: claimtrack.Library) -> N
     with pytest.raises(HistoryError, match=r"the file.s tags field differs .*`claimtrack tag cdv2-context --add TAG`"):
         cdv2.review("cdv2-context", reason="re-checked", **BY)
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_supersede_names_the_missing_successor_the_audit_asks_for(two: claimtrack.Library) -> None:
+    from claimtrack import Revision
+
+    two.append("cot-from-code", Revision(date="2022-12-20", kind="supersession", by="x", reason="split", field="status",
+                                         old="active", new="superseded"))  # fmt: skip
+    assert [f.rule for f in two.audit() if f.claim == "cot-from-code"] == ["superseded-without-successor"]
+    claim = two.supersede("cot-from-code", by_claim="cdv2-context", reason="the successor", **BY)
+    assert (claim.status.value, claim.superseded_by) == ("superseded", "cdv2-context")
+    assert [f.rule for f in two.audit() if f.claim == "cot-from-code"] == []
+    with pytest.raises(HistoryError, match="is already superseded"):
+        two.supersede("cot-from-code", by_claim="cdv2-context", reason="again", **BY)
