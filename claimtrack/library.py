@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .audit import Finding
+    from .notices import ImportResult, Notices
     from .sources import Sources
 
 #: File time stamps come from a coarse clock that may lag the fine one by a tick: a file stamped
@@ -99,7 +100,7 @@ class Library(FieldEdits):
     # -- reading -------------------------------------------------------------
 
     def reload(self) -> Library:
-        """Forget the loaded claims, sources and settings, so the next read sees the files as they are now."""
+        """Forget the loaded claims, sources, settings and notices, so the next read sees the files as they are now."""
         self._loaded.clear()
         return self
 
@@ -144,6 +145,29 @@ class Library(FieldEdits):
             return Sources.load(self.root / BIB_FILE, cache=cache)
 
         return self._fresh("sources", self.root / BIB_FILE, load)  # type: ignore[no-any-return]
+
+    @property
+    def notices(self) -> Notices:
+        """Retractions, corrections and expressions of concern of the sources (notices.toml; see claimtrack.notices)."""
+        from .notices import NOTICES_FILE, Notices
+
+        def load() -> Notices:
+            if not (self.root / NOTICES_FILE).exists():
+                return Notices()  # without reading references.bib, which `show` and the like otherwise need not
+            return Notices.load(self.root, self.sources)
+
+        return self._fresh("notices", self.root / NOTICES_FILE, load)  # type: ignore[no-any-return]
+
+    def import_notices(
+        self, files: Iterable[str | Path], *, by: str | None = None, date: dt.date | str | None = None
+    ) -> ImportResult:
+        """Keep the notices about this library's sources from downloaded files (see claimtrack.notices.import_files)."""
+        from .notices import import_files
+
+        try:
+            return import_files(self, files, by=by, date=date)
+        finally:
+            self._loaded.pop("notices", None)  # the next read sees the file as written
 
     def claim(self, claim_id: str) -> Claim:
         """One claim, read from its file alone (no need to load the library).

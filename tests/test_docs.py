@@ -105,7 +105,10 @@ def test_readme_shell_then_python(corpus: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_readme_other_shell_blocks_name_real_commands() -> None:
-    for block in blocks(REPO / "README.md", "sh", "console"):
+    consoles = [
+        "\n".join(line for line in b.splitlines() if line.startswith("$ ")) for b in blocks(REPO / "README.md", "console")
+    ]
+    for block in blocks(REPO / "README.md", "sh") + consoles:
         for line in shell_lines(block):
             for part in line.split(" && "):
                 words = shlex.split(part)
@@ -202,6 +205,10 @@ def survey(tmp_path: Path) -> Path:
     for name, text in DOCUMENTS.items():
         (root / name).parent.mkdir(exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
+    notices = Path(__file__).resolve().parent / "data" / "notices"
+    for name, copy in (("retraction_watch.csv", "retraction_watch.csv"), ("crossref.jsonl", "crossref-works.jsonl"),
+                       ("openalex.jsonl", "openalex-works.jsonl")):  # fmt: skip
+        shutil.copy(notices / name, root / copy)
     return root
 
 

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .charts import revisions_chart, support_chart
+from .notices import notices_html
 from .sections import Links, attr, fill, status_badge, text
 
 __all__ = ["render_html", "environment"]
@@ -97,6 +98,7 @@ def render_html(context: dict[str, Any], *, style_name: str) -> str:
             claim_details=Markup(details),
             bibliography_items=Markup(_bibliography(context["bibliography"], links)),
             uncited_items=Markup(_uncited(context["uncited"])),
+            notices_section=Markup(notices_html(context["notices"], links)),
             **_link_functions(links),
         )
     )
