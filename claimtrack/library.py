@@ -27,6 +27,7 @@ from .errors import (
 from .folder import BIB_FILE, default_author, find_root, init_library
 from .history import replay
 from .index import Claims
+from .lifecycle import LifeVerbs
 from .model import (
     CLAIM_PREFIX,
     Appearance,
@@ -35,7 +36,6 @@ from .model import (
     Fact,
     Revision,
     RevisionKind,
-    Status,
     validate_id,
 )
 from .settings import Settings
@@ -68,7 +68,7 @@ def open_library(path: str | Path = ".", *, discover: bool = True) -> Library:
     return Library(path.resolve())
 
 
-class Library(FieldEdits):
+class Library(FieldEdits, LifeVerbs):
     """A claims library on disk: its claims, its sources, its settings, and the verbs that change them.
 
     Reads notice writes made elsewhere (another process, an editor): the claims
@@ -421,69 +421,6 @@ class Library(FieldEdits):
         if confidence is None or confidence not in scale or current.confidence not in scale:
             return RevisionKind.CONFIDENCE
         return RevisionKind.HEDGE if scale.rank(confidence) > scale.rank(current.confidence) else RevisionKind.STRENGTHEN
-
-    def _end(
-        self,
-        claim_id: str,
-        kind: RevisionKind,
-        status: Status,
-        reason: str,
-        by: str | None,
-        date: Any,
-        successor: str | None = None,
-    ) -> Claim:
-        current = self.claim(claim_id)
-        if current.status is not Status.ACTIVE:
-            raise HistoryError(
-                f"claim {claim_id!r} is already {current.status.value}",
-                key=claim_id,
-                hint="its life has ended; nothing to change",
-            )
-        revision = Revision(
-            date=parse_date(date),
-            kind=kind,
-            by=by or default_author(),
-            reason=reason,
-            field="status",
-            old=current.status.value,
-            new=status.value,
-            superseded_by=successor,
-        )
-        return self.append(claim_id, revision)
-
-    def retract(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:
-        """Mark a claim retracted; its history stays."""
-        return self._end(claim_id, RevisionKind.RETRACTION, Status.RETRACTED, reason, by, date)
-
-    def supersede(
-        self, claim_id: str, *, by_claim: str, reason: str, by: str | None = None, date: dt.date | str | None = None
-    ) -> Claim:
-        """Mark a claim superseded by another one (or name the successor of one superseded without a valid one)."""
-        validate_id(by_claim)
-        if by_claim == claim_id:
-            raise HistoryError("a claim cannot supersede itself", key=claim_id, hint="name another claim with --by-claim")
-        self._check_claim_exists(by_claim)
-        current = self.claim(claim_id)
-        successor = current.superseded_by
-        if current.status is Status.SUPERSEDED and (not successor or not self.store.path_for(successor).is_file()):
-            revision = Revision(
-                date=parse_date(date),
-                kind=RevisionKind.SUPERSESSION,
-                by=by or default_author(),
-                reason=reason,
-                # A checked change when it names one, else a new value (a file cannot hold an empty ``old``).
-                field="superseded_by" if successor else None,
-                old=successor or None,
-                new=by_claim if successor else None,
-                superseded_by=None if successor else by_claim,
-            )
-            return self.append(claim_id, revision)
-        return self._end(claim_id, RevisionKind.SUPERSESSION, Status.SUPERSEDED, reason, by, date, successor=by_claim)
-
-    def review(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:
-        """Record that a person re-checked the claim; nothing else changes."""
-        revision = Revision(date=parse_date(date), kind=RevisionKind.REVIEW, by=by or default_author(), reason=reason)
-        return self.append(claim_id, revision)
 
     def seal(self) -> SealResult:
         """Seal hand-written revisions that have no digest yet, in every readable claim.
