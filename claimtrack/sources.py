@@ -285,7 +285,9 @@ class Sources(Mapping[str, Source]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"<Sources {str(self.path)!r}: {len(self)} entries, {len(self.problems)} problems>"
+        from .views import plural
+
+        return f"<Sources {str(self.path)!r}: {plural(len(self), 'entry', 'entries')}, {plural(len(self.problems), 'problem')}>"
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         """The entry with exactly this key, or ``default``."""

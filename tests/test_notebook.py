@@ -54,7 +54,7 @@ def test_a_claim_and_an_audit_show_as_html(cdv2: claimtrack.Library) -> None:
     assert "3 revisions; last: 2022-12-18 correction by A. Author: ~~4096~~ 8192" in card
     result = claimtrack.audit_all(cdv2)
     table = result._repr_html_()
-    assert "<caption" in table and "1 claims, 2 sources: 0 errors, 1 warnings" in table
+    assert "<caption" in table and "1 claim, 2 sources: 0 errors, 1 warning, 1 info, 0 ignored" in table
     assert "<td>under-supported</td>" in table and "<td>cdv2-context</td>" in table
     assert table.count("<tr>") == 1 + len(result.findings)
 

@@ -151,6 +151,9 @@ class AuditResult:
     def _repr_html_(self) -> str:
         """The findings as a table for Jupyter, under a one-line summary."""
         from ..notebook import findings_table
+        from ..views import plural
 
-        counts = ", ".join(f"{n} {name}" for name, n in self.summary().items())
-        return findings_table(self.findings, caption=f"{self.claims} claims, {self.sources} sources: {counts}")
+        s = self.summary()
+        counts = f"{plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')}, {s['info']} info, {s['ignored']} ignored"
+        caption = f"{plural(self.claims, 'claim')}, {plural(self.sources, 'source')}: {counts}"
+        return findings_table(self.findings, caption=caption)
