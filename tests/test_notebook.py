@@ -110,3 +110,13 @@ def test_a_mistyped_id_in_python_gets_a_did_you_mean(cdv2: claimtrack.Library) -
         cdv2.claims["cdv2-contxt"]
     with pytest.raises(KeyError, match="did you mean 'cdv2-context'?"):
         cdv2.claim("cdv2-contxt")
+
+
+def test_a_write_by_another_process_is_seen_without_reload(cdv2: claimtrack.Library) -> None:
+    lib = claimtrack.open(cdv2.root)
+    loaded = lib.claims
+    script = "import claimtrack, sys; claimtrack.open(sys.argv[1]).tag('cdv2-context', add=['x'], by='B', date='2022-12-20')"
+    subprocess.run([sys.executable, "-c", script, str(cdv2.root)], check=True)
+    # claimtrack replaces a claim file by renaming a new one into claims/, which the folder's stamp shows.
+    assert lib.claims is not loaded
+    assert "x" in lib.claims["cdv2-context"].tags and "x" in lib.claim("cdv2-context").tags
