@@ -45,7 +45,10 @@ def find_root(start: Path) -> Path:
 
 
 def init_library(path: str | Path = ".", *, title: str | None = None) -> Path:
-    """Make an empty library: claims/, references.bib, claimtrack.toml, .gitignore."""
+    """Make an empty library: claims/, references.bib, claimtrack.toml, .gitignore.
+
+    Inside a git work tree it also sets up claimtrack's merge driver (see :func:`claimtrack.gitrepo.setup`).
+    """
     root = Path(path)
     if (root / "claims").exists() or (root / SETTINGS_FILE).exists():
         raise ClaimtrackError("is already a claims library", file=str(root), hint="use it as it is, or choose another folder")
@@ -60,6 +63,9 @@ def init_library(path: str | Path = ".", *, title: str | None = None) -> Path:
     wanted = [line for line in (".claimtrack/", "report/") if line not in lines]
     if wanted:
         atomic_write(ignore, "\n".join([*lines, *wanted]) + "\n")
+    from .gitrepo import setup_if_in_work_tree
+
+    setup_if_in_work_tree(root)
     return root
 
 

@@ -246,11 +246,12 @@ class Library(FieldEdits, LifeVerbs):
         """Ids of the claims that rest on ``claim_id``."""
         return sorted(c.id for c in self.claims.values() if claim_id in c.depends_on)
 
-    def audit(self) -> list[Finding]:
-        """The audit's active findings, sorted by claim and rule (see ``claimtrack.audit_all`` for the ignored ones)."""
+    def audit(self, *, base: str | None = None) -> list[Finding]:
+        """The audit's active findings, sorted by claim and rule; with ``base`` (a git revision) the past is also
+        checked against it (see ``claimtrack.audit_all`` for the ignored ones)."""
         from .audit import audit
 
-        return audit(self)
+        return audit(self, base=base)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The library as pandas DataFrames: claims, evidence, revisions, sources, findings (see docs/frames.md)."""

@@ -18,7 +18,7 @@ import tomli
 import tomlkit
 from tomlkit.items import AoT, Array, Item, Table
 
-from . import history
+from . import history, markers, seals
 from .codec import claim_from_raw, revision_to_raw
 from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError
 from .fileio import TEMP_PREFIX, atomic_write, cache_dir, library_lock, sweep_temp_files
@@ -103,6 +103,16 @@ def key_lines(text: str) -> dict[str, int]:
     return out
 
 
+def _unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFileError:
+    """The error for a claim file that still holds git's conflict markers."""
+    return ClaimFileError(
+        f"unresolved merge conflict (lines {', '.join(f'{first}-{last}' for first, last in regions)})",
+        file=file,
+        line=None,
+        hint="run `claimtrack resolve`",
+    )
+
+
 def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) -> Claim:
     """Parse and validate one claim file's text."""
     try:
@@ -115,6 +125,8 @@ def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) ->
             hint="a claim file needs only a few levels; remove the nesting",
         ) from e
     except tomli.TOMLDecodeError as e:
+        if regions := markers.conflict_regions(text):
+            raise _unresolved_conflict(file, regions) from e
         match = re.search(r"line (\d+)", str(e))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(e))
         line = int(match.group(1)) if match else None
@@ -164,8 +176,8 @@ def _aot(values: list[dict[str, Any]]) -> AoT:
     return aot
 
 
-def render_claim(claim: Claim) -> str:
-    """A new claim file's text."""
+def render_claim(claim: Claim, *, with_history: bool = True) -> str:
+    """A new claim file's text (with ``with_history=False``, only the claim's own fields above the history)."""
     doc = tomlkit.document()
     raw = claim.to_raw()
     for key, value in raw.items():
@@ -176,8 +188,9 @@ def render_claim(claim: Claim) -> str:
         if key in raw:
             doc.add(tomlkit.nl())
             doc.add(key, _aot(raw[key]))
-    doc.add(tomlkit.nl())
-    doc.add("revisions", _history(claim.revisions))
+    if with_history:
+        doc.add(tomlkit.nl())
+        doc.add("revisions", _history(claim.revisions))
     return tomlkit.dumps(doc)
 
 
@@ -396,7 +409,7 @@ class Store:
             data = self._read_bytes(claim_id, path)
             current = self.load_path(path, data)
             revision = make(current)
-            revision = history.seal([revision], _last_digest(current))[0]
+            revision = seals.seal_next(current.revisions, revision)
             after = history.apply(current, revision)
             if (size := len(data) + _text_size(revision_to_raw(revision))) > MAX_CLAIM_BYTES:
                 raise _too_large(size, self._relative(path), "would be")
@@ -435,12 +448,17 @@ class Store:
         path = self.path_for(claim_id)
         with library_lock(self.root):
             current = self.read(claim_id)
-            sealed = history.seal(current.revisions)
+            sealed = seals.seal(current.revisions)
             count = sum(1 for a, b in zip(current.revisions, sealed, strict=True) if a.digest != b.digest)
             if not count:
                 return 0
             doc = tomlkit.parse(self.read_text(path))
             for table, revision in zip(doc["revisions"], sealed, strict=True):  # type: ignore[arg-type]
+                if revision.after and "after" not in table:
+                    # A sealed revision below a newly sealed one names the parent it was sealed over.
+                    if "digest" in table:
+                        table.pop("digest")
+                    table["after"] = list(revision.after)
                 if "digest" not in table:
                     table["digest"] = revision.digest
             new_text = tomlkit.dumps(doc)
@@ -469,14 +487,7 @@ def _reads_as(text: str, claim: Claim, claim_id: str) -> Claim | None:
     return written if written == claim else None
 
 
-def _last_digest(claim: Claim) -> str | None:
-    for revision in reversed(claim.revisions):
-        if revision.digest:
-            return revision.digest
-    return None
-
-
 def _sealed(claim: Claim) -> Claim:
     import attrs
 
-    return attrs.evolve(claim, revisions=history.seal(claim.revisions))
+    return attrs.evolve(claim, revisions=seals.seal(claim.revisions))
