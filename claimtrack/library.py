@@ -126,7 +126,10 @@ class Library(FieldEdits, LifeVerbs):
             from .index import load_claims
 
             self._claims_loaded_ns = time.time_ns()
-            return Claims(*load_claims(self.store))
+            hashes: dict[str, str] = {}
+            claims = Claims(*load_claims(self.store, hashes=hashes))
+            claims.hashes = hashes
+            return claims
 
         return self._fresh("claims", self.store.claims_dir, load)  # type: ignore[no-any-return]
 
@@ -145,6 +148,25 @@ class Library(FieldEdits, LifeVerbs):
             return Sources.load(self.root / BIB_FILE, cache=cache)
 
         return self._fresh("sources", self.root / BIB_FILE, load)  # type: ignore[no-any-return]
+
+    def check_files(self) -> Claims:
+        """The claims, read with every file's content hash checked against the load cache (what ``audit`` does).
+
+        A normal load trusts a cached row while the file's size and time stamp are unchanged; this reads
+        every file, so a hand edit that kept both is seen too. The result replaces :attr:`claims`.
+        """
+        from .index import load_claims, unchanged
+
+        loaded = self.claims if "claims" in self._loaded else None
+        if loaded is not None and not loaded.content_checked and loaded.hashes is not None:
+            # Loaded already: hashing the files is enough, unless one was edited behind the cache's back.
+            loaded.content_checked = unchanged(self.store, loaded.hashes)
+        if loaded is None or not loaded.content_checked:
+            stamp, self._claims_loaded_ns = _stamp(self.store.claims_dir), time.time_ns()
+            loaded = Claims(*load_claims(self.store, check_content=True))
+            loaded.content_checked = True
+            self._loaded["claims"] = (stamp, loaded)
+        return loaded
 
     @property
     def notices(self) -> Notices:
@@ -287,7 +309,8 @@ class Library(FieldEdits, LifeVerbs):
             )
 
     def _check_claim_exists(self, claim_id: str) -> None:
-        if not self.store.path_for(claim_id).is_file():
+        # lexists: a FIFO or a folder in its place is the store's to refuse, with what it is.
+        if not os.path.lexists(self.store.path_for(claim_id)):
             raise self._not_found(claim_id)
 
     def _written(self, claim: Claim) -> Claim:
@@ -454,6 +477,16 @@ class Library(FieldEdits, LifeVerbs):
         keys = self.sources.add(bibtex, root=self.root)
         self._loaded.pop("sources", None)
         return keys
+
+    def add_sources_from(self, path: str | Path) -> tuple[str, ...]:
+        """:meth:`add_sources` with the BibTeX of a file, which must be a regular file."""
+        from .fileio import read_input
+
+        try:
+            data = read_input(path, error=SourceError)
+        except OSError as e:
+            raise SourceError(f"cannot be read: {e.strerror or e}", file=path, hint="check the path and its permissions") from e
+        return self.add_sources(data, origin=str(path))
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

@@ -61,6 +61,15 @@ def cdv2(lib: claimtrack.Library) -> claimtrack.Library:
 
 
 @pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A library with one source (src1) and one good claim (good), as a folder."""
+    path = claimtrack.init(tmp_path / "lib")
+    (path / "references.bib").write_text("@misc{src1,\n  title = {A source},\n  year = {2020}\n}\n", encoding="utf-8")
+    claimtrack.open(path).add("good", "A good claim.", by="A. Author", date="2022-12-11")
+    return path
+
+
+@pytest.fixture
 def plain_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """git as a fresh install has it: no user or system configuration, no repository named by the environment.
 
