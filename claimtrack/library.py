@@ -91,7 +91,7 @@ class Library(FieldEdits, LifeVerbs):
 
     def __repr__(self) -> str:
         held = []
-        if "claims" in self._loaded:
+        if "claims" in self._loaded and self._loaded["claims"][1].loaded:
             held.append(plural(len(self._loaded["claims"][1]), "claim"))
         if "sources" in self._loaded:
             held.append(plural(len(self._loaded["sources"][1]), "source"))
@@ -120,14 +120,17 @@ class Library(FieldEdits, LifeVerbs):
 
     @property
     def claims(self) -> Claims:
-        """Every readable claim by id (a mapping); ``.problems`` lists the files that could not be read."""
+        """Every readable claim by id: ``claims[id]`` reads that claim alone, the rest loads the library once.
+
+        A new mapping is made when a file in ``claims/`` was added, removed or replaced since.
+        """
 
         def load() -> Claims:
             from .index import load_claims
 
             self._claims_loaded_ns = time.time_ns()
             hashes: dict[str, str] = {}
-            claims = Claims(*load_claims(self.store, hashes=hashes))
+            claims = Claims.lazy(lambda: load_claims(self.store, hashes=hashes), self._read_claim)
             claims.hashes = hashes
             return claims
 
@@ -158,6 +161,8 @@ class Library(FieldEdits, LifeVerbs):
         from .index import load_claims, unchanged
 
         loaded = self.claims if "claims" in self._loaded else None
+        if loaded is not None and not loaded.loaded:
+            loaded = None  # nothing to compare with yet: the checked load below is the only load
         if loaded is not None and not loaded.content_checked and loaded.hashes is not None:
             # Loaded already: hashing the files is enough, unless one was edited behind the cache's back.
             loaded.content_checked = unchanged(self.store, loaded.hashes)
@@ -192,20 +197,22 @@ class Library(FieldEdits, LifeVerbs):
             self._loaded.pop("notices", None)  # the next read sees the file as written
 
     def claim(self, claim_id: str) -> Claim:
-        """One claim, read from its file alone (no need to load the library).
+        """One claim, read from its file alone (no need to load the library): ``claims[claim_id]``.
 
-        With the library loaded, the loaded claim is returned unless its file
-        changed after the load; then the file is read again.
+        A claim whose file changed after the claims were first read (an editor
+        saving over it, which leaves the folder as it was) is read again.
         """
-        loaded = self._loaded.get("claims")
-        if loaded is not None and _stamp(self.store.claims_dir) == loaded[0]:
-            path = self.store.path_for(claim_id)
-            try:
-                changed = path.stat().st_mtime_ns >= self._claims_loaded_ns - _CLOCK_LAG_NS
-            except OSError:
-                changed = True
-            if not changed:
-                return self.claims[claim_id]
+        claims = self.claims
+        try:
+            changed = self.store.path_for(claim_id).stat().st_mtime_ns >= self._claims_loaded_ns - _CLOCK_LAG_NS
+        except OSError:
+            changed = False  # a missing file: the mapping says so, with its did-you-mean
+        if not changed:
+            return claims[claim_id]
+        now, known = self._read_claim(claim_id), claims.get(claim_id)
+        return known if known == now else now  # the same record when the file only seemed to change
+
+    def _read_claim(self, claim_id: str) -> Claim:
         try:
             return self.store.read(claim_id)
         except ClaimNotFoundError as e:

@@ -37,11 +37,14 @@ def test_every_public_name_and_method_has_a_docstring(name: str) -> None:
 def test_reprs_say_what_they_hold(cdv2: claimtrack.Library) -> None:
     lib = claimtrack.open(cdv2.root)
     assert repr(lib) == f"<Library {str(lib.root)!r} (nothing loaded yet)>"
-    assert repr(lib.claims) == "<Claims: 1 claim>"
+    assert repr(lib.claims) == "<Claims: not loaded yet, 0 claims read one at a time>"
+    lib.claims["cdv2-context"]
+    assert repr(lib.claims) == "<Claims: not loaded yet, 1 claim read one at a time>"
+    assert len(lib.claims) == 1 and repr(lib.claims) == "<Claims: 1 claim>"
     assert repr(lib.sources) == f"<Sources {str(lib.root / 'references.bib')!r}: 2 entries, 0 problems>"
     assert repr(lib) == f"<Library {str(lib.root)!r}: 1 claim, 2 sources>"
     (lib.root / "claims" / "broken.toml").write_text("id = \n", encoding="utf-8")
-    assert repr(lib.claims) == "<Claims: 1 claim, 1 unreadable file>"
+    assert len(lib.claims) == 1 and repr(lib.claims) == "<Claims: 1 claim, 1 unreadable file>"
 
 
 def test_a_claim_and_an_audit_show_as_html(cdv2: claimtrack.Library) -> None:
