@@ -1,4 +1,4 @@
-"""The verbs that change the rest of a claim: tags, dependencies, facts, appearances and its evidence's notes.
+"""The verbs that change a claim: its statement and confidence, tags, dependencies, facts, appearances, evidence.
 
 Each verb checks what it is asked against the claim as it stands, refuses a
 change that would change nothing, and writes one typed revision through
@@ -25,6 +25,7 @@ from .model import Appearance, Claim, Evidence, Fact, Revision, RevisionKind, St
 from .suggest import hint_with
 
 if TYPE_CHECKING:
+    from .settings import Settings
     from .store import Store
 
 __all__ = ["FieldEdits", "RevisionMeta", "RevisionOptions", "parse_date", "command_for", "FIELD_COMMANDS"]
@@ -92,7 +93,8 @@ def _unchanged(claim_id: str, message: str) -> HistoryError:
 
 
 class FieldEdits:
-    """Verbs of :class:`claimtrack.Library` that change tags, dependencies, facts, appearances and evidence.
+    """Verbs of :class:`claimtrack.Library` that change a claim's statement, confidence, tags, dependencies, facts,
+    appearances and evidence.
 
     Every verb takes the revision's ``reason``, ``kind`` (a sensible default
     per verb), ``by``, ``credited``, ``evidence`` (keys the change rests on),
@@ -102,6 +104,9 @@ class FieldEdits:
 
     if TYPE_CHECKING:
         store: Store
+
+        @property
+        def settings(self) -> Settings: ...
 
         def claim(self, claim_id: str) -> Claim: ...
         def append(self, claim_id: str, revision: Revision) -> Claim: ...
@@ -125,6 +130,64 @@ class FieldEdits:
             **changes,
         )
         return self.append(claim_id, revision)
+
+    # -- the statement and the confidence -----------------------------------
+
+    def revise(
+        self,
+        claim_id: str,
+        *,
+        old: str | None = None,
+        new: str | None = None,
+        statement: str | None = None,
+        confidence: str | None = None,
+        reason: str | None = None,
+        kind: RevisionKind | str | None = None,
+        by: str | None = None,
+        credited: str | None = None,
+        evidence: Iterable[str] = (),
+        date: dt.date | str | None = None,
+        note: str | None = None,
+    ) -> Claim:
+        """Record a change: a span edit (old -> new), a whole new statement, or a new confidence."""
+        if (old is None) != (new is None):
+            raise HistoryError("a span edit needs both old and new", key=claim_id, hint="pass --old TEXT --new TEXT")
+        if old is None and statement is None and confidence is None:
+            raise HistoryError("nothing to change", key=claim_id, hint="pass --old/--new, --statement or --confidence")
+        if old is not None and statement is not None:
+            raise HistoryError(
+                "give a span edit or a whole statement, not both", key=claim_id, hint="pass --old/--new or --statement"
+            )
+        current = self.claim(claim_id)
+        if kind is None:
+            kind = self._kind_for(current, confidence) if old is None and statement is None else RevisionKind.CORRECTION
+        if confidence is not None and confidence == current.confidence and old is None and statement is None:
+            raise HistoryError(f"confidence is already {confidence!r}", key=claim_id, hint="nothing to change")
+        revision = Revision(
+            date=parse_date(date),
+            kind=RevisionKind(kind),
+            by=by or default_author(),
+            reason=reason,
+            credited=credited,
+            evidence=tuple(evidence),
+            note=note,
+            statement=statement,
+            # A confidence change alone is recorded old -> new, so it renders as a diff.
+            **(
+                {"field": "statement", "old": old, "new": new, "confidence": confidence}
+                if old is not None
+                else {"field": "confidence", "old": current.confidence, "new": confidence}
+                if confidence is not None and statement is None
+                else {"confidence": confidence}
+            ),
+        )
+        return self.append(claim_id, revision)
+
+    def _kind_for(self, current: Claim, confidence: str | None) -> RevisionKind:
+        scale = self.settings.scale
+        if confidence is None or confidence not in scale or current.confidence not in scale:
+            return RevisionKind.CONFIDENCE
+        return RevisionKind.HEDGE if scale.rank(confidence) > scale.rank(current.confidence) else RevisionKind.STRENGTHEN
 
     # -- tags and dependencies ---------------------------------------------
 

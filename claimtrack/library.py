@@ -397,62 +397,6 @@ class Library(FieldEdits, LifeVerbs):
 
         return self._written(self.store.append(claim_id, lambda current: check_revision(current, revision)))
 
-    def revise(
-        self,
-        claim_id: str,
-        *,
-        old: str | None = None,
-        new: str | None = None,
-        statement: str | None = None,
-        confidence: str | None = None,
-        reason: str | None = None,
-        kind: RevisionKind | str | None = None,
-        by: str | None = None,
-        credited: str | None = None,
-        evidence: Iterable[str] = (),
-        date: dt.date | str | None = None,
-        note: str | None = None,
-    ) -> Claim:
-        """Record a change: a span edit (old -> new), a whole new statement, or a new confidence."""
-        if (old is None) != (new is None):
-            raise HistoryError("a span edit needs both old and new", key=claim_id, hint="pass --old TEXT --new TEXT")
-        if old is None and statement is None and confidence is None:
-            raise HistoryError("nothing to change", key=claim_id, hint="pass --old/--new, --statement or --confidence")
-        if old is not None and statement is not None:
-            raise HistoryError(
-                "give a span edit or a whole statement, not both", key=claim_id, hint="pass --old/--new or --statement"
-            )
-        current = self.claim(claim_id)
-        if kind is None:
-            kind = self._kind_for(current, confidence) if old is None and statement is None else RevisionKind.CORRECTION
-        if confidence is not None and confidence == current.confidence and old is None and statement is None:
-            raise HistoryError(f"confidence is already {confidence!r}", key=claim_id, hint="nothing to change")
-        revision = Revision(
-            date=parse_date(date),
-            kind=RevisionKind(kind),
-            by=by or default_author(),
-            reason=reason,
-            credited=credited,
-            evidence=tuple(evidence),
-            note=note,
-            statement=statement,
-            # A confidence change alone is recorded old -> new, so it renders as a diff.
-            **(
-                {"field": "statement", "old": old, "new": new, "confidence": confidence}
-                if old is not None
-                else {"field": "confidence", "old": current.confidence, "new": confidence}
-                if confidence is not None and statement is None
-                else {"confidence": confidence}
-            ),
-        )
-        return self.append(claim_id, revision)
-
-    def _kind_for(self, current: Claim, confidence: str | None) -> RevisionKind:
-        scale = self.settings.scale
-        if confidence is None or confidence not in scale or current.confidence not in scale:
-            return RevisionKind.CONFIDENCE
-        return RevisionKind.HEDGE if scale.rank(confidence) > scale.rank(current.confidence) else RevisionKind.STRENGTHEN
-
     def seal(self) -> SealResult:
         """Seal hand-written revisions that have no digest yet, in every readable claim.
 
