@@ -9,7 +9,7 @@ import attrs
 from ..errors import DocumentError
 from .markdown import Block, parse_markdown, plain_blocks
 
-__all__ = ["Document", "read_document", "MARKDOWN_SUFFIXES"]
+__all__ = ["Document", "read_document", "read_text", "MARKDOWN_SUFFIXES"]
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mdx"})
 
@@ -26,6 +26,19 @@ def read_document(path: str | Path, *, markdown: bool | None = None) -> Document
 
     Raises DocumentError for a missing file, a folder, or text that is not UTF-8.
     """
+    path = Path(path)
+    text = read_text(path)
+    if markdown is None:
+        markdown = path.suffix.casefold() in MARKDOWN_SUFFIXES
+    try:
+        blocks = parse_markdown(text) if markdown else plain_blocks(text)
+    except (ValueError, IndexError, KeyError, RecursionError) as e:  # parser limits on hostile input
+        raise DocumentError(f"cannot be parsed as {'Markdown' if markdown else 'text'}: {e}", file=path) from e
+    return Document(path, tuple(blocks), markdown)
+
+
+def read_text(path: str | Path) -> str:
+    """A document's text (UTF-8, a byte-order mark dropped); DocumentError when it cannot be read as text."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -44,10 +57,4 @@ def read_document(path: str | Path, *, markdown: bool | None = None) -> Document
         ) from e
     if "\x00" in text:
         raise DocumentError("looks like a binary file", file=path, hint="name a Markdown or text file")
-    if markdown is None:
-        markdown = path.suffix.casefold() in MARKDOWN_SUFFIXES
-    try:
-        blocks = parse_markdown(text) if markdown else plain_blocks(text)
-    except (ValueError, IndexError, KeyError, RecursionError) as e:  # parser limits on hostile input
-        raise DocumentError(f"cannot be parsed as {'Markdown' if markdown else 'text'}: {e}", file=path) from e
-    return Document(path, tuple(blocks), markdown)
+    return text

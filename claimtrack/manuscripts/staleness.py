@@ -1,0 +1,102 @@
+"""The one place manuscripts ask the stale engine (:mod:`claimtrack.documents.stale`) anything.
+
+Checking asks whether one citing sentence states a superseded version of a
+cited claim; fixing asks which sentences of a document are stale and what
+changed. Both answers come back as :class:`StalePassage`, whatever the engine
+returns, so a change of engine is a change of this module only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..documents.stale import StaleIndex, find_stale
+from ..model import Claim
+
+__all__ = ["StalePassage", "PassageChecker", "stale_in_documents"]
+
+
+@attrs.frozen
+class StalePassage:
+    """A passage stating a superseded wording of a claim.
+
+    ``changes`` are the ``(old, new)`` spans the passage still has the old side
+    of; ``span_edit`` says whether they can be put right in place (a span edit of
+    the statement), else only the whole ``current`` wording is the fix.
+    """
+
+    claim: str
+    superseded: str
+    current: str
+    changes: tuple[tuple[str, str], ...]
+    score: float
+    why: str
+    revision: int | None
+    span_edit: bool
+    line: int = 0
+    sentence: str = ""
+
+
+def _is_span_edit(claim: Claim, revision: int | None) -> bool:
+    return revision is not None and 0 <= revision < len(claim.revisions) and claim.revisions[revision].is_span_edit
+
+
+def _why(old: str, new: str, score: float) -> str:
+    return f"still says {old!r} where the claim now says {new!r} (score {score:g})"
+
+
+class PassageChecker:
+    """Stale checks of single passages against a fixed set of claims (index built once)."""
+
+    def __init__(self, claims: Mapping[str, Claim]) -> None:
+        self.claims = claims
+        self._index = StaleIndex(claims)
+
+    def check(self, text: str, claim_ids: Iterable[str] | None = None) -> list[StalePassage]:
+        """What ``text`` states of a superseded wording, limited to ``claim_ids`` when given."""
+        wanted = None if claim_ids is None else set(claim_ids)
+        out = []
+        for entry, score in self._index.check(text):
+            claim = entry.claim
+            if wanted is not None and claim.id not in wanted:
+                continue
+            out.append(
+                StalePassage(
+                    claim.id,
+                    entry.superseded,
+                    claim.statement,
+                    ((entry.old, entry.new),),
+                    round(score, 1),
+                    _why(entry.old, entry.new, score),
+                    entry.revision,
+                    _is_span_edit(claim, entry.revision),
+                )  # fmt: skip
+            )
+        return out
+
+
+def stale_in_documents(claims: Any, paths: Iterable[str | Path]) -> dict[str, list[StalePassage]]:
+    """The stale passages of each document by its path as given, with their lines and sentences."""
+    by_id = claims.claims if hasattr(claims, "claims") else claims
+    out: dict[str, list[StalePassage]] = {}
+    for finding in find_stale(claims, paths):
+        claim = by_id[finding.claim]
+        out.setdefault(finding.file, []).append(
+            StalePassage(
+                finding.claim,
+                finding.superseded,
+                finding.current,
+                ((finding.old, finding.new),),
+                finding.score,
+                _why(finding.old, finding.new, finding.score),
+                finding.revision,
+                _is_span_edit(claim, finding.revision),
+                finding.line,
+                finding.sentence,
+            )  # fmt: skip
+        )
+    return out
