@@ -12,7 +12,7 @@ __all__ = ["find_span", "sentence_near"]
 
 def _pattern(span: str, *, fold: bool) -> re.Pattern[str]:
     words = span.split()
-    body = r"\s+".join(re.escape(w) for w in words)
+    body = r"\s+".join(re.escape(w) for w in words).replace("%", r"\s?%")  # LaTeX's "8\%" reads "8 %"
     start = r"(?<!\w)" if words and (words[0][:1].isalnum() or words[0][:1] == "_") else ""
     end = r"(?!\w)" if words and (words[-1][-1:].isalnum() or words[-1][-1:] == "_") else ""
     return re.compile(start + body + end, re.IGNORECASE if fold else 0)

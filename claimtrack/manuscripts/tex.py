@@ -41,6 +41,7 @@ _PARAGRAPH_BREAK = re.compile(
     r"(?:\s*\{[^{}]*\})?|\\(?:item|caption)\b"
 )
 _COMMAND = re.compile(r"\\(?:[a-zA-Z@]+\*?|.)")
+_ESCAPED = re.compile(r"\\(?=[%&$#_])")  # "8\%" is "8%" in the prose: only the backslash goes
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -90,7 +91,7 @@ def scan_latex(text: str) -> tuple[list[CitationGroup], str, list[tuple[int, int
     _blank(chars, body_end, len(chars))
     for group in groups:
         _blank(chars, group.start, group.end)
-    for pattern in (_NON_PROSE, _COMMAND):
+    for pattern in (_ESCAPED, _NON_PROSE, _COMMAND):
         current = "".join(chars)
         for found in pattern.finditer(current):
             _blank(chars, found.start(), found.end())

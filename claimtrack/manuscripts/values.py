@@ -103,7 +103,8 @@ def quantities(text: str) -> list[Quantity]:
             family, magnitude = "year", number
         else:
             family, magnitude = "count", number
-        out.append(Quantity(magnitude, family, found.group().strip(), found.start(), found.end()))
+        text = found.group().strip().replace(" %", "%")
+        out.append(Quantity(magnitude, family, text, found.start(), found.end()))
     return out
 
 
