@@ -200,8 +200,8 @@ def test_help_has_an_example_and_the_rules():
 
 def test_pre_commit_hook_definition():
     yaml = pytest.importorskip("yaml")
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "claimtrack-audit"
+    hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    hook = hooks["claimtrack-audit"]
     assert hook["entry"] == "claimtrack audit"
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is False
