@@ -80,6 +80,7 @@ class Manuscript:
     regions: tuple[tuple[int, int], ...]
     _line_starts: list[int] = attrs.field(init=False, repr=False, eq=False)
     _sentences: list[Sentence] | None = attrs.field(init=False, default=None, repr=False, eq=False)
+    _sentence_starts: list[int] = attrs.field(init=False, factory=list, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         starts = [0]
@@ -100,22 +101,15 @@ class Manuscript:
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence holding ``offset``; a citation just after a sentence's end belongs to that sentence."""
         index = bisect.bisect_right(self.regions, (offset, len(self.text) + 1)) - 1
-        if index < 0:
+        if index < 0 or not self.regions[index][0] <= offset < self.regions[index][1]:
             return None
         start, end = self.regions[index]
-        if not start <= offset < end:
-            return None
-        chosen: tuple[int, int] | None = None
-        for a, b in split_sentences(self.prose[start:end]):
-            if start + a > offset and chosen is not None:
-                break
-            chosen = (start + a, start + b)
-            if start + b > offset:
-                break
-        if chosen is None:
-            return None
-        text = _SPACE.sub(" ", self.prose[chosen[0] : chosen[1]]).strip()
-        return Sentence(chosen[0], chosen[1], text) if text else None
+        sentences = self.sentences()
+        at = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if at >= 0 and sentences[at].start >= start:
+            return sentences[at]
+        following = sentences[at + 1] if at + 1 < len(sentences) else None
+        return following if following is not None and following.start < end else None
 
     def sentences(self) -> list[Sentence]:
         """Every sentence of the prose, in order (worked out once)."""
@@ -128,4 +122,5 @@ class Manuscript:
                 if text:
                     out.append(Sentence(start + a, start + b, text))
         object.__setattr__(self, "_sentences", out)
+        object.__setattr__(self, "_sentence_starts", [sentence.start for sentence in out])
         return out

@@ -40,7 +40,7 @@ def sentence_near(manuscript: Manuscript, line: int, words: str, span: str) -> S
     low, high = manuscript.line_start(line - 1), manuscript.line_start(line + 2)
     best: tuple[float, Sentence] | None = None
     sentences = manuscript.sentences()
-    first = max(0, bisect.bisect_left([s.start for s in sentences], low) - 1)
+    first = max(0, bisect.bisect_left(manuscript._sentence_starts, low) - 1)
     for sentence in sentences[first:]:
         if sentence.end < low:
             continue

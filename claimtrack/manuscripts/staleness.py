@@ -50,32 +50,35 @@ def _why(old: str, new: str, score: float) -> str:
 
 
 class PassageChecker:
-    """Stale checks of single passages against a fixed set of claims (index built once)."""
+    """Stale checks of single passages against given claims, each claim's superseded wordings indexed once."""
 
     def __init__(self, claims: Mapping[str, Claim]) -> None:
         self.claims = claims
-        self._index = StaleIndex(claims)
+        self._indexes: dict[str, StaleIndex] = {}
 
-    def check(self, text: str, claim_ids: Iterable[str] | None = None) -> list[StalePassage]:
-        """What ``text`` states of a superseded wording, limited to ``claim_ids`` when given."""
-        wanted = None if claim_ids is None else set(claim_ids)
+    def _index(self, claim_id: str) -> StaleIndex:
+        index = self._indexes.get(claim_id)
+        if index is None:
+            index = self._indexes[claim_id] = StaleIndex({claim_id: self.claims[claim_id]})
+        return index
+
+    def check(self, text: str, claim_ids: Iterable[str]) -> list[StalePassage]:
+        """What ``text`` states of a superseded wording of each of the claims ``claim_ids``."""
         out = []
-        for entry, score in self._index.check(text):
-            claim = entry.claim
-            if wanted is not None and claim.id not in wanted:
+        for claim_id in dict.fromkeys(claim_ids):
+            if claim_id not in self.claims:
                 continue
-            out.append(
-                StalePassage(
-                    claim.id,
-                    entry.superseded,
-                    claim.statement,
-                    ((entry.old, entry.new),),
-                    round(score, 1),
-                    _why(entry.old, entry.new, score),
-                    entry.revision,
-                    _is_span_edit(claim, entry.revision),
-                )  # fmt: skip
-            )
+            index = self._index(claim_id)
+            if not index.entries:
+                continue
+            for entry, score in index.check(text):
+                claim = entry.claim
+                out.append(
+                    StalePassage(
+                        claim.id, entry.superseded, claim.statement, ((entry.old, entry.new),), round(score, 1),
+                        _why(entry.old, entry.new, score), entry.revision, _is_span_edit(claim, entry.revision),
+                    )  # fmt: skip
+                )
         return out
 
 
