@@ -48,9 +48,13 @@ def _ended_on(claim: Claim, kind: RevisionKind) -> tuple[dt.date | None, str | N
     return None, None
 
 
+def _cited(manuscripts: Iterable[Manuscript]) -> list[str]:
+    return list(dict.fromkeys(claim_id for m in manuscripts for group in m.groups for claim_id in group.claims))
+
+
 class _Checker:
-    def __init__(self, lib: Any) -> None:
-        self.lib = ClaimLookup(lib)
+    def __init__(self, lib: Any, claim_ids: Iterable[str]) -> None:
+        self.lib = ClaimLookup(lib, claim_ids)
 
     def finding(self, m: Manuscript, rule: str, offset: int, claim: str, message: str, hint: str | None) -> CheckFinding:
         line, column = m.position(offset)
@@ -167,7 +171,7 @@ class _Checker:
 
 def check_manuscript(lib: Any, manuscript: Manuscript) -> list[CheckFinding]:
     """Every finding of one manuscript already read."""
-    return _check(_Checker(lib), manuscript)
+    return _check(_Checker(lib, _cited([manuscript])), manuscript)
 
 
 def _check(checker: _Checker, manuscript: Manuscript) -> list[CheckFinding]:
@@ -196,7 +200,7 @@ def check_manuscripts(lib: Any, paths: Iterable[str | Path]) -> CheckResult:
     [(12, 'value-mismatch', 'cdv2-context-window')]
     """
     manuscripts = [read_manuscript(path) for path in paths]
-    checker = _Checker(lib)
+    checker = _Checker(lib, _cited(manuscripts))
     findings: list[CheckFinding] = []
     citations = 0
     for manuscript in manuscripts:

@@ -104,7 +104,7 @@ def _unknown(lib: ClaimLookup, m: Manuscript) -> Iterator[str]:
 def render_text(lib: Any, m: Manuscript, *, marks: bool = False, report: str = DEFAULT_REPORT,
                 since: dt.date | str | None = None) -> RenderResult:  # fmt: skip
     """The rendered text of a manuscript already read; DocumentError when it cites a claim that does not exist."""
-    library = ClaimLookup(lib)
+    library = ClaimLookup(lib, [claim_id for group in m.groups for claim_id in group.claims])
     unknown = list(_unknown(library, m))
     if unknown:
         more = f" (and {len(unknown) - 1} more unknown claim citations)" if len(unknown) > 1 else ""
@@ -168,7 +168,9 @@ def render_manuscript(lib: Any, path: str | Path, output: str | Path, *, marks: 
     result = render_text(lib, m, marks=marks, report=report, since=since)
     if target.is_dir():
         raise DocumentError("is a folder", file=target, hint="name the output file, e.g. build/paper.md")
-    if not target.parent.is_dir():
-        raise DocumentError("its folder does not exist", file=target, hint="create the folder first")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DocumentError(f"its folder cannot be made ({e.strerror or e})", file=target, hint="name another output file") from e
     atomic_write(target, result.text)
     return attrs.evolve(result, output=target)

@@ -8,16 +8,20 @@ returns, so a change of engine is a change of this module only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..documents.stale import StaleIndex, find_stale
+from ..documents.stale import StaleIndex, core_span, find_stale
 from ..model import Claim
 
 __all__ = ["StalePassage", "PassageChecker", "stale_in_documents"]
+
+_WORD = re.compile(r"[^\W_]+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 @attrs.frozen
@@ -55,6 +59,28 @@ class PassageChecker:
     def __init__(self, claims: Mapping[str, Claim]) -> None:
         self.claims = claims
         self._indexes: dict[str, StaleIndex] = {}
+        self._spans: dict[str, frozenset[str] | None] = {}
+
+    def _span_words(self, claim_id: str) -> frozenset[str] | None:
+        """Words one of which a stale passage must hold: of each span edit's changed part (None: no such bound).
+
+        The engine finds a span-edited wording only in a passage holding the changed old words, so a passage
+        with none of them needs no index (most citing sentences state the current wording). A claim whose
+        wording changed otherwise, or whose old span is CJK, is always asked.
+        """
+        if claim_id not in self._spans:
+            words: set[str] = set()
+            bounded = True
+            for revision in self.claims[claim_id].revisions[1:]:
+                if revision.statement is not None:
+                    bounded = False
+                elif revision.is_span_edit and revision.old:
+                    old, _ = core_span(revision.old, revision.new or "")
+                    found = _WORD.findall((old or revision.old).casefold())
+                    bounded = bounded and bool(found) and not _CJK.search(revision.old)
+                    words.update(found)
+            self._spans[claim_id] = frozenset(words) if bounded else None
+        return self._spans[claim_id]
 
     def _index(self, claim_id: str) -> StaleIndex:
         index = self._indexes.get(claim_id)
@@ -65,9 +91,15 @@ class PassageChecker:
     def check(self, text: str, claim_ids: Iterable[str]) -> list[StalePassage]:
         """What ``text`` states of a superseded wording of each of the claims ``claim_ids``."""
         out = []
+        words: set[str] | None = None
         for claim_id in dict.fromkeys(claim_ids):
             if claim_id not in self.claims:
                 continue
+            needed = self._span_words(claim_id)
+            if needed is not None:
+                words = set(_WORD.findall(text.casefold())) if words is None else words
+                if words.isdisjoint(needed):
+                    continue
             index = self._index(claim_id)
             if not index.entries:
                 continue
@@ -75,8 +107,14 @@ class PassageChecker:
                 claim = entry.claim
                 out.append(
                     StalePassage(
-                        claim.id, entry.superseded, claim.statement, ((entry.old, entry.new),), round(score, 1),
-                        _why(entry.old, entry.new, score), entry.revision, _is_span_edit(claim, entry.revision),
+                        claim.id,
+                        entry.superseded,
+                        claim.statement,
+                        ((entry.old, entry.new),),
+                        round(score, 1),
+                        _why(entry.old, entry.new, score),
+                        entry.revision,
+                        _is_span_edit(claim, entry.revision),
                     )  # fmt: skip
                 )
         return out
