@@ -126,12 +126,12 @@ def fix_stale(lib: Any, paths: Iterable[str | Path], *, tracked: bool = False) -
     [{'file': 'notes.md', 'fixed': [{'claim': 'cdv2-context', 'line': 3, 'old': '4096',
       'new': '~~4096~~ 8192 (corrected by A. Reader)'}], 'unfixed': []}]
     """
-    paths = [Path(p) for p in paths]
-    texts = {str(p): read_text(p) for p in paths}  # every file readable before any is written
-    found = stale_in_documents(lib, paths)
+    files = [Path(p) for p in paths]
+    texts = {str(p): read_text(p) for p in files}  # every file readable before any is written
+    found = stale_in_documents(lib, files)
     results = []
     writes = []
-    for path in paths:
+    for path in files:
         passages = found.get(str(path), [])
         if not passages:
             results.append(FixResult(str(path)))

@@ -91,7 +91,9 @@ def build(root: Path) -> claimtrack.Library:
     lib.cite("opt-has-abilities", "brown2020language", by=by, date="2022-12-11")
     lib.add("opt-partial", "These abilities might be partially in OPT.", confidence="hypothesis", by=by, date="2022-12-20")
     lib.cite("opt-partial", "brown2020language", by=by, date="2022-12-20")
-    lib.supersede("opt-has-abilities", by_claim="opt-partial", reason="OPT reproduces only some of them", by=by, date="2022-12-20")
+    lib.supersede(
+        "opt-has-abilities", by_claim="opt-partial", reason="OPT reproduces only some of them", by=by, date="2022-12-20"
+    )
     # Under-supported: a conclusion with one source; and one resting on a claim corrected since.
     lib.add("codex-12b", "Codex is a 12B model.", confidence="conclusion", by=by, date="2022-12-11")
     lib.cite("codex-12b", "chen2021codex", by=by, date="2022-12-11")

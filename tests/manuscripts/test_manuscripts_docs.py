@@ -106,9 +106,8 @@ def test_docs_python_example_runs(corpus):
 
 @pytest.mark.parametrize("language", ["markdown", "latex"])
 def test_docs_citation_examples_are_citations_of_corpus_claims(corpus, language):
-    from claimtrack.manuscripts import parse_manuscript
-
     import claimtrack
+    from claimtrack.manuscripts import parse_manuscript
 
     lib = claimtrack.open(corpus)
     snippet = blocks(section(DOC.read_text(encoding="utf-8"), "## Citing a claim"), language)[0]

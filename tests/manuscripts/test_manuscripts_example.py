@@ -35,7 +35,9 @@ def test_the_example_paper_has_no_errors(corpus, paper):
 def test_a_copy_with_the_old_numbers_and_names_is_caught(corpus, paper):
     text = paper.read_text(encoding="utf-8")
     stale = text.replace("8192 tokens", "4096 tokens").replace("on Common Crawl data", "on C4 data")
-    stale = stale.replace("5\\% code" if paper.suffix == ".tex" else "5% code", "8\\% code" if paper.suffix == ".tex" else "8% code")
+    stale = stale.replace(
+        "5\\% code" if paper.suffix == ".tex" else "5% code", "8\\% code" if paper.suffix == ".tex" else "8% code"
+    )
     lines = stale.splitlines()
     found = {(f.line, f.rule, f.claim) for f in check_manuscript(corpus, parse_manuscript(stale, path=paper.name))}
     expected = {
@@ -44,7 +46,12 @@ def test_a_copy_with_the_old_numbers_and_names_is_caught(corpus, paper):
         (_line(lines, "code in its training data"), "value-mismatch", "palm-code-cot"),
     }
     assert expected <= found
-    assert {rule for _, rule, _ in found} <= {"states-superseded", "value-mismatch", "cites-under-supported", "cites-needs-review"}
+    assert {rule for _, rule, _ in found} <= {
+        "states-superseded",
+        "value-mismatch",
+        "cites-under-supported",
+        "cites-needs-review",
+    }
 
 
 def _line(lines: list[str], words: str) -> int:

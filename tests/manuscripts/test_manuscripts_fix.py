@@ -66,7 +66,9 @@ def test_fixing_twice_changes_nothing(mlib, notes):
 
 def test_latex_tracked_fix_uses_sout(mlib, tmp_path):
     path = tmp_path / "paper.tex"
-    path.write_text("\\begin{document}\ncode-davinci-002 has a context window of 4096 tokens.\n\\end{document}\n", encoding="utf-8")
+    path.write_text(
+        "\\begin{document}\ncode-davinci-002 has a context window of 4096 tokens.\n\\end{document}\n", encoding="utf-8"
+    )
     fix_stale(mlib, [path], tracked=True)
     assert "window of \\sout{4096} 8192 (corrected by A. Reader) tokens." in path.read_text(encoding="utf-8")
 

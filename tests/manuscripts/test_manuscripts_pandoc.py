@@ -30,7 +30,7 @@ def cited(text: str) -> list[tuple[str, ...]]:
         pytest.param("<!-- [@claim:a] -->\n", [], id="html-block-comment"),
         pytest.param("Text <!-- [@claim:a] --> more.", [], id="inline-comment"),
         pytest.param("A [link](https://x.org/@claim:a).", [], id="link-target"),
-        pytest.param("---\ncite: \"[@claim:a]\"\n---\n\nBody [@claim:b].\n", [("b",)], id="front-matter"),
+        pytest.param('---\ncite: "[@claim:a]"\n---\n\nBody [@claim:b].\n', [("b",)], id="front-matter"),
         pytest.param("A [@brown2020] only.", [], id="no-claim-key"),
         pytest.param("A [note with @ sign].", [], id="bracket-without-key"),
         pytest.param("- item [@claim:a]\n- item @claim:b\n", [("a",), ("b",)], id="list-items"),
