@@ -2,9 +2,11 @@
 
 A fact's value is *numeric* when it is one quantity: ``8192``, ``176B``,
 ``0.4%``, ``159GB``. Quantities compare by family (a share in percent, a size
-in bytes, a count, a year) and by magnitude within 2.5%, so ``8k`` states
-8192 and ``4,096`` and ``4096-token`` state 4096. Any other value (``Common
-Crawl``, ``2016-2019``) is *textual* and is compared as whole words.
+in bytes, a count, a year) and by magnitude: exactly, or within 2.5% when one
+of them is rounded to thousands, millions... (``8k`` states 8192); ``4,096``
+and ``4096-token`` state 4096. A number in the fact's subject ("Model 8118")
+is part of a name, not a value. Any other value (``Common Crawl``,
+``2016-2019``) is *textual* and is compared as whole words.
 
 A sentence gives a wrong value for a fact when it does not give the current
 value and either
@@ -75,12 +77,15 @@ class Quantity:
     text: str
     start: int
     end: int
+    rounded: bool = False  # written with a multiplier (8k, 176B, 1.5 million): its last digits are not given
 
     def same_as(self, other: Quantity) -> bool:
         if self.family != other.family:
             return False
+        if self.magnitude == other.magnitude:
+            return True
         top = max(abs(self.magnitude), abs(other.magnitude))
-        return top == 0 or abs(self.magnitude - other.magnitude) <= TOLERANCE * top
+        return (self.rounded or other.rounded) and abs(self.magnitude - other.magnitude) <= TOLERANCE * top
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -103,8 +108,9 @@ def quantities(text: str) -> list[Quantity]:
             family, magnitude = "year", number
         else:
             family, magnitude = "count", number
+        rounded = unit in _MULTIPLIERS or unit in _BYTES
         text = found.group().strip().replace(" %", "%")
-        out.append(Quantity(magnitude, family, text, found.start(), found.end()))
+        out.append(Quantity(magnitude, family, text, found.start(), found.end(), rounded))
     return out
 
 
@@ -169,7 +175,7 @@ def value_mismatches(sentence: str, claim: Claim) -> Iterator[ValueMismatch]:
     """The claim's facts for which the sentence gives a value other than the current one."""
     if not claim.facts:
         return
-    found = quantities(sentence)
+    found = [q for q in quantities(sentence) if not _in_names(sentence, q, claim.facts)]
     numeric = {id(fact): _numeric(fact.value) for fact in claim.facts}
     current = [q for q in numeric.values() if q is not None]
     unaccounted = [q for q in found if not any(q.same_as(c) for c in current)]
@@ -193,6 +199,18 @@ def value_mismatches(sentence: str, claim: Claim) -> Iterator[ValueMismatch]:
         if cues:
             nearest = min(candidates, key=lambda q: min(abs(q.start - at) for at in cues))
             yield ValueMismatch(fact, nearest.text, fact.value, False)
+
+
+def _in_names(sentence: str, quantity: Quantity, facts: Sequence[Fact]) -> bool:
+    """Whether the quantity is inside a fact's subject as the sentence writes it ("Model 8118")."""
+    for fact in facts:
+        if not any(ch.isdigit() for ch in fact.subject):
+            continue
+        pattern = r"\s+".join(re.escape(word) for word in fact.subject.split())
+        for found in re.finditer(pattern, sentence, re.IGNORECASE):
+            if found.start() <= quantity.start and quantity.end <= found.end():
+                return True
+    return False
 
 
 def _stated(sentence: str, value: str, found: Sequence[Quantity]) -> str | None:

@@ -45,6 +45,7 @@ SHARE = Fact("PaLM", "share of code in pretraining data", "5%")
         pytest.param("It reads 16384 tokens of context window.", {}, [("16384", False)], id="other-number-near-property"),
         pytest.param("It was released in 2022 with 8192 tokens.", {}, [], id="current-value-and-a-year"),
         pytest.param("It has 96 layers.", {}, [], id="number-without-the-property"),
+        pytest.param("Its context window is 8118 tokens.", {}, [("8118", False)], id="unrounded-numbers-compare-exactly"),
     ],
 )
 def test_window_mismatches(sentence, facts, want):
@@ -72,3 +73,10 @@ def test_a_textual_fact_is_wrong_only_with_an_earlier_value():
     old = Fact("GPT-3", "pretraining corpus", "C4")
     assert [m.stated for m in value_mismatches("It was trained on C4.", claim(corpus, history=(old,)))] == ["C4"]
     assert list(value_mismatches("It was trained on The Pile.", claim(corpus, history=(old,)))) == []
+
+
+def test_a_number_in_the_subject_is_a_name():
+    model = claim(Fact("Model 8118", "context window", "8192"))
+    (wrong,) = value_mismatches("Model 8118 reads 999 tokens of context window.", model)
+    assert wrong.stated == "999"
+    assert list(value_mismatches("Model 8118 reads 8192 tokens of context window.", model)) == []
