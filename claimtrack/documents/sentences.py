@@ -147,6 +147,8 @@ def block_sentences(block: Block, version: str = "new") -> tuple[str, list[Sente
     rendered, where = block.render(version)
     out = []
     for start, end in split_sentences(rendered):
-        line = block.line_at(where[start]) if where else block.line
+        # the line of the first letter or digit: a bullet or quote mark on the line before is not the sentence
+        first = next((i for i in range(start, end) if rendered[i].isalnum()), start)
+        line = block.line_at(where[first]) if where else block.line
         out.append(Sentence(" ".join(rendered[start:end].split()), start, end, line))
     return rendered, out
