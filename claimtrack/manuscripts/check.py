@@ -24,7 +24,7 @@ from ..model import Claim, RevisionKind, Status
 from .findings import CHECK_RULES, CheckFinding, CheckResult
 from .lookup import ClaimLookup
 from .reading import read_manuscript
-from .records import CitationItem, Manuscript
+from .records import CitationItem, Manuscript, Sentence
 from .spans import find_span
 from .staleness import PassageChecker, StalePassage
 from .values import value_mismatches
@@ -135,31 +135,36 @@ class _Checker:
         """``states-superseded`` and ``value-mismatch`` for each citing sentence and each claim it cites."""
         if not cited:
             return
-        stale = PassageChecker(cited)
-        done: set[tuple[int, str]] = set()
+        citing: dict[int, tuple[Sentence, list[str]]] = {}
         for group in m.groups:
             sentence = m.sentence_at(group.start)
             if sentence is None:
                 continue
-            for claim_id in group.claims:
-                claim = cited.get(claim_id)
-                if claim is None or (sentence.start, claim_id) in done:
-                    continue
-                done.add((sentence.start, claim_id))
-                passages = stale.check(sentence.text, [claim_id])
-                for passage in passages:
-                    yield self._states(m, sentence.start, sentence.end, passage)
-                olds = [old for p in passages for old, _ in p.changes]
-                for mismatch in value_mismatches(sentence.text, claim):
-                    if any(mismatch.stated in old for old in olds):
-                        continue  # the same mistake, already reported as a superseded wording
-                    span = find_span(m, mismatch.stated, sentence.start, sentence.end)
-                    fact = mismatch.fact
-                    before = " (an earlier value of the claim)" if mismatch.earlier else ""
-                    message = f"gives {mismatch.stated}{before} for {fact.subject}'s {fact.property}; {claim_id!r} now says {fact.value}"
-                    yield self.finding(
-                        m, "value-mismatch", span[0] if span else sentence.start, claim_id, message, f"write {fact.value}"
-                    )
+            ids = citing.setdefault(sentence.start, (sentence, []))[1]
+            ids.extend(c for c in group.claims if c in cited and c not in ids)
+        work = [(sentence, ids) for sentence, ids in citing.values() if ids]
+        before = [m.sentence_before(sentence) for sentence, _ in work]
+        stale = PassageChecker(cited, root=getattr(self.lib.lib, "root", None))
+        judged = stale.check_all([(s.text, b.text if b else "", ids) for (s, ids), b in zip(work, before, strict=True)])
+        for (sentence, ids), passages in zip(work, judged, strict=True):
+            # A retracted or superseded claim is reported where it is cited (cites-retracted, cites-superseded).
+            passages = [p for p in passages if p.kind == "correction"]
+            for passage in passages:
+                yield self._states(m, sentence.start, sentence.end, passage)
+            for claim_id in ids:
+                olds = [old for p in passages if p.claim == claim_id for old, _ in p.changes]
+                yield from self._values(m, sentence, cited[claim_id], olds)
+
+    def _values(self, m: Manuscript, sentence: Sentence, claim: Claim, olds: list[str]) -> Iterator[CheckFinding]:
+        for mismatch in value_mismatches(sentence.text, claim):
+            if any(mismatch.stated in old for old in olds):
+                continue  # the same mistake, already reported as a superseded wording
+            span = find_span(m, mismatch.stated, sentence.start, sentence.end)
+            fact = mismatch.fact
+            before = " (an earlier value of the claim)" if mismatch.earlier else ""
+            message = f"gives {mismatch.stated}{before} for {fact.subject}'s {fact.property}; {claim.id!r} now says {fact.value}"
+            at = span[0] if span else sentence.start
+            yield self.finding(m, "value-mismatch", at, claim.id, message, f"write {fact.value}")
 
     def _states(self, m: Manuscript, start: int, end: int, passage: StalePassage) -> CheckFinding:
         old, new = passage.changes[0]

@@ -111,6 +111,16 @@ class Manuscript:
         following = sentences[at + 1] if at + 1 < len(sentences) else None
         return following if following is not None and following.start < end else None
 
+    def sentence_before(self, sentence: Sentence) -> Sentence | None:
+        """The sentence before ``sentence`` in its paragraph, None for a paragraph's first."""
+        sentences = self.sentences()
+        at = bisect.bisect_left(self._sentence_starts, sentence.start) - 1
+        if at < 0:
+            return None
+        index = bisect.bisect_right(self.regions, (sentence.start, len(self.text) + 1)) - 1
+        previous = sentences[at]
+        return previous if index >= 0 and previous.start >= self.regions[index][0] else None
+
     def sentences(self) -> list[Sentence]:
         """Every sentence of the prose, in order (worked out once)."""
         if self._sentences is not None:

@@ -1,27 +1,25 @@
 """The one place manuscripts ask the stale engine (:mod:`claimtrack.documents.stale`) anything.
 
-Checking asks whether one citing sentence states a superseded version of a
-cited claim; fixing asks which sentences of a document are stale and what
-changed. Both answers come back as :class:`StalePassage`, whatever the engine
-returns, so a change of engine is a change of this module only.
+Checking asks, for every citing sentence at once, whether it states a
+superseded version of a claim it cites; fixing asks which sentences of a
+document are stale and what changed. Both answers come back as
+:class:`StalePassage`, whatever the engine returns, so a change of engine is a
+change of this module only.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..documents.stale import StaleIndex, core_span, find_stale
+from ..documents.records import StaleFinding
+from ..documents.stale import StaleEngine, find_stale
 from ..model import Claim
 
 __all__ = ["StalePassage", "PassageChecker", "stale_in_documents"]
-
-_WORD = re.compile(r"[^\W_]+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 @attrs.frozen
@@ -30,7 +28,9 @@ class StalePassage:
 
     ``changes`` are the ``(old, new)`` spans the passage still has the old side
     of; ``span_edit`` says whether they can be put right in place (a span edit of
-    the statement), else only the whole ``current`` wording is the fix.
+    the statement), else only ``current`` (the claim's wording now, or its
+    successor's) can replace the passage. ``kind`` is ``correction``,
+    ``retracted`` or ``superseded``.
     """
 
     claim: str
@@ -41,82 +41,46 @@ class StalePassage:
     why: str
     revision: int | None
     span_edit: bool
+    kind: str = "correction"
+    successor: str | None = None
     line: int = 0
     sentence: str = ""
 
 
-def _is_span_edit(claim: Claim, revision: int | None) -> bool:
-    return revision is not None and 0 <= revision < len(claim.revisions) and claim.revisions[revision].is_span_edit
-
-
-def _why(old: str, new: str, score: float) -> str:
-    return f"still says {old!r} where the claim now says {new!r} (score {score:g})"
+def _passage(finding: StaleFinding, claims: Mapping[str, Claim]) -> StalePassage:
+    changes = tuple(finding.changes) or ((finding.old, finding.new),)
+    claim = claims.get(finding.claim)
+    revision = finding.revision
+    span_edit = (
+        finding.kind == "correction"
+        and claim is not None
+        and 0 <= revision < len(claim.revisions)
+        and claim.revisions[revision].is_span_edit
+        and all(old for old, _ in changes)
+    )
+    return StalePassage(
+        finding.claim, finding.superseded, finding.current, changes, finding.score, finding.why or "", revision,
+        span_edit, finding.kind, finding.successor, finding.line, finding.sentence,
+    )  # fmt: skip
 
 
 class PassageChecker:
-    """Stale checks of single passages against given claims, each claim's superseded wordings indexed once."""
+    """Stale checks of citing sentences against the claims they cite, all sentences judged in one batch."""
 
-    def __init__(self, claims: Mapping[str, Claim]) -> None:
+    def __init__(self, claims: Mapping[str, Claim], *, root: str | Path | None = None) -> None:
         self.claims = claims
-        self._indexes: dict[str, StaleIndex] = {}
-        self._spans: dict[str, frozenset[str] | None] = {}
+        self._engine = StaleEngine(dict(claims), cache_root=root) if claims else None
 
-    def _span_words(self, claim_id: str) -> frozenset[str] | None:
-        """Words one of which a stale passage must hold: of each span edit's changed part (None: no such bound).
-
-        The engine finds a span-edited wording only in a passage holding the changed old words, so a passage
-        with none of them needs no index (most citing sentences state the current wording). A claim whose
-        wording changed otherwise, or whose old span is CJK, is always asked.
-        """
-        if claim_id not in self._spans:
-            words: set[str] = set()
-            bounded = True
-            for revision in self.claims[claim_id].revisions[1:]:
-                if revision.statement is not None:
-                    bounded = False
-                elif revision.is_span_edit and revision.old:
-                    old, _ = core_span(revision.old, revision.new or "")
-                    found = _WORD.findall((old or revision.old).casefold())
-                    bounded = bounded and bool(found) and not _CJK.search(revision.old)
-                    words.update(found)
-            self._spans[claim_id] = frozenset(words) if bounded else None
-        return self._spans[claim_id]
-
-    def _index(self, claim_id: str) -> StaleIndex:
-        index = self._indexes.get(claim_id)
-        if index is None:
-            index = self._indexes[claim_id] = StaleIndex({claim_id: self.claims[claim_id]})
-        return index
-
-    def check(self, text: str, claim_ids: Iterable[str]) -> list[StalePassage]:
-        """What ``text`` states of a superseded wording of each of the claims ``claim_ids``."""
-        out = []
-        words: set[str] | None = None
-        for claim_id in dict.fromkeys(claim_ids):
-            if claim_id not in self.claims:
-                continue
-            needed = self._span_words(claim_id)
-            if needed is not None:
-                words = set(_WORD.findall(text.casefold())) if words is None else words
-                if words.isdisjoint(needed):
-                    continue
-            index = self._index(claim_id)
-            if not index.entries:
-                continue
-            for entry, score in index.check(text):
-                claim = entry.claim
-                out.append(
-                    StalePassage(
-                        claim.id,
-                        entry.superseded,
-                        claim.statement,
-                        ((entry.old, entry.new),),
-                        round(score, 1),
-                        _why(entry.old, entry.new, score),
-                        entry.revision,
-                        _is_span_edit(claim, entry.revision),
-                    )  # fmt: skip
-                )
+    def check_all(self, sentences: Sequence[tuple[str, str, Iterable[str]]]) -> list[list[StalePassage]]:
+        """For each ``(sentence, sentence before it, cited claim ids)``, what it states of a cited claim's old wording."""
+        out: list[list[StalePassage]] = [[] for _ in sentences]
+        if self._engine is None or not sentences:
+            return out
+        # The engine's line is used as the sentence's index here, to give each finding back to its sentence.
+        pairs = [(text, index) for index, (text, _, _) in enumerate(sentences)]
+        within = [set(cited) for _, _, cited in sentences]
+        for finding in self._engine.findings(pairs, "", [before for _, before, _ in sentences], within=within):
+            out[finding.line].append(attrs.evolve(_passage(finding, self.claims), line=0))
         return out
 
 
@@ -125,19 +89,5 @@ def stale_in_documents(claims: Any, paths: Iterable[str | Path]) -> dict[str, li
     by_id = claims.claims if hasattr(claims, "claims") else claims
     out: dict[str, list[StalePassage]] = {}
     for finding in find_stale(claims, paths):
-        claim = by_id[finding.claim]
-        out.setdefault(finding.file, []).append(
-            StalePassage(
-                finding.claim,
-                finding.superseded,
-                finding.current,
-                ((finding.old, finding.new),),
-                finding.score,
-                _why(finding.old, finding.new, finding.score),
-                finding.revision,
-                _is_span_edit(claim, finding.revision),
-                finding.line,
-                finding.sentence,
-            )  # fmt: skip
-        )
+        out.setdefault(finding.file, []).append(_passage(finding, by_id))
     return out

@@ -41,7 +41,7 @@ def test_each_finding_at_its_line(mlib, name):
     [
         pytest.param(
             "paper.md", "states-superseded", 42,
-            "states a superseded wording of 'cdv2-context': still says '4096' where the claim now says '8192' (score 100)",
+            "states a superseded wording of 'cdv2-context': still says '4096', which revision 3 replaced with '8192' (word score 100)",
             "now: 'code-davinci-002 has a context window of 8192 tokens.'", id="current-wording",
         ),
         pytest.param(

@@ -34,7 +34,7 @@ def test_check_exits_1_with_each_finding_at_its_line(mlib, papers):
     lines = out.splitlines()
     assert lines[0] == (
         f"{papers / 'paper.md'}:7:42: error states-superseded: states a superseded wording of 'cdv2-context': "
-        "still says '4096' where the claim now says '8192' (score 100) (now: 'code-davinci-002 has a context window of 8192 tokens.')"
+        "still says '4096', which revision 3 replaced with '8192' (word score 100) (now: 'code-davinci-002 has a context window of 8192 tokens.')"
     )
     assert lines[-2] == (
         f"{papers / 'paper.md'}:15:41: error unknown-claim: cites 'cdv2-contxt', which is not a claim (did you mean 'cdv2-context'?)"
