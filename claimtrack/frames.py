@@ -30,7 +30,7 @@ from .history import render_markdown, states_before
 from .model import DEFAULT_SCALE, ConfidenceScale, RevisionKind, Stance, Status
 
 if TYPE_CHECKING:
-    from .library import Library
+    from .readable import ReadableLibrary
 
 __all__ = [
     "frames",
@@ -111,6 +111,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "line": "Int64",
         "cited_by": "Int64",
         "claims": "string",
+        "notice": "string",
     },
     "findings": {
         "rule": "string",
@@ -168,7 +169,7 @@ def _frame(name: str, rows: list[dict[str, Any]], levels: Sequence[str]) -> pd.D
     return pd.DataFrame(data, columns=list(COLUMNS[name]))
 
 
-def load_findings(lib: Library) -> list[Any] | None:
+def load_findings(lib: ReadableLibrary) -> list[Any] | None:
     """The audit's findings, or None when this installation has no audit module."""
     try:
         from . import audit as _audit  # noqa: F401
@@ -190,7 +191,7 @@ def _scale_levels(scale: ConfidenceScale, seen: Iterable[str]) -> list[str]:
     return levels
 
 
-def frames(lib: Library, *, findings: list[Any] | None = None) -> dict[str, pd.DataFrame]:
+def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[str, pd.DataFrame]:
     """The library's five DataFrames, keyed by name (see ``FRAME_NAMES``).
 
     ``findings`` reuses an audit already run; by default the audit runs here.
@@ -273,6 +274,7 @@ def frames(lib: Library, *, findings: list[Any] | None = None) -> dict[str, pd.D
         )
 
     source_rows = []
+    notices = lib.notices
     for key in sources:
         source = sources[key]
         source_rows.append(
@@ -289,6 +291,7 @@ def frames(lib: Library, *, findings: list[Any] | None = None) -> dict[str, pd.D
                 "line": source.line or None,
                 "cited_by": len(cited.get(key, ())),
                 "claims": cited.get(key, ()),
+                "notice": notices.summary(key),
             }
         )
 

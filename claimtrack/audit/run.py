@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from ..errors import LibraryNotFoundError
 from ..store import line_of
-from . import bib, claims, dependencies, facts, revisions
+from . import bib, claims, dependencies, facts, notices, revisions
 from .context import SETTINGS_FILE, Context, Draft
 from .findings import RULES, AuditResult, Finding, Ignored
 
 if TYPE_CHECKING:
-    from ..library import Library
+    from ..readable import ReadableLibrary
 
 __all__ = ["audit", "audit_all"]
 
@@ -25,10 +25,11 @@ _GROUPS: tuple[Callable[[Context], Iterable[Draft]], ...] = (
     revisions.check,
     facts.check,
     dependencies.check,
+    notices.check,
 )
 
 
-def audit_all(lib: Library) -> AuditResult:
+def audit_all(lib: ReadableLibrary) -> AuditResult:
     """Check the whole library; return the findings and the ones claims chose to ignore.
 
     Raises LibraryNotFoundError when there is no claims/ folder, SettingsError
@@ -51,7 +52,7 @@ def audit_all(lib: Library) -> AuditResult:
             gc.enable()
 
 
-def _audit_all(lib: Library) -> AuditResult:
+def _audit_all(lib: ReadableLibrary) -> AuditResult:
     ctx = Context(lib)
     severities = dict(ctx.settings.rules)
     drafts: list[Draft] = list(_unknown_rules(ctx))
@@ -88,7 +89,7 @@ def _audit_all(lib: Library) -> AuditResult:
     )
 
 
-def audit(lib: Library) -> list[Finding]:
+def audit(lib: ReadableLibrary) -> list[Finding]:
     """The active findings of :func:`audit_all`, sorted by (claim, rule).
 
     >>> for finding in claimtrack.open(".").audit():        # doctest: +SKIP
@@ -154,7 +155,7 @@ def _line_matching(text: str, pattern: str) -> int | None:
 class _LineFinder:
     """Line numbers for dotted keys: from the line maps loaded with the claims, else reading each file once."""
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: ReadableLibrary) -> None:
         self.root = lib.root
         self.claims = lib.claims
         self.texts: dict[str, str] = {}

@@ -31,7 +31,7 @@ __all__ = ["Embedder", "load_model", "MODEL_NAME"]
 MODEL_NAME = "wordllama-l2_supercat_256"
 _WEIGHTS = Path("weights") / "l2_supercat_256.safetensors"
 _TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
-_BATCH = 4096
+_BATCH = 512  # texts per gather: their token rows then stay in cache (2x faster than 4096)
 
 
 class Embedder:

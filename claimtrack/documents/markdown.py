@@ -13,6 +13,7 @@ never on the raw Markdown.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Container, Iterator
 
@@ -70,7 +71,7 @@ class Block:
 
     def line_at(self, offset: int) -> int:
         """The 1-based source line of a text offset."""
-        return self.line + sum(1 for b in self.breaks if b <= offset)
+        return self.line + bisect.bisect_right(self.breaks, offset)  # breaks ascend: a long paragraph stays linear
 
     def render(self, version: str = "new") -> tuple[str, tuple[int, ...]]:
         """The block as read in one version, and each character's offset in ``text``.

@@ -24,6 +24,7 @@ is lexical: the span and value rules judge by words alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,16 +37,16 @@ from .matching import claims_of
 from .reading import read_document
 from .records import StaleFinding
 from .sentences import block_sentences, cjk_share, split_sentences
-from .stale_rules import SPAN_SCORE, Candidate, decide
-from .superseded import Wording, core_span, superseded_wordings, word_changes
-from .values import tokens
+from .stale_rules import RETRIEVE, RETRIEVE_CJK, SPAN_SCORE, Candidate, decide
+from .superseded import Wording, core_span, superseded_wordings, value_set, word_changes
+from .values import CJK_CLASS, tokens
 
 __all__ = ["StaleEngine", "find_stale", "stale_passage", "STALE_THRESHOLD", "core_span", "word_changes"]
 
 STALE_THRESHOLD = SPAN_SCORE
 _NEAREST = 6  # old texts retrieved per sentence by embedding
-_RETRIEVE = 0.18  # the least similarity worth judging (below every rule's floor)
 _CHUNK = 1024  # sentences per similarity block
+_ANY_CJK = re.compile(f"[{CJK_CLASS}]")
 
 
 class StaleEngine:
@@ -63,7 +64,7 @@ class StaleEngine:
         root = cache_root if cache_root is not None else getattr(claims, "root", None)
         self._root = Path(root) if root is not None else None
         self._by_token = self._file_under(
-            (i, [tokens(old) for old, _ in w.changes if tokens(old)] + ([list(x) for x in w.subjects] if w.old_values else []))
+            (i, [tokens(old) for old, _ in w.changes if tokens(old)] + (list(w.subjects) if w.old_values else []))
             for i, w in enumerate(self.wordings)
         )
         self.model = load_model() if embeddings and self.wordings else None
@@ -75,15 +76,12 @@ class StaleEngine:
             self._old = vectors[: len(olds)]
             self._old_owner = np.array([i for i, _ in olds], dtype=np.int64)
             self._new = vectors[len(olds) :]
-            self._new_rows: dict[int, list[int]] = {}
-            for row, (i, _) in enumerate(news):
-                self._new_rows.setdefault(i, []).append(row)
-            self._old_rows: dict[int, list[int]] = {}
-            for row, (i, _) in enumerate(olds):
-                self._old_rows.setdefault(i, []).append(row)
+            # each wording's rows are consecutive: (first, last + 1) slices are views, not copies
+            self._old_rows = _slices(i for i, _ in olds)
+            self._new_rows = _slices(i for i, _ in news)
 
     @staticmethod
-    def _file_under(keyed: Iterable[tuple[int, list[list[str]]]]) -> dict[str, list[int]]:
+    def _file_under(keyed: Iterable[tuple[int, Sequence[Sequence[str]]]]) -> dict[str, list[int]]:
         """Each key (a token sequence) filed under its rarest token."""
         pairs = [(i, key) for i, keys in keyed for key in keys]
         frequency: dict[str, int] = {}
@@ -96,26 +94,31 @@ class StaleEngine:
             index.setdefault(token, []).append(i)
         return index
 
-    def _nearest(self, vectors: Any) -> list[set[int]]:
-        """Per sentence vector, the wordings of its nearest old texts."""
+    def _nearest(self, vectors: Any, floors: Any) -> list[set[int]]:
+        """Per sentence vector, the wordings of its (at most :data:`_NEAREST`) nearest old texts above its floor.
+
+        Only the meaning rules need these (the span and value rules find their
+        candidates by word), so the floor is the lowest similarity they accept.
+        """
         out: list[set[int]] = []
         if not len(self._old):
             return [set() for _ in range(len(vectors))]
         k = min(_NEAREST, len(self._old))
         for start in range(0, len(vectors), _CHUNK):
             block = vectors[start : start + _CHUNK] @ self._old.T
-            top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-            for row, columns in enumerate(top):
-                keep = columns[block[row, columns] >= _RETRIEVE]
-                out.append(set(self._old_owner[keep].tolist()))
+            above = block >= floors[start : start + _CHUNK, None]
+            for row in range(len(block)):
+                columns = np.flatnonzero(above[row])
+                if len(columns) > k:
+                    columns = columns[np.argpartition(-block[row, columns], k - 1)[:k]]
+                out.append(set(self._old_owner[columns].tolist()))
         return out
 
     def _similarities(self, vector: Any, i: int) -> tuple[float | None, float | None]:
-        if self.model is None:
-            return None, None
-        old = float(np.max(self._old[self._old_rows[i]] @ vector))
+        first, last = self._old_rows[i]
+        old = float(np.max(self._old[first:last] @ vector))
         rows = self._new_rows.get(i)
-        return old, (float(np.max(self._new[rows] @ vector)) if rows else None)
+        return old, (float(np.max(self._new[rows[0] : rows[1]] @ vector)) if rows else None)
 
     def sentences(
         self, texts: Sequence[str], before: Sequence[str] = (), *, within: Sequence[Collection[str]] | None = None
@@ -129,13 +132,16 @@ class StaleEngine:
         """
         before = list(before) or [""] * len(texts)
         vectors = self.model.embed(list(texts)) if self.model is not None and texts else None
+        cjk = [_ANY_CJK.search(text) is not None and cjk_share(text) >= 0.3 for text in texts]
         if within is not None:
             owned: dict[str, list[int]] = {}
             for i, wording in enumerate(self.wordings):
                 owned.setdefault(wording.claim.id, []).append(i)
             nearest = [{i for claim_id in ids for i in owned.get(claim_id, ())} for ids in within]
+        elif vectors is not None:
+            nearest = self._nearest(vectors, np.where(cjk, RETRIEVE_CJK, RETRIEVE).astype(np.float32))
         else:
-            nearest = self._nearest(vectors) if vectors is not None else [set() for _ in texts]
+            nearest = [set() for _ in texts]
         out: list[list[tuple[Wording, float, str]]] = []
         for n, text in enumerate(texts):
             words = tokens(text)
@@ -145,12 +151,13 @@ class StaleEngine:
             candidates = set(nearest[n])
             for token in set(words) if within is None else ():
                 candidates.update(self._by_token.get(token, ()))
-            cjk = cjk_share(text) >= 0.3
+            present = frozenset(value_set(text, words))
             best: dict[str, tuple[Wording, float, str]] = {}
             for i in sorted(candidates):
                 wording = self.wordings[i]
                 old, new = self._similarities(vectors[n], i) if vectors is not None else (None, None)
-                verdict = decide(Candidate(text, tuple(words), cjk, old, new, tuple(tokens(before[n]))), wording)
+                candidate = Candidate(text, tuple(words), cjk[n], old, new, tuple(tokens(before[n])), present)
+                verdict = decide(candidate, wording)
                 if verdict is None:
                     continue
                 held = best.get(wording.claim.id)
@@ -175,6 +182,15 @@ class StaleEngine:
         """Findings for a passage of plain text whose first line is ``line``: each sentence at the line it starts on."""
         pairs = [(" ".join(text[s:e].split()), line + text.count("\n", 0, s)) for s, e in split_sentences(text)]
         return self.findings(pairs, file, ["", *(t for t, _ in pairs[:-1])])
+
+
+def _slices(owners: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Each owner's (first row, last row + 1), for rows listed owner by owner."""
+    out: dict[int, tuple[int, int]] = {}
+    for row, owner in enumerate(owners):
+        first = out.get(owner, (row, row))[0]
+        out[owner] = (first, row + 1)
+    return out
 
 
 def _finding(file: str, line: int, sentence: str, wording: Wording, score: float, why: str) -> StaleFinding:

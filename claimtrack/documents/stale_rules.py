@@ -12,7 +12,7 @@ one rule holds; the first that holds gives the finding's score and ``why``.
    old value and no new one, and is about the claim: its embedding similarity
    with an old text is at least :data:`VALUE_SIMILARITY` (a CJK sentence
    :data:`VALUE_SIMILARITY_CJK`), or, with no model, its word score is at
-   least :data:`SPAN_SCORE`. This catches translations, which keep names and
+   least :data:`SPAN_SCORE` (CJK :data:`VALUE_SCORE_CJK`). This catches translations, which keep names and
    numbers.
 3. **Meaning** (embeddings): the sentence is similar to an old text
    (:data:`MEANING_SIMILARITY`, CJK :data:`MEANING_SIMILARITY_CJK`), closer
@@ -42,9 +42,10 @@ from rapidfuzz import fuzz, utils
 from .superseded import Wording, value_set
 from .values import CJK_CLASS, find_tokens, tokens
 
-__all__ = ["Candidate", "Verdict", "decide", "word_score", "SPAN_SCORE"]
+__all__ = ["Candidate", "Verdict", "decide", "word_score", "SPAN_SCORE", "RETRIEVE", "RETRIEVE_CJK"]
 
 SPAN_SCORE = 55.0
+VALUE_SCORE_CJK = 35.0  # a translation shares only its names and numbers with the wording
 VALUE_SIMILARITY = 0.4
 VALUE_SIMILARITY_CJK = 0.2
 MEANING_SIMILARITY = 0.7
@@ -55,6 +56,10 @@ CLEAR_SIMILARITY = 0.6
 CLEAR_MARGIN = 0.35
 MARGIN_CJK = 0.2
 HEDGE_SIMILARITY_CJK = 0.35
+#: The least embedding similarity for which a sentence is judged against a wording found by embedding alone
+#: (the span and value rules find theirs by word): the lowest floor of the meaning rules.
+RETRIEVE = min(MEANING_SIMILARITY, CLEAR_SIMILARITY)
+RETRIEVE_CJK = min(MEANING_SIMILARITY_CJK, HEDGE_SIMILARITY_CJK)
 RETRACTED_SIMILARITY = 0.85
 
 _CJK_RUN = re.compile(rf"[{CJK_CLASS}]+")
@@ -162,6 +167,10 @@ class Candidate:
     old_similarity: float | None
     new_similarity: float | None
     before: tuple[str, ...] = ()  # the words of the sentence before it in the same paragraph ("they" refers back)
+    present: frozenset[str] | None = None  # its values (superseded.value_set), computed once per sentence
+
+    def values(self) -> frozenset[str]:
+        return self.present if self.present is not None else frozenset(value_set(self.sentence, self.words))
 
 
 @attrs.frozen
@@ -231,8 +240,9 @@ def _names_subject(c: Candidate, subjects: Sequence[tuple[str, ...]], others: Se
 
 
 def _closer_in_words(sentence: str, wording: Wording) -> bool:
-    old = max(fuzz.ratio(sentence, t, processor=utils.default_process) for t in wording.old_texts)
-    new = max((fuzz.ratio(sentence, t, processor=utils.default_process) for t in wording.current_texts), default=0.0)
+    """Whether the sentence is at least as like the old sentences holding the change as the current ones."""
+    old = max(fuzz.ratio(sentence, t, processor=utils.default_process) for t in wording.old_sentences or wording.old_texts)
+    new = max((fuzz.ratio(sentence, t, processor=utils.default_process) for t in wording.current_sentences), default=0.0)
     return old >= new
 
 
@@ -259,7 +269,7 @@ def _span(c: Candidate, wording: Wording) -> Verdict | None:
     return None
 
 
-def _value(c: Candidate, wording: Wording, present: set[str]) -> Verdict | None:
+def _value(c: Candidate, wording: Wording, present: frozenset[str]) -> Verdict | None:
     if not wording.old_values or wording.new_values & present:
         return None
     stated = sorted(wording.old_values & present)
@@ -275,7 +285,7 @@ def _value(c: Candidate, wording: Wording, present: set[str]) -> Verdict | None:
         score = 100 * c.old_similarity
     else:
         score = word_score(c.sentence, c.words, wording)
-        if score < SPAN_SCORE:
+        if score < (VALUE_SCORE_CJK if c.cjk else SPAN_SCORE):
             return None
     now = ", ".join(sorted(wording.new_values)) or "nothing"
     return Verdict(
@@ -283,7 +293,7 @@ def _value(c: Candidate, wording: Wording, present: set[str]) -> Verdict | None:
     )
 
 
-def _meaning(c: Candidate, wording: Wording, present: set[str]) -> Verdict | None:
+def _meaning(c: Candidate, wording: Wording, present: frozenset[str]) -> Verdict | None:
     if c.old_similarity is None:
         return None
     old, new = c.old_similarity, c.new_similarity or 0.0
@@ -326,5 +336,5 @@ def decide(c: Candidate, wording: Wording) -> Verdict | None:
         verdict = _span(c, wording)
         if verdict is not None:
             return verdict
-    present = value_set(c.sentence, c.words)
+    present = c.values()
     return _value(c, wording, present) or _meaning(c, wording, present)

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
-from ..history import replay
+from ..history import apply, replay
 from ..model import Claim, Revision, RevisionKind, Status
 from .matching import versions_of
 from .sentences import split_sentences
@@ -108,26 +108,28 @@ def _sentences(texts: Iterable[str]) -> list[str]:
     return [" ".join(t[a:b].split()) for t in texts for a, b in split_sentences(t)]
 
 
-def _changed_sentences(texts: Sequence[str], spans: Sequence[list[str]], olds: frozenset[str]) -> list[str]:
+def _changed_sentences(texts: Sequence[str], spans: Sequence[Sequence[str]], olds: frozenset[str]) -> list[str]:
     """The sentences of ``texts`` that hold one of the spans or values (all of them when there are none)."""
     if not spans and not olds:
         return _sentences(texts)
     kept = []
     for sentence in _sentences(texts):
         words = tokens(sentence)
-        if any(find_tokens(words, span) >= 0 for span in spans) or olds & value_set(sentence, words):
+        if any(find_tokens(words, span) >= 0 for span in spans) or stated(sentence, words, olds):
             kept.append(sentence)
     return kept
 
 
 def _states(claim: Claim) -> list[Claim | None]:
-    """The claim after each revision (None where its history does not replay)."""
+    """The claim after each revision (None from where its history does not replay)."""
     out: list[Claim | None] = []
-    for i in range(len(claim.revisions)):
+    state: Claim | None = None
+    for i, revision in enumerate(claim.revisions):
         try:
-            out.append(replay(attrs.evolve(claim, revisions=claim.revisions[: i + 1])))
+            state = replay(attrs.evolve(claim, revisions=(revision,))) if i == 0 else apply(state, revision) if state else None
         except Exception:  # noqa: BLE001 - a history that does not replay: the plain versions are used
-            out.append(None)
+            state = None
+        out.append(state)
     return out
 
 
@@ -157,10 +159,19 @@ def _fact_values(revision: Revision) -> tuple[set[str], set[str], set[str]]:
 def _states_value(text: str, changes: Sequence[tuple[str, str]], old: frozenset[str], new: frozenset[str]) -> bool:
     """Whether ``text`` still states an old span or value and none of the new ones."""
     words = tokens(text)
-    present = value_set(text, words)
+    present = stated(text, words, old | new)
     if new & present or any(n and find_tokens(words, tokens(n)) >= 0 and o not in n for o, n in changes):
         return False
     return bool(old & present) or any(o and find_tokens(words, tokens(o)) >= 0 for o, _ in changes)
+
+
+def stated(text: str, words: Sequence[str], values: Iterable[str]) -> set[str]:
+    """Which of ``values`` (canonical numbers and names) ``text`` states."""
+    values = list(values)
+    if not values:
+        return set()
+    found = numbers(text) if any(v[:1].isdigit() for v in values) else set()
+    return {v for v in values if v in found or (not v[:1].isdigit() and find_tokens(words, v.split()) >= 0)}
 
 
 def value_set(text: str, words: Sequence[str] | None = None) -> set[str]:
@@ -199,8 +210,7 @@ def _correction(claim: Claim, index: int, before: Claim | None, previous: str, c
     for o, n in changes:
         old_values |= _span_values(o) - _span_values(n)
         new_values |= _span_values(n) - _span_values(o)
-    still = value_set(claim.statement)
-    old_values -= still  # a value the statement states again is not stale
+    old_values -= stated(claim.statement, tokens(claim.statement), old_values)  # stated again: not stale
     olds = frozenset(old_values)
     news = frozenset(new_values)
     now_words = tokens(claim.statement)

@@ -20,6 +20,7 @@ the same subject.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -52,12 +53,14 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _CJK_RUN = re.compile(rf"[{CJK_CLASS}]+")
+_DIGIT = re.compile(r"\d")
 _NAME_WORD = re.compile(r"[^\W_]+(?:[-.'][^\W_]+)*")
 
 
-def tokens(text: str) -> list[str]:
-    """Case-folded word tokens; every CJK character is one token."""
-    return [t.casefold() for t in _TOKEN.findall(normalise(text))]
+@functools.lru_cache(maxsize=1 << 16)
+def tokens(text: str) -> tuple[str, ...]:
+    """Case-folded word tokens; every CJK character is one token (memoised: spans and names recur)."""
+    return tuple(t.casefold() for t in _TOKEN.findall(normalise(text)))
 
 
 def find_tokens(haystack: Sequence[str], needle: Sequence[str]) -> int:
@@ -103,8 +106,8 @@ def names(text: str) -> list[str]:
         word = m.group().removesuffix("'s")
         if not word[:1].isalpha():
             continue  # 176B, 4096-token: values, not names
-        inner_capital = any(c.isupper() for c in word[1:])
-        has_digit = any(c.isdigit() for c in word)
+        inner_capital = word[1:] != word[1:].lower()
+        has_digit = _DIGIT.search(word) is not None
         if inner_capital or has_digit or (word[:1].isupper() and i > 0):
             out[word] = None
     return list(out)
