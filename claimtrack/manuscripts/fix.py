@@ -87,6 +87,15 @@ def _replacement(m: Manuscript, found: str, new: str, *, tracked: bool, name: st
     return f"{struck} {new}{credit}" if new else f"{struck}{credit}"
 
 
+def _why_not(passage: StalePassage) -> tuple[str, str]:
+    """Why a passage cannot be fixed in place, and the text suggested instead."""
+    if passage.kind == "retracted":
+        return "the claim was retracted", "remove the passage, or rewrite it without the claim"
+    if passage.kind == "superseded":
+        return f"the claim was superseded by {passage.successor!r}", passage.current
+    return "the whole statement changed", passage.current
+
+
 def plan_fixes(m: Manuscript, passages: Sequence[StalePassage], claims: Any, *, tracked: bool = False
                ) -> tuple[str, FixResult]:  # fmt: skip
     """The manuscript's text with the fixable passages rewritten, and what was and was not fixed."""
@@ -95,8 +104,8 @@ def plan_fixes(m: Manuscript, passages: Sequence[StalePassage], claims: Any, *, 
     for passage in sorted(passages, key=lambda p: (p.line, p.claim)):
         old, new = passage.changes[0]
         if not passage.span_edit:
-            unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence,
-                                          "the whole statement changed", passage.current))  # fmt: skip
+            reason, suggestion = _why_not(passage)
+            unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence, reason, suggestion))
             continue
         sentence = sentence_near(m, passage.line, passage.sentence, old)
         span = find_span(m, old, sentence.start, sentence.end) if sentence else None

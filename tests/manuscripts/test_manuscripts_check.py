@@ -154,3 +154,19 @@ def test_an_unreadable_claim_file_is_its_own_finding(mlib):
 def test_every_file_is_read_before_any_is_checked(mlib, tmp_path):
     with pytest.raises(DocumentError, match="no such document"):
         check_manuscripts(mlib, [DATA / "paper.md", tmp_path / "missing.md"])
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "why"),
+    [
+        pytest.param("text-davinci-001 is unable to do chain-of-thought [@claim:tdv1-cot].", "tdv1-cot",
+                     "means the superseded wording", id="paraphrase-of-a-whole-statement"),
+        pytest.param("GPT-3 was first trained on C4 [@claim:gpt3-corpus].", "gpt3-corpus", "states c4", id="old-name-in-other-words"),
+        pytest.param("code-davinci-002 reads a 4096-token context [@claim:cdv2-context].", "cdv2-context", "still says '4096'",
+                     id="old-number-in-other-words"),
+    ],
+)  # fmt: skip
+def test_a_superseded_wording_in_other_words(mlib, text, claim, why):
+    (finding,) = check_manuscript(mlib, parse_manuscript(text, path="p.md"))
+    assert (finding.rule, finding.claim) == ("states-superseded", claim)
+    assert why in finding.message

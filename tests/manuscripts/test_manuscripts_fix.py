@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from claimtrack.manuscripts import fix_stale
+from claimtrack.manuscripts import StalePassage, fix_stale, parse_manuscript
+from claimtrack.manuscripts.fix import plan_fixes
 
 NOTES = (
     "# Notes\r\n"
@@ -79,3 +80,31 @@ def test_a_file_without_stale_passages_is_not_written(mlib, tmp_path):
     stamp = path.stat().st_mtime_ns
     (result,) = fix_stale(mlib, [path])
     assert not result.changed and path.stat().st_mtime_ns == stamp
+
+
+def test_a_retracted_claim_is_listed_not_fixed(mlib, tmp_path):
+    path = tmp_path / "notes.md"
+    text = "We do not know how BLOOM was trained.\n"
+    path.write_text(text, encoding="utf-8")
+    (result,) = fix_stale(mlib, [path])
+    assert result.fixed == ()
+    assert [(u.claim, u.line, u.reason, u.suggestion) for u in result.unfixed] == [
+        ("bloom-unknown", 1, "the claim was retracted", "remove the passage, or rewrite it without the claim"),
+    ]
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_superseded_claim_suggests_its_successor(mlib):
+    passage = StalePassage(
+        "opt-has-abilities", "These abilities should also be in OPT.", "These abilities might be partially in OPT.", (),
+        70.0, "means the superseded wording", 1, False, "superseded", "opt-partial", 1,
+        "These abilities should also be in OPT.",
+    )  # fmt: skip
+    m = parse_manuscript("These abilities should also be in OPT.\n", path="notes.md")
+    text, result = plan_fixes(m, [passage], mlib.claims)
+    assert text == m.text and result.fixed == ()
+    (left,) = result.unfixed
+    assert (left.reason, left.suggestion) == (
+        "the claim was superseded by 'opt-partial'",
+        "These abilities might be partially in OPT.",
+    )
