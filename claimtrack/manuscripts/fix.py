@@ -102,11 +102,11 @@ def plan_fixes(m: Manuscript, passages: Sequence[StalePassage], claims: Any, *, 
     edits: list[tuple[int, int, str]] = []
     fixed, unfixed = [], []
     for passage in sorted(passages, key=lambda p: (p.line, p.claim)):
-        old, new = passage.changes[0]
-        if not passage.span_edit:
+        if not passage.span_edit or not passage.changes:
             reason, suggestion = _why_not(passage)
             unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence, reason, suggestion))
             continue
+        old, new = passage.changes[0]
         sentence = sentence_near(m, passage.line, passage.sentence, old)
         span = find_span(m, old, sentence.start, sentence.end) if sentence else None
         if span is None:
