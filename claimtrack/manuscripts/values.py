@@ -175,6 +175,7 @@ def value_mismatches(sentence: str, claim: Claim) -> Iterator[ValueMismatch]:
     """The claim's facts for which the sentence gives a value other than the current one."""
     if not claim.facts:
         return
+    sentence = " ".join(sentence.split())  # offsets of one spelling, for the names' check
     found = [q for q in quantities(sentence) if not _in_names(sentence, q, claim.facts)]
     numeric = {id(fact): _numeric(fact.value) for fact in claim.facts}
     current = [q for q in numeric.values() if q is not None]
@@ -203,13 +204,17 @@ def value_mismatches(sentence: str, claim: Claim) -> Iterator[ValueMismatch]:
 
 def _in_names(sentence: str, quantity: Quantity, facts: Sequence[Fact]) -> bool:
     """Whether the quantity is inside a fact's subject as the sentence writes it ("Model 8118")."""
+    low = None
     for fact in facts:
         if not any(ch.isdigit() for ch in fact.subject):
             continue
-        pattern = r"\s+".join(re.escape(word) for word in fact.subject.split())
-        for found in re.finditer(pattern, sentence, re.IGNORECASE):
-            if found.start() <= quantity.start and quantity.end <= found.end():
+        low = " ".join(sentence.split()).casefold() if low is None else low
+        name = " ".join(fact.subject.split()).casefold()
+        at = low.find(name)
+        while at >= 0:
+            if at <= quantity.start and quantity.end <= at + len(name):
                 return True
+            at = low.find(name, at + 1)
     return False
 
 
