@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..documents.latex_text import LATEX_SUFFIXES
 from ..documents.reading import read_text
 from ..errors import DocumentError
 from .pandoc import scan_pandoc
@@ -12,12 +13,8 @@ from .tex import scan_latex
 
 __all__ = ["read_manuscript", "parse_manuscript", "syntax_of", "LATEX_SUFFIXES"]
 
-#: Suffixes read as LaTeX; everything else is read as Markdown (pandoc, Quarto, R Markdown).
-LATEX_SUFFIXES = frozenset({".tex", ".ltx", ".latex"})
-
-
 def syntax_of(path: str | Path) -> str:
-    """``latex`` for a ``.tex`` file, ``pandoc`` for any other."""
+    """``latex`` for a ``.tex``, ``.ltx`` or ``.latex`` file (as the stale scan reads them), ``pandoc`` for any other."""
     return "latex" if Path(path).suffix.casefold() in LATEX_SUFFIXES else "pandoc"
 
 
