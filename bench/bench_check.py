@@ -174,7 +174,7 @@ def main() -> None:
         cpu = min(seconds for _, seconds, _ in clis)
         print(f"  baseline: markdown-it parse     {parse:8.3f} s")
         print(f"  baseline: warm library load     {load:8.3f} s")
-        print(f"  check, cited claims loaded      {check:8.3f} s   {check / (parse + load):6.2f}x the baseline")
+        print(f"  check_manuscripts               {check:8.3f} s   {check / (parse + load):6.2f}x the baseline")
         print(f"  check, CPU seconds              {min(c['check_cpu'] for c in checks):8.3f} s")
         print(f"  `claimtrack check` wall time    {wall:8.3f} s   target under 3 s: {'ok' if wall < 3 else 'OVER'}")
         print(f"  `claimtrack check` CPU seconds  {cpu:8.3f} s   (the wall time on an idle core)")
