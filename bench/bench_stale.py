@@ -158,12 +158,13 @@ def _linearity(lines: int, rng: random.Random, folder: Path) -> None:
             + "\n",
             encoding="utf-8",
         )
-        found, seconds = _timed(find_stale, engine, [path])
-        per_line.append(seconds / count)
+        found, seconds = _timed(find_stale, engine, [path], label="lines")
+        per_line.append(CPU["lines"] / count)
         print(
-            f"corpus library over {count:,} lines: {seconds:.2f} s ({len(found):,} stale), {seconds / count * 1e6:.1f} us a line"
+            f"corpus library over {count:,} lines: {seconds:.2f} s wall, {CPU['lines']:.2f} s CPU ({len(found):,} stale), "
+            f"{CPU['lines'] / count * 1e6:.1f} us CPU a line"
         )
-    print(f"time per line, {lines:,} lines over {lines // 10:,} lines: {per_line[1] / per_line[0]:.2f} (1.0 is linear)")
+    print(f"CPU time per line, {lines:,} lines over {lines // 10:,} lines: {per_line[1] / per_line[0]:.2f} (1.0 is linear)")
 
 
 def _labelled() -> None:

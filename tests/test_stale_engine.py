@@ -68,6 +68,8 @@ def test_the_early_copy_every_stale_passage_at_its_line(engine: StaleEngine) -> 
         242,  # "similar training data (C4)": another C4
         421,  # 为什么其他模型（如 OPT 和 BLOOM）没有那么强大？ a question, not the answer
         123,  # the Chinese says four (四种) already
+        294,  # 模型知道它不知道什么...: "not known" about something else
+        304,  # "... knowing what the model does not know": likewise
     }
 
 
@@ -82,6 +84,7 @@ def test_the_last_edit_flags_only_what_the_library_superseded(engine: StaleEngin
     lines = {f.line for f in findings}
     assert 45 not in lines  # the initial GPT-3's three abilities
     assert 130 not in lines  # "~~should also be in OPT~~ might be partially in OPT": corrected in place
+    assert 175 not in lines  # "what the model does not know" is not text-davinci-003's unknown
 
 
 # -- the labelled set ------------------------------------------------------------------------------------------
@@ -96,13 +99,13 @@ def test_the_labelled_set_is_as_large_as_promised() -> None:
 def test_precision_and_recall_on_the_labelled_set(engine: StaleEngine) -> None:
     score = stale_labelled.score(engine)
     assert score.precision >= 0.95, score.wrong  # measured 1.00
-    assert score.recall >= 0.85, score.missed  # measured 0.93
+    assert score.recall >= 0.88, score.missed  # measured 0.98
 
 
 def test_the_lexical_scan_alone_stays_precise(corpus: claimtrack.Library) -> None:
     score = stale_labelled.score(StaleEngine(corpus, embeddings=False))
     assert score.precision >= 0.95, score.wrong
-    assert score.recall >= 0.35, score.missed  # measured 0.43: paraphrase needs the model
+    assert score.recall >= 0.45, score.missed  # measured 0.55: paraphrase needs the model
 
 
 # -- values, in other words and other languages ----------------------------------------------------------------
@@ -136,6 +139,26 @@ def test_a_count_written_four_ways() -> None:
         assert "4096" in finding.why and "8192" in finding.why
     assert engine.passage("text-davinci-003 has a context window of 4096 tokens.") == []  # another model
     assert engine.passage("code-davinci-002 reads 8,192 tokens, not 4096 as first said.") == []  # states the new value
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "text, claim, stale",
+    [
+        pytest.param(
+            "As for BLOOM, the authors say they do not know why it is weaker.", "bloom-undertrained", True, id="unknown"
+        ),
+        pytest.param("至于 BLOOM 为什么不够强，作者表示目前还不知道。", "bloom-undertrained", True, id="unknown-chinese"),
+        pytest.param("BLOOM was not trained long enough, we now know.", "bloom-undertrained", False, id="answered"),
+        pytest.param("text-davinci-001 is unable to perform chain-of-thought reasoning.", "tdv1-weak-cot", True, id="cannot"),
+        pytest.param("另外，text-davinci-001 不能进行思维链推理。", "intermediate-models-weaker", True, id="cannot-chinese"),
+        pytest.param("text-davinci-001 is not trained on code.", "tdv1-weak-cot", False, id="another-negation"),
+        pytest.param("If GPT-3 has these abilities, OPT should have them too.", "opt-may-have-abilities", True, id="unhedged"),
+        pytest.param("If GPT-3 has these abilities, OPT may partly have them too.", "opt-may-have-abilities", False, id="hedged"),
+    ],
+)
+def test_a_cue_the_revision_changed_must_agree(engine: StaleEngine, text: str, claim: str, stale: bool) -> None:
+    assert (claim in {f.claim for f in engine.passage(text)}) is stale
 
 
 # -- every kind of staleness -----------------------------------------------------------------------------------
@@ -264,3 +287,31 @@ def test_the_documented_python_example(monkeypatch: pytest.MonkeyPatch, capsys: 
     monkeypatch.chdir(ROOT)
     exec(compile(code, str(DOC), "exec"), {})  # noqa: S102 - the documentation's own example
     assert "reasoning-injected-by-code-pretraining" in capsys.readouterr().out
+
+
+def test_the_old_texts_hold_each_appearance_as_it_stood_before_the_revision() -> None:
+    from claimtrack.documents.superseded import superseded_wordings
+    from claimtrack.model import Appearance
+
+    first = (Appearance("notes", text="In short: GPT-3 learned from C4 text."),)
+    now = (Appearance("notes", text="In short: GPT-3 learned from Common Crawl text."),)
+    fix = Revision(
+        date=dt.date(2023, 1, 1), kind=RevisionKind.CORRECTION, by="t", reason="r",
+        field="statement", old="C4", new="Common Crawl", set_appearances=now,
+    )  # fmt: skip
+    created = Revision(
+        date=dt.date(2022, 12, 11), kind=RevisionKind.CREATED, by="t",
+        statement="GPT-3 was pretrained on C4.", confidence="hypothesis", set_appearances=first,
+    )  # fmt: skip
+    claim = Claim(
+        id="corpus",
+        statement="GPT-3 was pretrained on Common Crawl.",
+        confidence="hypothesis",
+        appearances=now,
+        revisions=(created, fix),
+    )
+    (wording,) = superseded_wordings(claim, {})
+    assert "In short: GPT-3 learned from C4 text." in wording.old_texts
+    assert "In short: GPT-3 learned from Common Crawl text." in wording.current_texts
+    (finding,) = StaleEngine([claim], embeddings=False).passage("In short, GPT-3 learned from C4 text.")
+    assert finding.claim == "corpus"

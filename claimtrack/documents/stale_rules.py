@@ -1,12 +1,14 @@
-"""When a sentence states a superseded wording: the three rules, each with the evidence it shows.
+"""When a sentence states a superseded wording: the rules, each with the evidence it shows.
 
 A candidate (a sentence and one :class:`~.superseded.Wording`) is stale when
 one rule holds; the first that holds gives the finding's score and ``why``.
 
 1. **Span** (words): the sentence contains an old span as whole words
    (``C4``, ``should also be in OPT``) and not the new one, its word score
-   (:func:`word_score`, 0-100) is at least :data:`SPAN_SCORE`, and it is at
-   least as close to the superseded wording as to the current one.
+   (:func:`word_score`, 0-100) is at least :data:`SPAN_SCORE`, it names a
+   subject named before the change (or the sentence before it does, for
+   "they ..."), and it is at least as close to the superseded wording as to
+   the current one.
 2. **Value**: the wording changed a value (``8%`` -> ``5%``, ``C4`` ->
    ``Common Crawl``); the sentence names the subject (``PaLM``), states an
    old value and no new one, and is about the claim: its embedding similarity
@@ -21,9 +23,13 @@ one rule holds; the first that holds gives the finding's score and ``why``.
    names the subject, and the changed part agrees: no new value or new span
    in it, an old value when the change was one of values, and "not known"
    (:func:`says_unknown`) when the old wording said so and the new does not.
-   When the revision only hedged the wording (:func:`hedges`), an unhedged
-   sentence naming a subject before the change and one after it that is closer to the old wording is
-   stale at :data:`MEANING_SIMILARITY` (CJK :data:`HEDGE_SIMILARITY_CJK`). A retracted
+   Before the margins, the cue rules: when the revision took out a cue
+   ("not known", "cannot": :func:`says_unknown`, :func:`says_cannot`) or put
+   in a hedge (:func:`hedges`), a sentence that agrees with the old wording
+   on it, names a subject named before the change (a hedge: and one after
+   it) and is closer to the old wording is stale at :data:`CUE_SIMILARITY`,
+   :data:`CANNOT_SIMILARITY` or :data:`MEANING_SIMILARITY` (CJK: the
+   ``_CJK`` floors). A retracted
    claim has no current text: the similarity must reach
    :data:`RETRACTED_SIMILARITY`.
 
@@ -58,8 +64,12 @@ MARGIN_CJK = 0.2
 HEDGE_SIMILARITY_CJK = 0.35
 #: The least embedding similarity for which a sentence is judged against a wording found by embedding alone
 #: (the span and value rules find theirs by word): the lowest floor of the meaning rules.
-RETRIEVE = min(MEANING_SIMILARITY, CLEAR_SIMILARITY)
-RETRIEVE_CJK = min(MEANING_SIMILARITY_CJK, HEDGE_SIMILARITY_CJK)
+CUE_SIMILARITY = 0.45  # "not known" or "cannot" said again, about the same subject
+CUE_SIMILARITY_CJK = 0.35
+CANNOT_SIMILARITY = 0.6
+CANNOT_SIMILARITY_CJK = 0.35
+RETRIEVE = min(MEANING_SIMILARITY, CLEAR_SIMILARITY, CUE_SIMILARITY, CANNOT_SIMILARITY)
+RETRIEVE_CJK = min(MEANING_SIMILARITY_CJK, HEDGE_SIMILARITY_CJK, CUE_SIMILARITY_CJK, CANNOT_SIMILARITY_CJK)
 RETRACTED_SIMILARITY = 0.85
 
 _CJK_RUN = re.compile(rf"[{CJK_CLASS}]+")
@@ -150,6 +160,20 @@ _HEDGE = re.compile(
 def hedges(text: str) -> bool:
     """Whether a text hedges what it says (English, Chinese, German, French cues)."""
     return _HEDGE.search(text) is not None
+
+
+# Words denying an ability: "cannot do chain-of-thought" replaced by "can do it, only worse" is stated again by
+# "is unable to perform chain-of-thought" or "不能进行思维链推理".
+_CANNOT = re.compile(
+    r"\b(?:cannot|can't|can not|unable to|not able to|incapable of|fails to|kann nicht|kann keine|ne peut pas)\b"
+    r"|不能|无法|不会",
+    re.IGNORECASE,
+)
+
+
+def says_cannot(text: str) -> bool:
+    """Whether a text denies an ability (English, Chinese, German, French cues)."""
+    return _CANNOT.search(text.replace("’", "'")) is not None
 
 
 def says_unknown(text: str) -> bool:
@@ -303,8 +327,6 @@ def _meaning(c: Candidate, wording: Wording, present: frozenset[str]) -> Verdict
         return None  # a change of values is judged by the values
     if any(n and tokens(n) and find_tokens(c.words, tokens(n)) >= 0 and len(tokens(n)) <= 12 for _, n in wording.changes):
         return None
-    if says_unknown(wording.superseded) and not says_unknown(wording.current) and not says_unknown(c.sentence):
-        return None  # the old wording said "not known"; a sentence that states an answer does not repeat it
     if _names_subject(c, wording.subjects) is None or c.sentence.rstrip(" )\"'”’").endswith(("?", "？")):
         return None  # a question asks, it does not state
     if not wording.current_texts:
@@ -312,22 +334,40 @@ def _meaning(c: Candidate, wording: Wording, present: frozenset[str]) -> Verdict
             return None
         return Verdict(100 * old, f"states a claim that was {wording.kind} (similarity {old:.2f})")
     floor, margin = (MEANING_SIMILARITY_CJK, MARGIN_CJK) if c.cjk else (MEANING_SIMILARITY, MARGIN)
-    if _unhedged_again(c, wording, old, new):
-        return Verdict(100 * old, f"states without hedging what the current wording hedges (similarity {old:.2f} vs {new:.2f})")
+    cue = _cue_again(c, wording, old, new)
+    if cue is not None:
+        return Verdict(100 * old, cue)
+    if says_unknown(wording.superseded) and not says_unknown(wording.current) and not says_unknown(c.sentence):
+        return None  # the old wording said "not known"; a sentence that states an answer does not repeat it
     if (old < floor or old - new < margin) and (c.cjk or old < CLEAR_SIMILARITY or old - new < CLEAR_MARGIN):
         return None
     now = f"the successor {wording.successor}'s" if wording.kind == "superseded" else "the current wording's"
     return Verdict(100 * old, f"means the superseded wording (similarity {old:.2f}) more than {now} ({new:.2f})")
 
 
-def _unhedged_again(c: Candidate, wording: Wording, old: float, new: float) -> bool:
-    """The hedge rule: the revision hedged the wording, and the sentence names what it is about (a subject named
-    before the change) and a subject after it, without hedging, closer to the old wording."""
-    if hedges(wording.superseded) or not hedges(wording.current) or hedges(c.sentence) or old <= new:
-        return False
-    lead = any(find_tokens(c.words, subject) >= 0 for subject in wording.leads)
-    other = any(find_tokens(c.words, subject) >= 0 for subject in wording.subjects if subject not in wording.leads)
-    return lead and other and old >= (HEDGE_SIMILARITY_CJK if c.cjk else MEANING_SIMILARITY)
+_CUES = (
+    ("not known", lambda text: says_unknown(text), (CUE_SIMILARITY, CUE_SIMILARITY_CJK)),
+    ("cannot", lambda text: says_cannot(text), (CANNOT_SIMILARITY, CANNOT_SIMILARITY_CJK)),
+    ("hedge", lambda text: not hedges(text), (MEANING_SIMILARITY, HEDGE_SIMILARITY_CJK)),  # the cue is its absence
+)
+
+
+def _cue_again(c: Candidate, wording: Wording, old: float, new: float) -> str | None:
+    """The cue rules: what the revision changed is a cue ("not known", "cannot", a hedge) the old wording had and
+    the current one has not (a hedge: the other way round), and the sentence agrees with the old wording on it,
+    names a subject named before the change, and is closer to the old wording. Returns the evidence, or None."""
+    if old <= new or not any(find_tokens(c.words, subject) >= 0 for subject in wording.leads):
+        return None  # the subject must be in the sentence itself: a cue alone is common
+    for cue, says, (floor, floor_cjk) in _CUES:
+        then, now = says(wording.superseded), says(wording.current)
+        if then == now or says(c.sentence) != then or old < (floor_cjk if c.cjk else floor):
+            continue
+        if cue == "hedge":  # an unhedged sentence is common: it must also name a subject after the change
+            if not any(find_tokens(c.words, s) >= 0 for s in wording.subjects if s not in wording.leads):
+                continue
+            return f"states without hedging what the current wording hedges (similarity {old:.2f} vs {new:.2f})"
+        return f"says {cue!r} as the superseded wording did (similarity {old:.2f} vs {new:.2f})"
+    return None
 
 
 def decide(c: Candidate, wording: Wording) -> Verdict | None:

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import attrs
 
 from ..history import apply, replay
-from ..model import Claim, Revision, RevisionKind, Status
+from ..model import Appearance, Claim, Revision, RevisionKind, Status
 from .matching import versions_of
 from .sentences import split_sentences
 from .values import find_tokens, names, numbers, tokens
@@ -55,7 +55,7 @@ class Wording:
     successor: str | None = None
     old_sentences: tuple[str, ...] = ()  # the old texts' sentences that hold a change (what embeddings compare)
     current_sentences: tuple[str, ...] = ()
-    leads: tuple[tuple[str, ...], ...] = ()  # the subjects named before the change: what the statement is about
+    leads: tuple[tuple[str, ...], ...] = ()  # the names before the change (else the first name): what it is about
 
     @property
     def old(self) -> str:
@@ -194,7 +194,7 @@ def _subjects(texts: Iterable[str], extra: Iterable[str], changed: set[str]) -> 
     return tuple(out)
 
 
-def _correction(claim: Claim, index: int, before: Claim | None, previous: str, current: Sequence[str]) -> Wording | None:
+def _correction(claim: Claim, index: int, before: Sequence[Appearance], previous: str, current: Sequence[str]) -> Wording | None:
     revision = claim.revisions[index]
     if revision.is_span_edit and revision.old:
         changes = [core_span(revision.old, revision.new or "")]
@@ -217,7 +217,7 @@ def _correction(claim: Claim, index: int, before: Claim | None, previous: str, c
     if not olds and changes and all(tokens(o) and find_tokens(now_words, tokens(o)) >= 0 for o, _ in changes):
         return None  # a later revision put the old words back
     old_texts = [previous]
-    before_apps = [a.text for a in (before.appearances if before else ()) if a.text]
+    before_apps = [a.text for a in before if a.text]
     now_apps = {a.text for a in claim.appearances if a.text}
     for text in before_apps:
         if text not in now_apps or _states_value(text, changes, olds, news):
@@ -239,7 +239,7 @@ def _correction(claim: Claim, index: int, before: Claim | None, previous: str, c
         claim, index, "correction", previous, claim.statement, tuple(changes),
         tuple(old_texts), tuple(current_texts), olds, news, subjects, None,
         tuple(dict.fromkeys(old_sentences or _sentences([previous]))),
-        tuple(dict.fromkeys(new_sentences or _sentences([claim.statement]))), leads or subjects,
+        tuple(dict.fromkeys(new_sentences or _sentences([claim.statement]))), leads or subjects[:1],
     )  # fmt: skip
 
 
@@ -283,12 +283,17 @@ def superseded_wordings(claim: Claim, claims: Mapping[str, Claim]) -> Iterator[W
     current = tuple(dict.fromkeys([claim.statement, *(a.text for a in claim.appearances if a.text)]))
     versions = versions_of(claim)
     states: list[Claim | None] | None = None
+    moved = any(r.set_appearances is not None or r.add_appearances or r.remove_appearances for r in claim.revisions[1:])
     for version in versions[:-1]:
         if version.replaced_by is None or not claim.revisions[version.replaced_by].changes_content:
             continue  # an editorial fix ("Chat" -> "ChatGPT") supersedes nothing
-        if states is None:
+        if moved and states is None:
             states = _states(claim)
-        before = states[version.replaced_by - 1] if version.replaced_by >= 1 else None
+        if states is None:  # no revision touched the appearances: they stood then as they stand now
+            before: tuple[Appearance, ...] = claim.appearances
+        else:
+            state = states[version.replaced_by - 1] if version.replaced_by >= 1 else None
+            before = state.appearances if state is not None else ()
         wording = _correction(claim, version.replaced_by, before, version.statement, current)
         if wording is not None:
             yield wording
