@@ -13,6 +13,7 @@ from .tex import scan_latex
 
 __all__ = ["read_manuscript", "parse_manuscript", "syntax_of", "LATEX_SUFFIXES"]
 
+
 def syntax_of(path: str | Path) -> str:
     """``latex`` for a ``.tex``, ``.ltx`` or ``.latex`` file (as the stale scan reads them), ``pandoc`` for any other."""
     return "latex" if Path(path).suffix.casefold() in LATEX_SUFFIXES else "pandoc"

@@ -160,7 +160,7 @@ def test_every_file_is_read_before_any_is_checked(mlib, tmp_path):
     ("text", "claim", "why"),
     [
         pytest.param("text-davinci-001 is unable to do chain-of-thought [@claim:tdv1-cot].", "tdv1-cot",
-                     "means the superseded wording", id="paraphrase-of-a-whole-statement"),
+                     "superseded wording", id="paraphrase-of-a-whole-statement"),
         pytest.param("GPT-3 was first trained on C4 [@claim:gpt3-corpus].", "gpt3-corpus", "states c4", id="old-name-in-other-words"),
         pytest.param("code-davinci-002 reads a 4096-token context [@claim:cdv2-context].", "cdv2-context", "still says '4096'",
                      id="old-number-in-other-words"),
