@@ -91,14 +91,18 @@ def _latex_group(group: CitationGroup, claims: dict[str, Claim]) -> str:
 
 
 def _unknown(lib: ClaimLookup, m: Manuscript) -> Iterator[str]:
+    """Each citation of a claim that cannot be rendered: ``file:line:column: what is wrong``."""
+    broken = {p.file for p in getattr(lib.claims, "problems", ())}
     for group in m.groups:
         for item in group.items:
             if item.claim is not None and lib.claims.get(item.claim) is None:
                 line, column = m.position(item.key_start)
+                where = f"{m.path}:{line}:{column}: cites {item.claim!r}"
+                if f"claims/{item.claim}.toml" in broken:
+                    yield f"{where}, whose file cannot be read (see `claimtrack audit`)"
+                    continue
                 near = lib.nearest(item.claim)
-                yield f"{m.path}:{line}:{column}: cites {item.claim!r}, which is not a claim" + (
-                    f" (did you mean {near!r}?)" if near else ""
-                )
+                yield f"{where}, which is not a claim" + (f" (did you mean {near!r}?)" if near else "")
 
 
 def render_text(lib: Any, m: Manuscript, *, marks: bool = False, report: str = DEFAULT_REPORT,
@@ -107,7 +111,7 @@ def render_text(lib: Any, m: Manuscript, *, marks: bool = False, report: str = D
     library = ClaimLookup(lib, [claim_id for group in m.groups for claim_id in group.claims])
     unknown = list(_unknown(library, m))
     if unknown:
-        more = f" (and {len(unknown) - 1} more unknown claim citations)" if len(unknown) > 1 else ""
+        more = f" (and {len(unknown) - 1} more such citations)" if len(unknown) > 1 else ""
         raise DocumentError(f"{unknown[0]}{more}; nothing was written", hint="fix the ids (see `claimtrack check`)")
     claims: dict[str, Claim] = {}
     for group in m.groups:

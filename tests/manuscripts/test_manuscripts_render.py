@@ -125,3 +125,16 @@ def test_the_source_is_never_the_output(mlib, tmp_path):
 def test_a_bad_corrections_date(mlib):
     with pytest.raises(DocumentError, match="--corrections"):
         rendered(mlib, "A [@claim:palm-code].", since="last week")
+
+
+def test_a_claim_whose_file_cannot_be_read_writes_nothing(mlib, tmp_path):
+    (mlib.root / "claims" / "broken.toml").write_text("id = \n", encoding="utf-8")
+    source = tmp_path / "paper.md"
+    source.write_text("A [@claim:broken]. B [@claim:nope].\n", encoding="utf-8")
+    with pytest.raises(DocumentError) as caught:
+        render_manuscript(mlib, source, tmp_path / "out.md")
+    assert str(caught.value) == (
+        f"{source}:1:4: cites 'broken', whose file cannot be read (see `claimtrack audit`) (and 1 more such citations); "
+        "nothing was written; fix the ids (see `claimtrack check`)"
+    )
+    assert not (tmp_path / "out.md").exists()
