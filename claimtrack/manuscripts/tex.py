@@ -23,7 +23,7 @@ __all__ = ["scan_latex", "CLAIM_COMMAND"]
 
 CLAIM_COMMAND = "claim"
 _COMMENT = re.compile(r"(?<!\\)(?:\\\\)*%[^\n]*")
-_VERBATIM = re.compile(r"\\begin\{(verbatim\*?|Verbatim|lstlisting|minted|comment|alltt)\}.*?\\end\{\1\}", re.DOTALL)
+_VERBATIM = re.compile(r"\\begin\{(verbatim\*?|Verbatim|lstlisting|minted|comment|alltt)\}")
 _VERB = re.compile(r"\\verb\*?([^\w\s*])[^\n]*?\1")
 _CLAIM = re.compile(r"\\claim(?![A-Za-z@])\s*(?P<options>(?:\[[^\[\]]*\]\s*)*)\{(?P<body>[^{}]*)\}")
 _DEFINING = re.compile(r"\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand|def|let)\*?\s*\{?\s*$")
@@ -50,10 +50,25 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
+def _verbatim(text: str) -> list[tuple[int, int]]:
+    """Spans of the verbatim-like environments; one left open runs to the end, as LaTeX would read it."""
+    spans = []
+    pos = 0
+    while (found := _VERBATIM.search(text, pos)) is not None:
+        close = f"\\end{{{found.group(1)}}}"
+        end = text.find(close, found.end())
+        end = len(text) if end < 0 else end + len(close)
+        spans.append((found.start(), end))
+        pos = end
+    return spans
+
+
 def _masked(text: str) -> str:
-    """``text`` with comments, verbatim environments and ``\\verb`` blanked (offsets kept)."""
+    """``text`` with verbatim environments, ``\\verb`` and comments blanked (offsets kept)."""
     chars = list(text)
-    for pattern in (_VERBATIM, _VERB, _COMMENT):
+    for start, end in _verbatim(text):
+        _blank(chars, start, end)
+    for pattern in (_VERB, _COMMENT):
         current = "".join(chars)
         for found in pattern.finditer(current):
             _blank(chars, found.start(), found.end())

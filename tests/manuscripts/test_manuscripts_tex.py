@@ -22,6 +22,8 @@ def cited(text: str) -> list[tuple[str, ...]]:
         pytest.param("50\\% \\claim{a}.", [("a",)], id="escaped-percent-is-no-comment"),
         pytest.param("\\begin{verbatim}\n\\claim{a}\n\\end{verbatim}", [], id="verbatim"),
         pytest.param("\\begin{lstlisting}\n\\claim{a}\n\\end{lstlisting}", [], id="lstlisting"),
+        pytest.param("\\begin{verbatim}\n\\claim{a}\n", [], id="unclosed-verbatim-runs-to-the-end"),
+        pytest.param("\\begin{verbatim}" * 5000 + "\\claim{a}", [], id="many-unclosed-verbatims"),
         pytest.param("\\verb|\\claim{a}| and \\claim{b}", [("b",)], id="verb"),
         pytest.param("\\newcommand{\\claim}[1]{\\cite{#1}}", [], id="definition"),
         pytest.param("\\newcommand\\claim[1]{[#1]}", [], id="definition-without-braces"),
