@@ -19,13 +19,20 @@ from ..model import Claim
 __all__ = ["ClaimLookup"]
 
 
+def _loaded(lib: Any) -> bool:
+    """Whether the library has every claim in memory already (its claims mapping loaded, not lazy)."""
+    claims = getattr(lib, "__dict__", {}).get("claims")
+    return claims is not None and getattr(claims, "loaded", True)
+
+
 class ClaimLookup:
     """The claims ``claim_ids`` of a library and those they depend on, their checked facts and the nearest id."""
 
     def __init__(self, lib: Any, claim_ids: Iterable[str]) -> None:
         self.lib = lib
         self.scale = lib.settings.scale
-        if "claims" in getattr(lib, "__dict__", {}) or not hasattr(lib, "store"):
+        self._loaded = _loaded(lib)
+        if self._loaded or not hasattr(lib, "store"):
             self.claims = lib.claims
         else:
             self.claims = load_some(lib.store, claim_ids, dependencies=True)
@@ -35,7 +42,7 @@ class ClaimLookup:
     def all_ids(self) -> list[str]:
         """Every claim id of the library (from the file names, when the claims are not loaded)."""
         if self._ids is None:
-            if hasattr(self.lib, "store") and "claims" not in getattr(self.lib, "__dict__", {}):
+            if hasattr(self.lib, "store") and not self._loaded:
                 folder = self.lib.store.claims_dir
                 names = os.listdir(folder) if folder.is_dir() else []
                 self._ids = sorted(name[: -len(".toml")] for name in names if name.endswith(".toml"))

@@ -40,4 +40,7 @@ def test_check_reads_only_the_cited_claims(mlib, tmp_path):
     lib = claimtrack.open(mlib.root)
     result = check_manuscripts(lib, [paper])
     assert [f.rule for f in result.findings] == ["cites-under-supported"]
-    assert "claims" not in lib.__dict__  # the library's full load never happened
+    assert "claims" not in lib.__dict__ or not lib.claims.loaded  # the library's full load never happened
+    lib.claims.get("codex-12b")  # one claim read alone: still not the whole library
+    assert [f.rule for f in check_manuscripts(lib, [paper]).findings] == ["cites-under-supported"]
+    assert not lib.claims.loaded
