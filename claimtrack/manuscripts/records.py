@@ -121,6 +121,11 @@ class Manuscript:
         previous = sentences[at]
         return previous if index >= 0 and previous.start >= self.regions[index][0] else None
 
+    def sentences_from(self, offset: int) -> list[Sentence]:
+        """The sentences from the one holding (or last before) ``offset`` on, in order."""
+        sentences = self.sentences()
+        return sentences[max(0, bisect.bisect_left(self._sentence_starts, offset) - 1) :]
+
     def sentences(self) -> list[Sentence]:
         """Every sentence of the prose, in order (worked out once)."""
         if self._sentences is not None:

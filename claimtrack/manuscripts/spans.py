@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from .records import Manuscript, Sentence
@@ -39,9 +38,7 @@ def sentence_near(manuscript: Manuscript, line: int, words: str, span: str) -> S
 
     low, high = manuscript.line_start(line - 1), manuscript.line_start(line + 2)
     best: tuple[float, Sentence] | None = None
-    sentences = manuscript.sentences()
-    first = max(0, bisect.bisect_left(manuscript._sentence_starts, low) - 1)
-    for sentence in sentences[first:]:
+    for sentence in manuscript.sentences_from(low):
         if sentence.end < low:
             continue
         if sentence.start >= high:
