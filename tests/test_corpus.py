@@ -373,3 +373,76 @@ def test_replay_equals_stored_claim(claim_id):
 def test_revisions_are_in_date_order(claim_id):
     dates = [r.date for r in CLAIMS[claim_id].revisions]
     assert dates == sorted(dates)
+
+
+# ---------------------------------------------------------------- the seeds, word for word
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not (SEEDS / "gpt-ability-early-zh-en.md").is_file(), reason="the seed documents are not here")
+RELEASE = dt.date(2022, 12, 11)
+
+# The early copy (2022-12-18) already shows four corrections struck through; undoing them gives the release text.
+UNDONE_IN_EARLY_COPY = [
+    ("~~4096~~ 8192", "4096"),
+    ("~~cannot do CoT~~ (corrected by Denny Zhou) can do CoT but the performance is significantly worse", "cannot do CoT"),
+    ("code-~~only~~mainly / text-~~only~~mainly", "code-only / text-only"),
+    (
+        "~~We are not sure if this is also a side product of RLHF or something else.~~ According to the instructGPT "
+        "paper, this is from the LM-mixing during the RL tuning stage (not RLHF itself).",
+        "We are not sure if this is also a side product of RLHF or something else.",
+    ),
+]
+
+
+def _plain(text: str) -> str:
+    """Markdown emphasis, escapes, bullets and line breaks folded away, so quotes compare word for word."""
+    lines = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line[:2] in ("* ", "- "):
+            line = line[2:]
+        lines.append(line)
+    text = " ".join(lines).replace("\\", "").replace("`", "")
+    text = text.replace("**", "")
+    return " ".join(text.split())
+
+
+def _english(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not any("\u4e00" <= ch <= "\u9fff" for ch in line))
+
+
+def _release_text() -> str:
+    text = _plain(_english((SEEDS / "gpt-ability-early-zh-en.md").read_text(encoding="utf-8")))
+    for struck, old in UNDONE_IN_EARLY_COPY:
+        assert text.count(struck) == 1, struck
+        text = text.replace(struck, old)
+    assert "~~" not in text
+    return text
+
+
+def _last_edit_text() -> str:
+    import re
+
+    text = _plain((SEEDS / "gpt-ability-last-edit-en.md").read_text(encoding="utf-8"))
+    return " ".join(re.sub(r"~~.*?~~", "", text).split())
+
+
+def _quoted(appearances, document=ARTICLE):
+    return [a for a in appearances if a.document == document]
+
+
+@needs_seeds
+@pytest.mark.parametrize("claim_id", sorted(c for c in CLAIMS if CLAIMS[c].created == RELEASE))
+def test_first_state_quotes_the_release_text(claim_id):
+    release = _release_text()
+    then = CLAIMS[claim_id].as_of("2022-12-12")
+    for appearance in _quoted(then.appearances):
+        assert _plain(appearance.text) in release, appearance.text
+
+
+@needs_seeds
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_current_appearances_quote_the_last_edit(claim_id):
+    last = _last_edit_text()
+    for appearance in _quoted(CLAIMS[claim_id].appearances):
+        assert _plain(appearance.text) in last, appearance.text
