@@ -24,6 +24,9 @@ def _load(path: Path):
 
 
 CLAIMS = {path.stem: _load(path) for path in CLAIM_FILES}
+#: The article's own claims (created by its first author); the others are the maintainers' findings and the other seeds'.
+ARTICLE_CLAIMS = sorted(cid for cid, claim in CLAIMS.items() if claim.revisions[0].by == "Yao Fu")
+MAINTAINERS = "claimtrack corpus maintainers"
 BIB = bibtexparser.parse_string((ROOT / "references.bib").read_text(encoding="utf-8"))
 KEYS = {entry.key for entry in BIB.entries}
 
@@ -45,14 +48,15 @@ def test_claim_file_loads(path):
 
 
 def test_corpus_size():
-    assert len(CLAIMS) >= 40
+    assert len(CLAIMS) >= 80
+    assert len(ARTICLE_CLAIMS) >= 60
 
 
 def test_references_parse_cleanly():
     assert not BIB.failed_blocks
     counts = Counter(entry.key for entry in BIB.entries)
     assert [key for key, n in counts.items() if n > 1] == []
-    assert len(BIB.entries) >= 20
+    assert len(BIB.entries) >= 35
 
 
 @pytest.mark.parametrize(
@@ -134,7 +138,7 @@ def test_dependencies_have_no_cycle():
 # ---------------------------------------------------------------- article conventions
 
 
-@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+@pytest.mark.parametrize("claim_id", ARTICLE_CLAIMS)
 def test_claim_quotes_the_article(claim_id):
     claim = CLAIMS[claim_id]
     assert any(a.document == ARTICLE and a.locator and a.text for a in claim.appearances)
@@ -161,7 +165,8 @@ def test_faq_graded_claims(claim_id, level):
 
 def test_release_date_for_claims_in_the_early_copy():
     later = {"copilot-can-do-cot", "opt-bloom-less-english", "llm-not-replace-search"}
-    for claim_id, claim in CLAIMS.items():
+    for claim_id in ARTICLE_CLAIMS:
+        claim = CLAIMS[claim_id]
         expected = dt.date(2023, 1, 1) if claim_id in later else dt.date(2022, 12, 11)
         assert claim.created == expected, claim_id
 
@@ -446,3 +451,321 @@ def test_current_appearances_quote_the_last_edit(claim_id):
     last = _last_edit_text()
     for appearance in _quoted(CLAIMS[claim_id].appearances):
         assert _plain(appearance.text) in last, appearance.text
+
+
+# ---------------------------------------------------------------- the article as it stood at release
+
+LATER_WORDS = [
+    pytest.param("001-models-code-or-text", ["mainly"], id="mainly"),
+    pytest.param("cdv2-context-window", ["8192"], id="cdv2-8192"),
+    pytest.param("gpt3-context-window", ["8192"], id="gpt3-8192"),
+    pytest.param("tdv1-weak-cot", ["corrected by Denny Zhou", "can do CoT but"], id="denny-zhou"),
+    pytest.param("tdv3-icl-from-lm-mixing", ["LM-mixing", "According to the instructGPT paper"], id="lm-mixing"),
+    pytest.param("gpt3-pretraining-corpus", ["Common Crawl"], id="common-crawl"),
+    pytest.param("bloom-undertrained", ["Probably", "Chinchilla optimal"], id="bloom"),
+    pytest.param("gpt35-four-new-abilities", ["four"], id="four"),
+    pytest.param("opt-may-have-abilities", ["partially", "Meta have already done it", "OPT-IML"], id="opt"),
+    pytest.param("cdv2-sota-gsm8k", ["upper bound"], id="upper-bound"),
+    pytest.param("few-strict-comparisons-dec-2022", ["ChatGPT have"], id="chatgpt"),
+    pytest.param("gpt35-beliefs-hard-to-overwrite", ["core belief"], id="core-belief"),
+]
+
+
+@pytest.mark.parametrize("claim_id, later", LATER_WORDS)
+def test_as_of_release_quotes_no_later_words(claim_id, later):
+    claim = CLAIMS[claim_id]
+    then = claim.as_of("2022-12-12")
+    first = then.revisions[0]
+    words = " ".join([then.statement, first.note or "", *(a.text or "" for a in then.appearances)])
+    for phrase in later:
+        assert phrase not in words, phrase
+    # ... and the revision that brought the later words in also changed the appearance.
+    if claim_id != "gpt3-context-window":  # it now quotes only its own sentence, which never changed
+        assert then.appearances != claim.appearances
+    assert any(phrase in " ".join(a.text or "" for a in claim.appearances) for phrase in later) or claim_id in (
+        "gpt3-context-window",
+        "opt-may-have-abilities",
+    )
+    changed = [r for r in claim.revisions[1:] if r.add_appearances or r.remove_appearances]
+    if claim_id != "gpt3-context-window":  # its own sentence never changed; it no longer quotes its neighbour
+        assert changed and all(r.field == "statement" or r.statement for r in changed)
+
+
+def _quoted_words(note: str) -> list[str]:
+    """Phrases a note quotes as the article's words: 'words ...' (single quotes)."""
+    import re
+
+    return re.findall(r"(?:words (?:the [\w' ]+ )?|grades it: |flat )'(.+?)'(?=[,;:)]|$| and | \(|, )", note)
+
+
+@needs_seeds
+@pytest.mark.parametrize("claim_id", sorted(c for c in ARTICLE_CLAIMS if CLAIMS[c].created == RELEASE))
+def test_first_state_notes_quote_the_release_text(claim_id):
+    release = _release_text()
+    for phrase in _quoted_words(CLAIMS[claim_id].revisions[0].note or ""):
+        for part in phrase.split(" ... "):  # an elided quote: each part in turn
+            assert _plain(part) in release, phrase
+
+
+def test_first_state_note_of_bloom_cites_its_first_answer():
+    first = CLAIMS["bloom-undertrained"].revisions[0]
+    assert "do not know" in first.note and "Probably" not in first.note
+    assert first.confidence == "educated-guess"
+    assert CLAIMS["bloom-undertrained"].confidence == "hypothesis"
+
+
+# ---------------------------------------------------------------- evidence: once per place, and checkable
+
+
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_no_source_cited_twice_at_the_same_place(claim_id):
+    claim = CLAIMS[claim_id]
+    for state in (claim, claim.as_of(claim.created)):
+        places = Counter((e.source, e.locator) for e in state.evidence)
+        assert [place for place, n in places.items() if n > 1] == []
+
+
+@pytest.mark.parametrize(
+    "claim_id, source, stance, words",
+    [
+        pytest.param("alignment-tax", "ouyang2022training", "supports", "does not coin", id="alignment-tax-not-coined"),
+        pytest.param("instructgpt-sft-models", "openai2022modelindex", "contradicts", "FeedME", id="feedme"),
+        pytest.param("cdv2-most-capable", "fu2023complexity", "mentions", "math", id="complexity-maths-only"),
+        pytest.param("opt-may-have-abilities", "iyer2022optiml", "mentions", "does not name", id="opt-iml-unnamed"),
+    ],
+)
+def test_evidence_says_what_the_source_says(claim_id, source, stance, words):
+    (item,) = [e for e in CLAIMS[claim_id].evidence if e.source == source]
+    assert item.stance.value == stance
+    assert words in (item.note or "")
+    assert "coins" not in (item.note or "")
+
+
+def test_bibliography_has_no_placeholders():
+    assert "others" not in BIB.entries_dict["fu2022emergent"]["author"]
+    for entry in BIB.entries:
+        assert {"title", "year"} <= set(entry.fields_dict), entry.key
+    assert "month" not in BIB.entries_dict["fu2022emergent"].fields_dict  # not known from the seeds
+    assert BIB.entries_dict["githubcopilot"]["year"] == "2021"
+    assert "chen2021evaluating" in BIB.entries_dict["githubcopilot"]["note"]
+
+
+# ---------------------------------------------------------------- claims that report the article keep reporting it
+
+REPORTING = [
+    pytest.param("gpt3-pretraining-mix", "60% C4 (2016-2019)", "brown2020language", "60% 2016 - 2019 C4", id="c4"),
+    pytest.param(
+        "intermediate-models-weaker",
+        "text-davinci-001 cannot do chain-of-thought reasoning",
+        "wei2022chain",
+        "text-davinci-001 cannot do chain-of-thought reasoning",
+        id="cannot-do-cot",
+    ),
+    pytest.param(
+        "reasoning-injected-by-code-pretraining", "PaLM: 8%", "chowdhery2022palm", "PaLM has 8% code training data", id="palm-8"
+    ),
+]
+
+
+@pytest.mark.parametrize("claim_id, words, paper, article_words", REPORTING)
+def test_reporting_claim_keeps_the_article_words(claim_id, words, paper, article_words):
+    claim = CLAIMS[claim_id]
+    assert words in claim.statement
+    assert any(article_words in a.text for a in claim.appearances if a.document == ARTICLE)
+    # The paper that says otherwise is contradicting evidence, unanswered, so the audit keeps saying so.
+    (against,) = [e for e in claim.evidence if e.source == paper and e.stance.value == "contradicts"]
+    assert against.locator and not against.note
+    # The maintainers' 2026-11-23 edit stays in the history, followed by the edit back to the article's words.
+    edits = [r for r in claim.revisions if r.by == MAINTAINERS and r.field == "statement"]
+    assert len(edits) == 2 and edits[0].new == edits[1].old and edits[1].new == edits[0].old
+    assert edits[0].date < edits[1].date
+    # The article's figure is no structured fact: only values the corpus stands behind enter the fact checks.
+    assert not any(f.value in words for f in claim.facts if f.value.endswith("%") and f.value in ("60%", "8%"))
+
+
+def _corpus_copy(tmp_path):
+    import shutil
+
+    import claimtrack
+
+    root = tmp_path / "corpus"
+    shutil.copytree(ROOT / "claims", root / "claims")
+    for name in ("references.bib", "claimtrack.toml"):
+        if (ROOT / name).is_file():
+            shutil.copy(ROOT / name, root / name)
+    return claimtrack.open(root)
+
+
+def test_audit_reports_the_articles_contradictions(tmp_path):
+    findings = _corpus_copy(tmp_path).audit()
+    assert [f for f in findings if f.severity == "error"] == []
+    # A finding's source is a BibTeX key; a claim cited as evidence is named in the message.
+    contradicted = {(f.claim, f.message.split("'")[1]) for f in findings if f.rule == "contradicted"}
+    for claim_id, paper in [
+        ("reasoning-injected-by-code-pretraining", "chowdhery2022palm"),
+        ("reasoning-injected-by-code-pretraining", "claim:palm-code-cot"),
+        ("gpt3-pretraining-mix", "brown2020language"),
+        ("gpt3-pretraining-mix", "claim:gpt3-pretraining-corpus"),
+        ("intermediate-models-weaker", "claim:tdv1-weak-cot"),
+        ("davinci-released-jul-2020", "brown2020language"),
+    ]:
+        assert (claim_id, paper) in contradicted, (claim_id, paper)
+    assert not [f for f in findings if f.rule in ("needs-review", "stale-appearance", "conflicting-facts", "bib-missing-field")]
+
+
+def test_palm_conflict_found_and_resolved():
+    reporting = CLAIMS["reasoning-injected-by-code-pretraining"]
+    as_found = reporting.as_of("2026-11-23")
+    assert "PaLM: 5%" in as_found.statement and _facts(as_found, "PaLM", "share of code in pretraining data") == {"5%"}
+    assert "PaLM: 8%" in reporting.statement and not _facts(reporting, "PaLM", "share of code in pretraining data")
+    assert _facts(CLAIMS["palm-code-cot"], "PaLM", "share of code in pretraining data") == {"5%"}
+    finding = CLAIMS["article-palm-code-share-conflict"]
+    quotes = {(e.locator, e.quote) for e in finding.evidence if e.source == ARTICLE}
+    assert ("section 3.1", "PaLM has 5% code training data") in quotes
+    assert ("section 3.2", "PaLM has 8% code training data") in quotes
+    assert any(e.source == "chowdhery2022palm" and e.stance.value == "supports" for e in finding.evidence)
+
+
+# ---------------------------------------------------------------- as strong as the article, graded by its words
+
+STRENGTH = [
+    pytest.param("opt-may-have-abilities", ["Meta has already done it"], ["OPT-IML", "instruction-tuned"], id="opt"),
+    pytest.param("gpt3-underperforms-t5", ["small models such as T5"], ["fine-tuned", "much smaller"], id="t5"),
+    pytest.param("tdv1-weak-cot", ["may not be the reason", "number one suspect"], ["probably not"], id="tdv1"),
+    pytest.param(
+        "chatgpt-traded-icl-for-dialog", ["seems to have", "seems not to be strongly affected"], ["little affected"], id="seems"
+    ),
+    pytest.param(
+        "instruction-tuning-unlocks-abilities",
+        ["significantly less compute"],
+        ["data and compute are orders of magnitude"],
+        id="compute",
+    ),
+]
+
+
+@pytest.mark.parametrize("claim_id, present, absent", STRENGTH)
+def test_statement_is_as_strong_as_the_article(claim_id, present, absent):
+    statement = CLAIMS[claim_id].statement
+    for words in present:
+        assert words in statement, words
+    for words in absent:
+        assert words not in statement, words
+
+
+@pytest.mark.parametrize(
+    "claim_id, level, words",
+    [
+        pytest.param("tdv1-weak-cot", "hypothesis", "may not be the reason for CoT", id="tdv1"),
+        pytest.param("tdv1-cot-below-cushman", "hypothesis", "presumably not tuned on code", id="tdv1-cushman"),
+        pytest.param("cdv2-training-data-2021", "educated-guess", "So it is possible", id="possible"),
+        pytest.param("llm-not-replace-search", "hypothesis", "unreliable and cannot be verified", id="no"),
+        pytest.param("bloom-undertrained", "hypothesis", "Probably did not train with enough steps", id="bloom"),
+    ],
+)
+def test_grade_is_derived_from_the_articles_words(claim_id, level, words):
+    claim = CLAIMS[claim_id]
+    assert claim.confidence == level
+    graded = [r for r in claim.revisions if r.confidence == level or r.new == level or r.kind == "created"]
+    said = " ".join(f"{r.reason or ''} {r.note or ''}" for r in graded if (r.confidence or r.new) == level)
+    assert words in said
+
+
+# ---------------------------------------------------------------- coverage and the article's own inconsistencies
+
+COVERAGE = [
+    pytest.param("gpt3-paper-focuses-on-icl", "section 1", "the real focus of GPT-3", id="icl-focus"),
+    pytest.param("gpt3-abilities-are-foundations", "section 1", "very important foundations", id="foundations"),
+    pytest.param("davinci-released-jul-2020", "section 2", "In Jul 2020", id="jul-2020"),
+    pytest.param("cot-key-to-emergent-abilities", "section 3.1", "the key to unlock the emergent abilities", id="cot-key"),
+    pytest.param("gpt3-outputs-high-frequency-patterns", "section 3.1", "high-frequency prompt-completion", id="patterns"),
+    pytest.param("tdv2-more-aligned-than-cdv2", "section 3.1", "more aligned with humans", id="aligned"),
+    pytest.param("strict-reasoning-lm-or-symbolic", "section 6", "a language model or a symbolic system", id="symbolic"),
+]
+
+
+@pytest.mark.parametrize("claim_id, locator, words", COVERAGE)
+def test_article_point_is_covered(claim_id, locator, words):
+    claim = CLAIMS[claim_id]
+    assert any(a.locator == locator and words in a.text for a in claim.appearances if a.document == ARTICLE)
+    assert claim.created == RELEASE
+
+
+def test_cot_key_cites_the_previous_blog_post():
+    assert any(
+        e.source == "fu2022emergent" and e.stance.value == "supports" for e in CLAIMS["cot-key-to-emergent-abilities"].evidence
+    )
+
+
+@pytest.mark.parametrize(
+    "claim_id, quote",
+    [
+        pytest.param("article-three-abilities-after-four", "Are the above three abilities already there", id="three-four"),
+        pytest.param("article-c4-proposal-after-correction", "the 2019-2021 version of C4", id="c4-proposal"),
+        pytest.param("article-tdv1-cot-inconsistent", "text-davinci-001 cannot do chain-of-thought reasoning", id="tdv1"),
+        pytest.param("article-palm-code-share-conflict", "PaLM has 8% code training data", id="palm"),
+        pytest.param("gpt3-web-share-common-crawl", "60% 2016 - 2019 C4", id="web-share"),
+    ],
+)
+def test_articles_inconsistency_is_a_finding(claim_id, quote):
+    claim = CLAIMS[claim_id]
+    assert claim.revisions[0].by == MAINTAINERS and "article-finding" in claim.tags
+    assert any(quote in (e.quote or "") and e.locator for e in claim.evidence if e.source == ARTICLE)
+    for evidence in claim.evidence:
+        if not evidence.source.startswith("claim:") and evidence.stance.value == "supports":
+            assert evidence.locator, evidence.source
+
+
+@needs_seeds
+def test_findings_quote_the_last_edit():
+    last = _last_edit_text()
+    for claim_id, claim in CLAIMS.items():
+        for evidence in claim.evidence:
+            if evidence.source == ARTICLE and evidence.quote:
+                assert _plain(evidence.quote) in last, (claim_id, evidence.quote)
+
+
+# ---------------------------------------------------------------- the other seeds
+
+OTHER_SEEDS = {
+    "stackexchange2023chatgptlineage": "stackexchange-chatgpt-lineage.txt",
+    "veekaybee2022chatgpt": "chatgpt-notes-gist.txt",
+}
+SEED_CLAIMS = sorted(cid for cid, c in CLAIMS.items() if c.revisions[0].by not in ("Yao Fu", MAINTAINERS))
+
+
+def test_other_seeds_are_sources():
+    for key in (*OTHER_SEEDS, "openai2022chatgpt", "openai2022instructgptblog", "openai2022modelindex", "fu2022gptroadmapearly"):
+        assert key in KEYS, key
+    assert len(SEED_CLAIMS) >= 10
+    documents = {a.document for cid in SEED_CLAIMS for a in CLAIMS[cid].appearances}
+    assert set(OTHER_SEEDS) <= documents
+
+
+@needs_seeds
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_seed_appearances_quote_the_seed(claim_id):
+    seeds = {key: _plain((SEEDS / name).read_text(encoding="utf-8")) for key, name in OTHER_SEEDS.items()}
+    both = " ".join(seeds.values())
+    for appearance in CLAIMS[claim_id].appearances:
+        if appearance.document in seeds:
+            assert _plain(appearance.text) in seeds[appearance.document], appearance.text
+        elif appearance.document != ARTICLE:
+            # An OpenAI page the seeds quote: the words are the quote, and the note says where it is quoted.
+            assert _plain(appearance.text) in both, appearance.text
+            assert "as quoted in" in (appearance.note or "")
+
+
+@pytest.mark.parametrize("claim_id", SEED_CLAIMS)
+def test_seed_claim_is_graded_and_dated_honestly(claim_id):
+    claim = CLAIMS[claim_id]
+    note = claim.revisions[0].note or ""
+    assert "confidence inferred from" in note and "date:" in note
+    assert claim.created <= dt.date(2023, 2, 13)  # the latest date the thread shows
+
+
+def test_seeds_that_contradict_a_claim_are_contradicting_evidence():
+    against = {(cid, e.source) for cid, c in CLAIMS.items() for e in c.evidence if e.stance.value == "contradicts"}
+    assert ("cdv2-base-not-initial-gpt3", "veekaybee2022chatgpt") in against
+    assert ("cdv2-base-not-initial-gpt3", "stackexchange2023chatgptlineage") in against
+    assert ("gpt3-pretraining-mix", "veekaybee2022chatgpt") in against
