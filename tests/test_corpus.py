@@ -769,3 +769,22 @@ def test_seeds_that_contradict_a_claim_are_contradicting_evidence():
     assert ("cdv2-base-not-initial-gpt3", "veekaybee2022chatgpt") in against
     assert ("cdv2-base-not-initial-gpt3", "stackexchange2023chatgptlineage") in against
     assert ("gpt3-pretraining-mix", "veekaybee2022chatgpt") in against
+
+
+# ---------------------------------------------------------------- the corpus page's examples run
+
+
+def test_corpus_page_examples_print_what_they_say(monkeypatch, capsys):
+    import re
+
+    page = (ROOT / "docs" / "corpus.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, flags=re.S)
+    assert len(blocks) == 2
+    monkeypatch.chdir(ROOT)
+    for block in blocks:
+        expected = [m.strip() for line in block.splitlines() for m in re.findall(r"#\s(.+)$", line)]
+        assert expected
+        exec(compile(block, "docs/corpus.md", "exec"), {})
+        printed = capsys.readouterr().out
+        for line in expected:
+            assert line in printed, line
