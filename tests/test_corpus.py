@@ -788,3 +788,12 @@ def test_corpus_page_examples_print_what_they_say(monkeypatch, capsys):
         printed = capsys.readouterr().out
         for line in expected:
             assert line in printed, line
+
+
+def test_readme_counts_match_the_corpus():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"hold (\d+) claims and (\d+) sources", readme)
+    assert match, "the README's corpus section names its counts"
+    assert (int(match[1]), int(match[2])) == (len(CLAIMS), len(BIB.entries))
