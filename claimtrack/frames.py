@@ -30,7 +30,7 @@ from .history import render_markdown, states_before
 from .model import DEFAULT_SCALE, ConfidenceScale, RevisionKind, Stance, Status
 
 if TYPE_CHECKING:
-    from .library import Library
+    from .readable import ReadableLibrary
 
 __all__ = [
     "frames",
@@ -168,7 +168,7 @@ def _frame(name: str, rows: list[dict[str, Any]], levels: Sequence[str]) -> pd.D
     return pd.DataFrame(data, columns=list(COLUMNS[name]))
 
 
-def load_findings(lib: Library) -> list[Any] | None:
+def load_findings(lib: ReadableLibrary) -> list[Any] | None:
     """The audit's findings, or None when this installation has no audit module."""
     try:
         from . import audit as _audit  # noqa: F401
@@ -190,7 +190,7 @@ def _scale_levels(scale: ConfidenceScale, seen: Iterable[str]) -> list[str]:
     return levels
 
 
-def frames(lib: Library, *, findings: list[Any] | None = None) -> dict[str, pd.DataFrame]:
+def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[str, pd.DataFrame]:
     """The library's five DataFrames, keyed by name (see ``FRAME_NAMES``).
 
     ``findings`` reuses an audit already run; by default the audit runs here.

@@ -13,7 +13,7 @@ from ..model import CLAIM_PREFIX, Claim, ConfidenceScale
 
 if TYPE_CHECKING:
     from ..errors import ClaimtrackError
-    from ..library import Library
+    from ..readable import ReadableLibrary
     from ..settings import Settings
     from ..sources import Sources
 
@@ -49,7 +49,7 @@ def claim_file(claim_id: str) -> str:
 class Context:
     """The library as the rules see it."""
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: ReadableLibrary) -> None:
         self.lib = lib
         self.settings: Settings = lib.settings
         self.scale: ConfidenceScale = self.settings.scale

@@ -15,7 +15,7 @@ from .context import SETTINGS_FILE, Context, Draft
 from .findings import RULES, AuditResult, Finding, Ignored
 
 if TYPE_CHECKING:
-    from ..library import Library
+    from ..readable import ReadableLibrary
 
 __all__ = ["audit", "audit_all"]
 
@@ -28,7 +28,7 @@ _GROUPS: tuple[Callable[[Context], Iterable[Draft]], ...] = (
 )
 
 
-def audit_all(lib: Library) -> AuditResult:
+def audit_all(lib: ReadableLibrary) -> AuditResult:
     """Check the whole library; return the findings and the ones claims chose to ignore.
 
     Raises LibraryNotFoundError when there is no claims/ folder, SettingsError
@@ -51,7 +51,7 @@ def audit_all(lib: Library) -> AuditResult:
             gc.enable()
 
 
-def _audit_all(lib: Library) -> AuditResult:
+def _audit_all(lib: ReadableLibrary) -> AuditResult:
     ctx = Context(lib)
     severities = dict(ctx.settings.rules)
     drafts: list[Draft] = list(_unknown_rules(ctx))
@@ -88,7 +88,7 @@ def _audit_all(lib: Library) -> AuditResult:
     )
 
 
-def audit(lib: Library) -> list[Finding]:
+def audit(lib: ReadableLibrary) -> list[Finding]:
     """The active findings of :func:`audit_all`, sorted by (claim, rule).
 
     >>> for finding in claimtrack.open(".").audit():        # doctest: +SKIP
@@ -154,7 +154,7 @@ def _line_matching(text: str, pattern: str) -> int | None:
 class _LineFinder:
     """Line numbers for dotted keys: from the line maps loaded with the claims, else reading each file once."""
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: ReadableLibrary) -> None:
         self.root = lib.root
         self.claims = lib.claims
         self.texts: dict[str, str] = {}

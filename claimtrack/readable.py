@@ -1,0 +1,40 @@
+"""What the floors above the store read from an open library, named as a protocol.
+
+The audit and the frames take any object with these attributes; :class:`claimtrack.Library`
+is the one the package builds. Naming the shape here keeps those floors from importing the
+library module that imports them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .index import Claims
+    from .settings import Settings
+    from .sources import Sources
+    from .store import Store
+
+__all__ = ["ReadableLibrary"]
+
+
+class ReadableLibrary(Protocol):
+    """An open claims library: its folder, claims, sources and settings."""
+
+    @property
+    def root(self) -> Path: ...
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def claims(self) -> Claims: ...
+
+    @property
+    def sources(self) -> Sources: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def audit(self) -> list[Any]: ...
