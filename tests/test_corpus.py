@@ -658,6 +658,8 @@ def test_grade_is_derived_from_the_articles_words(claim_id, level, words):
     graded = [r for r in claim.revisions if r.confidence == level or r.new == level or r.kind == "created"]
     said = " ".join(f"{r.reason or ''} {r.note or ''}" for r in graded if (r.confidence or r.new) == level)
     assert words in said
+    if (SEEDS / "gpt-ability-last-edit-en.md").is_file():
+        assert _plain(words) in _last_edit_text()
 
 
 # ---------------------------------------------------------------- coverage and the article's own inconsistencies
