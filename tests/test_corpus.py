@@ -520,7 +520,7 @@ def test_first_state_note_of_bloom_cites_its_first_answer():
 @pytest.mark.parametrize("claim_id", sorted(CLAIMS))
 def test_no_source_cited_twice_at_the_same_place(claim_id):
     claim = CLAIMS[claim_id]
-    for state in (claim, claim.as_of(claim.created)):
+    for state in (claim, *(claim.as_of(r.date) for r in claim.revisions)):
         places = Counter((e.source, e.locator) for e in state.evidence)
         assert [place for place, n in places.items() if n > 1] == []
 
