@@ -597,10 +597,19 @@ def test_audit_reports_the_articles_contradictions():
         ("gpt3-pretraining-mix", "claim:gpt3-pretraining-corpus"),
         ("intermediate-models-weaker", "claim:tdv1-weak-cot"),
         ("davinci-released-jul-2020", "brown2020language"),
+        ("codex-code-data-size", "brown2020language"),
     ]:
         assert (claim_id, paper) in contradicted, (claim_id, paper)
     quiet = ("needs-review", "stale-appearance", "conflicting-facts", "bib-missing-field", "bib-unused", "unsealed-revision")
     assert not [f for f in findings if f.rule in quiet]
+
+
+def test_article_figure_without_a_right_value_stays_a_fact_with_a_note():
+    claim = CLAIMS["codex-code-data-size"]
+    (fact,) = [f for f in claim.facts if f.property == "size of training data"]
+    assert fact.value == "570GB" and "Common Crawl" in fact.note
+    (against,) = [e for e in claim.evidence if e.source == "brown2020language"]
+    assert against.stance.value == "contradicts" and "570GB after filtering" in against.quote and not against.note
 
 
 def test_palm_conflict_found_and_resolved():
