@@ -19,6 +19,7 @@ from .errors import (
     InvalidIdError,
     LibraryNotFoundError,
     LockTimeoutError,
+    NoticeError,
     SettingsError,
     SourceError,
     SourceNotFoundError,
@@ -72,6 +73,7 @@ __all__ = [
     "InvalidIdError",
     "LibraryNotFoundError",
     "LockTimeoutError",
+    "NoticeError",
     "SettingsError",
     "SourceError",
     "SourceNotFoundError",
@@ -81,7 +83,7 @@ __all__ = [
 def __getattr__(name: str) -> object:
     # The heavier floors (pandas, jinja2, markdown-it) load on first use, so that
     # `import claimtrack` and the command line start quickly.
-    if name in ("report", "frames", "documents"):
+    if name in ("report", "frames", "documents", "notices"):
         from importlib import import_module
 
         return import_module(f"{__name__}.{name}")

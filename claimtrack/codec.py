@@ -274,7 +274,7 @@ def claim_from_raw(raw: Mapping[str, Any], *, file: str | None = None, expected_
             p.add("id", f"{claim_id!r} does not match the file name {expected_id!r}", "rename the file or fix the id")
     statement = _text(p, "statement", raw.get("statement"), required=True)
     confidence = _text(p, "confidence", raw.get("confidence"), required=True)
-    status = _enum(p, "status", raw.get("status", "active"), Status)
+    status = _enum(p, "status", raw.get("status", "active"), Status, required=True)
     superseded_by = _text(p, "superseded_by", raw.get("superseded_by"))
     _check_id(p, "superseded_by", superseded_by)
     tags = _texts(p, "tags", raw.get("tags"))

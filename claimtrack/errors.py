@@ -23,6 +23,7 @@ __all__ = [
     "SettingsError",
     "LockTimeoutError",
     "DocumentError",
+    "NoticeError",
 ]
 
 
@@ -116,3 +117,7 @@ class LockTimeoutError(ClaimtrackError, TimeoutError):
 
 class DocumentError(ClaimtrackError, ValueError):
     """A document that cannot be read for import, diff or stale scan."""
+
+
+class NoticeError(ClaimtrackError, ValueError):
+    """A notices file (Retraction Watch, Crossref, OpenAlex) or the library's notices.toml that cannot be read."""

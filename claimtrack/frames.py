@@ -111,6 +111,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "line": "Int64",
         "cited_by": "Int64",
         "claims": "string",
+        "notice": "string",
     },
     "findings": {
         "rule": "string",
@@ -273,6 +274,7 @@ def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[s
         )
 
     source_rows = []
+    notices = lib.notices
     for key in sources:
         source = sources[key]
         source_rows.append(
@@ -289,6 +291,7 @@ def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[s
                 "line": source.line or None,
                 "cited_by": len(cited.get(key, ())),
                 "claims": cited.get(key, ()),
+                "notice": notices.summary(key),
             }
         )
 

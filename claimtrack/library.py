@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .audit import Finding
+    from .notices import ImportResult, Notices
     from .sources import Sources
 
 __all__ = ["Library", "Claims", "open_library", "init_library", "default_author", "find_root"]
@@ -91,6 +92,26 @@ class Library:
         except ClaimtrackError:
             cache = None  # reading never needs the cache; writing reports the unusable folder
         return Sources.load(self.root / BIB_FILE, cache=cache)
+
+    @functools.cached_property
+    def notices(self) -> Notices:
+        """Retractions, corrections and expressions of concern of the sources (notices.toml; see claimtrack.notices)."""
+        from .notices import NOTICES_FILE, Notices
+
+        if not (self.root / NOTICES_FILE).exists():
+            return Notices()  # without reading references.bib, which `show` and the like otherwise need not
+        return Notices.load(self.root, self.sources)
+
+    def import_notices(
+        self, files: Iterable[str | Path], *, by: str | None = None, date: dt.date | str | None = None
+    ) -> ImportResult:
+        """Keep the notices about this library's sources from downloaded files (see claimtrack.notices.import_files)."""
+        from .notices import import_files
+
+        try:
+            return import_files(self, files, by=by, date=date)
+        finally:
+            self.__dict__.pop("notices", None)  # the next read sees the file as written
 
     def claim(self, claim_id: str) -> Claim:
         """One claim, read from its file alone (no need to load the library)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from .index import Claims
+    from .notices import Notices
     from .settings import Settings
     from .sources import Sources
     from .store import Store
@@ -20,7 +21,7 @@ __all__ = ["ReadableLibrary"]
 
 
 class ReadableLibrary(Protocol):
-    """An open claims library: its folder, claims, sources and settings."""
+    """An open claims library: its folder, claims, sources, settings and the notices about its sources."""
 
     @property
     def root(self) -> Path: ...
@@ -36,5 +37,8 @@ class ReadableLibrary(Protocol):
 
     @property
     def settings(self) -> Settings: ...
+
+    @property
+    def notices(self) -> Notices: ...
 
     def audit(self) -> list[Any]: ...

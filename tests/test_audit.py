@@ -329,6 +329,37 @@ def plant_unknown_rule_in_ignore(lib):
     put(lib, "ignores", "Something.", ignore=(Ignore("stale-apperance", "typo in the rule name"),))
 
 
+def _noticed_source(lib, key, kind, *, title="A Paper", date="2023-03-14"):
+    """A source with a DOI, a claim citing it as support, and a notice of ``kind`` about it in notices.toml."""
+    _bib_append(
+        lib,
+        f"@article{{{key},\n  title = {{{title}}},\n  author = {{Doe, Jo}},\n  year = {{2021}},\n  doi = {{10.5555/{key}}}\n}}\n",
+    )
+    put(lib, f"cites-{kind}", "Something the paper shows.", evidence=[Evidence(key, locator="Table 1")])
+    if kind != "signal":
+        (lib.root / "notices.toml").write_text(
+            f'[[notice]]\nsource = "{key}"\nkind = "{kind}"\norigin = "crossref"\nrecord = "10.5555/notice"\n'
+            f'matched = "doi:10.5555/{key}"\ndate = "{date}"\n',
+            encoding="utf-8",
+        )
+
+
+def plant_retracted_source(lib):
+    _noticed_source(lib, "doe2021retracted", "retraction")
+
+
+def plant_source_correction(lib):
+    _noticed_source(lib, "doe2021corrected", "correction")
+
+
+def plant_expression_of_concern(lib):
+    _noticed_source(lib, "doe2021concern", "expression-of-concern")
+
+
+def plant_retraction_signal(lib):
+    _noticed_source(lib, "doe2021signal", "signal", title="[RETRACTED] A Paper")
+
+
 # (rule, plant, expected (claim, source) pairs, other rules the plant may also set off)
 CASES: list[tuple[str, Callable[[claimtrack.Library], None], set[tuple[str | None, str | None]], set[str]]] = [
     ("bib-parse-failed", plant_bib_parse_failed, {(None, "broken2022")}, set()),
@@ -359,6 +390,10 @@ CASES: list[tuple[str, Callable[[claimtrack.Library], None], set[tuple[str | Non
     ("needs-review", plant_needs_review, {("cdv2-reasoning", None)}, {"stale-appearance"}),
     ("superseded-without-successor", plant_superseded_without_successor, {("ended", None)}, set()),
     ("stale-appearance", plant_stale_appearance, {("c4-corpus", "fu2022roadmap")}, set()),
+    ("retracted-source", plant_retracted_source, {("cites-retraction", "doe2021retracted")}, set()),
+    ("source-correction", plant_source_correction, {("cites-correction", "doe2021corrected")}, set()),
+    ("expression-of-concern", plant_expression_of_concern, {("cites-expression-of-concern", "doe2021concern")}, set()),
+    ("retraction-signal", plant_retraction_signal, {("cites-signal", "doe2021signal")}, set()),
     ("unknown-rule", plant_unknown_rule, {(None, None)}, set()),
     ("unknown-rule", plant_unknown_rule_in_ignore, {("ignores", None)}, set()),
 ]

@@ -15,14 +15,16 @@ __all__ = ["check", "unreadable"]
 
 def check(ctx: Context) -> Iterator[Draft]:
     yield from unreadable(ctx)
-    citable, min_support, active = ctx.citable, ctx.min_support, Status.ACTIVE
+    citable, min_support, active, retracted = ctx.citable, ctx.min_support, Status.ACTIVE, ctx.retracted
     # Each rule below looks at a claim only when the claim's checked facts say it may have something to report:
     # a clean claim costs a few lookups.
     for claim, checked in ctx.pairs:
         if not citable.issuperset(checked.cited):
             yield from _references(ctx, claim)
         wanted = min_support.get(claim.confidence)
-        if wanted is None or (claim.status is active and checked.supports < wanted):
+        if wanted is None or (
+            claim.status is active and (checked.supports < wanted or (retracted and ctx.supports(claim)[0] < wanted))
+        ):
             yield from _confidence(ctx, claim)
         if checked.unanswered and claim.status is active:
             yield from _contradicted(ctx, claim, checked.unanswered)
@@ -128,9 +130,10 @@ def _confidence(ctx: Context, claim: Claim) -> Iterator[Draft]:
     if claim.status is not Status.ACTIVE:
         return  # an ended claim asks nothing of anyone
     wanted = ctx.scale[claim.confidence].min_support
-    have = ctx.verified(claim).supports
+    have, left_out = ctx.supports(claim)
     if wanted <= 0 or have >= wanted:
         return
+    retracted = f" (retracted, so not counted: {', '.join(left_out)})" if left_out else ""
     weaker = [level.name for level in ctx.scale.levels if level.min_support <= have and level.name != claim.confidence]
     hedge = f", or hedge it to {weaker[0]!r}" if weaker else ""
     sources = "source" if wanted == 1 else "sources"
@@ -138,7 +141,7 @@ def _confidence(ctx: Context, claim: Claim) -> Iterator[Draft]:
         yield ctx.at(
             claim,
             "unsupported",
-            f"a {claim.confidence} needs {wanted} supporting {sources}; none supports it",
+            f"a {claim.confidence} needs {wanted} supporting {sources}; none supports it{retracted}",
             where="confidence",
             hint=f"cite supporting evidence with `claimtrack cite {claim.id} KEY`{hedge}",
         )
@@ -146,7 +149,7 @@ def _confidence(ctx: Context, claim: Claim) -> Iterator[Draft]:
         yield ctx.at(
             claim,
             "under-supported",
-            f"a {claim.confidence} needs {wanted} supporting {sources}; it has {have}",
+            f"a {claim.confidence} needs {wanted} supporting {sources}; it has {have}{retracted}",
             where="confidence",
             hint=f"cite more supporting evidence{hedge}",
         )

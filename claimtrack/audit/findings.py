@@ -50,6 +50,11 @@ RULES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "superseded-without-successor": ("error", "a superseded claim names no existing successor"),
         # appearances
         "stale-appearance": ("warning", "an appearance still quotes wording a later revision replaced"),
+        # notices (claimtrack notices import) and what entries say of themselves
+        "retracted-source": ("error", "an active claim cites a retracted or withdrawn source as support"),
+        "source-correction": ("warning", "a cited source was corrected (or given an erratum) after the claim's last revision"),
+        "expression-of-concern": ("warning", "a cited source got an expression of concern after the claim's last revision"),
+        "retraction-signal": ("warning", "a supporting source's title or note says it was retracted or withdrawn"),
         # settings
         "unknown-rule": ("warning", "claimtrack.toml or an [[ignore]] names a rule that does not exist"),
     }

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import LibraryNotFoundError
 from ..store import line_of
-from . import bib, claims, dependencies, facts, revisions
+from . import bib, claims, dependencies, facts, notices, revisions
 from .context import SETTINGS_FILE, Context, Draft
 from .findings import RULES, AuditResult, Finding, Ignored
 
@@ -25,6 +25,7 @@ _GROUPS: tuple[Callable[[Context], Iterable[Draft]], ...] = (
     revisions.check,
     facts.check,
     dependencies.check,
+    notices.check,
 )
 
 

@@ -238,6 +238,8 @@ def _show_text(detail: dict) -> str:
         lines.append(f"  evidence: {item['source']} ({item['stance']}{where})")
     for fact in detail["facts"]:
         lines.append(f"  fact: {fact['subject']} / {fact['property']} = {fact['value']}")
+    for notice in detail.get("notices", ()):
+        lines.append(f"  notice: {notice['source']} was {notice['notice']}")
     lines.append(f"  {detail['revisions']} revisions, created {detail['created']}, updated {detail['updated']}")
     return "\n".join(lines)
 
@@ -257,6 +259,9 @@ def show(lib: Library, claim_id: str, as_of: str | None, fmt: str) -> None:
     claim = lib.claim(claim_id) if as_of is None else lib.claim_as_of(claim_id, as_of)
     detail = claim_detail(claim)
     detail["as_of"] = as_of
+    detail["notices"] = [
+        {"source": n.source, "kind": n.kind.value, "date": n.date, "notice": n.describe()} for n in lib.notices.cited_by(claim)
+    ]
     click.echo(to_json(detail) if fmt == "json" else _show_text(detail))
 
 

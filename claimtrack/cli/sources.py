@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import BinaryIO
+from collections.abc import Mapping
+from typing import Any, BinaryIO
 
 import click
 
 from ..library import Library
 from ._common import emit, format_option, main, pass_library
 
-SOURCE_COLUMNS = ["key", "type", "year", "authors", "title", "line"]
+SOURCE_COLUMNS = ["key", "type", "year", "authors", "title", "line", "notice"]
 
 
 @main.group()
@@ -51,6 +52,7 @@ def source_list(lib: Library, fmt: str) -> None:
     Example:
       claimtrack source list --format json
     """
+    notices = lib.notices
     rows = [
         {
             "key": s.key,
@@ -59,8 +61,14 @@ def source_list(lib: Library, fmt: str) -> None:
             "authors": "; ".join(s.authors),
             "title": s.title,
             "line": s.line,
+            "notice": notices.summary(s.key),
         }
         for s in lib.sources.values()
     ]
     width = max((len(str(r["key"])) for r in rows), default=0)
-    emit(rows, fmt, columns=SOURCE_COLUMNS, text=lambda r: f"{r['key']:<{width}}  {r['year'] or '----'}  {r['title'] or ''}")
+
+    def text(r: Mapping[str, Any]) -> str:
+        notice = f"  [{r['notice'].upper()}]" if r["notice"] else ""
+        return f"{r['key']:<{width}}  {r['year'] or '----'}  {r['title'] or ''}{notice}"
+
+    emit(rows, fmt, columns=SOURCE_COLUMNS, text=text)

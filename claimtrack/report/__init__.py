@@ -10,6 +10,7 @@ so a failure leaves the previous report in place.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,9 +100,14 @@ def render(
             if sections is not None:
                 sections.close()
         if "html" in wanted:
-            from .html import render_html
+            from .paged import pages_from, render_paged
 
-            out[HTML_FILE] = render_html(context, style_name=style_name)
+            if len(context["claims"]) >= pages_from(lib.settings.report):
+                out.update(render_paged(context, style_name=style_name))
+            else:
+                from .html import render_html
+
+                out[HTML_FILE] = render_html(context, style_name=style_name)
         if "md" in wanted:
             from .markdown import render_markdown
 
@@ -178,6 +184,26 @@ def write(
     paths = []
     for name, text in files.items():
         path = out / name
+        if path.parent != out:
+            path.parent.mkdir(exist_ok=True)
         atomic_write(path, text)
         paths.append(path)
+    _remove_leftovers(out, files)
     return paths
+
+
+def _remove_leftovers(out: Path, written: dict[str, str]) -> None:
+    """Remove the files an earlier report of another shape wrote here (a split page's parts), and only those."""
+    from .paged import DATA_DIR
+
+    if "html" not in {name.rpartition(".")[2] for name in written}:
+        return
+    data = out / DATA_DIR
+    leftovers = [out / "bibliography.html", data / "claims.js"]
+    if data.is_dir():
+        leftovers += [p for p in data.glob("details-*.js") if p.stem.partition("-")[2].isdigit()]
+    for path in leftovers:
+        if path.relative_to(out).as_posix() not in written and path.is_file() and not path.is_symlink():
+            path.unlink()
+    with contextlib.suppress(OSError):
+        data.rmdir()  # only when empty
