@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .errors import ClaimtrackError
+from .fileio import read_input
 from .history import render_markdown, states_before
 from .model import DEFAULT_SCALE, ConfidenceScale, RevisionKind, Stance, Status
 
@@ -338,7 +339,7 @@ def read_frames(
     for name in FRAME_NAMES:
         path = directory / f"{name}.{fmt}"
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_input(path).decode("utf-8")
         except FileNotFoundError as e:
             raise ClaimtrackError("is missing", file=path, hint=f"write it with `claimtrack report --format {fmt}`") from e
         if fmt == "json":

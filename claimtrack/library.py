@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,7 +81,10 @@ class Library:
     def claims(self) -> Claims:
         from .index import load_claims
 
-        return Claims(*load_claims(self.store))
+        hashes: dict[str, str] = {}
+        claims = Claims(*load_claims(self.store, hashes=hashes))
+        claims.hashes = hashes
+        return claims
 
     @functools.cached_property
     def sources(self) -> Sources:
@@ -92,6 +96,24 @@ class Library:
         except ClaimtrackError:
             cache = None  # reading never needs the cache; writing reports the unusable folder
         return Sources.load(self.root / BIB_FILE, cache=cache)
+
+    def check_files(self) -> Claims:
+        """The claims, read with every file's content hash checked against the load cache (what ``audit`` does).
+
+        A normal load trusts a cached row while the file's size and time stamp are unchanged; this reads
+        every file, so a hand edit that kept both is seen too. The result replaces :attr:`claims`.
+        """
+        from .index import load_claims, unchanged
+
+        loaded = self.__dict__.get("claims")
+        if loaded is not None and not loaded.content_checked and loaded.hashes is not None:
+            # Loaded already: hashing the files is enough, unless one was edited behind the cache's back.
+            loaded.content_checked = unchanged(self.store, loaded.hashes)
+        if loaded is None or not loaded.content_checked:
+            loaded = Claims(*load_claims(self.store, check_content=True))
+            loaded.content_checked = True
+            self.__dict__["claims"] = loaded
+        return loaded
 
     @functools.cached_property
     def notices(self) -> Notices:
@@ -162,10 +184,11 @@ class Library:
         """Ids of the claims that rest on ``claim_id``."""
         return sorted(c.id for c in self.claims.values() if claim_id in c.depends_on)
 
-    def audit(self) -> list[Finding]:
+    def audit(self, *, base: str | None = None) -> list[Finding]:
+        """Every active finding; with ``base`` (a git revision) the past is also checked against it."""
         from .audit import audit
 
-        return audit(self)
+        return audit(self, base=base)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         from .frames import frames
@@ -195,7 +218,8 @@ class Library:
             )
 
     def _check_claim_exists(self, claim_id: str) -> None:
-        if not self.store.path_for(claim_id).is_file():
+        # lexists: a FIFO or a folder in its place is the store's to refuse, with what it is.
+        if not os.path.lexists(self.store.path_for(claim_id)):
             raise ClaimNotFoundError(f"no claim {claim_id!r}", key=claim_id, hint="see `claimtrack list` for the ids")
 
     def _written(self, claim: Claim) -> Claim:
@@ -427,6 +451,16 @@ class Library:
         keys = self.sources.add(bibtex, root=self.root)
         self.__dict__.pop("sources", None)
         return keys
+
+    def add_sources_from(self, path: str | Path) -> tuple[str, ...]:
+        """:meth:`add_sources` with the BibTeX of a file, which must be a regular file."""
+        from .fileio import read_input
+
+        try:
+            data = read_input(path, error=SourceError)
+        except OSError as e:
+            raise SourceError(f"cannot be read: {e.strerror or e}", file=path, hint="check the path and its permissions") from e
+        return self.add_sources(data, origin=str(path))
 
 
 def _date(value: dt.date | str | None) -> dt.date:

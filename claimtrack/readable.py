@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from .index import Claims
-    from .notices import Notices
+    from .notices.collection import Notices
     from .settings import Settings
     from .sources import Sources
     from .store import Store
@@ -42,3 +42,7 @@ class ReadableLibrary(Protocol):
     def notices(self) -> Notices: ...
 
     def audit(self) -> list[Any]: ...
+
+    def check_files(self) -> Claims:
+        """The claims, with every file's content hash checked against the load cache (what the audit runs on)."""
+        ...

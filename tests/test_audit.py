@@ -243,6 +243,26 @@ def plant_unsealed_revision(lib):
     put(lib, "hand-written", "Written by hand.", sealed=False)
 
 
+def _reseal(lib, claim, revisions):
+    """Write ``claim`` again with these revisions (sealed or not, as given)."""
+    claim = attrs.evolve(claim, revisions=tuple(revisions))
+    (lib.root / "claims" / f"{claim.id}.toml").write_text(render_claim(claim), encoding="utf-8")
+
+
+def plant_seal_gap(lib):
+    # A hand-written revision slipped in between two sealed ones: the seal below still verifies.
+    claim = put(lib, "slipped-in", "GPT-3 is big.", sealed=False,
+                later=(later("2022-12-12", kind="review", reason="inserted"), later("2022-12-13", kind="review")))  # fmt: skip
+    first, last = seal([claim.revisions[0], claim.revisions[2]])
+    _reseal(lib, claim, [first, claim.revisions[1], last])
+
+
+def plant_seals_lost(lib):
+    # A sealed history whose later revisions lost their digests (stripped, or written by hand).
+    claim = put(lib, "stripped", "GPT-3 is big.", sealed=False, later=(later("2022-12-12", kind="review"),))
+    _reseal(lib, claim, [*seal(claim.revisions[:1]), claim.revisions[1]])
+
+
 def plant_revision_without_reason(lib):
     put(lib, "no-reason", "GPT-3 is big.", later=(later("2022-12-12", statement="GPT-3 is very big.", reason=None),))
 
@@ -378,6 +398,8 @@ CASES: list[tuple[str, Callable[[claimtrack.Library], None], set[tuple[str | Non
     ("untracked-edit", plant_untracked_edit, {("gpt3-context", None)}, set()),
     ("broken-seal", plant_broken_seal, {("cdv2-context", None)}, set()),
     ("unsealed-revision", plant_unsealed_revision, {("hand-written", None)}, set()),
+    ("seal-gap", plant_seal_gap, {("slipped-in", None)}, set()),
+    ("seals-lost", plant_seals_lost, {("stripped", None)}, set()),
     ("revision-without-reason", plant_revision_without_reason, {("no-reason", None)}, set()),
     ("span-not-found", plant_span_not_found, {("bad-span", None)}, set()),
     ("unreplayable-history", plant_unreplayable_history, {("bad-remove", None)}, set()),
@@ -400,7 +422,8 @@ CASES: list[tuple[str, Callable[[claimtrack.Library], None], set[tuple[str | Non
 
 
 def test_every_rule_has_a_planted_case():
-    assert {rule for rule, *_ in CASES} == set(RULES)
+    # rewritten-past compares with a git base: tests/test_baseline.py plants it in a real repository.
+    assert {rule for rule, *_ in CASES} == set(RULES) - {"rewritten-past"}
 
 
 def test_clean_library_has_no_findings(clean):
@@ -824,3 +847,13 @@ def test_peeling_then_tarjan_finds_the_loops_tarjan_alone_finds(graph: dict[str,
     for loop in found:  # each loop really closes
         for here, there in zip(loop, [*loop[1:], loop[0]], strict=True):
             assert there in graph[here]
+
+
+@pytest.mark.parametrize("plant", [plant_seal_gap, plant_seals_lost], ids=["gap", "lost"])
+def test_sealing_the_unsealed_revisions_verifies_every_seal(clean, plant):
+    plant(clean)
+    before = {f.rule for f in audit(_fresh(clean))}
+    assert before & {"seal-gap", "seals-lost"}
+    assert sum(clean.seal().values()) == 1
+    after = {f.rule for f in audit(_fresh(clean))}
+    assert not after & {"seal-gap", "seals-lost", "broken-seal", "unsealed-revision"}, after

@@ -377,8 +377,11 @@ def test_a_bad_file_among_good_ones_writes_nothing(lib, tmp_path):
 def test_missing_file_and_no_file(lib, tmp_path):
     with pytest.raises(NoticeError, match="nothere.csv: cannot be read"):
         lib.import_notices([tmp_path / "nothere.csv"])
-    with pytest.raises(NoticeError, match=r": is a folder; pass the downloaded file itself$"):
+    with pytest.raises(NoticeError, match=r": is a folder, not a regular file; name a regular file"):
         lib.import_notices([tmp_path])
+    for special in ("/dev/zero", _fifo(tmp_path / "pipe.csv")):  # refused at once, never read
+        with pytest.raises(NoticeError, match=r": is a (character device|FIFO \(named pipe\)), not a regular file"):
+            lib.import_notices([special])
     with pytest.raises(NoticeError, match="no file to import"):
         lib.import_notices([])
     with pytest.raises(NoticeError, match="'soon' is not a date"):
@@ -500,3 +503,10 @@ def test_the_package_is_reachable_from_claimtrack():
     code = "import claimtrack; print(claimtrack.notices.NoticeKind('withdrawal').label)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stdout) == (0, "withdrawn\n"), result.stderr
+
+
+def _fifo(path):
+    import os
+
+    os.mkfifo(path)
+    return path

@@ -8,9 +8,11 @@ from typing import Any
 
 import click
 
+from ..baseline import revision_commits
+from ..gitrepo import is_set_up
 from ..library import Library, init_library
 from ..model import RevisionKind, Stance, Status
-from ..views import CLAIM_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows
+from ..views import CLAIM_COLUMNS, GIT_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows
 from ._common import by_option, date_option, emit, format_option, handle_errors, main, pass_library, to_json
 
 
@@ -27,6 +29,8 @@ def init(directory: Path, title: str | None) -> None:
     """
     root = init_library(directory, title=title)
     click.echo(f"initialised an empty claims library in {root}")
+    if is_set_up(root):
+        click.echo("git merges its claim files with claimtrack's driver (see `claimtrack git setup --help`)")
 
 
 @main.command()
@@ -268,22 +272,33 @@ def show(lib: Library, claim_id: str, as_of: str | None, fmt: str) -> None:
 @main.command()
 @click.argument("claim_id", metavar="ID")
 @format_option()
+@click.option("--git", "git", is_flag=True, help="Also show the commit that added each revision (hash, author, date).")
 @pass_library
-def history(lib: Library, claim_id: str, fmt: str) -> None:
+def history(lib: Library, claim_id: str, fmt: str, git: bool) -> None:
     """List the revisions of claim ID, oldest first.
+
+    With --git, each revision also shows the commit that added it (hash,
+    author, date), found in the file's git history.
 
     \b
     Example:
       claimtrack history cdv2-context --format json
+      claimtrack history cdv2-context --git
     """
-    rows = history_rows(lib.claim(claim_id))
+    claim = lib.claim(claim_id)
+    rows = history_rows(claim, revision_commits(lib.root, claim) if git else None)
 
     def text(row: Mapping[str, Any]) -> str:
         credit = f", credited {row['credited']}" if row["credited"] else ""
         why = f"\n      why: {row['reason']}" if row["reason"] else ""
-        return f"{row['index']:>3}  {row['date']}  {row['kind']:<13} {row['by']}{credit}\n      {row['change']}{why}"
+        commit = ""
+        if git:
+            commit = "\n      not committed yet"
+            if row["commit"]:
+                commit = f"\n      commit {row['commit'][:10]} by {row['author']} <{row['email']}>, {row['committed']}"
+        return f"{row['index']:>3}  {row['date']}  {row['kind']:<13} {row['by']}{credit}\n      {row['change']}{why}{commit}"
 
-    emit(rows, fmt, columns=HISTORY_COLUMNS, text=text)
+    emit(rows, fmt, columns=HISTORY_COLUMNS + (GIT_COLUMNS if git else []), text=text)
 
 
 @main.command("list")

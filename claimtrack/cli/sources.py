@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from typing import Any, BinaryIO
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,9 +27,9 @@ def source() -> None:
 
 
 @source.command("add")
-@click.argument("file", required=False, type=click.File("rb"))
+@click.argument("file", required=False, type=click.Path(dir_okay=True, path_type=Path))
 @pass_library
-def source_add(lib: Library, file: BinaryIO | None) -> None:
+def source_add(lib: Library, file: Path | None) -> None:
     """Add BibTeX entries from FILE (or standard input) to references.bib.
 
     The other entries are left byte for byte as they were.
@@ -37,8 +38,10 @@ def source_add(lib: Library, file: BinaryIO | None) -> None:
     Example:
       printf '@misc{openai2022chatgpt, title = {ChatGPT}, year = {2022}}' | claimtrack source add
     """
-    data = file.read() if file is not None else sys.stdin.buffer.read()
-    keys = lib.add_sources(data, origin=file.name if file is not None else "standard input")
+    if file is None or str(file) == "-":
+        keys = lib.add_sources(sys.stdin.buffer.read(), origin="standard input")
+    else:
+        keys = lib.add_sources_from(file)  # a FIFO or a device is refused there, before a byte is read
     click.echo(f"added {len(keys)} {'entry' if len(keys) == 1 else 'entries'}: {', '.join(keys)}")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import DocumentError
+from ..fileio import read_input
 from .markdown import Block, parse_markdown, plain_blocks
 
 __all__ = ["Document", "read_document", "MARKDOWN_SUFFIXES"]
@@ -24,15 +25,14 @@ class Document:
 def read_document(path: str | Path, *, markdown: bool | None = None) -> Document:
     """Read a Markdown (by suffix, or ``markdown=True``) or plain-text document.
 
-    Raises DocumentError for a missing file, a folder, or text that is not UTF-8.
+    Raises DocumentError for a missing file, anything but a regular file (a folder, a FIFO, a device),
+    or text that is not UTF-8.
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_input(path, error=DocumentError)  # a FIFO, a device or a folder is refused at once
     except FileNotFoundError as e:
         raise DocumentError("no such document", file=path, hint="check the path") from e
-    except IsADirectoryError as e:
-        raise DocumentError("is a folder, not a document", file=path, hint="name a Markdown or text file") from e
     except OSError as e:
         raise DocumentError(f"cannot be read ({e.strerror or e})", file=path, hint="check its permissions") from e
     try:

@@ -16,6 +16,7 @@ from typing import Any
 import tomli
 
 from ..errors import ClaimtrackError, NoticeError
+from ..fileio import read_input
 from .records import ORIGINS, Notice, NoticeKind
 
 __all__ = ["NOTICES_FILE", "KEYS", "load", "render", "sort_key"]
@@ -62,7 +63,7 @@ def load(path: Path) -> tuple[Notice, ...]:
     missing or mistyped value, a kind or origin that does not exist.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input(path, shown=path.name, error=NoticeError).decode("utf-8")
     except FileNotFoundError:
         return ()
     except (OSError, UnicodeDecodeError) as e:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..errors import NoticeError
-from ..fileio import atomic_write, library_lock
+from ..fileio import atomic_write, library_lock, sweep_temp_files
 from .collection import Notices
 from .file import NOTICES_FILE, load, render, sort_key
 from .matching import SourceIndex
@@ -95,5 +95,6 @@ def import_files(
         rekeyed = list(before) != sorted(raw, key=sort_key)  # an entry renamed in references.bib since
         written = bool(added or updated or rekeyed)
         if written:
+            sweep_temp_files(lib.root)
             atomic_write(path, render(merged))
     return ImportResult(reads, tuple(added), tuple(updated), unchanged, written)

@@ -10,6 +10,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import NoticeError
+from ..fileio import read_input
 from .matching import SourceIndex
 from .records import Notice
 from .retraction_watch import looks_like_header
@@ -53,9 +54,7 @@ def read_file(path: str | Path, index: SourceIndex) -> Read:
     """Read one downloaded file; raises NoticeError (one line, naming the file) when it cannot be read."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except IsADirectoryError as e:
-        raise NoticeError("is a folder", file=path, hint="pass the downloaded file itself") from e
+        data = read_input(path, error=NoticeError)  # a folder, a FIFO or a device is refused at once
     except OSError as e:
         raise NoticeError(f"cannot be read: {e.strerror or e}", file=path, hint="check the path and its permissions") from e
     return read_bytes(data, str(path), index)

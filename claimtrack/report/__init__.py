@@ -138,26 +138,29 @@ def _load_findings(lib: Library) -> list[Any] | None:
 
 
 def _reference_cache(lib: Library) -> Any:
-    """The library's cache of formatted references, or None when ``.claimtrack/`` cannot be used."""
-    from ..fileio import cache_dir
+    """The library's cache of formatted references, or None when ``.claimtrack/`` or the signing key cannot be used."""
+    from ..fileio import cache_file, sign, signing_key
     from .reference_cache import CACHE_FILE, ReferenceCache
 
+    secret = signing_key()
+    if secret is None:
+        return None
     try:
-        return ReferenceCache(cache_dir(lib.root) / CACHE_FILE)
+        return ReferenceCache(cache_file(lib.root, CACHE_FILE), sign(secret, CACHE_FILE, str(lib.root.resolve())))
     except (ClaimtrackError, OSError):
         return None
 
 
 def _section_cache(lib: Library) -> tuple[Any, str | None]:
     """The library's cache of rendered claim sections and its salt, or (None, None) when it cannot be used."""
-    from ..fileio import cache_dir
+    from ..fileio import cache_file
     from .cache import SECTIONS_FILE, SectionCache, page_salt
 
     try:
         salt = page_salt(lib)
         if salt is None:
             return None, None
-        return SectionCache(cache_dir(lib.root) / SECTIONS_FILE), salt
+        return SectionCache(cache_file(lib.root, SECTIONS_FILE)), salt
     except (ClaimtrackError, OSError):
         return None, None
 
