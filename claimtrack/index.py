@@ -29,7 +29,7 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -413,8 +413,17 @@ def _has_content(path: Path, sha: str) -> bool:
         return False
 
 
+_Loaded = tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, LineMap]]]
+# What a lazy Claims fills in when something needs the whole library (see Claims.__getattr__).
+_WHOLE = frozenset({"_claims", "problems", "_derived", "_broken"})
+
+
 class Claims(Mapping[str, Claim]):
     """Every readable claim of a library; ``problems`` holds the files that could not be read.
+
+    A library's claims are lazy (:meth:`lazy`): ``claims[id]``, ``get`` and ``in``
+    read that one claim's file, and only what needs every claim (iterating,
+    ``len()``, ``problems``, the audit) loads the library, once.
 
     ``content_checked`` is True when every file's content hash was compared with the cache's
     (:func:`load_claims` with ``check_content``).
@@ -424,18 +433,55 @@ class Claims(Mapping[str, Claim]):
     #: Each loaded file's name and the SHA-256 its claim was read from, when known.
     hashes: Mapping[str, str] | None = None
 
+    _claims: dict[str, Claim]
+    problems: tuple[ClaimtrackError, ...]
+    _derived: dict[str, tuple[Verified, LineMap]]
+    _broken: dict[str | None, ClaimtrackError]
+    _load: Callable[[], _Loaded]
+    _read: Callable[[str], Claim]
+    _single: dict[str, Claim]
+
     def __init__(
         self,
         claims: dict[str, Claim],
         problems: tuple[ClaimtrackError, ...],
         derived: dict[str, tuple[Verified, LineMap]] | None = None,
     ) -> None:
+        self._set(claims, problems, derived or {})
+
+    def _set(
+        self, claims: dict[str, Claim], problems: tuple[ClaimtrackError, ...], derived: dict[str, tuple[Verified, LineMap]]
+    ) -> None:
         self._claims = claims
         self.problems = problems
-        self._derived = derived or {}
+        self._derived = derived
         self._broken = {p.file: p for p in problems}
 
+    @classmethod
+    def lazy(cls, load: Callable[[], _Loaded], read: Callable[[str], Claim]) -> Claims:
+        """Claims that ``read`` one at a time on demand and ``load`` all together the first time all are needed."""
+        self = cls.__new__(cls)
+        self._load = load
+        self._read = read
+        self._single = {}
+        return self
+
+    @property
+    def loaded(self) -> bool:
+        """True once every claim has been loaded (always, for claims that were not lazy)."""
+        return "_claims" in self.__dict__
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for an attribute not set yet: a lazy mapping's whole-library state.
+        if name not in _WHOLE or "_load" not in self.__dict__:
+            raise AttributeError(name)
+        self._set(*self.__dict__["_load"]())
+        self.__dict__.pop("_single", None)
+        return self.__dict__[name]
+
     def __getitem__(self, claim_id: str) -> Claim:
+        if "_claims" not in self.__dict__:
+            return self._one(claim_id)
         try:
             return self._claims[claim_id]
         except KeyError:
@@ -445,12 +491,27 @@ class Claims(Mapping[str, Claim]):
                 raise broken from None
             raise ClaimNotFoundError(f"no claim {claim_id!r}", key=claim_id, hint="see `claimtrack list` for the ids") from None
 
+    def _one(self, claim_id: str) -> Claim:
+        """One claim read from its file alone, remembered until the whole library is loaded."""
+        found = self._single.get(claim_id)
+        if found is None:
+            validate_id(claim_id)
+            found = self._single[claim_id] = self._read(claim_id)
+        return found
+
     def __contains__(self, claim_id: object) -> bool:
-        return claim_id in self._claims
+        if "_claims" in self.__dict__:
+            return claim_id in self._claims
+        return isinstance(claim_id, str) and self.get(claim_id) is not None
 
     def get(self, claim_id: str, default: Any = None) -> Any:  # type: ignore[override]
         """The claim, or ``default`` when it is absent or its file cannot be read."""
-        return self._claims.get(claim_id, default)
+        if "_claims" in self.__dict__:
+            return self._claims.get(claim_id, default)
+        try:
+            return self._one(claim_id)
+        except ClaimtrackError:
+            return default
 
     def verified(self, claim: Claim) -> Verified:
         """The claim's replay and seal check, from the load cache when it has one."""

@@ -79,10 +79,11 @@ class Library:
 
     @functools.cached_property
     def claims(self) -> Claims:
+        """Every readable claim by id: ``claims[id]`` reads that claim alone, the rest loads the library once."""
         from .index import load_claims
 
         hashes: dict[str, str] = {}
-        claims = Claims(*load_claims(self.store, hashes=hashes))
+        claims = Claims.lazy(lambda: load_claims(self.store, hashes=hashes), self.store.read)
         claims.hashes = hashes
         return claims
 
@@ -106,6 +107,8 @@ class Library:
         from .index import load_claims, unchanged
 
         loaded = self.__dict__.get("claims")
+        if loaded is not None and not loaded.loaded:
+            loaded = None  # nothing to compare with yet: the checked load below is the only load
         if loaded is not None and not loaded.content_checked and loaded.hashes is not None:
             # Loaded already: hashing the files is enough, unless one was edited behind the cache's back.
             loaded.content_checked = unchanged(self.store, loaded.hashes)
@@ -136,10 +139,8 @@ class Library:
             self.__dict__.pop("notices", None)  # the next read sees the file as written
 
     def claim(self, claim_id: str) -> Claim:
-        """One claim, read from its file alone (no need to load the library)."""
-        if "claims" in self.__dict__:
-            return self.claims[claim_id]
-        return self.store.read(claim_id)
+        """One claim, read from its file alone (no need to load the library): the same as ``claims[claim_id]``."""
+        return self.claims[claim_id]
 
     def claim_as_of(self, claim_id: str, date: dt.date | str) -> Claim:
         """One claim as it stood at the end of ``date``."""

@@ -563,6 +563,27 @@ def test_stale_appearance_matches_whole_words_only(clean):
     assert _only(clean, "stale-appearance") == []
 
 
+def test_stale_appearance_finds_an_old_value_in_other_words(clean):
+    # the revision's span is "PaLM: 8%"; the appearance words it "PaLM has 8%": the value rule still finds it
+    put(
+        clean,
+        "palm-code",
+        "Code is a nontrivial share of pretraining data (PaLM: 8%).",
+        appearances=[Appearance("fu2022roadmap", "section 3.2", "e.g., PaLM has 8% code training data")],
+        later=(later("2023-01-01", field="statement", old="PaLM: 8%", new="PaLM: 5%"),),
+    )
+    put(
+        clean,
+        "palm-code-fixed",
+        "Code is a nontrivial share of pretraining data (PaLM: 8%).",
+        appearances=[Appearance("fu2022roadmap", "section 3.1", "PaLM has 5% code training data")],
+        later=(later("2023-01-01", field="statement", old="PaLM: 8%", new="PaLM: 5%"),),
+    )
+    (finding,) = _only(clean, "stale-appearance")
+    assert finding.claim == "palm-code"
+    assert "'8%'" in finding.message and "'5%'" in finding.message
+
+
 # -- needs-review: a correction propagates -------------------------------------------------------
 
 

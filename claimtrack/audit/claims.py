@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import PurePath
 
@@ -195,35 +194,29 @@ def _status(ctx: Context, claim: Claim) -> Iterator[Draft]:
 # -- appearances ---------------------------------------------------------------
 
 
-def _bounded(text: str) -> re.Pattern[str]:
-    """``text`` as a pattern that matches only whole words at its word-character ends."""
-    start = r"(?<!\w)" if text[:1].isalnum() or text[:1] == "_" else ""
-    end = r"(?!\w)" if text[-1:].isalnum() or text[-1:] == "_" else ""
-    return re.compile(start + re.escape(text) + end)
-
-
 def _stale_appearances(ctx: Context, claim: Claim) -> Iterator[Draft]:
-    if not claim.appearances:
+    """Appearances that still state a superseded wording, judged by the stale engine's word rules (span, value)."""
+    if not any(r.changes_content and (r.is_span_edit or r.statement is not None) for r in claim.revisions[1:]):
         return
-    for index, revision in enumerate(claim.revisions):
-        if not revision.is_span_edit or not revision.old or not (revision.old or "").strip():
+    from ..documents.stale import StaleEngine
+
+    engine = StaleEngine({claim.id: claim}, embeddings=False)
+    if not engine.wordings:
+        return
+    for i, appearance in enumerate(claim.appearances):
+        if appearance.note or not appearance.text:
             continue
-        old, new = revision.old, revision.new or ""
-        was = _bounded(old)
-        if was.search(claim.statement):
-            continue  # the old wording is current again (a later edit restored it)
-        now = _bounded(new) if new.strip() else None
-        for i, appearance in enumerate(claim.appearances):
-            text = appearance.text or ""
-            if appearance.note or not was.search(text) or (now is not None and now.search(text)):
-                continue
-            yield ctx.at(
-                claim,
-                "stale-appearance",
-                f"appearance in '{appearance.document}'"
-                + (f" ({appearance.locator})" if appearance.locator else "")
-                + f" still says {old!r}, which revision {index} ({revision.date}) replaced with {new!r}",
-                where=f"appearances[{i}]",
-                source=appearance.document,
-                hint="correct the document and its appearance text, or add a note saying it quotes the old wording",
-            )
+        found = [f for f in engine.passage(appearance.text) if f.kind == "correction"]
+        if not found:
+            continue
+        f = found[0]
+        yield ctx.at(
+            claim,
+            "stale-appearance",
+            f"appearance in '{appearance.document}'"
+            + (f" ({appearance.locator})" if appearance.locator else "")
+            + f" {f.why}; revision {f.revision} is dated {f.revision_date}",
+            where=f"appearances[{i}]",
+            source=appearance.document,
+            hint="correct the document and its appearance text, or add a note saying it quotes the old wording",
+        )

@@ -8,6 +8,7 @@ import attrs
 
 from ..errors import DocumentError
 from ..fileio import read_input
+from .latex_text import LATEX_SUFFIXES, latex_blocks
 from .markdown import Block, parse_markdown, plain_blocks
 
 __all__ = ["Document", "read_document", "MARKDOWN_SUFFIXES"]
@@ -23,7 +24,7 @@ class Document:
 
 
 def read_document(path: str | Path, *, markdown: bool | None = None) -> Document:
-    """Read a Markdown (by suffix, or ``markdown=True``) or plain-text document.
+    """Read a Markdown (by suffix, or ``markdown=True``), LaTeX (by suffix) or plain-text document.
 
     Raises DocumentError for a missing file, anything but a regular file (a folder, a FIFO, a device),
     or text that is not UTF-8.
@@ -47,7 +48,12 @@ def read_document(path: str | Path, *, markdown: bool | None = None) -> Document
     if markdown is None:
         markdown = path.suffix.casefold() in MARKDOWN_SUFFIXES
     try:
-        blocks = parse_markdown(text) if markdown else plain_blocks(text)
+        if markdown:
+            blocks = parse_markdown(text)
+        elif path.suffix.casefold() in LATEX_SUFFIXES:
+            blocks = latex_blocks(text)
+        else:
+            blocks = plain_blocks(text)
     except (ValueError, IndexError, KeyError, RecursionError) as e:  # parser limits on hostile input
         raise DocumentError(f"cannot be parsed as {'Markdown' if markdown else 'text'}: {e}", file=path) from e
     return Document(path, tuple(blocks), markdown)

@@ -99,6 +99,9 @@ def cjk_share(text: str) -> float:
     return cjk / (cjk + latin) if cjk + latin else 0.0
 
 
+_STOP = re.compile(r"[.!?。！？][.!?\"'”’)\]。！？]*")
+
+
 def _ends_sentence(text: str, i: int, j: int) -> bool:
     """Whether the punctuation at ``text[i]`` (with closers up to ``text[j]``) ends a sentence."""
     if text[i] in "。！？":
@@ -108,8 +111,10 @@ def _ends_sentence(text: str, i: int, j: int) -> bool:
         return False  # "3.5", "e.g.,", "OPT]." mid-run
     if text[i] != ".":
         return True
-    before = text[:i].split()
-    token = before[-1].lstrip("([\"'“‘").casefold() if before else ""
+    start = i  # the word before the period, found by scanning back (splitting all text before it is quadratic)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    token = text[start:i].lstrip("([\"'“‘").casefold()
     return not (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()))
 
 
@@ -117,19 +122,12 @@ def split_sentences(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each sentence of a text, stripped of surrounding space."""
     start = 0
     n = len(text)
-    i = 0
-    while i < n:
-        if text[i] in ".!?。！？":
-            j = i
-            # keep runs like "?!", '."' or ".)" inside the sentence they close
-            while j + 1 < n and text[j + 1] in ".!?\"'”’)]。！？":
-                j += 1
-            if _ends_sentence(text, i, j):
-                yield from _stripped(text, start, j + 1)
-                start = j + 1
-            i = j + 1
-        else:
-            i += 1
+    # a stop, with runs like "?!", '."' or ".)" kept inside the sentence they close
+    for m in _STOP.finditer(text):
+        i, j = m.start(), m.end() - 1
+        if _ends_sentence(text, i, j):
+            yield from _stripped(text, start, j + 1)
+            start = j + 1
     yield from _stripped(text, start, n)
 
 
@@ -147,6 +145,8 @@ def block_sentences(block: Block, version: str = "new") -> tuple[str, list[Sente
     rendered, where = block.render(version)
     out = []
     for start, end in split_sentences(rendered):
-        line = block.line_at(where[start]) if where else block.line
+        # the line of the first letter or digit: a bullet or quote mark on the line before is not the sentence
+        first = next((i for i in range(start, end) if rendered[i].isalnum()), start)
+        line = block.line_at(where[first]) if where else block.line
         out.append(Sentence(" ".join(rendered[start:end].split()), start, end, line))
     return rendered, out
