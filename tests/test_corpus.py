@@ -550,70 +550,81 @@ def test_bibliography_has_no_placeholders():
     assert "chen2021evaluating" in BIB.entries_dict["githubcopilot"]["note"]
 
 
-# ---------------------------------------------------------------- claims that report the article keep reporting it
+# ---------------------------------------------------------------- corrected claims: the audit flags what the article still says
 
-REPORTING = [
-    pytest.param("gpt3-pretraining-mix", "60% C4 (2016-2019)", "brown2020language", "60% 2016 - 2019 C4", id="c4"),
+CORRECTED = [
+    pytest.param(
+        "gpt3-pretraining-mix",
+        "60% Common Crawl (2016-2019)",
+        "brown2020language",
+        "Table 2.2",
+        "60% 2016 - 2019 C4",
+        "'C4'",
+        id="c4",
+    ),
     pytest.param(
         "intermediate-models-weaker",
-        "text-davinci-001 cannot do chain-of-thought reasoning",
+        "text-davinci-001 can do chain-of-thought reasoning only much worse",
         "wei2022chain",
+        "arXiv v1",
         "text-davinci-001 cannot do chain-of-thought reasoning",
+        "'cannot do chain-of-thought reasoning'",
         id="cannot-do-cot",
     ),
     pytest.param(
-        "reasoning-injected-by-code-pretraining", "PaLM: 8%", "chowdhery2022palm", "PaLM has 8% code training data", id="palm-8"
+        "reasoning-injected-by-code-pretraining",
+        "PaLM: 5%",
+        "chowdhery2022palm",
+        "Table 2",
+        "PaLM has 8% code training data",
+        "'8%'",
+        id="palm-8",
     ),
 ]
 
 
-@pytest.mark.parametrize("claim_id, words, paper, article_words", REPORTING)
-def test_reporting_claim_keeps_the_article_words(claim_id, words, paper, article_words):
+def _findings():
+    import claimtrack
+
+    return claimtrack.open(ROOT).audit()
+
+
+@pytest.mark.parametrize("claim_id, words, paper, locator, article_words, stale_words", CORRECTED)
+def test_corrected_claim_keeps_the_article_words_and_the_audit_flags_them(
+    claim_id, words, paper, locator, article_words, stale_words
+):
     claim = CLAIMS[claim_id]
-    assert words in claim.statement
-    assert any(article_words in a.text for a in claim.appearances if a.document == ARTICLE)
-    # The paper that says otherwise is contradicting evidence, unanswered, so the audit keeps saying so.
-    (against,) = [e for e in claim.evidence if e.source == paper and e.stance.value == "contradicts"]
-    assert against.locator and not against.note
-    # The maintainers' 2026-11-23 edit stays in the history, followed by the edit back to the article's words.
-    edits = [r for r in claim.revisions if r.by == MAINTAINERS and r.field == "statement"]
-    assert len(edits) == 2 and edits[0].new == edits[1].old and edits[1].new == edits[0].old
-    assert edits[0].date < edits[1].date
-    # The article's figure is no structured fact: only values the corpus stands behind enter the fact checks.
-    assert [f for f in claim.facts if f.value in words] == []
+    # The maintainers' correction says what the cited paper says ...
+    (correction,) = [r for r in claim.revisions if r.by == MAINTAINERS and r.field == "statement"]
+    assert correction.new in words and words in claim.statement and paper in correction.evidence
+    assert any(e.source == paper and e.stance.value == "supports" and e.locator == locator for e in claim.evidence)
+    # ... the appearance keeps the article's words, with no note excusing them and no [[ignore]] hiding them ...
+    (appearance,) = [a for a in claim.appearances if a.document == ARTICLE and article_words in a.text]
+    assert not appearance.note and not claim.ignore
+    # ... and the audit says the article still states the old wording.
+    flagged = [f for f in _findings() if f.rule == "stale-appearance" and f.claim == claim_id]
+    assert len(flagged) == 1 and stale_words in flagged[0].message
 
 
 def _evidence_keys() -> set[str]:
     return {e.source for claim in CLAIMS.values() for e in claim.evidence}
 
 
-def test_audit_reports_the_articles_contradictions():
-    import claimtrack
-
-    findings = claimtrack.open(ROOT).audit()
+def test_audit_at_the_root_says_what_is_true_of_the_corpus():
+    findings = _findings()
     assert [f for f in findings if f.severity == "error"] == []
+    # Found, not corrected: a source contradicts the claim and nobody has answered it.
     # A finding's source is a BibTeX key; a claim cited as evidence is named in the message.
     said = [(f.claim, f"{f.source} {f.message}") for f in findings if f.rule == "contradicted"]
     contradicted = {(claim, key) for claim, text in said for key in _evidence_keys() if f"'{key}'" in text or f"{key} " in text}
-    for claim_id, paper in [
-        ("reasoning-injected-by-code-pretraining", "chowdhery2022palm"),
-        ("reasoning-injected-by-code-pretraining", "claim:palm-code-cot"),
-        ("gpt3-pretraining-mix", "brown2020language"),
-        ("gpt3-pretraining-mix", "claim:gpt3-pretraining-corpus"),
-        ("intermediate-models-weaker", "claim:tdv1-weak-cot"),
-        ("davinci-released-jul-2020", "brown2020language"),
-        ("codex-code-data-size", "brown2020language"),
-    ]:
-        assert (claim_id, paper) in contradicted, (claim_id, paper)
-    quiet = (
-        "needs-review",
-        "stale-appearance",
-        "conflicting-facts",
-        "bib-missing-field",
-        "bib-unused",
-        "unsealed-revision",
-        "seals-lost",
-    )
+    assert contradicted == {("davinci-released-jul-2020", "brown2020language"), ("codex-code-data-size", "brown2020language")}
+    # Corrected: the article's words in the three appearances.
+    assert {f.claim for f in findings if f.rule == "stale-appearance"} == {
+        "gpt3-pretraining-mix",
+        "intermediate-models-weaker",
+        "reasoning-injected-by-code-pretraining",
+    }
+    quiet = ("needs-review", "conflicting-facts", "bib-missing-field", "bib-unused", "unsealed-revision", "seals-lost")
     assert not [f for f in findings if f.rule in quiet]
 
 
@@ -626,16 +637,18 @@ def test_article_figure_without_a_right_value_stays_a_fact_with_a_note():
 
 
 def test_palm_conflict_found_and_resolved():
-    reporting = CLAIMS["reasoning-injected-by-code-pretraining"]
-    as_found = reporting.as_of("2026-11-23")
-    assert "PaLM: 5%" in as_found.statement and _facts(as_found, "PaLM", "share of code in pretraining data") == {"5%"}
-    assert "PaLM: 8%" in reporting.statement and not _facts(reporting, "PaLM", "share of code in pretraining data")
+    claim = CLAIMS["reasoning-injected-by-code-pretraining"]
+    # Found: the first states of the two claims disagree, as the article's two sections do.
+    assert _facts(claim.as_of(claim.created), "PaLM", "share of code in pretraining data") == {"8%"}
     assert _facts(CLAIMS["palm-code-cot"], "PaLM", "share of code in pretraining data") == {"5%"}
     finding = CLAIMS["article-palm-code-share-conflict"]
     quotes = {(e.locator, e.quote) for e in finding.evidence if e.source == ARTICLE}
     assert ("section 3.1", "PaLM has 5% code training data") in quotes
     assert ("section 3.2", "PaLM has 8% code training data") in quotes
-    assert any(e.source == "chowdhery2022palm" and e.stance.value == "supports" for e in finding.evidence)
+    # Resolved: by the PaLM paper's table, quoted where both claims cite it.
+    for cited in (finding, claim):
+        assert any(e.source == "chowdhery2022palm" and e.quote == "GitHub (code) 5%" for e in cited.evidence)
+    assert _facts(claim, "PaLM", "share of code in pretraining data") == {"5%"}
 
 
 # ---------------------------------------------------------------- as strong as the article, graded by its words
@@ -785,7 +798,8 @@ def test_seeds_that_contradict_a_claim_are_contradicting_evidence():
     against = {(cid, e.source) for cid, c in CLAIMS.items() for e in c.evidence if e.stance.value == "contradicts"}
     assert ("cdv2-base-not-initial-gpt3", "veekaybee2022chatgpt") in against
     assert ("cdv2-base-not-initial-gpt3", "stackexchange2023chatgptlineage") in against
-    assert ("gpt3-pretraining-mix", "veekaybee2022chatgpt") in against
+    supports = {(cid, e.source) for cid, c in CLAIMS.items() for e in c.evidence if e.stance.value == "supports"}
+    assert ("gpt3-pretraining-mix", "veekaybee2022chatgpt") in supports  # the gist names Common Crawl
 
 
 # ---------------------------------------------------------------- the corpus page's examples run
