@@ -78,8 +78,9 @@ def test_errors_exit_1_grouped_by_claim(root):
     assert code == 1
     assert out.splitlines() == [
         "cdv2-context  claims/cdv2-context.toml",
-        "  error    untracked-edit  line 2: statement differs from what the revisions give (record the change as a "
-        "revision with `claimtrack revise`, or restore the field as its history has it)",
+        "  error    untracked-edit  line 2: statement differs from what the revisions give (restore the field as its "
+        "history has it (e.g. `git checkout -- claims/cdv2-context.toml`), then record the change as a revision with "
+        '`claimtrack revise cdv2-context --statement "..."`)',
         "",
         "1 error, 0 warnings, 0 info, 0 ignored",
     ]
@@ -200,8 +201,8 @@ def test_help_has_an_example_and_the_rules():
 
 def test_pre_commit_hook_definition():
     yaml = pytest.importorskip("yaml")
-    hook, based = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "claimtrack-audit"
+    hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    hook, based = hooks["claimtrack-audit"], hooks["claimtrack-audit-base"]
     assert hook["entry"] == "claimtrack audit"
     assert based["id"] == "claimtrack-audit-base"
     assert based["entry"] == "claimtrack audit --base HEAD"  # nothing committed may be rewritten
