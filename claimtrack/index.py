@@ -43,7 +43,7 @@ from .errors import ClaimFileError, ClaimNotFoundError, ClaimtrackError
 from .fileio import TEMP_PREFIX, cache_file, fork_is_safe, not_regular, read_input, sign, signing_key
 from .history import Verified, verify
 from .model import Claim, validate_id
-from .pickled import ClaimView, DerivedView, Records
+from .pickled import ClaimView, DerivedView, Records, unpickled
 from .store import Store, key_lines
 from .suggest import hint_with
 from .views import plural
@@ -605,10 +605,11 @@ def _load_into(store: Store, claim_ids: list[str], claims: dict[str, Claim], der
         for name, size, mtime in items:
             row = rows.get(name)
             hit = _from_row(store, cache, name, size, mtime, row) if row is not None else None
-            if hit is None:
+            record = unpickled(hit[0]) if hit is not None else None
+            if record is None:
                 stale.append((name, size, mtime))
             else:
-                claims[hit[0].id], derived[hit[0].id] = hit[0], (hit[1], LineMap(hit[2]))
+                claims[record[0].id], derived[record[0].id] = record[0], (record[1], LineMap(record[2]))
         fresh = []
         for name, size, mtime, sha, blob, parsed in _parse_batch(str(store.root), stale, keep=True):
             if isinstance(parsed, ClaimtrackError) or blob is None or parsed is None:

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from .history import Verified
 from .model import Claim
 
-__all__ = ["Records", "ClaimView", "DerivedView", "Record"]
+__all__ = ["Records", "ClaimView", "DerivedView", "Record", "unpickled"]
 
 #: A claim, its checked facts, and its keys' line numbers as one string (see index.LineMap).
 Record = tuple[Claim, Verified, str]
