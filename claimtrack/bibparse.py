@@ -7,7 +7,6 @@ Every block becomes a row or a problem; nothing raises.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import re
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from typing import Any
 import bibtexparser
 from bibtexparser.middlewares.enclosing import RemoveEnclosingMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
+
+from .collector import collector_paused
 
 __all__ = ["parse_bytes", "parsing_quietly", "block_line", "block_reason", "PROBLEM_KINDS", "Row", "ProblemTuple"]
 
@@ -101,15 +102,12 @@ def parsing_quietly() -> Iterator[None]:
     stderr and break the command line's one-line error output.
     """
     logger = logging.getLogger("bibtexparser.splitter")
-    enabled = gc.isenabled()
-    gc.disable()
     logger.addFilter(_below_warning)
     try:
-        yield
+        with collector_paused():
+            yield
     finally:
         logger.removeFilter(_below_warning)
-        if enabled:
-            gc.enable()
 
 
 def _below_warning(record: logging.LogRecord) -> bool:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import hmac
 import os
@@ -29,7 +28,7 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, ValuesView
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -39,6 +38,7 @@ from typing import Any
 
 import attrs
 
+from .collector import collector_paused
 from .errors import ClaimFileError, ClaimNotFoundError, ClaimtrackError
 from .fileio import TEMP_PREFIX, cache_file, fork_is_safe, not_regular, read_input, sign, signing_key
 from .history import Verified, verify
@@ -301,8 +301,19 @@ def load_claims(
     cache = _open_cache(store.root) if use_cache and files else None
     # Building hundreds of thousands of small records sets off the cyclic garbage
     # collector again and again, for nothing: none of them can form a cycle.
-    collecting = gc.isenabled()
-    gc.disable()
+    with collector_paused():
+        return _load(store, files, problems, cache, parallel, check_content, hashes)
+
+
+def _load(
+    store: Store,
+    files: list[tuple[str, int, int]],
+    problems: list[ClaimtrackError],
+    cache: _Cache | None,
+    parallel: bool | None,
+    check_content: bool,
+    hashes: dict[str, str] | None,
+) -> tuple[Mapping[str, Claim], tuple[ClaimtrackError, ...], Mapping[str, tuple[Verified, LineMap]]]:
     try:
         records = Records(functools.partial(_parse_one, str(store.root)))
         stale: list[tuple[str, int, int]] = []
@@ -349,8 +360,6 @@ def load_claims(
         if writable and (fresh or gone):
             writable = _write(cache, fresh, gone)
     finally:
-        if collecting:
-            gc.enable()
         if cache is not None:
             cache.close()
     records.ordered()
@@ -533,7 +542,13 @@ class Claims(Mapping[str, Claim]):
 
     def as_dict(self) -> dict[str, Claim]:
         """Every readable claim by id, as a plain dict (a copy)."""
-        return dict(self._claims)
+        return dict(self._claims.items())
+
+    def values(self) -> ValuesView[Claim]:
+        return self._claims.values()  # a warm load's records come out of the cache together
+
+    def items(self) -> ItemsView[str, Claim]:
+        return self._claims.items()
 
     def all_verified(self) -> dict[str, Verified]:
         """Every claim's replay and seal check by id, from the load cache where it has them."""

@@ -10,9 +10,10 @@ them into records waits.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from typing import Generic, TypeVar
 
+from .collector import collector_paused
 from .history import Verified
 from .model import Claim
 
@@ -80,6 +81,17 @@ class Records:
         self._held[claim_id] = record
         return record
 
+    def get_all(self) -> None:
+        """Unpickle every record not looked at yet, in one go.
+
+        Without the cyclic garbage collector, which would otherwise scan the growing heap again and
+        again (a fourfold cost at 10,000 claims) for records that cannot form a cycle.
+        """
+        with collector_paused():
+            for claim_id, held in self._held.items():
+                if not isinstance(held, tuple):
+                    self.get(claim_id)
+
 
 class _View(Mapping[str, V], Generic[V]):
     __slots__ = ("_records",)
@@ -95,6 +107,14 @@ class _View(Mapping[str, V], Generic[V]):
 
     def __len__(self) -> int:
         return len(self._records)
+
+    def values(self) -> ValuesView[V]:
+        self._records.get_all()
+        return super().values()
+
+    def items(self) -> ItemsView[str, V]:
+        self._records.get_all()
+        return super().items()
 
 
 class ClaimView(_View[Claim]):
