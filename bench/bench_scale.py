@@ -82,7 +82,7 @@ seconds = time.perf_counter() - t
     "audit": """
 import time, claimtrack
 lib = claimtrack.open(ROOT)
-lib.claims; lib.sources
+list(lib.claims.values()); lib.sources  # loaded, every record made: the audit alone is timed
 t = time.perf_counter()
 findings = lib.audit()
 seconds = time.perf_counter() - t
