@@ -7,6 +7,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import DocumentError
+from .limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_LINES
 from .markdown import Block, parse_markdown, plain_blocks
 
 __all__ = ["Document", "read_document", "MARKDOWN_SUFFIXES"]
@@ -24,17 +25,32 @@ class Document:
 def read_document(path: str | Path, *, markdown: bool | None = None) -> Document:
     """Read a Markdown (by suffix, or ``markdown=True``) or plain-text document.
 
-    Raises DocumentError for a missing file, a folder, or text that is not UTF-8.
+    Raises DocumentError for a missing file, a folder, text that is not UTF-8, or a document past
+    the size limits of :mod:`.limits`.
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_DOCUMENT_BYTES + 1)
     except FileNotFoundError as e:
         raise DocumentError("no such document", file=path, hint="check the path") from e
     except IsADirectoryError as e:
         raise DocumentError("is a folder, not a document", file=path, hint="name a Markdown or text file") from e
     except OSError as e:
         raise DocumentError(f"cannot be read ({e.strerror or e})", file=path, hint="check its permissions") from e
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(
+            f"is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB, the most a document may be",
+            file=path,
+            hint="split it into smaller documents",
+        )
+    lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
+    if lines > MAX_DOCUMENT_LINES:
+        raise DocumentError(
+            f"has {lines:,} lines, more than the {MAX_DOCUMENT_LINES:,} a document may have",
+            file=path,
+            hint="split it into smaller documents",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

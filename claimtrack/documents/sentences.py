@@ -8,15 +8,27 @@ sentence with another block.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import attrs
 
+from .limits import MATCH_WINDOW
 from .markdown import Block
 
-__all__ = ["Sentence", "split_sentences", "block_sentences", "normalise", "words", "word_spans", "cjk_share"]
+__all__ = [
+    "Sentence",
+    "split_sentences",
+    "block_sentences",
+    "excerpt",
+    "sentence_at",
+    "normalise",
+    "words",
+    "word_spans",
+    "cjk_share",
+]
 
 # Abbreviations after which a period does not end a sentence (lower-cased, without the period).
 _ABBREVIATIONS = frozenset(
@@ -57,6 +69,7 @@ _ABBREVIATIONS = frozenset(
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
 # A word: letters/digits joined by inner hyphens, dots, apostrophes (GPT-3.5, code-davinci-002, don't).
 _WORD = re.compile(r"\w+(?:[-.'’]\w+)*")
+_LOOK_BACK = 24
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -108,9 +121,23 @@ def _ends_sentence(text: str, i: int, j: int) -> bool:
         return False  # "3.5", "e.g.,", "OPT]." mid-run
     if text[i] != ".":
         return True
-    before = text[:i].split()
-    token = before[-1].lstrip("([\"'“‘").casefold() if before else ""
+    token = _word_before(text, i).lstrip("([\"'“‘").casefold()
     return not (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()))
+
+
+def _word_before(text: str, i: int) -> str:
+    """The last whitespace-separated word of ``text[:i]``, looking back at most :data:`_LOOK_BACK` characters.
+
+    An abbreviation or an initial is short, so a longer word is cut: a sentence of a million
+    periods must not read its whole start again at each one.
+    """
+    end = i
+    while end > 0 and i - end < _LOOK_BACK and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and end - start < _LOOK_BACK and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
 
 
 def split_sentences(text: str) -> Iterator[tuple[int, int]]:
@@ -150,3 +177,39 @@ def block_sentences(block: Block, version: str = "new") -> tuple[str, list[Sente
         line = block.line_at(where[start]) if where else block.line
         out.append(Sentence(" ".join(rendered[start:end].split()), start, end, line))
     return rendered, out
+
+
+def sentence_at(sentences: Sequence[Sentence], pos: int, starts: Sequence[int] | None = None) -> Sentence:
+    """The sentence holding offset ``pos``, else the last one before it, else the first.
+
+    ``starts`` (the sentences' starts, ascending) may be given when many offsets are looked up.
+    """
+    if starts is None:
+        starts = [s.start for s in sentences]
+    index = bisect.bisect_right(starts, pos) - 1
+    return sentences[index] if index >= 0 else sentences[0]
+
+
+def excerpt(
+    rendered: str, sentence: Sentence, start: int, end: int, *, line: int | None = None, width: int = MATCH_WINDOW
+) -> Sentence:
+    """The sentence, or when it is longer than ``width`` characters the stretch of it around ``[start, end)``.
+
+    The stretch begins and ends at spaces and is marked with "..." where it was cut; its
+    ``start``/``end`` are its offsets in ``rendered``, so text around a change is still taken
+    from the right place, and its line is ``line`` (the change's) when given.
+    """
+    if sentence.end - sentence.start <= width:
+        return sentence
+    room = max(width - (end - start), 0) // 2
+    lo = max(sentence.start, start - room)
+    hi = min(sentence.end, max(end, start) + room)
+    if lo > sentence.start:
+        cut = rendered.find(" ", lo, start)
+        lo = cut + 1 if cut >= 0 else lo
+    if hi < sentence.end:
+        cut = rendered.rfind(" ", max(end, start), hi)
+        hi = cut if cut >= 0 else hi
+    text = " ".join(rendered[lo:hi].split())
+    text = ("... " if lo > sentence.start else "") + text + (" ..." if hi < sentence.end else "")
+    return Sentence(text, lo, hi, sentence.line if line is None else line)
