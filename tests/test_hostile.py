@@ -100,6 +100,8 @@ CLAIM_CASES = {
     "no-revisions": f"{V}: revisions: is missing",
     "missing-statement": f"{V}: statement: is missing",
     "empty-statement": f"{V}:2: statement: is empty",
+    "statement-as-integer": f"{V}:2: statement: must be a string, not int; quote the value",
+    "evidence-locator-as-number": f"{V}:7: evidence[0].locator: must be a string, not int; quote the value",
     "fact-missing-value": f"{V}:5: facts[0].value: is missing",
     "id-missing": f"{V}: id: is missing",
     "id-mismatch": f"{V}:1: id: 'other' does not match the file name 'victim'",
