@@ -71,8 +71,9 @@ def test_import_of_distinct_changes_grows_linearly(tmp_path: Path, corpus: dict[
     assert growth < MOST
 
 
-def test_diff_of_every_paragraph_changed_grows_linearly(tmp_path: Path, corpus: dict[str, Claim]) -> None:
-    # 300 paragraphs are scored all against all; 2,400 past FULL_PAIRING only against their likely partners
+def test_diff_of_every_paragraph_changed_grows_linearly(tmp_path: Path) -> None:
+    # 400 paragraphs are scored all against all; 3,200 past FULL_PAIRING only against their likely partners.
+    # No claims: the pairing is what is timed (matching is timed by the import tests).
     (tmp_path / "old").mkdir()
     (tmp_path / "new").mkdir()
 
@@ -82,11 +83,11 @@ def test_diff_of_every_paragraph_changed_grows_linearly(tmp_path: Path, corpus: 
     def run(path: Path) -> list:
         old = tmp_path / "old" / path.name
         old.write_text(path.read_text(encoding="utf-8").replace(" thousand ", " hundred "), encoding="utf-8")
-        changes = diff_documents(old, path, claims=corpus)
+        changes = diff_documents(old, path)
         assert len(changes) == path.read_text(encoding="utf-8").count("\n\n")  # every paragraph paired with its old version
         return changes
 
-    assert _growth(tmp_path, make, 300, run) < MOST
+    assert _growth(tmp_path, make, 400, run) < MOST
 
 
 def test_a_long_sentence_is_matched_and_reported_by_the_words_around_the_change(tmp_path: Path) -> None:

@@ -22,11 +22,14 @@ _DOC = click.Path(dir_okay=True, path_type=Path)  # existence is checked by the 
 
 
 def _library(ctx: click.Context, *, required: bool) -> Any:
-    """The library (from --root or by discovery); None when there is none and it is optional."""
+    """The library (from --root or by discovery); None when none is found and it is optional.
+
+    A --root that names no library is refused even then: it is a mistake, not a wish to go without.
+    """
     try:
         return open_from_context(ctx)
     except LibraryNotFoundError:
-        if required:
+        if required or (ctx.find_root().obj or {}).get("root") is not None:
             raise
         return None
 
