@@ -11,7 +11,7 @@ import click
 from ..library import Library, init_library
 from ..model import RevisionKind, Stance, Status
 from ..views import CLAIM_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows
-from ._common import by_option, date_option, emit, format_option, handle_errors, main, pass_library, to_json
+from ._common import by_option, date_option, echo, emit, format_option, handle_errors, main, pass_library, to_json
 
 
 @main.command()
@@ -26,7 +26,7 @@ def init(directory: Path, title: str | None) -> None:
       claimtrack init my-survey
     """
     root = init_library(directory, title=title)
-    click.echo(f"initialised an empty claims library in {root}")
+    echo(f"initialised an empty claims library in {root}")
 
 
 @main.command()
@@ -58,7 +58,7 @@ def add(
           --confidence conclusion --tag code-davinci-002 --by "A. Author" --date 2022-12-11
     """
     claim = lib.add(claim_id, statement, confidence=confidence, tags=tags, depends_on=depends_on, by=by, date=date, note=note)
-    click.echo(f"added {claim.id} ({claim.confidence})")
+    echo(f"added {claim.id} ({claim.confidence})")
 
 
 @main.command()
@@ -97,7 +97,7 @@ def cite(
       claimtrack cite cdv2-context chen2021codex --locator "section 2" --quote "..."
     """
     claim = lib.cite(claim_id, key, stance=stance, locator=locator, quote=quote, note=note, reason=reason, by=by, date=date)
-    click.echo(f"{claim.id}: cited {key} ({stance}); {len(claim.evidence)} evidence entries")
+    echo(f"{claim.id}: cited {key} ({stance}); {len(claim.evidence)} evidence entries")
 
 
 @main.command()
@@ -156,7 +156,7 @@ def revise(
         note=note,
     )
     last = claim.revisions[-1]
-    click.echo(f"{claim.id}: {last.kind.value}: {last.markdown()}")
+    echo(f"{claim.id}: {last.kind.value}: {last.markdown()}")
 
 
 @main.command()
@@ -173,7 +173,7 @@ def retract(lib: Library, claim_id: str, reason: str, by: str | None, date: str 
       claimtrack retract bloom-unknown --reason "the article now gives a reason"
     """
     lib.retract(claim_id, reason=reason, by=by, date=date)
-    click.echo(f"{claim_id}: retracted")
+    echo(f"{claim_id}: retracted")
 
 
 @main.command()
@@ -191,7 +191,7 @@ def supersede(lib: Library, claim_id: str, by_claim: str, reason: str, by: str |
       claimtrack supersede old-claim --by-claim new-claim --reason "split in two"
     """
     lib.supersede(claim_id, by_claim=by_claim, reason=reason, by=by, date=date)
-    click.echo(f"{claim_id}: superseded by {by_claim}")
+    echo(f"{claim_id}: superseded by {by_claim}")
 
 
 @main.command()
@@ -208,7 +208,7 @@ def review(lib: Library, claim_id: str, reason: str, by: str | None, date: str |
       claimtrack review cdv2-base-model --reason "still holds after the context-window fix"
     """
     lib.review(claim_id, reason=reason, by=by, date=date)
-    click.echo(f"{claim_id}: reviewed")
+    echo(f"{claim_id}: reviewed")
 
 
 @main.command()
@@ -221,7 +221,7 @@ def seal(lib: Library) -> None:
       claimtrack seal
     """
     counts = lib.seal()
-    click.echo(f"sealed {sum(counts.values())} revisions in {len(counts)} claims")
+    echo(f"sealed {sum(counts.values())} revisions in {len(counts)} claims")
 
 
 def _show_text(detail: dict) -> str:
@@ -257,7 +257,7 @@ def show(lib: Library, claim_id: str, as_of: str | None, fmt: str) -> None:
     claim = lib.claim(claim_id) if as_of is None else lib.claim_as_of(claim_id, as_of)
     detail = claim_detail(claim)
     detail["as_of"] = as_of
-    click.echo(to_json(detail) if fmt == "json" else _show_text(detail))
+    echo(to_json(detail) if fmt == "json" else _show_text(detail))
 
 
 @main.command()

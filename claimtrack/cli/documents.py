@@ -9,7 +9,7 @@ import attrs
 import click
 
 from ..errors import LibraryNotFoundError
-from ._common import by_option, date_option, format_option, handle_errors, main, open_from_context, to_json
+from ._common import by_option, date_option, echo, format_option, handle_errors, main, open_from_context, to_json
 
 if TYPE_CHECKING:
     from ..documents import ApplyResult, ProposedRevision, StaleFinding
@@ -99,7 +99,7 @@ def import_document(ctx: click.Context, doc: Path, apply_: bool, by: str | None,
         raise click.ClickException("nothing was imported")
     if fmt == "json":
         notes = [attrs.asdict(n) for n in result.notes]
-        click.echo(
+        echo(
             to_json(
                 {
                     "file": str(result.path),
@@ -112,12 +112,12 @@ def import_document(ctx: click.Context, doc: Path, apply_: bool, by: str | None,
         )
         return
     for line in lines:
-        click.echo(line)
+        echo(line)
     for note in result.notes:
-        click.echo(f"{result.path}:{note.line}: note {_short(note.text)}")
+        echo(f"{result.path}:{note.line}: note {_short(note.text)}")
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(summary)
+        echo(f"warning: {warning}", err=True)
+    echo(summary)
 
 
 @main.command("diff")
@@ -142,11 +142,11 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str) -> None:
 
     changes = diff_documents(old, new, claims=_library(ctx, required=False))
     if fmt == "json":
-        click.echo(to_json([_change_dict(c) for c in changes]))
+        echo(to_json([_change_dict(c) for c in changes]))
         return
     for change in changes:
-        click.echo(_change_line(change))
-    click.echo(f"{len(changes)} changes")
+        echo(_change_line(change))
+    echo(f"{len(changes)} changes")
 
 
 def _stale_line(f: StaleFinding) -> str:
@@ -177,10 +177,10 @@ def stale(ctx: click.Context, docs: tuple[Path, ...], fmt: str) -> None:
 
     findings = find_stale(_library(ctx, required=True), docs)
     if fmt == "json":
-        click.echo(to_json([f.to_dict() for f in findings]))
+        echo(to_json([f.to_dict() for f in findings]))
     else:
         for finding in findings:
-            click.echo(_stale_line(finding))
-        click.echo(f"{len(findings)} stale passage{'s' if len(findings) != 1 else ''}")
+            echo(_stale_line(finding))
+        echo(f"{len(findings)} stale passage{'s' if len(findings) != 1 else ''}")
     if findings:
         ctx.exit(1)

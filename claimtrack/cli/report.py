@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import main, pass_library
+from ._common import echo, main, pass_library
 
 PROGRESS_THRESHOLD = 1000
 
@@ -57,4 +57,4 @@ def report(lib, out: Path, fmt: str, style: str | None) -> None:  # type: ignore
     else:
         paths = write(lib, out, formats=formats, style=style)
     for path in paths:
-        click.echo(str(path))
+        echo(str(path))

@@ -8,7 +8,7 @@ from typing import BinaryIO
 import click
 
 from ..library import Library
-from ._common import emit, format_option, main, pass_library
+from ._common import echo, emit, format_option, main, pass_library
 
 SOURCE_COLUMNS = ["key", "type", "year", "authors", "title", "line"]
 
@@ -38,7 +38,7 @@ def source_add(lib: Library, file: BinaryIO | None) -> None:
     """
     data = file.read() if file is not None else sys.stdin.buffer.read()
     keys = lib.add_sources(data, origin=file.name if file is not None else "standard input")
-    click.echo(f"added {len(keys)} {'entry' if len(keys) == 1 else 'entries'}: {', '.join(keys)}")
+    echo(f"added {len(keys)} {'entry' if len(keys) == 1 else 'entries'}: {', '.join(keys)}")
 
 
 @source.command("list")
