@@ -10,12 +10,14 @@ so a failure leaves the previous report in place.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ClaimtrackError
-from ..fileio import atomic_write
+from ..fileio import write_temp
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -171,13 +173,28 @@ def write(
     """
     files = render(lib, formats, style=style, progress=progress)
     out = Path(out_dir)
+    made = [folder for folder in (out, *out.parents) if not folder.exists()]  # deepest first
+    staged: list[tuple[Path, Path]] = []
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ClaimtrackError(f"cannot create the output folder: {e.strerror or e}", file=out, hint="choose another --out") from e
-    paths = []
-    for name, text in files.items():
-        path = out / name
-        atomic_write(path, text)
-        paths.append(path)
-    return paths
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ClaimtrackError(
+                f"cannot create the output folder: {e.strerror or e}", file=out, hint="choose another --out"
+            ) from e
+        # Every file is written before any is put in place: a refused report leaves no file, and no folder, behind.
+        for name, text in files.items():
+            staged.append((write_temp(out / name, text), out / name))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except (ClaimtrackError, OSError) as e:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if isinstance(e, ClaimtrackError):
+            raise
+        raise ClaimtrackError(f"cannot write: {e.strerror or e}", file=out, hint="check the folder's free space") from e
+    return [path for _, path in staged]
