@@ -61,6 +61,7 @@ def test_list_as_csv_neutralises_formulas_and_quotes_a_carriage_return(tmp_path:
     rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
     assert [row[:1] + row[3:4] for row in rows] == [
         ["id", "statement"],
-        ["cr", "first\\x0dsecond"],  # text output escapes the control character; the row holds
+        ["cr", "first\rsecond"],  # the carriage return is quoted: the row holds
         ["formula", '\'=HYPERLINK("http://x.test","click")'],
     ]
+    assert '"first\rsecond"' in result.stdout

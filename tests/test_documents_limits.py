@@ -27,7 +27,7 @@ from claimtrack.documents.sentences import block_sentences
 from claimtrack.model import Claim
 
 REPO = Path(__file__).resolve().parents[1]
-ARTICLE = REPO.parent.parent / "shared" / "seeds" / "gpt-ability-last-edit-en.md"
+ARTICLE = REPO.parent / "shared" / "seeds" / "gpt-ability-last-edit-en.md"
 GROWTH = 8
 MOST = 24
 
@@ -122,8 +122,9 @@ def test_a_document_past_a_limit_is_refused_in_one_line(
     doc.write_text(text, encoding="utf-8")
     with pytest.raises(claimtrack.DocumentError, match=message):
         import_changes(None, doc)
+    monkeypatch.chdir(tmp_path)  # no library here: the documents are read without one
     for args in (["import", str(doc)], ["diff", str(doc), str(doc)]):
-        result = CliRunner().invoke(main, ["--root", str(tmp_path), *args])
+        result = CliRunner().invoke(main, args)
         assert result.exit_code == 2, result.output
         [line] = result.output.splitlines()
         assert line.startswith(f"error: {doc}: {message}") and "split it into smaller documents" in line

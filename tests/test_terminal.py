@@ -50,7 +50,6 @@ def hostile(tmp_path: Path) -> Path:
     [
         pytest.param(["show", "evil"], id="show"),
         pytest.param(["list"], id="list"),
-        pytest.param(["list", "--format", "csv"], id="list-csv"),
         pytest.param(["history", "evil"], id="history"),
         pytest.param(["source", "list"], id="source-list"),
         pytest.param(["audit", "--strict"], id="audit"),
@@ -63,6 +62,16 @@ def test_text_output_prints_no_control_character(hostile: Path, args: list[str])
     out = result.stdout + result.stderr
     assert not [c for c in RAW if c in out], repr(out)
     assert args[0] == "audit" or "\\x1b" in out or "\\x07" in out
+
+
+def test_csv_escapes_control_characters_on_a_terminal_only(hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimtrack.cli import _common
+
+    args = ["--root", str(hostile), "list", "--format", "csv"]
+    assert "\x1b" in CliRunner().invoke(main, args).stdout  # a file or a pipe gets the exact text
+    monkeypatch.setattr(_common, "_to_terminal", lambda: True)
+    shown = CliRunner().invoke(main, args).stdout
+    assert not [c for c in RAW if c in shown] and "\\x1b" in shown
 
 
 def test_show_prints_the_escaped_statement(hostile: Path) -> None:

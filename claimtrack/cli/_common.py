@@ -127,12 +127,17 @@ def to_json(value: Any) -> str:
     return json_controls(json.dumps(_plain(value), ensure_ascii=False, indent=2))
 
 
-def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
-    """Print one message, its control characters escaped (see :mod:`claimtrack.terminal`).
+def echo(message: str = "", *, err: bool = False, nl: bool = True, escape: bool = True) -> None:
+    """Print one message, its control characters escaped (see :mod:`claimtrack.terminal`) unless ``escape`` is false.
 
     Every command prints through this, never ``click.echo`` directly.
     """
-    click.echo(escape_controls(message), err=err, nl=nl)
+    click.echo(escape_controls(message) if escape else message, err=err, nl=nl)
+
+
+def _to_terminal() -> bool:
+    """Whether standard output is a terminal (CSV is data in a file or a pipe, but not on a screen)."""
+    return sys.stdout.isatty()
 
 
 def emit(rows: Iterable[Mapping[str, Any]], fmt: str, *, columns: list[str], text: Callable[[Mapping[str, Any]], str]) -> None:
@@ -145,7 +150,8 @@ def emit(rows: Iterable[Mapping[str, Any]], fmt: str, *, columns: list[str], tex
             ["; ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else _plain(v)) for v in values]
             for values in ([row.get(c) for c in columns] for row in rows)
         )
-        echo(csv_text([columns, *cells]), nl=False)
+        # CSV keeps the data's exact text in a file or a pipe; on a terminal its control characters are escaped
+        echo(csv_text([columns, *cells]), nl=False, escape=_to_terminal())
     else:
         for row in rows:
             echo(text(row))
