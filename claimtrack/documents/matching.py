@@ -87,7 +87,12 @@ def contains_words(haystack: str, needle: str) -> bool:
     want = _fine_words(needle)
     if not want:
         return False
-    return f" {' '.join(want)} " in f" {' '.join(_fine_words(haystack))} "
+    return _joined(want) in _joined(_fine_words(haystack))
+
+
+def _joined(words: list[str]) -> str:
+    """Words as one string with a space on each side, so ``in`` finds whole words only."""
+    return f" {' '.join(words)} "
 
 
 def _sorted_words(text: str) -> str:
@@ -153,6 +158,7 @@ class ClaimMatcher:
                 self._texts.append(utils.default_process(text))
                 self._owners.append(claim_id)
         self._ordered = [_sorted_words(t) for t in self._texts]
+        self._fine: dict[str, list[str]] = {}  # each claim's texts as _joined fine words, made when first needed
         self._postings, self._always = _word_index(self._texts)
 
     def texts(self, claim_id: str) -> list[str]:
@@ -162,8 +168,9 @@ class ClaimMatcher:
         """The best claim for a sentence (given in one or more renderings), or ``Match(None, best)``."""
         if not self._texts:
             return Match(None, 0.0)
-        wanted = [s for s in spans if s and s.strip()]
-        queries = [q for q in (utils.default_process(s[:_QUERY_CHARS]) for s in sentences) if q]
+        wanted = [w for w in (_joined(_fine_words(s)) for s in spans if s and s.strip()) if w.strip()]
+        # spaces collapsed first: a sentence with its struck words taken out is the same query as the clean one
+        queries = [q for q in (utils.default_process(" ".join(s[:_QUERY_CHARS].split())) for s in sentences) if q]
         if not queries:
             return Match(None, 0.0)
         best: dict[str, float] = {}
@@ -172,7 +179,7 @@ class ClaimMatcher:
                 best[owner] = max(best.get(owner, 0.0), score)
         ranked = []
         for claim_id, score in best.items():
-            has_span = any(contains_words(t, s) for t in self._by_claim[claim_id] for s in wanted)
+            has_span = any(w in t for t in self._fine_words_of(claim_id) for w in wanted)
             if score >= MATCH_THRESHOLD or (has_span and score >= SPAN_THRESHOLD):
                 ranked.append((has_span, score, claim_id))
         if not ranked:
@@ -180,6 +187,12 @@ class ClaimMatcher:
         # A claim whose texts hold the changed span beats a slightly more similar one that does not.
         has_span, score, claim_id = max(ranked, key=lambda r: (r[1] + (8 if r[0] else 0), r[2]))
         return Match(claim_id, round(score, 1))
+
+    def _fine_words_of(self, claim_id: str) -> list[str]:
+        found = self._fine.get(claim_id)
+        if found is None:
+            found = self._fine[claim_id] = [_joined(_fine_words(t)) for t in self._by_claim[claim_id]]
+        return found
 
     def _scores_of(self, query: str) -> dict[str, float]:
         """Each claim's best score, where at least :data:`SPAN_THRESHOLD`, for one processed query; remembered."""

@@ -350,41 +350,40 @@ def import_changes(claims: Any, path: str | Path) -> ImportResult:
     known = claims_of(claims)
     matcher = ClaimMatcher(known) if known else None
     dates = document_dates(_clean(b.render("new")[0]) for b in doc.blocks)
-    raw: list[_Raw] = []
     notes: list[DocumentNote] = []
-    for block in doc.blocks:
-        found, block_notes = extract_changes(block, known, matcher)
-        raw.extend(found)
-        notes.extend(block_notes)
     warnings: list[str] = []
     years: set[int] = set()
     changes: list[ProposedRevision] = []
-    for r in raw:
-        date, note, year = resolve_date(r.date_text, dates, r.note)
-        if year is not None:
-            years.add(year)
-        if r.date_text and date is None:
-            warnings.append(f"line {r.sentence.line}: {note}")
-        sentence = _clean(r.sentence.text)
-        claim, score = None, 0.0
-        if matcher is not None:
-            match = matcher.match([sentence, r.old_sentence], [r.old, r.new])
-            claim, score = match.claim, match.score
-        changes.append(
-            ProposedRevision(
-                kind=r.kind,
-                old=r.old,
-                new=r.new,
-                sentence=sentence,
-                line=r.sentence.line,
-                file=str(path),
-                credited=r.credited,
-                date=date,
-                claim=claim,
-                score=score,
-                tracked=r.tracked,
-                note=note,
-            )  # fmt: skip
-        )
+    for block in doc.blocks:
+        # each block's changes are matched right after it is read, while the matcher still remembers its sentences
+        found, block_notes = extract_changes(block, known, matcher)
+        notes.extend(block_notes)
+        for r in found:
+            date, note, year = resolve_date(r.date_text, dates, r.note)
+            if year is not None:
+                years.add(year)
+            if r.date_text and date is None:
+                warnings.append(f"line {r.sentence.line}: {note}")
+            sentence = _clean(r.sentence.text)
+            claim, score = None, 0.0
+            if matcher is not None:
+                match = matcher.match([sentence, r.old_sentence], [r.old, r.new])
+                claim, score = match.claim, match.score
+            changes.append(
+                ProposedRevision(
+                    kind=r.kind,
+                    old=r.old,
+                    new=r.new,
+                    sentence=sentence,
+                    line=r.sentence.line,
+                    file=str(path),
+                    credited=r.credited,
+                    date=date,
+                    claim=claim,
+                    score=score,
+                    tracked=r.tracked,
+                    note=note,
+                )  # fmt: skip
+            )
     changes.sort(key=lambda c: c.line)
     return ImportResult(Path(path), tuple(changes), tuple(notes), years.pop() if len(years) == 1 else None, tuple(warnings))
