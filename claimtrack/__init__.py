@@ -15,10 +15,13 @@ from .errors import (
     ClaimNotFoundError,
     ClaimtrackError,
     DocumentError,
+    GitError,
     HistoryError,
     InvalidIdError,
     LibraryNotFoundError,
     LockTimeoutError,
+    MergeConflictError,
+    NoticeError,
     SettingsError,
     SourceError,
     SourceNotFoundError,
@@ -68,10 +71,13 @@ __all__ = [
     "ClaimFileError",
     "ClaimNotFoundError",
     "DocumentError",
+    "GitError",
     "HistoryError",
     "InvalidIdError",
     "LibraryNotFoundError",
     "LockTimeoutError",
+    "MergeConflictError",
+    "NoticeError",
     "SettingsError",
     "SourceError",
     "SourceNotFoundError",
@@ -81,7 +87,7 @@ __all__ = [
 def __getattr__(name: str) -> object:
     # The heavier floors (pandas, jinja2, markdown-it) load on first use, so that
     # `import claimtrack` and the command line start quickly.
-    if name in ("report", "frames", "documents"):
+    if name in ("report", "frames", "documents", "notices"):
         from importlib import import_module
 
         return import_module(f"{__name__}.{name}")

@@ -8,6 +8,7 @@ key that holds them (``revisions[2].date``), never silently dropped.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ from .model import (
     RevisionKind,
     Stance,
     Status,
+    provides,
     to_date,
     validate_id,
 )
@@ -39,7 +41,7 @@ _SCALARS = ("statement", "confidence", "status", "superseded_by")
 
 _CLAIM_KEYS = {"id", *_SCALARS, *LIST_FIELDS, "revisions", "ignore"}
 _REVISION_KEYS = {
-    "date", "kind", "by", "reason", "credited", "evidence", "note", "digest",
+    "date", "kind", "by", "reason", "credited", "evidence", "note", "digest", "after",
     *_SCALARS, "field", "old", "new",
     *(f"{op}_{name}" for op in ("add", "remove") for name in LIST_FIELDS),
     *(name for name in LIST_FIELDS if name != "evidence"),
@@ -103,6 +105,18 @@ def _ids(p: _Problems, key: str, value: object) -> tuple[str, ...]:
     for i, claim_id in enumerate(ids):
         _check_id(p, f"{key}[{i}]", claim_id)
     return ids
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _digests(p: _Problems, key: str, value: object) -> tuple[str, ...]:
+    """``after``: the digests of the revisions a revision was written after."""
+    digests = _texts(p, key, value)
+    for i, digest in enumerate(digests):
+        if not _DIGEST.fullmatch(digest):
+            p.add(f"{key}[{i}]", f"{digest!r} is not a digest", "a digest is 64 lower-case hex digits; restore it from git")
+    return digests
 
 
 def _check_id(p: _Problems, key: str, value: str | None) -> str | None:
@@ -244,6 +258,8 @@ def _revision(p: _Problems, where: str, raw: object) -> Revision | None:
                 fields[field] = _ids(p, prefix + key, value)
             else:
                 fields[field] = _records(p, prefix + key, value, read)
+    if "after" in raw:
+        fields["after"] = _digests(p, prefix + "after", raw["after"])
     cited = raw.get("evidence")
     if kind is RevisionKind.CREATED:
         # The first revision carries the claim's whole first state, evidence records included.
@@ -261,6 +277,7 @@ def _revision(p: _Problems, where: str, raw: object) -> Revision | None:
     return Revision(date=date, kind=kind, **fields)
 
 
+@provides("claim_from_raw")
 def claim_from_raw(raw: Mapping[str, Any], *, file: str | None = None, expected_id: str | None = None) -> Claim:
     """Validate TOML-shaped data into a :class:`Claim`; raise ClaimFileError listing every problem."""
     p = _Problems(file)
@@ -276,7 +293,7 @@ def claim_from_raw(raw: Mapping[str, Any], *, file: str | None = None, expected_
             p.add("id", f"{claim_id!r} does not match the file name {expected_id!r}", "rename the file or fix the id")
     statement = _text(p, "statement", raw.get("statement"), required=True)
     confidence = _text(p, "confidence", raw.get("confidence"), required=True)
-    status = _enum(p, "status", raw.get("status", "active"), Status)
+    status = _enum(p, "status", raw.get("status", "active"), Status, required=True)
     superseded_by = _text(p, "superseded_by", raw.get("superseded_by"))
     _check_id(p, "superseded_by", superseded_by)
     tags = _texts(p, "tags", raw.get("tags"))
@@ -358,6 +375,7 @@ _REVISION_SCALARS = ("by", "credited", "field", "old", "new", "statement", "conf
 _ADD_REMOVE = tuple((f"{op}_{name}", name in ("tags", "depends_on")) for name in LIST_FIELDS for op in ("add", "remove"))
 
 
+@provides("revision_to_raw")
 def revision_to_raw(revision: Revision) -> dict[str, Any]:
     """The revision as TOML-shaped data, in a stable key order."""
     out: dict[str, Any] = {"date": revision.date, "kind": revision.kind.value}
@@ -386,10 +404,12 @@ def revision_to_raw(revision: Revision) -> dict[str, Any]:
     if not created:
         _put(out, "evidence", revision.evidence, list)
     _put(out, "note", revision.note)
+    _put(out, "after", revision.after, list)
     _put(out, "digest", revision.digest)
     return out
 
 
+@provides("claim_to_raw")
 def claim_to_raw(claim: Claim) -> dict[str, Any]:
     """The claim as TOML-shaped data, in the order a person reads it."""
     out: dict[str, Any] = {

@@ -23,6 +23,9 @@ __all__ = [
     "SettingsError",
     "LockTimeoutError",
     "DocumentError",
+    "MergeConflictError",
+    "GitError",
+    "NoticeError",
 ]
 
 
@@ -116,3 +119,19 @@ class LockTimeoutError(ClaimtrackError, TimeoutError):
 
 class DocumentError(ClaimtrackError, ValueError):
     """A document that cannot be read for import, diff or stale scan."""
+
+
+class MergeConflictError(ClaimtrackError, ValueError):
+    """Two sides of a merge change the same thing of a claim incompatibly; ``conflicts`` holds one per claim when there are several."""
+
+    def __init__(self, message: str, *, conflicts: tuple[MergeConflictError, ...] = (), **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.conflicts = conflicts
+
+
+class GitError(ClaimtrackError, RuntimeError):
+    """git is missing, the folder is not in a git work tree, or a git command failed."""
+
+
+class NoticeError(ClaimtrackError, ValueError):
+    """A notices file (Retraction Watch, Crossref, OpenAlex) or the library's notices.toml that cannot be read."""

@@ -1,12 +1,21 @@
-"""Safe writes: atomic replacement of a file, and one lock per library.
+"""Safe reads and writes: input files, atomic replacement, one lock per library, the cache folder.
 
-A write goes to a temporary file in the same folder (a dot-file whose name
-does not end in ``.toml`` or ``.bib``, so no reader ever takes it for data),
-is flushed to disk, and is renamed over the target; a crash leaves either the
-old file or the new one. Writers of one library take an exclusive ``flock``
-on ``.claimtrack/lock`` around their read-modify-write, so two processes never
-interleave and no revision is lost. Also here: the per-user key that signs the
-derived caches, and whether worker processes may be forked.
+Every file claimtrack reads as input (a claim file, references.bib,
+claimtrack.toml, a document) is read by :func:`read_input`, which refuses
+anything that is not a regular file (a FIFO, a device such as /dev/zero, a
+folder) at once, before reading a byte. A write goes to a temporary file in
+the same folder (a dot-file whose name does not end in ``.toml`` or ``.bib``,
+so no reader ever takes it for data), is flushed to disk, and is renamed over
+the target; a crash leaves either the old file or the new one, and a target
+that is a symbolic link is refused rather than replaced.
+
+Writers of one library take an exclusive ``flock`` on the library's own
+folder around their read-modify-write, so two processes never interleave and
+no revision is lost. The lock is not a file in ``.claimtrack/``: that folder
+is derived data, safe to delete at any moment (``git clean -fdX``), and a
+lock file deleted while held would let a second writer in. Inside
+``.claimtrack/`` no symbolic link is ever followed. Also here: the per-user
+key that signs the derived caches, and whether worker processes may be forked.
 """
 
 from __future__ import annotations
@@ -14,8 +23,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
+import hmac
 import os
 import secrets
+import stat
 import sys
 import threading
 import time
@@ -27,11 +39,17 @@ from .errors import ClaimtrackError, LockTimeoutError
 __all__ = [
     "atomic_write",
     "write_temp",
+    "read_input",
+    "not_regular",
     "library_lock",
     "cache_dir",
+    "cache_file",
     "sweep_temp_files",
     "TEMP_PREFIX",
     "signing_key",
+    "sign",
+    "read_signed",
+    "write_signed",
     "fork_is_safe",
 ]
 
@@ -39,29 +57,158 @@ TEMP_PREFIX = ".ct-tmp-"
 CACHE_DIR = ".claimtrack"
 STALE_AFTER = 60.0  # seconds: a temporary file this old belongs to a writer that died
 _SWEPT = "swept"
+_READ_CHUNK = 1 << 20
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def not_regular(mode: int, shown: str | Path, error: type[ClaimtrackError] = ClaimtrackError) -> ClaimtrackError:
+    """The one-line refusal of an input that is not a regular file (``mode`` as ``os.stat`` gives it)."""
+    what = _kind(mode)
+    return error(
+        f"is {what}, not a regular file" if what.startswith("a ") else f"is {what}",
+        file=shown,
+        hint="name a regular file (claimtrack reads no pipes, devices or folders)",
+    )
+
+
+def read_input(path: str | Path, *, shown: str | Path | None = None, error: type[ClaimtrackError] = ClaimtrackError) -> bytes:
+    """The bytes of an input file, which must be a regular file (a symbolic link to one is followed).
+
+    A FIFO, a device or a folder is refused at once with ``error``, naming
+    ``shown`` (default ``path``): the file is opened without blocking and
+    checked on the open descriptor, so a FIFO with no writer never hangs and
+    /dev/zero is never read. Other failures (a missing file, no permission)
+    raise the usual ``OSError`` for the caller to word.
+
+    >>> read_input("/dev/zero")
+    Traceback (most recent call last):
+    claimtrack.errors.ClaimtrackError: /dev/zero: is a character device, not a regular file; name a regular file (claimtrack reads no pipes, devices or folders)
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise not_regular(st.st_mode, shown if shown is not None else path, error)
+        chunks = []
+        while chunk := os.read(fd, max(_READ_CHUNK, st.st_size + 1)):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def cache_dir(root: Path) -> Path:
-    """The library's derived-data folder, created on first use and git-ignored."""
+    """The library's derived-data folder, created on first use and git-ignored.
+
+    Refused (ClaimtrackError) when ``.claimtrack`` is a symbolic link, not a
+    folder, or not this user's: a cache written there could land outside the
+    library, or in another application's files.
+    """
     path = root / CACHE_DIR
-    if not path.is_dir():
+    st = _lstat(path)
+    for _ in range(3):  # the folder may be deleted again at any moment (it is safe to delete)
+        if st is not None:
+            break
         try:
-            path.mkdir(exist_ok=True)
-            ignore = path / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# derived data, safe to delete\n*\n", encoding="utf-8")
+            path.mkdir()
+        except FileExistsError:
+            pass  # made by another process just now
         except OSError as e:
-            # A file named .claimtrack, or a folder we may not write to: say so in one line.
-            raise ClaimtrackError(
-                f"cannot be used as the cache folder: {e.strerror or e}",
-                file=path,
-                hint="delete or move it (it holds only derived data), or check the folder's permissions",
-            ) from e
+            raise _unusable(path, e.strerror or str(e)) from e
+        else:
+            with contextlib.suppress(OSError):
+                fd = os.open(path / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write("# derived data, safe to delete\n*\n")
+        st = _lstat(path)
+    if st is None:
+        raise _unusable(path, "it was deleted again while being made")
+    if stat.S_ISLNK(st.st_mode):
+        raise _unusable(path, "is a symbolic link, and a cache is never written through one")
+    if not stat.S_ISDIR(st.st_mode):
+        raise _unusable(path, "is not a folder")
+    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+        raise _unusable(path, "belongs to another user")
     return path
 
 
+def _lstat(path: Path) -> os.stat_result | None:
+    """The entry itself (a link is not followed), or None when there is none."""
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise _unusable(path, e.strerror or str(e)) from e
+
+
+def _unusable(path: Path, why: str) -> ClaimtrackError:
+    return ClaimtrackError(
+        f"cannot be used as the cache folder: {why}",
+        file=path,
+        hint="delete or move it (it holds only derived data), or check the folder's permissions",
+    )
+
+
+def cache_file(root: Path, name: str) -> Path:
+    """``.claimtrack/<name>``, made safe to open: a symbolic link there (or at the SQLite journal files
+    beside it) is removed, never followed; a folder there is refused with ClaimtrackError."""
+    folder = cache_dir(root)
+    path = folder / name
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = folder / f"{name}{suffix}"
+        try:
+            st = os.lstat(candidate)
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            raise _unusable(candidate, e.strerror or str(e)) from e
+        if stat.S_ISLNK(st.st_mode):
+            try:
+                candidate.unlink()  # removes the link itself, not what it points at
+            except OSError as e:
+                raise _unusable(candidate, "is a symbolic link that cannot be removed") from e
+        elif not stat.S_ISREG(st.st_mode):
+            raise ClaimtrackError(
+                f"is {_kind(st.st_mode)}, not a cache file", file=candidate, hint="delete it (it holds only derived data)"
+            )
+    return path
+
+
+def _refuse_link(path: Path) -> None:
+    """Writes replace regular files only: a symbolic link (its target may be anywhere) or a device is refused."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return  # absent (a new file), or the write itself will say what is wrong
+    if stat.S_ISLNK(st.st_mode):
+        raise ClaimtrackError(
+            "is a symbolic link, and claimtrack does not write through links",
+            file=path,
+            hint="edit the file it points to in its own library, or replace the link with a copy of the file",
+        )
+    if not stat.S_ISREG(st.st_mode):
+        raise ClaimtrackError(
+            f"is {_kind(st.st_mode)}, not a regular file", file=path, hint="move it away so the file can be written"
+        )
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` all at once, or not at all."""
+    """Replace ``path`` with ``data`` all at once, or not at all; a symbolic link at ``path`` is refused."""
     tmp = write_temp(path, data)
     try:
         os.replace(tmp, path)
@@ -76,12 +223,14 @@ def write_temp(path: Path, data: str | bytes) -> Path:
     """Write ``data`` to a new temporary file beside ``path`` and flush it to disk; return its path.
 
     ``os.replace(tmp, path)`` then puts it in place: several files can so be written first and
-    put in place only when all were written. On failure nothing is left and ClaimtrackError is raised.
+    put in place only when all were written. A symbolic link at ``path`` is refused; on failure
+    nothing is left and ClaimtrackError is raised.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    _refuse_link(path)
     tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
         try:
             view = memoryview(payload)
             while view:
@@ -101,33 +250,57 @@ def _cannot_write(path: Path, e: OSError) -> ClaimtrackError:
     return ClaimtrackError(f"cannot write: {e.strerror or e}", file=path, hint="check the folder's permissions and free space")
 
 
-def sweep_temp_files(folder: Path, cache: Path, *, older_than: float = STALE_AFTER) -> int:
-    """Delete temporary files that writers killed mid-write left in ``folder``; return how many.
+def sweep_temp_files(root: Path, *, older_than: float = STALE_AFTER) -> int:
+    """Delete temporary files that writers killed mid-write left behind; return how many.
 
-    Call it holding the library lock. Readers never take these files for data,
-    so this is only tidying: it runs at most once every ``older_than`` seconds
-    (a stamp file in ``cache`` says when it last ran), so a write to a large
-    library does not pay for a folder listing every time.
+    Looks in the library's root (references.bib, claimtrack.toml), claims/
+    and .claimtrack/ (the caches). Call it holding the library lock. Readers
+    never take these files for data, so this is only tidying: it runs at most
+    once every ``older_than`` seconds (a stamp file in .claimtrack/ says when
+    it last ran), so a write to a large library does not pay for a folder
+    listing every time.
     """
-    stamp = cache / _SWEPT
     now = time.time()
+    folders = [root, root / "claims"]
     try:
-        if now - stamp.stat().st_mtime < older_than:
+        cache: Path | None = cache_dir(root)
+    except ClaimtrackError:
+        cache = None
+    if cache is not None:
+        if not _stamp_is_old(cache / _SWEPT, now, older_than):
             return 0
-    except OSError:
-        pass
+        folders.append(cache)
     removed = 0
-    with contextlib.suppress(OSError):
-        stamp.touch()
-        with os.scandir(folder) as entries:
+    for folder in folders:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
             for entry in entries:
                 if not entry.name.startswith(TEMP_PREFIX):
                     continue
                 with contextlib.suppress(OSError):
-                    if now - entry.stat(follow_symlinks=False).st_mtime > older_than:
-                        os.unlink(entry.path)
+                    st = entry.stat(follow_symlinks=False)
+                    if now - st.st_mtime > older_than and not stat.S_ISDIR(st.st_mode):
+                        os.unlink(entry.path)  # a link is removed, never followed
                         removed += 1
     return removed
+
+
+def _stamp_is_old(stamp: Path, now: float, older_than: float) -> bool:
+    """Whether the sweep is due, touching its stamp if so (a link there is replaced, never followed)."""
+    try:
+        st = os.lstat(stamp)
+        if stat.S_ISREG(st.st_mode) and now - st.st_mtime < older_than:
+            return False
+        if not stat.S_ISREG(st.st_mode):
+            stamp.unlink()
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        fd = os.open(stamp, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        try:
+            os.utime(fd)
+        finally:
+            os.close(fd)
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -141,9 +314,19 @@ def _fsync_dir(folder: Path) -> None:
 
 @contextlib.contextmanager
 def library_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
-    """Hold the library's write lock; wait up to ``timeout`` seconds for it."""
-    lock_path = cache_dir(root) / "lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    """Hold the library's write lock; wait up to ``timeout`` seconds for it.
+
+    The lock is an ``flock`` on the library's folder itself, which deleting
+    ``.claimtrack/`` (or anything else inside the library) cannot break.
+    """
+    try:
+        fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise ClaimtrackError(
+            f"cannot take the library's write lock: {e.strerror or e}",
+            file=root,
+            hint="check that the library folder exists and that you may read it",
+        ) from e
     try:
         deadline = time.monotonic() + timeout
         delay = 0.001
@@ -152,12 +335,16 @@ def library_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except OSError as e:
-                if e.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
+                if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise ClaimtrackError(
+                        f"cannot take the library's write lock: {e.strerror or e}",
+                        file=root,
+                        hint="the file system may not support locks; use a local folder",
+                    ) from e
                 if time.monotonic() > deadline:
                     raise LockTimeoutError(
                         f"another writer has held the library lock for over {timeout:.0f} s",
-                        file=lock_path,
+                        file=root,
                         hint="wait for it to finish, or stop it and try again",
                     ) from e
                 time.sleep(delay)
@@ -168,6 +355,62 @@ def library_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def sign(key: bytes, *parts: str | bytes) -> bytes:
+    """An HMAC-SHA256 over ``parts``, each length-prefixed, so no two different lists of parts sign alike."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        mac.update(len(data).to_bytes(8, "big"))
+        mac.update(data)
+    return mac.digest()
+
+
+def read_signed(path: Path, *context: str) -> bytes | None:
+    """The payload of a signed cache file written by :func:`write_signed` with the same ``context``, or None.
+
+    None when there is no signing key, the file is absent, is a symbolic link (never followed), is not a
+    regular file, or its signature does not match: a cache that came from elsewhere is never trusted.
+    """
+    key = signing_key()
+    if key is None:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(fd, _READ_CHUNK):
+            chunks.append(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    mac, payload = data[:32], data[32:]
+    if len(mac) < 32 or not hmac.compare_digest(mac, sign(key, *context, payload)):
+        return None
+    return payload
+
+
+def write_signed(path: Path, payload: bytes, *context: str) -> bool:
+    """Write ``payload`` signed over ``context`` (say, the library and the file it was derived from);
+    a symbolic link at ``path`` is replaced, never followed. False when it cannot be written."""
+    key = signing_key()
+    if key is None:
+        return False
+    with contextlib.suppress(OSError):
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            path.unlink()
+    try:
+        atomic_write(path, sign(key, *context, payload) + payload)
+    except ClaimtrackError:
+        return False
+    return True
 
 
 def signing_key() -> bytes | None:

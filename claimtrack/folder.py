@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from .errors import ClaimtrackError, LibraryNotFoundError
-from .fileio import atomic_write
+from .fileio import TEMP_PREFIX, atomic_write
 from .settings import SETTINGS_FILE
 
 __all__ = ["BIB_FILE", "default_author", "find_root", "init_library", "is_library"]
@@ -50,7 +50,10 @@ def find_root(start: Path) -> Path:
 
 
 def init_library(path: str | Path = ".", *, title: str | None = None) -> Path:
-    """Make an empty library: claims/, references.bib, claimtrack.toml, .gitignore."""
+    """Make an empty library: claims/, references.bib, claimtrack.toml, .gitignore.
+
+    Inside a git work tree it also sets up claimtrack's merge driver (see :func:`claimtrack.gitrepo.setup`).
+    """
     root = Path(path)
     if (root / "claims").exists() or (root / SETTINGS_FILE).exists():
         raise ClaimtrackError("is already a claims library", file=str(root), hint="use it as it is, or choose another folder")
@@ -62,9 +65,14 @@ def init_library(path: str | Path = ".", *, title: str | None = None) -> Path:
         atomic_write(root / BIB_FILE, "")
     ignore = root / ".gitignore"
     lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.exists() else []
-    wanted = [line for line in (".claimtrack/", "report/") if line not in lines]
+    # A killed write leaves a temporary file (.ct-tmp-references.bib.*) beside its target until the next
+    # write sweeps it: never commit one.
+    wanted = [line for line in (".claimtrack/", "report/", f"{TEMP_PREFIX}*") if line not in lines]
     if wanted:
         atomic_write(ignore, "\n".join([*lines, *wanted]) + "\n")
+    from .gitrepo import setup_if_in_work_tree
+
+    setup_if_in_work_tree(root)
     return root
 
 

@@ -27,11 +27,12 @@ import pandas as pd
 
 from .csvcells import neutralise, requote, restore
 from .errors import ClaimtrackError
+from .fileio import read_input
 from .history import render_markdown, states_before
 from .model import DEFAULT_SCALE, ConfidenceScale, RevisionKind, Stance, Status
 
 if TYPE_CHECKING:
-    from .library import Library
+    from .readable import ReadableLibrary
 
 __all__ = [
     "frames",
@@ -112,6 +113,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "line": "Int64",
         "cited_by": "Int64",
         "claims": "string",
+        "notice": "string",
     },
     "findings": {
         "rule": "string",
@@ -169,7 +171,7 @@ def _frame(name: str, rows: list[dict[str, Any]], levels: Sequence[str]) -> pd.D
     return pd.DataFrame(data, columns=list(COLUMNS[name]))
 
 
-def load_findings(lib: Library) -> list[Any] | None:
+def load_findings(lib: ReadableLibrary) -> list[Any] | None:
     """The audit's findings, or None when this installation has no audit module."""
     try:
         from . import audit as _audit  # noqa: F401
@@ -191,7 +193,7 @@ def _scale_levels(scale: ConfidenceScale, seen: Iterable[str]) -> list[str]:
     return levels
 
 
-def frames(lib: Library, *, findings: list[Any] | None = None) -> dict[str, pd.DataFrame]:
+def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[str, pd.DataFrame]:
     """The library's five DataFrames, keyed by name (see ``FRAME_NAMES``).
 
     ``findings`` reuses an audit already run; by default the audit runs here.
@@ -274,6 +276,7 @@ def frames(lib: Library, *, findings: list[Any] | None = None) -> dict[str, pd.D
         )
 
     source_rows = []
+    notices = lib.notices
     for key in sources:
         source = sources[key]
         source_rows.append(
@@ -290,6 +293,7 @@ def frames(lib: Library, *, findings: list[Any] | None = None) -> dict[str, pd.D
                 "line": source.line or None,
                 "cited_by": len(cited.get(key, ())),
                 "claims": cited.get(key, ()),
+                "notice": notices.summary(key),
             }
         )
 
@@ -346,8 +350,7 @@ def read_frames(
     for name in FRAME_NAMES:
         path = directory / f"{name}.{fmt}"
         try:
-            with path.open(encoding="utf-8", newline="") as handle:  # a carriage return in a cell is text, kept
-                text = handle.read()
+            text = read_input(path).decode("utf-8")  # bytes decoded: a carriage return in a cell stays one
         except FileNotFoundError as e:
             raise ClaimtrackError("is missing", file=path, hint=f"write it with `claimtrack report --format {fmt}`") from e
         if fmt == "json":

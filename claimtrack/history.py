@@ -1,21 +1,21 @@
-"""A claim's history: replay, reading as of a date, diffs, seals and rendering.
+"""A claim's history: replay, reading as of a date, diffs, checks and rendering.
 
 The revisions are the truth. Replaying them from the ``created`` one gives the
 claim's fields; a file whose fields differ from its replay was edited by hand.
+The seals (``digest_of``, ``seal``, ``first_broken_seal``) live in :mod:`claimtrack.seals`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
 from .errors import HistoryError
-from .model import KINDS_KEEPING_CONTENT, KINDS_WITHOUT_REASON, Claim, Revision, RevisionKind, Stance, Status
+from .model import KINDS_KEEPING_CONTENT, KINDS_WITHOUT_REASON, Claim, Revision, RevisionKind, Stance, Status, provides
+from .seals import digest_of, first_broken_seal, seal
 
 __all__ = [
     "apply",
@@ -146,6 +146,7 @@ def replay(claim: Claim) -> Claim:
     return attrs.evolve(claim, **_state_of(claim, enumerate(claim.revisions)))
 
 
+@provides("as_of")
 def as_of(claim: Claim, date: dt.date) -> Claim | None:
     """The claim as it stood at the end of ``date``, or None if it did not exist yet.
 
@@ -174,6 +175,7 @@ class ClaimDiff:
         return bool(self.changes)
 
 
+@provides("diff")
 def diff(claim: Claim, start: dt.date, end: dt.date) -> ClaimDiff:
     """The fields that differ between the claim as of ``start`` and as of ``end``."""
     if end < start:
@@ -187,53 +189,6 @@ def diff(claim: Claim, start: dt.date, end: dt.date) -> ClaimDiff:
             changes.append((name, old, new))
     between = tuple(r for r in claim.revisions if start < r.date <= end)
     return ClaimDiff(claim.id, start, end, before, after, between, tuple(changes))
-
-
-# -- seals -------------------------------------------------------------------
-
-
-def _canonical(revision: Revision) -> str:
-    raw = revision.to_raw()
-    raw.pop("digest", None)
-    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_iso)
-
-
-def _iso(value: object) -> str:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    raise TypeError(f"cannot seal a {type(value).__name__}")
-
-
-def digest_of(previous: str | None, revision: Revision) -> str:
-    """SHA-256 over the previous digest and the revision's canonical form."""
-    return hashlib.sha256(f"{previous or ''}\n{_canonical(revision)}".encode()).hexdigest()
-
-
-def seal(revisions: Sequence[Revision], previous: str | None = None) -> tuple[Revision, ...]:
-    """Give every revision without a digest one, chained to the one before it."""
-    out = []
-    for revision in revisions:
-        if revision.digest is None:
-            revision = attrs.evolve(revision, digest=digest_of(previous, revision))
-        out.append(revision)
-        previous = revision.digest
-    return tuple(out)
-
-
-def first_broken_seal(revisions: Sequence[Revision]) -> int | None:
-    """Index of the first revision whose digest does not verify, or None.
-
-    Unsealed revisions (no digest) are skipped, but the chain runs through
-    the last sealed one, so removing or rewriting a sealed revision breaks it.
-    """
-    previous: str | None = None
-    for index, revision in enumerate(revisions):
-        if revision.digest is None:
-            continue
-        if revision.digest != digest_of(previous, revision):
-            return index
-        previous = revision.digest
-    return None
 
 
 @attrs.frozen
@@ -250,6 +205,7 @@ class Verified:
     #: Every key the claim cites (evidence, appearances, revisions' evidence; ``claim:<id>`` included), once each.
     cited: tuple[str, ...] = ()
     unsealed: tuple[int, ...] = ()  # revisions without a digest
+    last_sealed: int | None = None  # the last revision with a digest: unsealed ones above it are a gap in the seals
     unreasoned: tuple[int, ...] = ()  # revisions that need a reason and give none
     out_of_order: tuple[int, ...] = ()  # revisions dated before the latest one above them
     last_change: int | None = None  # the latest revision (by date; the later one on a tie) that changed content
@@ -282,11 +238,14 @@ def verify(claim: Claim) -> Verified:
         cited[appearance.document] = None
     unsealed, unreasoned, out_of_order = [], [], []
     last_change: int | None = None
+    last_sealed: int | None = None
     change_date = latest = None
     for index, revision in enumerate(claim.revisions):
         kind, date = revision.kind, revision.date
         if revision.digest is None:
             unsealed.append(index)
+        else:
+            last_sealed = index
         if kind not in KINDS_WITHOUT_REASON and not (revision.reason or "").strip():
             unreasoned.append(index)
         if latest is None or date >= latest:
@@ -306,6 +265,7 @@ def verify(claim: Claim) -> Verified:
     facts: dict[str, Any] = dict(
         cited=tuple(cited),
         unsealed=tuple(unsealed),
+        last_sealed=last_sealed,
         unreasoned=tuple(unreasoned),
         out_of_order=tuple(out_of_order),
         last_change=last_change,
@@ -395,6 +355,7 @@ def brief(item: Any) -> str:
     return str(item)
 
 
+@provides("render_markdown")
 def render_markdown(revision: Revision, before: Claim | None = None) -> str:
     """The change as Markdown, e.g. ``~~4096~~ 8192``; ``before`` shows a replaced statement whole."""
     parts = []
@@ -414,6 +375,7 @@ def render_markdown(revision: Revision, before: Claim | None = None) -> str:
     return "; ".join(p for p in parts if p) or revision.kind.value
 
 
+@provides("render_criticmarkup")
 def render_criticmarkup(revision: Revision, before: Claim | None = None) -> str:
     """The change as CriticMarkup, e.g. ``{~~4096~>8192~~}``."""
     parts = []

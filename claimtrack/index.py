@@ -4,11 +4,16 @@ The claim files are the truth; ``.claimtrack/claims.sqlite`` only remembers
 what each file parsed to. A cached row is used when the file's name, size and
 modification time match, and, when the file changed too close to the moment
 the row was written for its time stamp to tell, when its SHA-256 matches as
-well. Anything else is parsed again, and the cache is brought up to date.
+well. With ``check_content`` (what the audit does) every file is read and its
+SHA-256 compared, so a hand edit that kept the size and restored the time
+stamp is seen too. Anything else is parsed again, and the cache brought up to
+date.
 
 Rows hold pickled records, signed with a key kept outside the library (in
-the user's cache folder), so a cache file that came with a cloned repository
-is never unpickled. Large cold loads are parsed by a pool of processes.
+the user's cache folder) over the library's folder, the file's name, its
+SHA-256 and the pickle: a cache file that came with a cloned repository is
+never unpickled, and a row copied from another library of the same user is
+never taken for this one's. Large cold loads are parsed by a pool of processes.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ import hmac
 import os
 import pickle
 import sqlite3
+import stat
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -33,13 +39,13 @@ from typing import Any
 
 import attrs
 
-from .errors import ClaimNotFoundError, ClaimtrackError
-from .fileio import TEMP_PREFIX, cache_dir, fork_is_safe, signing_key
+from .errors import ClaimFileError, ClaimNotFoundError, ClaimtrackError
+from .fileio import TEMP_PREFIX, cache_file, fork_is_safe, not_regular, read_input, sign, signing_key
 from .history import Verified, verify
 from .model import Claim, validate_id
 from .store import Store, key_lines
 
-__all__ = ["load_claims", "Claims", "CACHE_NAME"]
+__all__ = ["load_claims", "unchanged", "Claims", "CACHE_NAME"]
 
 CACHE_NAME = "claims.sqlite"
 _FORMAT = "8"  # bump when the records or their pickled form change
@@ -103,7 +109,7 @@ class LineMap(Mapping[str, int]):
 
 # name, size, mtime, sha, the pickled (claim, checked facts, line text), and (in process) what it holds, or the error
 _Parsed = tuple[str, int, int, str, bytes | None, "tuple[Claim, Verified, str] | ClaimtrackError | None"]
-_Hit = tuple[Claim, Verified, str]
+_Hit = tuple[Claim, Verified, str, str]  # the claim, its checked facts, its line map, the file's SHA-256
 
 
 def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = False) -> list[_Parsed]:
@@ -116,7 +122,7 @@ def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = Fals
     for name, size, mtime in items:
         path = store.claims_dir / name
         try:
-            data = path.read_bytes()
+            data = read_input(path, shown=f"claims/{name}", error=ClaimFileError)
             claim = store.load_path(path, data)
         except ClaimtrackError as e:
             out.append((name, size, mtime, "", None, e))
@@ -142,7 +148,8 @@ _TABLE = (
 class _Cache:
     def __init__(self, root: Path, key: bytes) -> None:
         self.key = key
-        self.path = cache_dir(root) / CACHE_NAME
+        self.library = str(root.resolve())
+        self.path = cache_file(root, CACHE_NAME)
         self.db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -155,12 +162,19 @@ class _Cache:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (_version(),))
             self.db.execute("COMMIT")
 
-    def mac(self, blob: bytes) -> bytes:
-        return hmac.digest(self.key, blob, "sha256")
+    def mac(self, name: str, sha: str, blob: bytes) -> bytes:
+        """The row's signature: this library, the file's name and content hash, and the pickle, together."""
+        return sign(self.key, self.library, name, sha, blob)
 
     def rows(self) -> Iterator[tuple[str, int, int, str, int, bytes, bytes]]:
-        """Every row, in name order, one at a time (a large library's rows do not all sit in memory)."""
-        return self.db.execute("SELECT name, size, mtime, sha, written, mac, blob FROM claims ORDER BY name")
+        """Every row, in name order, one at a time (a large library's rows do not all sit in memory).
+
+        A cache that fails mid-read (its folder deleted under it, say) simply ends: the rest is parsed.
+        """
+        try:
+            yield from self.db.execute("SELECT name, size, mtime, sha, written, mac, blob FROM claims ORDER BY name")
+        except sqlite3.Error:
+            return
 
     def update(self, fresh: Iterable[tuple[str, int, int, str, bytes]], gone: Iterable[str] = ()) -> None:
         now = time.time_ns()
@@ -168,7 +182,7 @@ class _Cache:
         try:
             self.db.executemany(
                 "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((name, size, mtime, sha, now, self.mac(blob), blob) for name, size, mtime, sha, blob in fresh),
+                ((name, size, mtime, sha, now, self.mac(name, sha, blob), blob) for name, size, mtime, sha, blob in fresh),
             )
             self.db.executemany("DELETE FROM claims WHERE name = ?", ((name,) for name in gone))
         except BaseException:
@@ -191,9 +205,9 @@ def _open_cache(root: Path) -> _Cache | None:
         return None  # .claimtrack/ is not a usable folder
     except sqlite3.Error:
         # A damaged cache is derived data: start it anew.
-        with contextlib.suppress(OSError):
-            (cache_dir(root) / CACHE_NAME).unlink()
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(OSError, ClaimtrackError):
+            cache_file(root, CACHE_NAME).unlink()
+        with contextlib.suppress(sqlite3.Error, OSError, ClaimtrackError):
             return _Cache(root, key)
     return None
 
@@ -215,12 +229,8 @@ def _scan(claims_dir: Path) -> tuple[list[tuple[str, int, int]], list[Claimtrack
                     ClaimtrackError(f"cannot be read: {e.strerror}", file=f"claims/{name}", hint="fix or remove the link")
                 )
                 continue
-            if not entry.is_file():
-                problems.append(
-                    ClaimtrackError(
-                        "is not a file", file=f"claims/{name}", hint="rename it; claims/ holds one .toml file per claim"
-                    )
-                )
+            if not stat.S_ISREG(st.st_mode):
+                problems.append(not_regular(st.st_mode, f"claims/{name}", ClaimFileError))
                 continue
             out.append((name, st.st_size, st.st_mtime_ns))
     out.sort()
@@ -272,10 +282,19 @@ def _parse(store: Store, items: list[tuple[str, int, int]], parallel: bool | Non
 
 
 def load_claims(
-    store: Store, *, use_cache: bool = True, parallel: bool | None = None
+    store: Store,
+    *,
+    use_cache: bool = True,
+    parallel: bool | None = None,
+    check_content: bool = False,
+    hashes: dict[str, str] | None = None,
 ) -> tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, LineMap]]]:
     """Every readable claim by id, one error for each file that could not be read, and per claim
-    its checked facts and its keys' line numbers (what the audit needs, without reading the files again)."""
+    its checked facts and its keys' line numbers (what the audit needs, without reading the files again).
+
+    ``check_content`` reads every file and uses a cached row only when the file's SHA-256 is the row's;
+    otherwise size and time stamp decide (a hand edit that restored both is then not seen). ``hashes``, when
+    given, is filled with each loaded file's name and the SHA-256 its claim was read from (see :func:`unchanged`)."""
     files, problems = _scan(store.claims_dir)
     cache = _open_cache(store.root) if use_cache and files else None
     # Building hundreds of thousands of small records sets off the cyclic garbage
@@ -296,12 +315,14 @@ def load_claims(
                 row = next(rows, None)
             hit = None
             if row is not None and row[0] == name:
-                hit = _from_row(store, cache, name, size, mtime, row[1:])
+                hit = _from_row(store, cache, name, size, mtime, row[1:], check_content)
                 row = next(rows, None)
             if hit is None:
                 stale.append((name, size, mtime))
             else:
                 claims[hit[0].id], verified[hit[0].id] = hit[0], (hit[1], LineMap(hit[2]))
+                if hashes is not None:
+                    hashes[name] = hit[3]
         while row is not None:
             gone.append(row[0])
             row = next(rows, None)
@@ -315,6 +336,8 @@ def load_claims(
                 continue
             claim, checked, lines = parsed if isinstance(parsed, tuple) else pickle.loads(blob)
             claims[claim.id], verified[claim.id] = claim, (checked, LineMap(lines))
+            if hashes is not None:
+                hashes[name] = sha
             if writable:
                 fresh.append((name, size, mtime, sha, blob))
                 if len(fresh) >= _FLUSH:  # in steps, so the pickles do not pile up in memory
@@ -344,20 +367,20 @@ def _write(cache: _Cache | None, fresh: list[tuple[str, int, int, str, bytes]], 
 
 
 def _from_row(
-    store: Store, cache: _Cache | None, name: str, size: int, mtime: int, row: tuple[int, int, str, int, bytes, bytes]
+    store: Store,
+    cache: _Cache | None,
+    name: str,
+    size: int,
+    mtime: int,
+    row: tuple[int, int, str, int, bytes, bytes],
+    check_content: bool = False,
 ) -> _Hit | None:
     cached_size, cached_mtime, sha, written, mac, blob = row
     if cache is None or cached_size != size or cached_mtime != mtime:
         return None
-    if written - mtime < _RACY_NS:
-        # The file may have changed again within its time stamp's resolution: compare contents.
-        try:
-            data = (store.claims_dir / name).read_bytes()
-        except OSError:
-            return None
-        if hashlib.sha256(data).hexdigest() != sha:
-            return None
-    if not hmac.compare_digest(mac, cache.mac(blob)):
+    if (check_content or written - mtime < _RACY_NS) and not _has_content(store.claims_dir / name, sha):
+        return None  # asked to compare, or the file may have changed within its time stamp's resolution
+    if not isinstance(mac, bytes) or not hmac.compare_digest(mac, cache.mac(name, sha, blob)):
         return None
     try:
         hit = pickle.loads(blob)
@@ -370,12 +393,53 @@ def _from_row(
         and isinstance(hit[1], Verified)
         and isinstance(hit[2], str)
     ):
-        return hit
+        return (*hit, sha)
     return None
 
 
+def unchanged(store: Store, hashes: Mapping[str, str]) -> bool:
+    """Whether every claim file still has the SHA-256 it was loaded from (``hashes`` from :func:`load_claims`).
+
+    Reads every file: what the audit pays to see a hand edit that kept the size and time stamp.
+    """
+    return all(_has_content(store.claims_dir / name, sha) for name, sha in hashes.items())
+
+
+def _has_content(path: Path, sha: str) -> bool:
+    """Whether the file reads, and its SHA-256 is ``sha``."""
+    try:
+        return hashlib.sha256(read_input(path)).hexdigest() == sha
+    except (OSError, ClaimtrackError):
+        return False
+
+
+_Loaded = tuple[dict[str, Claim], tuple[ClaimtrackError, ...], dict[str, tuple[Verified, LineMap]]]
+# What a lazy Claims fills in when something needs the whole library (see Claims.__getattr__).
+_WHOLE = frozenset({"_claims", "problems", "_derived", "_broken"})
+
+
 class Claims(Mapping[str, Claim]):
-    """Every readable claim of a library; ``problems`` holds the files that could not be read."""
+    """Every readable claim of a library; ``problems`` holds the files that could not be read.
+
+    A library's claims are lazy (:meth:`lazy`): ``claims[id]``, ``get`` and ``in``
+    read that one claim's file, and only what needs every claim (iterating,
+    ``len()``, ``problems``, the audit) loads the library, once.
+
+    ``content_checked`` is True when every file's content hash was compared with the cache's
+    (:func:`load_claims` with ``check_content``).
+    """
+
+    content_checked = False
+    #: Each loaded file's name and the SHA-256 its claim was read from, when known.
+    hashes: Mapping[str, str] | None = None
+
+    _claims: dict[str, Claim]
+    problems: tuple[ClaimtrackError, ...]
+    _derived: dict[str, tuple[Verified, LineMap]]
+    _broken: dict[str | None, ClaimtrackError]
+    _load: Callable[[], _Loaded]
+    _read: Callable[[str], Claim]
+    _single: dict[str, Claim]
 
     def __init__(
         self,
@@ -383,12 +447,41 @@ class Claims(Mapping[str, Claim]):
         problems: tuple[ClaimtrackError, ...],
         derived: dict[str, tuple[Verified, LineMap]] | None = None,
     ) -> None:
+        self._set(claims, problems, derived or {})
+
+    def _set(
+        self, claims: dict[str, Claim], problems: tuple[ClaimtrackError, ...], derived: dict[str, tuple[Verified, LineMap]]
+    ) -> None:
         self._claims = claims
         self.problems = problems
-        self._derived = derived or {}
+        self._derived = derived
         self._broken = {p.file: p for p in problems}
 
+    @classmethod
+    def lazy(cls, load: Callable[[], _Loaded], read: Callable[[str], Claim]) -> Claims:
+        """Claims that ``read`` one at a time on demand and ``load`` all together the first time all are needed."""
+        self = cls.__new__(cls)
+        self._load = load
+        self._read = read
+        self._single = {}
+        return self
+
+    @property
+    def loaded(self) -> bool:
+        """True once every claim has been loaded (always, for claims that were not lazy)."""
+        return "_claims" in self.__dict__
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for an attribute not set yet: a lazy mapping's whole-library state.
+        if name not in _WHOLE or "_load" not in self.__dict__:
+            raise AttributeError(name)
+        self._set(*self.__dict__["_load"]())
+        self.__dict__.pop("_single", None)
+        return self.__dict__[name]
+
     def __getitem__(self, claim_id: str) -> Claim:
+        if "_claims" not in self.__dict__:
+            return self._one(claim_id)
         try:
             return self._claims[claim_id]
         except KeyError:
@@ -398,12 +491,27 @@ class Claims(Mapping[str, Claim]):
                 raise broken from None
             raise ClaimNotFoundError(f"no claim {claim_id!r}", key=claim_id, hint="see `claimtrack list` for the ids") from None
 
+    def _one(self, claim_id: str) -> Claim:
+        """One claim read from its file alone, remembered until the whole library is loaded."""
+        found = self._single.get(claim_id)
+        if found is None:
+            validate_id(claim_id)
+            found = self._single[claim_id] = self._read(claim_id)
+        return found
+
     def __contains__(self, claim_id: object) -> bool:
-        return claim_id in self._claims
+        if "_claims" in self.__dict__:
+            return claim_id in self._claims
+        return isinstance(claim_id, str) and self.get(claim_id) is not None
 
     def get(self, claim_id: str, default: Any = None) -> Any:  # type: ignore[override]
         """The claim, or ``default`` when it is absent or its file cannot be read."""
-        return self._claims.get(claim_id, default)
+        if "_claims" in self.__dict__:
+            return self._claims.get(claim_id, default)
+        try:
+            return self._one(claim_id)
+        except ClaimtrackError:
+            return default
 
     def verified(self, claim: Claim) -> Verified:
         """The claim's replay and seal check, from the load cache when it has one."""

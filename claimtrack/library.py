@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .audit import Finding
+    from .notices import ImportResult, Notices
     from .sources import Sources
 
 __all__ = ["Library", "Claims", "open_library", "init_library", "default_author", "find_root"]
@@ -91,9 +93,13 @@ class Library:
 
     @functools.cached_property
     def claims(self) -> Claims:
+        """Every readable claim by id: ``claims[id]`` reads that claim alone, the rest loads the library once."""
         from .index import load_claims
 
-        return Claims(*load_claims(self.store))
+        hashes: dict[str, str] = {}
+        claims = Claims.lazy(lambda: load_claims(self.store, hashes=hashes), self.store.read)
+        claims.hashes = hashes
+        return claims
 
     @functools.cached_property
     def sources(self) -> Sources:
@@ -106,11 +112,49 @@ class Library:
             cache = None  # reading never needs the cache; writing reports the unusable folder
         return Sources.load(self.root / BIB_FILE, cache=cache)
 
+    def check_files(self) -> Claims:
+        """The claims, read with every file's content hash checked against the load cache (what ``audit`` does).
+
+        A normal load trusts a cached row while the file's size and time stamp are unchanged; this reads
+        every file, so a hand edit that kept both is seen too. The result replaces :attr:`claims`.
+        """
+        from .index import load_claims, unchanged
+
+        loaded = self.__dict__.get("claims")
+        if loaded is not None and not loaded.loaded:
+            loaded = None  # nothing to compare with yet: the checked load below is the only load
+        if loaded is not None and not loaded.content_checked and loaded.hashes is not None:
+            # Loaded already: hashing the files is enough, unless one was edited behind the cache's back.
+            loaded.content_checked = unchanged(self.store, loaded.hashes)
+        if loaded is None or not loaded.content_checked:
+            loaded = Claims(*load_claims(self.store, check_content=True))
+            loaded.content_checked = True
+            self.__dict__["claims"] = loaded
+        return loaded
+
+    @functools.cached_property
+    def notices(self) -> Notices:
+        """Retractions, corrections and expressions of concern of the sources (notices.toml; see claimtrack.notices)."""
+        from .notices import NOTICES_FILE, Notices
+
+        if not (self.root / NOTICES_FILE).exists():
+            return Notices()  # without reading references.bib, which `show` and the like otherwise need not
+        return Notices.load(self.root, self.sources)
+
+    def import_notices(
+        self, files: Iterable[str | Path], *, by: str | None = None, date: dt.date | str | None = None
+    ) -> ImportResult:
+        """Keep the notices about this library's sources from downloaded files (see claimtrack.notices.import_files)."""
+        from .notices import import_files
+
+        try:
+            return import_files(self, files, by=by, date=date)
+        finally:
+            self.__dict__.pop("notices", None)  # the next read sees the file as written
+
     def claim(self, claim_id: str) -> Claim:
-        """One claim, read from its file alone (no need to load the library)."""
-        if "claims" in self.__dict__:
-            return self.claims[claim_id]
-        return self.store.read(claim_id)
+        """One claim, read from its file alone (no need to load the library): the same as ``claims[claim_id]``."""
+        return self.claims[claim_id]
 
     def claim_as_of(self, claim_id: str, date: dt.date | str) -> Claim:
         """One claim as it stood at the end of ``date``."""
@@ -155,10 +199,11 @@ class Library:
         """Ids of the claims that rest on ``claim_id``."""
         return sorted(c.id for c in self.claims.values() if claim_id in c.depends_on)
 
-    def audit(self) -> list[Finding]:
+    def audit(self, *, base: str | None = None) -> list[Finding]:
+        """Every active finding; with ``base`` (a git revision) the past is also checked against it."""
         from .audit import audit
 
-        return audit(self)
+        return audit(self, base=base)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         from .frames import frames
@@ -188,7 +233,8 @@ class Library:
             )
 
     def _check_claim_exists(self, claim_id: str) -> None:
-        if not self.store.path_for(claim_id).is_file():
+        # lexists: a FIFO or a folder in its place is the store's to refuse, with what it is.
+        if not os.path.lexists(self.store.path_for(claim_id)):
             raise ClaimNotFoundError(f"no claim {claim_id!r}", key=claim_id, hint="see `claimtrack list` for the ids")
 
     def _written(self, claim: Claim) -> Claim:
@@ -420,6 +466,16 @@ class Library:
         keys = self.sources.add(bibtex, root=self.root)
         self.__dict__.pop("sources", None)
         return keys
+
+    def add_sources_from(self, path: str | Path) -> tuple[str, ...]:
+        """:meth:`add_sources` with the BibTeX of a file, which must be a regular file."""
+        from .fileio import read_input
+
+        try:
+            data = read_input(path, error=SourceError)
+        except OSError as e:
+            raise SourceError(f"cannot be read: {e.strerror or e}", file=path, hint="check the path and its permissions") from e
+        return self.add_sources(data, origin=str(path))
 
 
 def _date(value: dt.date | str | None) -> dt.date:

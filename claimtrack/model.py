@@ -10,15 +10,12 @@ import builtins
 import datetime as dt
 import enum
 import re
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
 from .errors import InvalidIdError
-
-if TYPE_CHECKING:
-    from .history import ClaimDiff
 
 __all__ = [
     "Stance",
@@ -36,7 +33,25 @@ __all__ = [
     "validate_id",
     "to_date",
     "CLAIM_PREFIX",
+    "provides",
 ]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+#: What the records' convenience methods (``claim.as_of``, ``revision.markdown``, ``claim.to_raw``) call:
+#: functions of the modules above this one (codec, history), which register them here as they are
+#: imported (the package imports them all), so the records' own module imports nothing above it.
+_ABOVE: dict[str, Callable[..., Any]] = {}
+
+
+def provides(name: str) -> Callable[[_F], _F]:
+    """Register the function behind the records' method ``name`` (used by codec and history)."""
+
+    def register(func: _F) -> _F:
+        _ABOVE[name] = func
+        return func
+
+    return register
+
 
 CLAIM_PREFIX = "claim:"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -223,6 +238,8 @@ class Revision:
     evidence: tuple[str, ...] = attrs.field(default=(), converter=_strs)
     note: str | None = None
     digest: str | None = None
+    #: The digests of the revisions this one was written after, when they are not just the sealed one above it.
+    after: tuple[str, ...] = attrs.field(default=(), converter=_strs)
     # What changed.
     statement: str | None = None
     confidence: str | None = None
@@ -258,20 +275,16 @@ class Revision:
 
     def markdown(self) -> str:
         """The change as Markdown: ``~~old~~ new``."""
-        from .history import render_markdown
-
-        return render_markdown(self)
+        return str(_ABOVE["render_markdown"](self))
 
     def criticmarkup(self) -> str:
         """The change as CriticMarkup: ``{~~old~>new~~}``."""
-        from .history import render_criticmarkup
-
-        return render_criticmarkup(self)
+        return str(_ABOVE["render_criticmarkup"](self))
 
     def to_raw(self) -> dict[str, Any]:
-        from .codec import revision_to_raw
-
-        return revision_to_raw(self)
+        """The revision as TOML-shaped data, in a stable key order."""
+        result: dict[str, Any] = _ABOVE["revision_to_raw"](self)
+        return result
 
 
 @_compact
@@ -296,14 +309,13 @@ class Claim:
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], *, file: str | None = None) -> Claim:
         """Build a claim from TOML-shaped data, reporting every problem at once."""
-        from .codec import claim_from_raw
-
-        return claim_from_raw(raw, file=file)
+        claim: Claim = _ABOVE["claim_from_raw"](raw, file=file)
+        return claim
 
     def to_raw(self) -> dict[str, Any]:
-        from .codec import claim_to_raw
-
-        return claim_to_raw(self)
+        """The claim as TOML-shaped data, in the order a person reads it."""
+        result: dict[str, Any] = _ABOVE["claim_to_raw"](self)
+        return result
 
     @property
     def created(self) -> dt.date | None:
@@ -324,15 +336,12 @@ class Claim:
         >>> claim.as_of("2022-12-12").statement  # doctest: +SKIP
         'code-davinci-002 has a context window of 4096 tokens.'
         """
-        from .history import as_of
+        then: Claim | None = _ABOVE["as_of"](self, to_date(date))
+        return then
 
-        return as_of(self, to_date(date))
-
-    def diff(self, start: dt.date | str, end: dt.date | str) -> ClaimDiff:
-        """What changed between two dates."""
-        from .history import diff
-
-        return diff(self, to_date(start), to_date(end))
+    def diff(self, start: dt.date | str, end: dt.date | str) -> Any:
+        """What changed between two dates (a :class:`claimtrack.history.ClaimDiff`)."""
+        return _ABOVE["diff"](self, to_date(start), to_date(end))
 
 
 @attrs.frozen(slots=False)

@@ -7,6 +7,7 @@ must not leave a setting silently at its default.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +17,7 @@ import attrs
 import tomli
 
 from .errors import SettingsError
+from .fileio import read_input
 from .model import DEFAULT_SCALE, ConfidenceLevel, ConfidenceScale
 from .suggest import did_you_mean
 
@@ -53,10 +55,12 @@ class Settings:
     @classmethod
     def load(cls, root: Path) -> Settings:
         path = root / SETTINGS_FILE
-        if not path.is_file():
+        if not os.path.lexists(path):
             return cls(title=root.resolve().name or "Claims")
         try:
-            data = path.read_bytes()
+            data = read_input(path, shown=SETTINGS_FILE, error=SettingsError)
+        except FileNotFoundError:
+            return cls(title=root.resolve().name or "Claims")  # a dangling link: no settings, as before
         except OSError as e:
             raise SettingsError(f"cannot be read: {e.strerror}", file=SETTINGS_FILE, hint="check its permissions") from e
         try:

@@ -1,6 +1,7 @@
 """The BibTeX sources of a library: reading references.bib, adding to it, CSL-JSON.
 
-This is the only module that touches bibtexparser. Three rules shape it:
+With its parser (:mod:`.bibparse`) and its splicer (:mod:`.bibsplice`), the only
+modules that touch bibtexparser. Three rules shape it:
 
 * **Read everything, crash on nothing.** Malformed blocks, duplicate keys,
   keys that differ only in letter case and entries with a repeated field
@@ -11,7 +12,8 @@ This is the only module that touches bibtexparser. Three rules shape it:
   to the end of the file; every other byte stays as it was.
 
 A parsed file is cached (``.claimtrack/sources.cache``, keyed by the file's
-size, mtime and sha256), so a warm load costs a read, a hash and an unmarshal.
+size, mtime and sha256 and signed with the per-user cache key), so a warm load
+costs a read, a hash and an unmarshal, and a cache from elsewhere is never used.
 
 >>> sources = Sources.load(Path("references.bib"))           # doctest: +SKIP
 >>> sources["brown2020language"].title                        # doctest: +SKIP
@@ -21,9 +23,7 @@ size, mtime and sha256), so a warm load costs a read, a hash and an unmarshal.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
-import logging
 import marshal
 import re
 from collections.abc import Iterator, Mapping
@@ -32,10 +32,11 @@ from typing import Any
 
 import attrs
 import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
+from .bibparse import PROBLEM_KINDS, Row, parse_bytes
+from .bibsplice import check_free, new_blocks, spliced
 from .errors import ClaimtrackError, SourceError, SourceNotFoundError
-from .fileio import atomic_write
+from .fileio import atomic_write, cache_dir, library_lock, read_input, read_signed, sweep_temp_files, write_signed
 
 # decode is imported as _decode: Source.field's ``decode`` keyword would shadow it.
 from .latex import decode as _decode
@@ -43,16 +44,12 @@ from .latex import display_names, to_csl, verbatim
 
 __all__ = ["Source", "SourceProblem", "Sources", "PROBLEM_KINDS"]
 
-PROBLEM_KINDS = ("parse-failed", "duplicate-key", "case-collision", "duplicate-field", "missing-field")
 CACHE_NAME = "sources.cache"
 # Bump when the cached row layout changes; the bibtexparser version is part of
 # the key too, since a new parser may read the same bytes differently.
-_CACHE_FORMAT = 1
-_KEY_IN_RAW = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)\s*,")
+_CACHE_FORMAT = 2
 
-# A row is the plain, marshal-able form of one entry:
-# (key, entry_type, ((field, value), ...), line, raw)
-_Row = tuple[str, str, tuple[tuple[str, str], ...], int, str]
+_Row = Row
 
 
 class _Fields(Mapping[str, str]):
@@ -207,7 +204,7 @@ class Sources(Mapping[str, Source]):
         """
         path = Path(path)
         try:
-            data = path.read_bytes()
+            data = read_input(path, error=SourceError)
             stat = path.stat()
         except FileNotFoundError:
             return cls(path)
@@ -225,11 +222,11 @@ class Sources(Mapping[str, Source]):
         if cache_file is not None and (cached := _read_cache(cache_file, stamp)) is not None:
             rows, problems = cached
         else:
-            rows, problems = _parse(data)
+            rows, problems = parse_bytes(data)
             if cache_file is not None:
                 # The cache is only a shortcut: failing to write it must not fail a read.
-                with contextlib.suppress(ClaimtrackError, OSError, ValueError):
-                    atomic_write(cache_file, marshal.dumps((stamp, rows, problems)))
+                with contextlib.suppress(ValueError):
+                    write_signed(cache_file, marshal.dumps((stamp, rows, problems)), CACHE_NAME, str(cache_file.parent))
         return cls(path, rows, tuple(SourceProblem(*p) for p in problems))
 
     def __getitem__(self, key: str) -> Source:
@@ -293,162 +290,40 @@ class Sources(Mapping[str, Source]):
         entries' own text is appended; every existing byte stays as it was.
         This object is not changed: load the file again to see the new entries.
         """
-        from .bibsplice import add_entries
-
-        return add_entries(self.path, bibtex, root=Path(root))
-
-
-# --- parsing -----------------------------------------------------------------
-
-
-def _parse(data: bytes) -> tuple[list[_Row], list[tuple[str, str | None, int | None, str]]]:
-    """Parse file bytes into rows and problem tuples (plain data, ready to cache)."""
-    problems: list[tuple[str, str | None, int | None, str]] = []
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        message = f"line {line} is not valid UTF-8 (byte 0x{data[e.start]:02x}); the bad bytes read as '\ufffd': re-save the file as UTF-8"
-        problems.append(("parse-failed", None, line, message))
-        text = data.decode("utf-8", errors="replace")
-    # The default stack (string macros resolved, outer delimiters removed),
-    # without LaTeX decoding, which would make loading 25 times slower.
-    with _parsing_quietly():
-        return _collect(bibtexparser.parse_string(text), problems)
-
-
-def _collect(library: Any, problems: list[Any]) -> tuple[list[_Row], list[Any]]:
-    """Rows for the entries (recovered ones included) and problems for everything else."""
-    rows: list[_Row] = []
-    for block in library.blocks:
-        if isinstance(block, Entry):
-            rows.append(_row(block, problems))
-        elif isinstance(block, DuplicateBlockKeyBlock):
-            first, line = block.previous_block.start_line, _line(block)
-            what = "entry" if isinstance(block.ignore_error_block, Entry) else "@string"
-            first_text = f"lines {first + 1} and {line}" if first is not None else f"line {line}"
-            message = (
-                f"{what} '{block.key}' is defined twice ({first_text}); keep one and delete the other (the first one is used)"
-            )
-            problems.append(("duplicate-key", block.key, line, message))
-        elif isinstance(block, ParsingFailedBlock) and isinstance(block.ignore_error_block, Entry):
-            # bibtexparser drops an entry with a repeated field (and one its
-            # middlewares choke on) from library.entries; its fields are still
-            # there, so keep the entry and report the problem.
-            entry = block.ignore_error_block
-            if not isinstance(block, DuplicateFieldKeyBlock):
-                message = f"entry '{entry.key}' could not be fully read ({_reason(block)}); check its values"
-                problems.append(("parse-failed", entry.key, _line(block), message))
-            rows.append(_row(entry, problems, strip=True))
-        elif isinstance(block, ParsingFailedBlock):
-            line = _line(block)
-            match = _KEY_IN_RAW.match(block.raw or "")
-            key = match.group(1) if match else None
-            what = f"entry '{key}'" if key else "the block"
-            message = f"{what} starting at line {line} could not be parsed ({_reason(block)}); fix its braces, quotes or commas"
-            problems.append(("parse-failed", key, line, message))
-    _check_collisions(rows, problems)
-    problems.sort(key=lambda p: (p[2] or 0, PROBLEM_KINDS.index(p[0])))
-    return rows, problems
-
-
-@contextlib.contextmanager
-def _parsing_quietly() -> Iterator[None]:
-    """Pause the cyclic GC and bibtexparser's warnings while a file is parsed.
-
-    Parsing allocates hundreds of thousands of objects that all survive; the
-    collector would rescan them again and again (about 6% of the time on a
-    10 MB file). Each malformed block is logged as a multi-line warning, but
-    every one becomes a SourceProblem here, so the log would only repeat it on
-    stderr and break the command line's one-line error output.
-    """
-    logger = logging.getLogger("bibtexparser.splitter")
-    enabled = gc.isenabled()
-    gc.disable()
-    logger.addFilter(_below_warning)
-    try:
-        yield
-    finally:
-        logger.removeFilter(_below_warning)
-        if enabled:
-            gc.enable()
-
-
-def _below_warning(record: logging.LogRecord) -> bool:
-    return record.levelno < logging.WARNING
-
-
-def _row(entry: Entry, problems: list[Any], *, strip: bool = False) -> _Row:
-    """One entry as a plain tuple; reports repeated fields (names compared ignoring case)."""
-    # This runs for every entry of the file, so the common case (no repeated
-    # field) is two comprehensions; the loop below only runs for bad entries.
-    try:
-        # bibtexparser's Field.key/.value are plain properties over these
-        # slots; reading them directly halves this loop's cost (2.x layout).
-        pairs = [(field._key.lower(), field._value) for field in entry._fields]
-    except AttributeError:
-        pairs = [(field.key.lower(), field.value) for field in entry.fields]
-    names = {name for name, _ in pairs}
-    line = _line(entry)
-    if len(names) != len(pairs):
-        kept: dict[str, str] = {}
-        repeated: list[str] = []
-        for name, value in pairs:
-            if name in kept:
-                repeated.append(name)
-            else:
-                kept[name] = value
-        pairs = list(kept.items())  # BibTeX keeps the first value of a repeated field
-        listed = ", ".join(f"'{n}'" for n in dict.fromkeys(repeated))
-        message = f"entry '{entry.key}' (line {line}) sets {listed} more than once; keep one value (the first one is used)"
-        problems.append(("duplicate-field", entry.key, line, message))
-    if strip:
-        pairs = [(name, _strip_enclosing(value)) for name, value in pairs]
-    if "title" not in names:
-        problems.append(("missing-field", entry.key, line, f"entry '{entry.key}' (line {line}) has no title; add a title field"))
-    return (entry.key, entry.entry_type.lower(), tuple(pairs), line, entry.raw or "")
-
-
-def _check_collisions(rows: list[_Row], problems: list[Any]) -> None:
-    """Report keys that differ only in letter case: BibTeX reads them as one entry."""
-    first: dict[str, _Row] = {}
-    for row in rows:
-        folded = row[0].casefold()
-        other = first.setdefault(folded, row)
-        if other is not row and other[0] != row[0]:
-            message = f"entries '{other[0]}' (line {other[3]}) and '{row[0]}' (line {row[3]}) differ only in letter case, which BibTeX treats as the same key; rename or delete one"
-            problems.append(("case-collision", row[0], row[3], message))
-
-
-def _strip_enclosing(value: str) -> str:
-    # Blocks that fail in bibtexparser skip its middlewares, so their values
-    # still carry the outer braces or quotes.
-    value = value.strip()
-    if len(value) >= 2 and (value[0], value[-1]) in (("{", "}"), ('"', '"')):
-        return value[1:-1]
-    return value
-
-
-def _line(block: Any) -> int:
-    return (block.start_line or 0) + 1  # bibtexparser counts lines from 0
-
-
-def _reason(block: ParsingFailedBlock) -> str:
-    error = block.error
-    reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
-    return " ".join(reason.split()).rstrip(".")
+        blocks, keys = new_blocks(bibtex)
+        root = Path(root)
+        with library_lock(root):
+            # Re-read under the lock: another writer may have added entries since this was loaded.
+            try:
+                data = read_input(self.path, error=SourceError)
+            except FileNotFoundError:
+                data = b""
+            except OSError as e:
+                raise SourceError(f"cannot read: {e.strerror or e}", file=self.path, hint="check the file's permissions") from e
+            try:
+                cache: Path | None = cache_dir(root)
+            except ClaimtrackError:
+                cache = None  # an unusable cache folder only makes the re-read slower
+            check_free(Sources.load(self.path, cache=cache), data, blocks, keys)
+            sweep_temp_files(root)
+            atomic_write(self.path, spliced(data, blocks))
+        return keys
 
 
 # --- cache -------------------------------------------------------------------
 
 
 def _read_cache(cache_file: Path, stamp: tuple[Any, ...]) -> tuple[list[_Row], list[Any]] | None:
-    """The cached parse if it was made from exactly these bytes, else ``None``."""
+    """The cached parse if this user's claimtrack made it from exactly these bytes, else ``None``.
+
+    The file is signed (see :func:`~claimtrack.fileio.write_signed`): a cache planted in a cloned
+    repository is never unmarshalled, let alone shown as the bibliography.
+    """
+    payload = read_signed(cache_file, CACHE_NAME, str(cache_file.parent))
+    if payload is None:
+        return None
     try:
-        cached_stamp, rows, problems = marshal.loads(cache_file.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None  # missing, truncated or from another Python: just parse again
+        cached_stamp, rows, problems = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None  # from another Python: just parse again
     return (rows, problems) if cached_stamp == stamp else None
-
-
-# --- adding ------------------------------------------------------------------

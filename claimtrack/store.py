@@ -1,4 +1,4 @@
-"""Claim files on disk: read with tomli, written through tomlkit.
+"""Claim files on disk: read with tomli, written through tomlkit (see :mod:`.tomledit`).
 
 Reading uses tomli, the parser the standard library's tomllib was taken from;
 its compiled wheels read the same TOML about 2.5 times faster. Writing re-parses the file with tomlkit
@@ -12,21 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import tomli
 import tomlkit
-from tomlkit.items import AoT, Array, Item, Table
 
-from . import history
+from . import history, markers, seals
 from .codec import claim_from_raw, revision_to_raw
 from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError
-from .fileio import TEMP_PREFIX, atomic_write, cache_dir, library_lock, sweep_temp_files
+from .fileio import TEMP_PREFIX, atomic_write, library_lock, read_input, sweep_temp_files
 from .model import Claim, Revision, validate_id
+from .tomledit import appended, newline_of, render_claim, update_document, with_newline
 
 __all__ = ["Store", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
 
-_RECORD_LISTS = ("appearances", "facts", "evidence", "ignore")
 #: Larger claim files are refused: a 50 MB statement takes the parser seconds
 #: to read, and a claim file of a few kilobytes holds hundreds of revisions.
 MAX_CLAIM_BYTES = 4 * 1024 * 1024
@@ -103,6 +101,16 @@ def key_lines(text: str) -> dict[str, int]:
     return out
 
 
+def _unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFileError:
+    """The error for a claim file that still holds git's conflict markers."""
+    return ClaimFileError(
+        f"unresolved merge conflict (lines {', '.join(f'{first}-{last}' for first, last in regions)})",
+        file=file,
+        line=None,
+        hint="run `claimtrack resolve`",
+    )
+
+
 def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) -> Claim:
     """Parse and validate one claim file's text."""
     try:
@@ -115,6 +123,8 @@ def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) ->
             hint="a claim file needs only a few levels; remove the nesting",
         ) from e
     except tomli.TOMLDecodeError as e:
+        if regions := markers.conflict_regions(text):
+            raise _unresolved_conflict(file, regions) from e
         match = re.search(r"line (\d+)", str(e))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(e))
         line = int(match.group(1)) if match else None
@@ -131,165 +141,6 @@ def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) ->
     except ClaimFileError as e:
         e.line = line_of(text, e.key)
         raise
-
-
-# -- writing through tomlkit -------------------------------------------------
-
-
-def _inline_records(values: list[dict[str, Any]]) -> Array:
-    array = tomlkit.array()
-    for value in values:
-        table = tomlkit.inline_table()
-        table.update(value)
-        array.append(table)
-    return array.multiline(len(values) > 1)
-
-
-def _revision_table(revision: Revision) -> Table:
-    table = tomlkit.table()
-    for key, value in revision_to_raw(revision).items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            table.add(key, _inline_records(value))
-        else:
-            table.add(key, value)
-    return table
-
-
-def _aot(values: list[dict[str, Any]]) -> AoT:
-    aot = tomlkit.aot()
-    for value in values:
-        table = tomlkit.table()
-        table.update(value)
-        aot.append(table)
-    return aot
-
-
-def render_claim(claim: Claim) -> str:
-    """A new claim file's text."""
-    doc = tomlkit.document()
-    raw = claim.to_raw()
-    for key, value in raw.items():
-        if key in _RECORD_LISTS or key == "revisions":
-            continue
-        doc.add(key, value)
-    for key in _RECORD_LISTS:
-        if key in raw:
-            doc.add(tomlkit.nl())
-            doc.add(key, _aot(raw[key]))
-    doc.add(tomlkit.nl())
-    doc.add("revisions", _history(claim.revisions))
-    return tomlkit.dumps(doc)
-
-
-def _history(revisions: tuple[Revision, ...]) -> AoT:
-    """Revisions as [[revisions]] tables with a blank line between them."""
-    aot = tomlkit.aot()
-    for index, revision in enumerate(revisions):
-        table = _revision_table(revision)
-        if index < len(revisions) - 1:
-            table.add(tomlkit.nl())
-        aot.append(table)
-    return aot
-
-
-def _keep_trivia(old: Any, new: Item) -> Item:
-    """Carry a hand-written trailing comment over to the new value."""
-    if isinstance(old, Item) and not isinstance(old, (Table, AoT)):
-        new.trivia.comment_ws = old.trivia.comment_ws
-        new.trivia.comment = old.trivia.comment
-        new.trivia.indent = old.trivia.indent
-    return new
-
-
-def _update_fields(doc: tomlkit.TOMLDocument, before: Claim, after: Claim) -> bool:
-    """Bring the claim's own fields in ``doc`` up to date; True when a record list was added anew."""
-    raw_after = after.to_raw()
-    for name in ("statement", "confidence", "status", "superseded_by", "tags", "depends_on"):
-        if getattr(before, name) == getattr(after, name) and (name in doc or name not in raw_after):
-            continue
-        if name not in raw_after:
-            doc.pop(name, None)
-        elif name in doc:
-            doc[name] = _keep_trivia(doc.item(name), tomlkit.item(raw_after[name]))
-        else:
-            doc.add(name, raw_after[name])  # tomlkit puts a plain value ahead of the tables
-    moved = False
-    for name in ("appearances", "facts", "evidence"):
-        old, new = getattr(before, name), getattr(after, name)
-        if old == new:
-            continue
-        existing = doc.get(name)
-        if isinstance(existing, AoT) and new[: len(old)] == old:
-            # Appending keeps hand-written comments inside the existing tables.
-            for record in raw_after[name][len(old) :]:
-                table = tomlkit.table()
-                table.update(record)
-                if len(existing):
-                    existing[-1].add(tomlkit.nl())
-                existing.append(table)
-        elif name in raw_after:
-            if name in doc:
-                doc[name] = _aot(raw_after[name])
-            else:
-                doc.add(name, _aot(raw_after[name]))
-                moved = True
-        else:
-            doc.pop(name, None)
-    return moved
-
-
-def _update_document(doc: tomlkit.TOMLDocument, before: Claim, after: Claim, revision: Revision) -> None:
-    revisions = doc.get("revisions")
-    if revisions is not None and not isinstance(revisions, AoT):
-        # revisions = [{...}, ...] written inline: tomlkit cannot append a table to it,
-        # so lay the same history out as [[revisions]] tables, as a new file has it.
-        doc.pop("revisions")
-        revisions = _history(before.revisions)
-        doc.add(tomlkit.nl())
-        doc.add("revisions", revisions)
-    moved = _update_fields(doc, before, after)
-    if moved and revisions is not None:
-        # Keep the history last, as a person would lay the file out.
-        doc.pop("revisions")
-        doc.add(tomlkit.nl())
-        doc.add("revisions", revisions)
-    if revisions is None:
-        revisions = tomlkit.aot()
-        doc.add("revisions", revisions)
-    elif len(revisions):
-        revisions[-1].add(tomlkit.nl())  # a blank line between revisions, as in a hand-written file
-    revisions.append(_revision_table(revision))
-
-
-_HISTORY_START = re.compile(r"^[ \t]*\[\[[ \t]*revisions[ \t]*\]\]", re.MULTILINE)
-_NOT_HISTORY = re.compile(r"^[ \t]*\[(?!\[[ \t]*revisions[ \t]*\]\]|\[[ \t]*revisions\.|[ \t]*revisions\.)", re.MULTILINE)
-
-
-def _appended(text: str, before: Claim, after: Claim, revision: Revision) -> str | None:
-    """The file with one more revision, editing only the part above the history.
-
-    A claim file normally ends with its [[revisions]] tables. Then only the
-    head (the claim's own fields) needs tomlkit, and the new revision is added
-    as text, so a write costs the same however long the history is. None when
-    the file is laid out otherwise; the caller then edits the whole document.
-    """
-    start = _HISTORY_START.search(text)
-    if start is None or _NOT_HISTORY.search(text, start.start() + 1):
-        return None
-    # Comments and blank lines just above the history belong to it, not to the table before.
-    cut = start.start()
-    lines = text[:cut].splitlines(keepends=True)
-    while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
-        cut -= len(lines.pop())
-    head, tail = text[:cut], text[cut:]
-    doc = tomlkit.parse(head)
-    _update_fields(doc, before, after)
-    new = tomlkit.aot()
-    new.append(_revision_table(revision))
-    entry = tomlkit.document()
-    entry.add("revisions", new)
-    head = tomlkit.dumps(doc).rstrip("\n")
-    return (head + "\n\n" if head else "") + tail.lstrip("\n").rstrip("\n") + "\n\n" + tomlkit.dumps(entry).lstrip("\n")
 
 
 class Store:
@@ -317,7 +168,7 @@ class Store:
     def read_text(self, path: Path, data: bytes | None = None) -> str:
         try:
             if data is None:
-                data = path.read_bytes()
+                data = read_input(path, shown=self._relative(path), error=ClaimFileError)
             if len(data) > MAX_CLAIM_BYTES:
                 raise _too_large(len(data), self._relative(path))
             # Some editors start UTF-8 files with a byte-order mark, which TOML does not allow.
@@ -347,8 +198,8 @@ class Store:
 
     def _read_bytes(self, claim_id: str, path: Path) -> bytes:
         try:
-            return path.read_bytes()
-        except (FileNotFoundError, IsADirectoryError):
+            return read_input(path, shown=self._relative(path), error=ClaimFileError)
+        except FileNotFoundError:
             raise ClaimNotFoundError(
                 f"no claim {claim_id!r}", file=self._relative(path), hint="see `claimtrack list` for the ids"
             ) from None
@@ -384,7 +235,7 @@ class Store:
                     file=self._relative(path),
                     hint="choose another id, or revise the existing claim",
                 )
-            sweep_temp_files(self.claims_dir, cache_dir(self.root))
+            sweep_temp_files(self.root)
             atomic_write(path, text)
         return written
 
@@ -396,21 +247,18 @@ class Store:
             data = self._read_bytes(claim_id, path)
             current = self.load_path(path, data)
             revision = make(current)
-            revision = history.seal([revision], _last_digest(current))[0]
+            revision = seals.seal_next(current.revisions, revision)
             after = history.apply(current, revision)
             if (size := len(data) + _text_size(revision_to_raw(revision))) > MAX_CLAIM_BYTES:
                 raise _too_large(size, self._relative(path), "would be")
             text = self.read_text(path, data)
-            new_text = _appended(text, current, after, revision)
+            new_text = appended(text, current, after, revision)
             if new_text is None or _reads_as(new_text, after, claim_id) is None:
-                try:
-                    doc = tomlkit.parse(text)
-                except RecursionError as e:  # tomlkit may give up on nesting that tomli read
-                    raise ClaimFileError(
-                        "is nested too deeply to edit", file=self._relative(path), hint="remove the nesting; nothing was written"
-                    ) from e
-                _update_document(doc, current, after, revision)
-                new_text = tomlkit.dumps(doc)
+                doc = self._edit(path, text)
+                update_document(doc, current, after, revision)
+                # tomlkit writes new lines with LF; TOML reads CRLF inside a multi-line string as LF, so making
+                # every line end as the file's first does keeps each value.
+                new_text = with_newline(tomlkit.dumps(doc), newline_of(text))
             if len(new_text.encode("utf-8")) > MAX_CLAIM_BYTES:
                 raise _too_large(len(new_text.encode("utf-8")), self._relative(path), "would be")
             try:
@@ -426,24 +274,45 @@ class Store:
                     file=self._relative(path),
                     hint="report this as a bug; nothing was written",
                 )
-            sweep_temp_files(self.claims_dir, cache_dir(self.root))
+            sweep_temp_files(self.root)
             atomic_write(path, new_text)
         return written
+
+    def _edit(self, path: Path, text: str) -> tomlkit.TOMLDocument:
+        """The file as a tomlkit document; one line, not a traceback, for what tomlkit cannot edit."""
+        try:
+            return tomlkit.parse(text)
+        except RecursionError as e:  # tomlkit may give up on nesting that tomli read
+            raise ClaimFileError(
+                "is nested too deeply to edit", file=self._relative(path), hint="remove the nesting; nothing was written"
+            ) from e
+        except Exception as e:  # noqa: BLE001 - tomlkit's parser rejects some valid TOML that tomli reads
+            raise ClaimFileError(
+                f"cannot be edited: tomlkit does not read it ({' '.join(str(e).split())})",
+                file=self._relative(path),
+                hint="rewrite the part it names more plainly; nothing was written",
+            ) from e
 
     def seal(self, claim_id: str) -> int:
         """Add digests to hand-written revisions that have none; return how many."""
         path = self.path_for(claim_id)
         with library_lock(self.root):
             current = self.read(claim_id)
-            sealed = history.seal(current.revisions)
+            sealed = seals.seal(current.revisions)
             count = sum(1 for a, b in zip(current.revisions, sealed, strict=True) if a.digest != b.digest)
             if not count:
                 return 0
-            doc = tomlkit.parse(self.read_text(path))
+            text = self.read_text(path)
+            doc = self._edit(path, text)
             for table, revision in zip(doc["revisions"], sealed, strict=True):  # type: ignore[arg-type]
+                if revision.after and "after" not in table:
+                    # A sealed revision below a newly sealed one names the parent it was sealed over.
+                    if "digest" in table:
+                        table.pop("digest")
+                    table["after"] = list(revision.after)
                 if "digest" not in table:
                     table["digest"] = revision.digest
-            new_text = tomlkit.dumps(doc)
+            new_text = with_newline(tomlkit.dumps(doc), newline_of(text))
             parse_claim_text(new_text, file=self._relative(path), expected_id=claim_id)
             atomic_write(path, new_text)
         return count
@@ -469,14 +338,7 @@ def _reads_as(text: str, claim: Claim, claim_id: str) -> Claim | None:
     return written if written == claim else None
 
 
-def _last_digest(claim: Claim) -> str | None:
-    for revision in reversed(claim.revisions):
-        if revision.digest:
-            return revision.digest
-    return None
-
-
 def _sealed(claim: Claim) -> Claim:
     import attrs
 
-    return attrs.evolve(claim, revisions=history.seal(claim.revisions))
+    return attrs.evolve(claim, revisions=seals.seal(claim.revisions))

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .history import render_criticmarkup, render_markdown, states_before
 from .model import Claim
 
-__all__ = ["claim_row", "claim_detail", "history_rows", "CLAIM_COLUMNS", "HISTORY_COLUMNS"]
+if TYPE_CHECKING:
+    from .gitrepo import Commit
+
+__all__ = ["claim_row", "claim_detail", "history_rows", "CLAIM_COLUMNS", "HISTORY_COLUMNS", "GIT_COLUMNS"]
 
 CLAIM_COLUMNS = ["id", "confidence", "status", "statement", "tags", "evidence", "revisions", "updated"]
+#: What ``claimtrack history --git`` adds to each row: the commit that added the revision.
+GIT_COLUMNS = ["commit", "author", "email", "committed"]
 HISTORY_COLUMNS = ["index", "date", "kind", "by", "credited", "change", "criticmarkup", "reason", "evidence", "note", "digest"]
 
 
@@ -52,8 +58,8 @@ def claim_detail(claim: Claim) -> dict[str, Any]:
     }
 
 
-def history_rows(claim: Claim) -> list[dict[str, Any]]:
-    """One row per revision, oldest first, with the change rendered both ways."""
+def history_rows(claim: Claim, commits: Sequence[Commit | None] | None = None) -> list[dict[str, Any]]:
+    """One row per revision, oldest first, with the change rendered both ways (and, given, the commit that added it)."""
     rows = []
     for index, (revision, before) in enumerate(zip(claim.revisions, states_before(claim), strict=True)):
         rows.append(
@@ -70,5 +76,12 @@ def history_rows(claim: Claim) -> list[dict[str, Any]]:
                 "note": revision.note,
                 "digest": revision.digest,
             }
+        )
+    for row, commit in zip(rows, commits or (), strict=False):
+        row.update(
+            commit=commit.hash if commit else None,
+            author=commit.author if commit else None,
+            email=commit.email if commit else None,
+            committed=commit.date if commit else None,
         )
     return rows

@@ -58,3 +58,30 @@ def cdv2(lib: claimtrack.Library) -> claimtrack.Library:
         date="2022-12-18",
     )
     return lib
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A library with one source (src1) and one good claim (good), as a folder."""
+    path = claimtrack.init(tmp_path / "lib")
+    (path / "references.bib").write_text("@misc{src1,\n  title = {A source},\n  year = {2020}\n}\n", encoding="utf-8")
+    claimtrack.open(path).add("good", "A good claim.", by="A. Author", date="2022-12-11")
+    return path
+
+
+@pytest.fixture
+def plain_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git as a fresh install has it: no user or system configuration, no repository named by the environment.
+
+    So a test's repository in tmp_path is the only one git sees (even when the tests run from a git hook,
+    which sets GIT_DIR), and settings such as merge.conflictStyle do not change what git writes.
+    """
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("GIT_"):
+            monkeypatch.delenv(name)
+    empty = tmp_path_factory.mktemp("gitconfig") / "config"
+    empty.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")

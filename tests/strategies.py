@@ -87,3 +87,12 @@ def claims(draw: st.DrawFn) -> Claim:
             revisions.append(Revision(date=date, kind="review", by="x", reason="checked"))
     claim = Claim(id=draw(claim_ids), statement=current, confidence=created.confidence or "", revisions=tuple(revisions))
     return replay(claim)
+
+
+#: Lines that look like TOML structure when they stand alone, all valid inside a multi-line string.
+_STRUCTURE_LINES = st.sampled_from(
+    ["[[revisions]]", "]]", "[[", "  [[revisions]]  ", "[revisions]", "[[ revisions ]]", "[x]", "[[evidence]]", "# not a comment",
+     'kind = "created"', "a = 1", "", " ", "]", "[", "'", '"', "word", "TOKEN"]
+)  # fmt: skip
+#: The text of a multi-line string whose lines include such look-alikes (no backslashes or triple quotes).
+structure_texts = st.lists(_STRUCTURE_LINES, min_size=1, max_size=8).map("\n".join)

@@ -243,6 +243,26 @@ def plant_unsealed_revision(lib):
     put(lib, "hand-written", "Written by hand.", sealed=False)
 
 
+def _reseal(lib, claim, revisions):
+    """Write ``claim`` again with these revisions (sealed or not, as given)."""
+    claim = attrs.evolve(claim, revisions=tuple(revisions))
+    (lib.root / "claims" / f"{claim.id}.toml").write_text(render_claim(claim), encoding="utf-8")
+
+
+def plant_seal_gap(lib):
+    # A hand-written revision slipped in between two sealed ones: the seal below still verifies.
+    claim = put(lib, "slipped-in", "GPT-3 is big.", sealed=False,
+                later=(later("2022-12-12", kind="review", reason="inserted"), later("2022-12-13", kind="review")))  # fmt: skip
+    first, last = seal([claim.revisions[0], claim.revisions[2]])
+    _reseal(lib, claim, [first, claim.revisions[1], last])
+
+
+def plant_seals_lost(lib):
+    # A sealed history whose later revisions lost their digests (stripped, or written by hand).
+    claim = put(lib, "stripped", "GPT-3 is big.", sealed=False, later=(later("2022-12-12", kind="review"),))
+    _reseal(lib, claim, [*seal(claim.revisions[:1]), claim.revisions[1]])
+
+
 def plant_revision_without_reason(lib):
     put(lib, "no-reason", "GPT-3 is big.", later=(later("2022-12-12", statement="GPT-3 is very big.", reason=None),))
 
@@ -329,6 +349,37 @@ def plant_unknown_rule_in_ignore(lib):
     put(lib, "ignores", "Something.", ignore=(Ignore("stale-apperance", "typo in the rule name"),))
 
 
+def _noticed_source(lib, key, kind, *, title="A Paper", date="2023-03-14"):
+    """A source with a DOI, a claim citing it as support, and a notice of ``kind`` about it in notices.toml."""
+    _bib_append(
+        lib,
+        f"@article{{{key},\n  title = {{{title}}},\n  author = {{Doe, Jo}},\n  year = {{2021}},\n  doi = {{10.5555/{key}}}\n}}\n",
+    )
+    put(lib, f"cites-{kind}", "Something the paper shows.", evidence=[Evidence(key, locator="Table 1")])
+    if kind != "signal":
+        (lib.root / "notices.toml").write_text(
+            f'[[notice]]\nsource = "{key}"\nkind = "{kind}"\norigin = "crossref"\nrecord = "10.5555/notice"\n'
+            f'matched = "doi:10.5555/{key}"\ndate = "{date}"\n',
+            encoding="utf-8",
+        )
+
+
+def plant_retracted_source(lib):
+    _noticed_source(lib, "doe2021retracted", "retraction")
+
+
+def plant_source_correction(lib):
+    _noticed_source(lib, "doe2021corrected", "correction")
+
+
+def plant_expression_of_concern(lib):
+    _noticed_source(lib, "doe2021concern", "expression-of-concern")
+
+
+def plant_retraction_signal(lib):
+    _noticed_source(lib, "doe2021signal", "signal", title="[RETRACTED] A Paper")
+
+
 # (rule, plant, expected (claim, source) pairs, other rules the plant may also set off)
 CASES: list[tuple[str, Callable[[claimtrack.Library], None], set[tuple[str | None, str | None]], set[str]]] = [
     ("bib-parse-failed", plant_bib_parse_failed, {(None, "broken2022")}, set()),
@@ -347,6 +398,8 @@ CASES: list[tuple[str, Callable[[claimtrack.Library], None], set[tuple[str | Non
     ("untracked-edit", plant_untracked_edit, {("gpt3-context", None)}, set()),
     ("broken-seal", plant_broken_seal, {("cdv2-context", None)}, set()),
     ("unsealed-revision", plant_unsealed_revision, {("hand-written", None)}, set()),
+    ("seal-gap", plant_seal_gap, {("slipped-in", None)}, set()),
+    ("seals-lost", plant_seals_lost, {("stripped", None)}, set()),
     ("revision-without-reason", plant_revision_without_reason, {("no-reason", None)}, set()),
     ("span-not-found", plant_span_not_found, {("bad-span", None)}, set()),
     ("unreplayable-history", plant_unreplayable_history, {("bad-remove", None)}, set()),
@@ -359,13 +412,18 @@ CASES: list[tuple[str, Callable[[claimtrack.Library], None], set[tuple[str | Non
     ("needs-review", plant_needs_review, {("cdv2-reasoning", None)}, {"stale-appearance"}),
     ("superseded-without-successor", plant_superseded_without_successor, {("ended", None)}, set()),
     ("stale-appearance", plant_stale_appearance, {("c4-corpus", "fu2022roadmap")}, set()),
+    ("retracted-source", plant_retracted_source, {("cites-retraction", "doe2021retracted")}, set()),
+    ("source-correction", plant_source_correction, {("cites-correction", "doe2021corrected")}, set()),
+    ("expression-of-concern", plant_expression_of_concern, {("cites-expression-of-concern", "doe2021concern")}, set()),
+    ("retraction-signal", plant_retraction_signal, {("cites-signal", "doe2021signal")}, set()),
     ("unknown-rule", plant_unknown_rule, {(None, None)}, set()),
     ("unknown-rule", plant_unknown_rule_in_ignore, {("ignores", None)}, set()),
 ]
 
 
 def test_every_rule_has_a_planted_case():
-    assert {rule for rule, *_ in CASES} == set(RULES)
+    # rewritten-past compares with a git base: tests/test_baseline.py plants it in a real repository.
+    assert {rule for rule, *_ in CASES} == set(RULES) - {"rewritten-past"}
 
 
 def test_clean_library_has_no_findings(clean):
@@ -503,6 +561,27 @@ def test_stale_appearance_matches_whole_words_only(clean):
         later=(later("2023-01-01", field="statement", old="4096", new="8192"),),
     )
     assert _only(clean, "stale-appearance") == []
+
+
+def test_stale_appearance_finds_an_old_value_in_other_words(clean):
+    # the revision's span is "PaLM: 8%"; the appearance words it "PaLM has 8%": the value rule still finds it
+    put(
+        clean,
+        "palm-code",
+        "Code is a nontrivial share of pretraining data (PaLM: 8%).",
+        appearances=[Appearance("fu2022roadmap", "section 3.2", "e.g., PaLM has 8% code training data")],
+        later=(later("2023-01-01", field="statement", old="PaLM: 8%", new="PaLM: 5%"),),
+    )
+    put(
+        clean,
+        "palm-code-fixed",
+        "Code is a nontrivial share of pretraining data (PaLM: 8%).",
+        appearances=[Appearance("fu2022roadmap", "section 3.1", "PaLM has 5% code training data")],
+        later=(later("2023-01-01", field="statement", old="PaLM: 8%", new="PaLM: 5%"),),
+    )
+    (finding,) = _only(clean, "stale-appearance")
+    assert finding.claim == "palm-code"
+    assert "'8%'" in finding.message and "'5%'" in finding.message
 
 
 # -- needs-review: a correction propagates -------------------------------------------------------
@@ -789,3 +868,13 @@ def test_peeling_then_tarjan_finds_the_loops_tarjan_alone_finds(graph: dict[str,
     for loop in found:  # each loop really closes
         for here, there in zip(loop, [*loop[1:], loop[0]], strict=True):
             assert there in graph[here]
+
+
+@pytest.mark.parametrize("plant", [plant_seal_gap, plant_seals_lost], ids=["gap", "lost"])
+def test_sealing_the_unsealed_revisions_verifies_every_seal(clean, plant):
+    plant(clean)
+    before = {f.rule for f in audit(_fresh(clean))}
+    assert before & {"seal-gap", "seals-lost"}
+    assert sum(clean.seal().values()) == 1
+    after = {f.rule for f in audit(_fresh(clean))}
+    assert not after & {"seal-gap", "seals-lost", "broken-seal", "unsealed-revision"}, after

@@ -200,12 +200,15 @@ def test_help_has_an_example_and_the_rules():
 
 def test_pre_commit_hook_definition():
     yaml = pytest.importorskip("yaml")
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook, based = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "claimtrack-audit"
     assert hook["entry"] == "claimtrack audit"
-    assert hook["language"] == "python"
-    assert hook["pass_filenames"] is False
-    assert hook["files"] == r"^(claims/.*\.toml|references\.bib|claimtrack\.toml)$"
+    assert based["id"] == "claimtrack-audit-base"
+    assert based["entry"] == "claimtrack audit --base HEAD"  # nothing committed may be rewritten
+    for each in (hook, based):
+        assert each["language"] == "python"
+        assert each["pass_filenames"] is False
+        assert each["files"] == r"^(claims/.*\.toml|references\.bib|claimtrack\.toml)$"
 
 
 @pytest.mark.skipif(not (REPO / "claims").is_dir(), reason="no bundled corpus at the repository root")

@@ -17,10 +17,13 @@ import contextlib
 import multiprocessing
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import claimtrack
 import claimtrack.fileio
+import claimtrack.sources
 import claimtrack.store
 from claimtrack.history import first_broken_seal, replay
 
@@ -65,12 +68,18 @@ def _make_library(root: Path) -> claimtrack.Library:
     return claimtrack.open(root)
 
 
-def _run(root: Path, mutation: str | None = None) -> tuple[float, list[int | None]]:
+def _start(target: object, count: int, root: Path, mutation: str | None) -> tuple[list[Any], Any]:
+    """``count`` writer processes started with ``spawn``, waiting for the event returned."""
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Event()
-    procs = [ctx.Process(target=_writer, args=(str(root), n, mutation, start)) for n in range(WRITERS)]
+    procs = [ctx.Process(target=target, args=(str(root), n, mutation, start)) for n in range(count)]
     for proc in procs:
         proc.start()
+    return procs, start
+
+
+def _run(root: Path, mutation: str | None = None) -> tuple[float, list[int | None]]:
+    procs, start = _start(_writer, WRITERS, root, mutation)
     began = time.monotonic()
     start.set()
     for proc in procs:
@@ -142,4 +151,121 @@ def test_mutation_without_the_lock_revisions_are_lost(tmp_path: Path) -> None:
     kept = _revision_count(after) - before
     lost = WRITERS * WRITES - kept
     print(f"without the lock: {kept} of {WRITERS * WRITES} revisions kept; writer exit codes {codes}")
+    assert lost > 0 or any(code != 0 for code in codes)
+
+
+# -- writers while .claimtrack/ is deleted every 50 ms -------------------------
+
+DELETE_WRITERS = 4
+DELETE_WRITES = 25
+
+
+def _cache_folder_lock(root: Path, timeout: float = 60.0) -> contextlib.AbstractContextManager[None]:
+    """The lock as it was: a file in .claimtrack/, which deleting the folder breaks (for the mutation test)."""
+    import fcntl
+    import os
+
+    @contextlib.contextmanager
+    def hold() -> Iterator[None]:
+        folder = root / ".claimtrack"
+        folder.mkdir(exist_ok=True)
+        fd = os.open(folder / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    return hold()
+
+
+def _deleting_writer(root: str, number: int, mutation: str | None, start: multiprocessing.synchronize.Event) -> None:
+    """Even writers go through the command line (a fresh Library per command), odd ones through the API."""
+    if mutation == "cache-lock":
+        for module in (claimtrack.fileio, claimtrack.store, claimtrack.sources):
+            module.library_lock = _cache_folder_lock  # type: ignore[assignment]
+    from click.testing import CliRunner
+
+    from claimtrack.cli import main
+
+    lib = claimtrack.open(root)
+    start.wait(30)
+    for j in range(DELETE_WRITES):
+        tag = f"d{number}-{j}"
+        if number % 2 == 0:
+            args = ["--root", root, "review", REVIEWED, "--reason", tag, "--by", tag, "--date", "2022-12-12"]
+            if j % 5 == 4:
+                args = ["--root", root, "add", f"new-{tag}", "--statement", f"Claim {tag}.", "--by", tag]
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 0, (result.output, repr(result.exception))
+        elif j % 5 == 4:
+            lib.add(f"new-{tag}", f"Claim {tag}.", by=tag, date="2022-12-11")
+        else:
+            lib.review(REVIEWED, reason=tag, by=tag, date="2022-12-12")
+
+
+def _run_deleting(root: Path, mutation: str | None = None) -> tuple[list[int | None], int]:
+    """The writers, with .claimtrack/ deleted every 50 ms until they finish; the exit codes and deletions made."""
+    import shutil
+    import threading
+
+    procs, start = _start(_deleting_writer, DELETE_WRITERS, root, mutation)
+    done = threading.Event()
+    deletions = 0
+
+    def delete() -> None:
+        nonlocal deletions
+        while not done.wait(0.05):
+            shutil.rmtree(root / ".claimtrack", ignore_errors=True)
+            deletions += 1
+
+    deleter = threading.Thread(target=delete)
+    deleter.start()
+    start.set()
+    try:
+        for proc in procs:
+            proc.join(180)
+    finally:
+        done.set()
+        deleter.join()
+        for proc in procs:
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+    return [proc.exitcode for proc in procs], deletions
+
+
+def _deleting_kept(root: Path) -> tuple[Counter[str], set[str]]:
+    lib = claimtrack.open(root)
+    reviews = Counter(r.reason or "" for r in lib.claims[REVIEWED].revisions if r.kind is claimtrack.RevisionKind.REVIEW)
+    return reviews, {c.id for c in lib.claims.values() if c.id.startswith("new-")}
+
+
+def _deleting_expected() -> tuple[Counter[str], set[str]]:
+    tags = [(f"d{n}-{j}", j % 5 == 4) for n in range(DELETE_WRITERS) for j in range(DELETE_WRITES)]
+    return Counter(tag for tag, new in tags if not new), {f"new-{tag}" for tag, new in tags if new}
+
+
+def test_deleting_the_cache_folder_while_writers_run_loses_nothing(tmp_path: Path) -> None:
+    """4 writers x 25 (command line and API) with .claimtrack/ deleted every 50 ms keep every revision."""
+    lib = _make_library(tmp_path / "lib")
+    codes, deletions = _run_deleting(lib.root)
+    assert codes == [0] * DELETE_WRITERS
+    assert deletions > 10  # the folder really went away again and again while they wrote
+    reviews, new = _deleting_kept(lib.root)
+    expected_reviews, expected_new = _deleting_expected()
+    assert reviews == expected_reviews  # each review exactly once
+    assert new == expected_new
+    reviewed = claimtrack.open(lib.root).claims[REVIEWED]
+    assert first_broken_seal(reviewed.revisions) is None and replay(reviewed) == reviewed
+
+
+def test_mutation_with_the_lock_in_the_cache_folder_revisions_are_lost(tmp_path: Path) -> None:
+    """The same scenario with the old lock (a file in .claimtrack/) loses revisions: the test above can fail."""
+    lib = _make_library(tmp_path / "lib")
+    codes, _ = _run_deleting(lib.root, mutation="cache-lock")
+    reviews, new = _deleting_kept(lib.root)
+    expected_reviews, expected_new = _deleting_expected()
+    lost = sum((expected_reviews - reviews).values()) + len(expected_new - new)
+    print(f"with the lock in .claimtrack/: {lost} of {DELETE_WRITERS * DELETE_WRITES} writes lost; exit codes {codes}")
     assert lost > 0 or any(code != 0 for code in codes)

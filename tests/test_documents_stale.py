@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from test_documents_import import claims
 
-from claimtrack.documents import StaleIndex, find_stale
-from claimtrack.documents.stale import core_span, word_changes
+from claimtrack.documents import StaleEngine, find_stale
+from claimtrack.documents.superseded import core_span, word_changes
 from claimtrack.model import RevisionKind
 
 DATA = Path(__file__).resolve().parent / "data" / "documents"
@@ -46,9 +46,9 @@ def test_core_span() -> None:
 
 
 def test_the_index_only_compares_candidates() -> None:
-    index = StaleIndex(claims())
-    assert {e.old for e in index.entries} == {"C4", "should also be", "cannot do CoT"}
-    assert index.check("A sentence about nothing in particular.") == []
+    engine = StaleEngine(claims())
+    assert {w.old for w in engine.wordings} == {"C4", "should also be", "cannot do CoT"}
+    assert engine.sentences(["A sentence about nothing in particular."]) == [[]]
 
 
 @pytest.mark.skipif(not EARLY.exists(), reason="shared seed article not available")

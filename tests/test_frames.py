@@ -32,7 +32,7 @@ EXPECTED = {
     ],
     "sources": [
         ("key", S), ("entry_type", S), ("title", S), ("authors", S), ("year", S), ("container", S), ("url", S),
-        ("doi", S), ("eprint", S), ("line", INT), ("cited_by", INT), ("claims", S),
+        ("doi", S), ("eprint", S), ("line", INT), ("cited_by", INT), ("claims", S), ("notice", S),
     ],
     "findings": [
         ("rule", S), ("severity", "category"), ("claim", S), ("source", S), ("message", S), ("file", S),

@@ -223,3 +223,66 @@ def test_a_cold_load_writes_the_cache_in_steps(many: claimtrack.Library, monkeyp
     )
     claims, _, _ = load_claims(many.store)
     assert parsed == [] and list(claims) == [f"claim-{i}" for i in range(5)]
+
+
+def _two_libraries(tmp_path: Path) -> tuple[claimtrack.Library, claimtrack.Library]:
+    """Two libraries of one user, each with a claim 'twin' of the same size and time stamp, saying different things."""
+    libs = []
+    for name, word in (("a", "alpha"), ("b", "bravo")):
+        root = claimtrack.init(tmp_path / name)
+        lib = claimtrack.open(root)
+        lib.add("twin", f"The word is {word}.", by="x", date="2022-12-11")
+        os.utime(root / "claims" / "twin.toml", ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+        libs.append(claimtrack.open(root))
+    a, b = libs
+    assert (a.root / "claims" / "twin.toml").stat().st_size == (b.root / "claims" / "twin.toml").stat().st_size
+    return a, b
+
+
+def test_a_row_of_another_librarys_cache_is_never_shown(tmp_path: Path) -> None:
+    a, b = _two_libraries(tmp_path)
+    assert a.claims["twin"].statement == "The word is alpha."  # A's cache now holds its row
+    b_cache = b.root / ".claimtrack"
+    for suffix in ("", "-wal", "-shm"):
+        (b_cache / f"{CACHE_NAME}{suffix}").unlink(missing_ok=True)
+    db = sqlite3.connect(a.root / ".claimtrack" / CACHE_NAME)
+    db.execute(f"VACUUM INTO '{b_cache / CACHE_NAME}'")  # the same user copies the cache over
+    db.close()
+    assert claimtrack.open(b.root).claims["twin"].statement == "The word is bravo."
+
+
+def test_the_audit_sees_a_hand_edit_that_kept_size_and_time(many: claimtrack.Library) -> None:
+    """Loads trust size and time stamp; the audit compares every file's content hash too."""
+    _age_all(many)
+    path = many.root / "claims" / "claim-1.toml"
+    load_claims(many.store)
+    st = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("number 1.", "number 7.", 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    # One claim is read from its own file; the whole library through the cache, which trusts size and time.
+    assert claimtrack.open(many.root).claims["claim-1"].statement == "Statement number 7."
+    lib = claimtrack.open(many.root)
+    assert lib.claims.as_dict()["claim-1"].statement == "Statement number 1."  # the documented cost
+    findings = [f for f in lib.audit() if f.claim == "claim-1" and f.rule == "untracked-edit"]
+    assert len(findings) == 1, lib.audit()
+    assert lib.claims["claim-1"].statement == "Statement number 7." and lib.claims.content_checked
+    # The audit brought the cache up to date: the next plain load sees the edit too.
+    assert claimtrack.open(many.root).claims["claim-1"].statement == "Statement number 7."
+
+
+def test_checking_the_files_of_an_unchanged_library_keeps_what_was_loaded(many: claimtrack.Library) -> None:
+    _age_all(many)
+    load_claims(many.store)
+    lib = claimtrack.open(many.root)
+    loaded = lib.claims
+    assert len(loaded) == 6 and loaded.loaded
+    assert loaded.hashes is not None and len(loaded.hashes) == 6 and not loaded.content_checked
+    assert lib.check_files() is loaded and loaded.content_checked  # hashed, not loaded again
+
+
+def test_checking_the_files_before_any_load_is_the_one_load(many: claimtrack.Library) -> None:
+    _age_all(many)
+    lib = claimtrack.open(many.root)
+    lib.claims["claim-1"]  # one claim read: nothing loaded to compare with
+    checked = lib.check_files()
+    assert checked.loaded and checked.content_checked and len(checked) == 6

@@ -155,3 +155,27 @@ def test_concurrent_writers_lose_nothing(cdv2: claimtrack.Library) -> None:
     assert sorted(locators) == sorted(f"worker {w} item {i}" for w in range(4) for i in range(10))
     assert len(claim.revisions) == 3 + 40
     assert first_broken_seal(claim.revisions) is None and replay(claim) == claim
+
+
+def test_claims_read_one_claim_without_loading_the_library(tmp_path: Path) -> None:
+    lib = claimtrack.init(tmp_path / "lazy")
+    lib = claimtrack.open(lib)
+    for n in range(3):
+        lib.add(f"c{n}", f"Claim {n}.", confidence="educated-guess", by="A", date="2023-01-01")
+    (tmp_path / "lazy" / "claims" / "bad.toml").write_text("statement = 42\n", encoding="utf-8")
+    fresh = claimtrack.open(tmp_path / "lazy")
+    claims = fresh.claims
+    assert claims["c1"].statement == "Claim 1." and "c2" in claims and claims.get("c0") is not None
+    assert "nope" not in claims and claims.get("bad") is None and "bad" not in claims
+    assert not claims.loaded  # one file read each time, nothing else
+    assert fresh.claim("c1") is claims["c1"]  # the same thing
+    with pytest.raises(claimtrack.ClaimNotFoundError):
+        claims["nope"]
+    with pytest.raises(claimtrack.ClaimtrackError) as caught:
+        claims["bad"]
+    assert "claims/bad.toml" in str(caught.value)
+    with pytest.raises(claimtrack.ClaimtrackError):
+        claims["Not An Id"]
+    # Whole-library use loads every claim once, and the problems are known then.
+    assert sorted(claims) == ["c0", "c1", "c2"] and claims.loaded and len(claims) == 3
+    assert [p.file for p in claims.problems] == ["claims/bad.toml"]

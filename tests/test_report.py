@@ -561,6 +561,51 @@ def test_a_section_cache_from_elsewhere_is_never_shown(fixture_lib: claimtrack.L
     assert "alert(1)" not in page and page.count('<article class="claim"') == 4
 
 
+def _plant_references(lib: claimtrack.Library, text: str) -> None:
+    """A references.sqlite with a row for every entry under the digest anyone can compute from the entry."""
+    import sqlite3
+
+    from claimtrack.report.reference_cache import entry_digest, style_fingerprint
+
+    style = citations.load_style(None)
+    fingerprint = f"{style_fingerprint(style)}\n{citations._plain_fingerprint()}"
+    cache = lib.root / ".claimtrack" / "references.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{cache}{suffix}").unlink(missing_ok=True)
+    db = sqlite3.connect(cache)
+    with db:
+        db.execute("CREATE TABLE formatted (digest TEXT PRIMARY KEY, html TEXT, error TEXT) WITHOUT ROWID")
+        db.executemany(
+            "INSERT INTO formatted VALUES (?, ?, NULL)", [(entry_digest(fingerprint, lib.sources[k]), text) for k in lib.sources]
+        )
+    db.close()
+
+
+def test_a_planted_references_cache_is_never_shown(fixture_lib: claimtrack.Library) -> None:
+    _plant_references(fixture_lib, "Planted reference text.")
+    page = report.render(claimtrack.open(fixture_lib.root), ["html"])["index.html"]
+    assert "Planted reference" not in page and "Language Models are Few-Shot Learners" in page
+
+
+def test_another_librarys_references_cache_is_never_shown(fixture_lib: claimtrack.Library, tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    report.render(fixture_lib, ["html"])
+    other = build_fixture(tmp_path / "other")
+    db = sqlite3.connect(fixture_lib.root / ".claimtrack" / "references.sqlite")
+    with db:
+        db.execute("UPDATE formatted SET html = 'Planted reference text.' WHERE html IS NOT NULL")
+    db.execute(f"VACUUM INTO '{tmp_path / 'copied.sqlite'}'")
+    db.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{other.root / '.claimtrack' / 'references.sqlite'}{suffix}").unlink(missing_ok=True)
+    shutil.copy(tmp_path / "copied.sqlite", other.root / ".claimtrack" / "references.sqlite")
+    assert "Planted reference" in report.render(claimtrack.open(fixture_lib.root), ["html"])["index.html"]  # its own rows
+    page = report.render(claimtrack.open(other.root), ["html"])["index.html"]
+    assert "Planted reference" not in page and "Language Models are Few-Shot Learners" in page
+
+
 def test_a_damaged_section_cache_is_replaced(fixture_lib: claimtrack.Library) -> None:
     first = report.render(fixture_lib, ["html"])
     (fixture_lib.root / ".claimtrack" / "report.sqlite").write_bytes(b"not a database" * 100)

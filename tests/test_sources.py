@@ -415,7 +415,7 @@ def test_warm_load_uses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         raise AssertionError("parsed again although the cache is fresh")
 
     with monkeypatch.context() as patch:
-        patch.setattr(sources_module, "_parse", fail)
+        patch.setattr(sources_module, "parse_bytes", fail)
         warm = Sources.load(path, cache=cache)
     assert warm == cold
     assert warm.problems == cold.problems
@@ -428,8 +428,8 @@ def test_stale_cache_is_never_trusted(tmp_path: Path, monkeypatch: pytest.Monkey
     cache = cache_dir(tmp_path)
     Sources.load(path, cache=cache)
     calls = []
-    real = sources_module._parse
-    monkeypatch.setattr(sources_module, "_parse", lambda data: calls.append(1) or real(data))
+    real = sources_module.parse_bytes
+    monkeypatch.setattr(sources_module, "parse_bytes", lambda data: calls.append(1) or real(data))
     if change == "touch":
         stat = path.stat()
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
@@ -502,3 +502,47 @@ def test_brace_free_names_split_as_the_brace_aware_scan_does(value: str, sep: st
 
     assert latex.split_names(value) == latex._scan_names(value)
     assert latex._split_top(value, sep) == latex._scan_top(value, sep)
+
+
+def _planted_stamp(path: Path) -> tuple[object, ...]:
+    """The stamp a cache row of ``path`` carries: everything in it can be computed from the clone itself."""
+    data = path.read_bytes()
+    st = path.stat()
+    return (
+        sources_module._CACHE_FORMAT,
+        bibtexparser.__version__,
+        str(path.resolve()),
+        st.st_size,
+        st.st_mtime_ns,
+        hashlib.sha256(data).hexdigest(),
+    )
+
+
+@pytest.mark.parametrize("signature", ["none", "another-key"])
+def test_a_planted_sources_cache_is_never_shown(tmp_path: Path, signature: str) -> None:
+    """A clone that brings .claimtrack/sources.cache with rows of its own: the bibliography comes from the file."""
+    import hmac
+    import marshal
+
+    path = _write(tmp_path / "references.bib", MIXED)
+    cache = cache_dir(tmp_path)
+    rows = [("planted", "misc", (("title", "Planted title"),), 1, "@misc{planted, title = {Planted title}}")]
+    payload = marshal.dumps((_planted_stamp(path), rows, []))
+    prefix = b"" if signature == "none" else hmac.digest(b"some other key", payload, "sha256")
+    (cache / CACHE_NAME).write_bytes(prefix + payload)
+    loaded = Sources.load(path, cache=cache)
+    assert "planted" not in loaded and "good1" in loaded
+    # The file was parsed and the cache replaced by a signed one, which the next load uses.
+    again = Sources.load(path, cache=cache)
+    assert again == loaded and (cache / CACHE_NAME).read_bytes() != prefix + payload
+
+
+def test_a_symlinked_sources_cache_is_not_followed(tmp_path: Path) -> None:
+    path = _write(tmp_path / "references.bib", MIXED)
+    cache = cache_dir(tmp_path)
+    target = tmp_path / "elsewhere.cache"
+    target.write_bytes(b"someone else's file")
+    (cache / CACHE_NAME).symlink_to(target)
+    assert "good1" in Sources.load(path, cache=cache)
+    assert target.read_bytes() == b"someone else's file"
+    assert not (cache / CACHE_NAME).is_symlink()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import PurePath
 
@@ -15,14 +14,16 @@ __all__ = ["check", "unreadable"]
 
 def check(ctx: Context) -> Iterator[Draft]:
     yield from unreadable(ctx)
-    citable, min_support, active = ctx.citable, ctx.min_support, Status.ACTIVE
+    citable, min_support, active, retracted = ctx.citable, ctx.min_support, Status.ACTIVE, ctx.retracted
     # Each rule below looks at a claim only when the claim's checked facts say it may have something to report:
     # a clean claim costs a few lookups.
     for claim, checked in ctx.pairs:
         if not citable.issuperset(checked.cited):
             yield from _references(ctx, claim)
         wanted = min_support.get(claim.confidence)
-        if wanted is None or (claim.status is active and checked.supports < wanted):
+        if wanted is None or (
+            claim.status is active and (checked.supports < wanted or (retracted and ctx.supports(claim)[0] < wanted))
+        ):
             yield from _confidence(ctx, claim)
         if checked.unanswered and claim.status is active:
             yield from _contradicted(ctx, claim, checked.unanswered)
@@ -128,9 +129,10 @@ def _confidence(ctx: Context, claim: Claim) -> Iterator[Draft]:
     if claim.status is not Status.ACTIVE:
         return  # an ended claim asks nothing of anyone
     wanted = ctx.scale[claim.confidence].min_support
-    have = ctx.verified(claim).supports
+    have, left_out = ctx.supports(claim)
     if wanted <= 0 or have >= wanted:
         return
+    retracted = f" (retracted, so not counted: {', '.join(left_out)})" if left_out else ""
     weaker = [level.name for level in ctx.scale.levels if level.min_support <= have and level.name != claim.confidence]
     hedge = f", or hedge it to {weaker[0]!r}" if weaker else ""
     sources = "source" if wanted == 1 else "sources"
@@ -138,7 +140,7 @@ def _confidence(ctx: Context, claim: Claim) -> Iterator[Draft]:
         yield ctx.at(
             claim,
             "unsupported",
-            f"a {claim.confidence} needs {wanted} supporting {sources}; none supports it",
+            f"a {claim.confidence} needs {wanted} supporting {sources}; none supports it{retracted}",
             where="confidence",
             hint=f"cite supporting evidence with `claimtrack cite {claim.id} KEY`{hedge}",
         )
@@ -146,7 +148,7 @@ def _confidence(ctx: Context, claim: Claim) -> Iterator[Draft]:
         yield ctx.at(
             claim,
             "under-supported",
-            f"a {claim.confidence} needs {wanted} supporting {sources}; it has {have}",
+            f"a {claim.confidence} needs {wanted} supporting {sources}; it has {have}{retracted}",
             where="confidence",
             hint=f"cite more supporting evidence{hedge}",
         )
@@ -192,35 +194,29 @@ def _status(ctx: Context, claim: Claim) -> Iterator[Draft]:
 # -- appearances ---------------------------------------------------------------
 
 
-def _bounded(text: str) -> re.Pattern[str]:
-    """``text`` as a pattern that matches only whole words at its word-character ends."""
-    start = r"(?<!\w)" if text[:1].isalnum() or text[:1] == "_" else ""
-    end = r"(?!\w)" if text[-1:].isalnum() or text[-1:] == "_" else ""
-    return re.compile(start + re.escape(text) + end)
-
-
 def _stale_appearances(ctx: Context, claim: Claim) -> Iterator[Draft]:
-    if not claim.appearances:
+    """Appearances that still state a superseded wording, judged by the stale engine's word rules (span, value)."""
+    if not any(r.changes_content and (r.is_span_edit or r.statement is not None) for r in claim.revisions[1:]):
         return
-    for index, revision in enumerate(claim.revisions):
-        if not revision.is_span_edit or not revision.old or not (revision.old or "").strip():
+    from ..documents.stale import StaleEngine
+
+    engine = StaleEngine({claim.id: claim}, embeddings=False)
+    if not engine.wordings:
+        return
+    for i, appearance in enumerate(claim.appearances):
+        if appearance.note or not appearance.text:
             continue
-        old, new = revision.old, revision.new or ""
-        was = _bounded(old)
-        if was.search(claim.statement):
-            continue  # the old wording is current again (a later edit restored it)
-        now = _bounded(new) if new.strip() else None
-        for i, appearance in enumerate(claim.appearances):
-            text = appearance.text or ""
-            if appearance.note or not was.search(text) or (now is not None and now.search(text)):
-                continue
-            yield ctx.at(
-                claim,
-                "stale-appearance",
-                f"appearance in '{appearance.document}'"
-                + (f" ({appearance.locator})" if appearance.locator else "")
-                + f" still says {old!r}, which revision {index} ({revision.date}) replaced with {new!r}",
-                where=f"appearances[{i}]",
-                source=appearance.document,
-                hint="correct the document and its appearance text, or add a note saying it quotes the old wording",
-            )
+        found = [f for f in engine.passage(appearance.text) if f.kind == "correction"]
+        if not found:
+            continue
+        f = found[0]
+        yield ctx.at(
+            claim,
+            "stale-appearance",
+            f"appearance in '{appearance.document}'"
+            + (f" ({appearance.locator})" if appearance.locator else "")
+            + f" {f.why}; revision {f.revision} is dated {f.revision_date}",
+            where=f"appearances[{i}]",
+            source=appearance.document,
+            hint="correct the document and its appearance text, or add a note saying it quotes the old wording",
+        )

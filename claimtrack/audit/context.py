@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..history import Verified, verify
-from ..model import CLAIM_PREFIX, Claim, ConfidenceScale
+from ..model import CLAIM_PREFIX, Claim, ConfidenceScale, Stance
 
 if TYPE_CHECKING:
     from ..errors import ClaimtrackError
-    from ..library import Library
+    from ..notices import Notices
+    from ..readable import ReadableLibrary
     from ..settings import Settings
     from ..sources import Sources
 
@@ -49,7 +50,7 @@ def claim_file(claim_id: str) -> str:
 class Context:
     """The library as the rules see it."""
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: ReadableLibrary) -> None:
         self.lib = lib
         self.settings: Settings = lib.settings
         self.scale: ConfidenceScale = self.settings.scale
@@ -70,11 +71,23 @@ class Context:
         # Everything a claim may cite without a dangling-source or dangling-claim finding.
         self.citable = frozenset(self.sources).union([CLAIM_PREFIX + claim_id for claim_id in self.known_ids])
         self.min_support = {level.name: level.min_support for level in self.scale.levels}
+        # Retractions and corrections of the sources (claimtrack.notices); a retracted source supports nothing.
+        self.notices: Notices | None = getattr(lib, "notices", None)
+        self.retracted: frozenset[str] = self.notices.retracted() if self.notices else frozenset()
 
     def verified(self, claim: Claim) -> Verified:
         """The claim's checked facts (kept with the claim in the load cache when the library has one)."""
         checked = self.checked.get(claim.id)
         return checked if checked is not None and self.claims.get(claim.id) is claim else verify(claim)
+
+    def supports(self, claim: Claim) -> tuple[int, tuple[str, ...]]:
+        """How many distinct sources support the claim, retracted ones not counted, and the retracted ones."""
+        have = self.verified(claim).supports
+        if not self.retracted:
+            return have, ()
+        keys = {item.source for item in claim.evidence if item.stance is Stance.SUPPORTS}
+        left_out = tuple(sorted(keys & self.retracted))
+        return have - len(left_out), left_out
 
     def file_of(self, claim: Claim) -> str:
         return claim.path or claim_file(claim.id)

@@ -39,6 +39,9 @@ RULES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "span-not-found": ("error", "a span edit's old text does not occur exactly once where it applies"),
         "unreplayable-history": ("error", "the revisions cannot be replayed for another reason"),
         "dates-out-of-order": ("error", "a revision is dated before the one it follows"),
+        "seal-gap": ("error", "an unsealed revision sits above a sealed one (inserted, or its seal stripped)"),
+        "seals-lost": ("warning", "a sealed history goes on with unsealed revisions (written by hand, or seals stripped)"),
+        "rewritten-past": ("error", "with --base REF: a revision that existed at REF was rewritten, removed or moved"),
         # facts
         "conflicting-facts": ("error", "active claims (or one claim) give different values for one subject and property"),
         # dependencies
@@ -50,6 +53,11 @@ RULES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "superseded-without-successor": ("error", "a superseded claim names no existing successor"),
         # appearances
         "stale-appearance": ("warning", "an appearance still quotes wording a later revision replaced"),
+        # notices (claimtrack notices import) and what entries say of themselves
+        "retracted-source": ("error", "an active claim cites a retracted or withdrawn source as support"),
+        "source-correction": ("warning", "a cited source was corrected (or given an erratum) after the claim's last revision"),
+        "expression-of-concern": ("warning", "a cited source got an expression of concern after the claim's last revision"),
+        "retraction-signal": ("warning", "a supporting source's title or note says it was retracted or withdrawn"),
         # settings
         "unknown-rule": ("warning", "claimtrack.toml or an [[ignore]] names a rule that does not exist"),
     }

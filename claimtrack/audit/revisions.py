@@ -10,7 +10,7 @@ from ..history import Verified
 from ..model import Claim
 from .context import Context, Draft
 
-__all__ = ["check"]
+__all__ = ["check", "against_base"]
 
 _REVISION_KEY = re.compile(r"revisions\[(\d+)\]\.?(\w*)")
 
@@ -72,16 +72,46 @@ def _seals(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
             hint="restore the revision from version control; a correction is a new revision, never an edit of an old one",
         )
     unsealed = checked.unsealed
-    if unsealed:
-        listed = ", ".join(map(str, unsealed[:10])) + (", ..." if len(unsealed) > 10 else "")
+    if not unsealed:
+        return
+    last = checked.last_sealed
+    gap = [i for i in unsealed if last is not None and i < last]
+    tail = [i for i in unsealed if last is not None and i > last]
+    if gap:
+        yield ctx.at(
+            claim,
+            "seal-gap",
+            f"{_listed(gap)} {'has' if len(gap) == 1 else 'have'} no digest but revision {last} below is sealed: "
+            "a revision was inserted by hand, or its seal (and its content with it) was stripped",
+            where=f"revisions[{gap[0]}]",
+            hint="restore the history from version control (`claimtrack audit --base REF` compares it with git)",
+        )
+    if tail:
+        yield ctx.at(
+            claim,
+            "seals-lost",
+            f"the history is sealed up to revision {last}, and {_listed(tail)} after it {'has' if len(tail) == 1 else 'have'} "
+            "no digest: written by hand, or their seals were stripped",
+            where=f"revisions[{tail[0]}]",
+            hint="check them with `claimtrack audit --base REF`; run `claimtrack seal` if they are yours",
+        )
+    if last is None:
         count = len(unsealed)
         yield ctx.at(
             claim,
             "unsealed-revision",
-            f"{count} revision{'s have' if count > 1 else ' has'} no digest ({listed})",
+            f"{count} revision{'s have' if count > 1 else ' has'} no digest ({_numbers(unsealed)})",
             where=f"revisions[{unsealed[0]}]",
             hint="run `claimtrack seal` to seal them",
         )
+
+
+def _numbers(indexes: list[int] | tuple[int, ...]) -> str:
+    return ", ".join(map(str, indexes[:10])) + (", ..." if len(indexes) > 10 else "")
+
+
+def _listed(indexes: list[int]) -> str:
+    return f"revision{'s' if len(indexes) > 1 else ''} {_numbers(indexes)}"
 
 
 def _reasons(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
@@ -106,4 +136,30 @@ def _dates(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
             f"revision {i} ({revision.kind.value}) is dated {revision.date}, before the one it follows ({latest})",
             where=f"revisions[{i}]",
             hint="revisions are kept oldest first; fix the date, and say how it is known in note",
+        )
+
+
+def against_base(ctx: Context, ref: str) -> Iterator[Draft]:
+    """With ``--base REF``: the past as git had it at REF must still be there, unchanged and in place."""
+    from ..baseline import changes_since  # git is run only when asked for
+
+    _, changes = changes_since(ctx.lib.root, ctx.claims, ref)
+    for change in changes:
+        claim = ctx.claims.get(change.claim)
+        show = f"`git show {ref}:{change.file}`"
+        if claim is None:
+            yield Draft(
+                "rewritten-past",
+                change.message,
+                claim=change.claim,
+                file=change.file,
+                hint=f"a claim is never deleted: restore it ({show}) and retract or supersede it instead",
+            )
+            continue
+        yield ctx.at(
+            claim,
+            "rewritten-past",
+            change.message,
+            where=f"revisions[{change.index}]" if change.index is not None else None,
+            hint=f"restore the past revisions as {show} has them; a correction is a new revision, never an edit of an old one",
         )

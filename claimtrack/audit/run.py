@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from ..errors import LibraryNotFoundError
 from ..store import line_of
-from . import bib, claims, dependencies, facts, revisions
+from . import bib, claims, dependencies, facts, notices, revisions
 from .context import SETTINGS_FILE, Context, Draft
 from .findings import RULES, AuditResult, Finding, Ignored
 
 if TYPE_CHECKING:
-    from ..library import Library
+    from ..readable import ReadableLibrary
 
 __all__ = ["audit", "audit_all"]
 
@@ -25,16 +25,21 @@ _GROUPS: tuple[Callable[[Context], Iterable[Draft]], ...] = (
     revisions.check,
     facts.check,
     dependencies.check,
+    notices.check,
 )
 
 
-def audit_all(lib: Library) -> AuditResult:
+def audit_all(lib: ReadableLibrary, *, base: str | None = None) -> AuditResult:
     """Check the whole library; return the findings and the ones claims chose to ignore.
 
     Raises LibraryNotFoundError when there is no claims/ folder, SettingsError
     for a bad claimtrack.toml and SourceError when references.bib cannot be
     read: those mean the library itself cannot be read. An unreadable claim
     file is a finding (``claim-unreadable``), not an exception.
+
+    With ``base`` (a git revision such as ``origin/main``) every claim is also
+    compared with its version there (``rewritten-past``); GitError when the
+    library is in no git work tree or ``base`` names no commit.
     """
     if not lib.store.claims_dir.is_dir():
         raise LibraryNotFoundError(
@@ -45,18 +50,21 @@ def audit_all(lib: Library) -> AuditResult:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _audit_all(lib)
+        lib.check_files()  # the cache is trusted by size and time stamp elsewhere; the audit reads every file
+        return _audit_all(lib, base)
     finally:
         if collecting:
             gc.enable()
 
 
-def _audit_all(lib: Library) -> AuditResult:
+def _audit_all(lib: ReadableLibrary, base: str | None) -> AuditResult:
     ctx = Context(lib)
     severities = dict(ctx.settings.rules)
     drafts: list[Draft] = list(_unknown_rules(ctx))
     for group in _GROUPS:
         drafts.extend(group(ctx))
+    if base is not None:
+        drafts.extend(revisions.against_base(ctx, base))
     lines = _LineFinder(lib)
     findings: list[Finding] = []
     ignored: list[Ignored] = []
@@ -88,13 +96,13 @@ def _audit_all(lib: Library) -> AuditResult:
     )
 
 
-def audit(lib: Library) -> list[Finding]:
+def audit(lib: ReadableLibrary, *, base: str | None = None) -> list[Finding]:
     """The active findings of :func:`audit_all`, sorted by (claim, rule).
 
     >>> for finding in claimtrack.open(".").audit():        # doctest: +SKIP
     ...     print(finding.severity, finding.rule, finding.claim, finding.message)
     """
-    return list(audit_all(lib).findings)
+    return list(audit_all(lib, base=base).findings)
 
 
 def _ignored_by(ctx: Context, draft: Draft) -> str | None:
@@ -154,7 +162,7 @@ def _line_matching(text: str, pattern: str) -> int | None:
 class _LineFinder:
     """Line numbers for dotted keys: from the line maps loaded with the claims, else reading each file once."""
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: ReadableLibrary) -> None:
         self.root = lib.root
         self.claims = lib.claims
         self.texts: dict[str, str] = {}

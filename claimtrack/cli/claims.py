@@ -8,9 +8,11 @@ from typing import Any
 
 import click
 
+from ..baseline import revision_commits
+from ..gitrepo import is_set_up
 from ..library import Library, init_library
 from ..model import RevisionKind, Stance, Status
-from ..views import CLAIM_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows
+from ..views import CLAIM_COLUMNS, GIT_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows
 from ._common import by_option, date_option, echo, emit, format_option, handle_errors, main, pass_library, to_json
 
 
@@ -27,6 +29,8 @@ def init(directory: Path, title: str | None) -> None:
     """
     root = init_library(directory, title=title)
     echo(f"initialised an empty claims library in {root}")
+    if is_set_up(root):
+        echo("git merges its claim files with claimtrack's driver (see `claimtrack git setup --help`)")
 
 
 @main.command()
@@ -238,6 +242,8 @@ def _show_text(detail: dict) -> str:
         lines.append(f"  evidence: {item['source']} ({item['stance']}{where})")
     for fact in detail["facts"]:
         lines.append(f"  fact: {fact['subject']} / {fact['property']} = {fact['value']}")
+    for notice in detail.get("notices", ()):
+        lines.append(f"  notice: {notice['source']} was {notice['notice']}")
     lines.append(f"  {detail['revisions']} revisions, created {detail['created']}, updated {detail['updated']}")
     return "\n".join(lines)
 
@@ -257,28 +263,42 @@ def show(lib: Library, claim_id: str, as_of: str | None, fmt: str) -> None:
     claim = lib.claim(claim_id) if as_of is None else lib.claim_as_of(claim_id, as_of)
     detail = claim_detail(claim)
     detail["as_of"] = as_of
+    detail["notices"] = [
+        {"source": n.source, "kind": n.kind.value, "date": n.date, "notice": n.describe()} for n in lib.notices.cited_by(claim)
+    ]
     echo(to_json(detail) if fmt == "json" else _show_text(detail))
 
 
 @main.command()
 @click.argument("claim_id", metavar="ID")
 @format_option()
+@click.option("--git", "git", is_flag=True, help="Also show the commit that added each revision (hash, author, date).")
 @pass_library
-def history(lib: Library, claim_id: str, fmt: str) -> None:
+def history(lib: Library, claim_id: str, fmt: str, git: bool) -> None:
     """List the revisions of claim ID, oldest first.
+
+    With --git, each revision also shows the commit that added it (hash,
+    author, date), found in the file's git history.
 
     \b
     Example:
       claimtrack history cdv2-context --format json
+      claimtrack history cdv2-context --git
     """
-    rows = history_rows(lib.claim(claim_id))
+    claim = lib.claim(claim_id)
+    rows = history_rows(claim, revision_commits(lib.root, claim) if git else None)
 
     def text(row: Mapping[str, Any]) -> str:
         credit = f", credited {row['credited']}" if row["credited"] else ""
         why = f"\n      why: {row['reason']}" if row["reason"] else ""
-        return f"{row['index']:>3}  {row['date']}  {row['kind']:<13} {row['by']}{credit}\n      {row['change']}{why}"
+        commit = ""
+        if git:
+            commit = "\n      not committed yet"
+            if row["commit"]:
+                commit = f"\n      commit {row['commit'][:10]} by {row['author']} <{row['email']}>, {row['committed']}"
+        return f"{row['index']:>3}  {row['date']}  {row['kind']:<13} {row['by']}{credit}\n      {row['change']}{why}{commit}"
 
-    emit(rows, fmt, columns=HISTORY_COLUMNS, text=text)
+    emit(rows, fmt, columns=HISTORY_COLUMNS + (GIT_COLUMNS if git else []), text=text)
 
 
 @main.command("list")

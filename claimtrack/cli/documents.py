@@ -150,10 +150,15 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str) -> None:
 
 
 def _stale_line(f: StaleFinding) -> str:
+    if f.kind == "correction":
+        head = f"{f.claim} still says {_short(f.old or f.superseded, 40)}, now {_short(f.new or f.current, 40)}"
+    else:
+        head = f"{f.claim} was {f.kind}" + (f" by {f.successor}" if f.successor else "")
     return (
-        f"{f.file}:{f.line}: {f.claim} still says {_short(f.old, 40)}, now {_short(f.new, 40)} "
+        f"{f.file}:{f.line}: {head} "
         f"(revision {f.revision}, {f.revision_date.isoformat()}, {f.revision_kind.value}; score {f.score:g})\n"
-        f"    {f.sentence}"
+        f"    {f.sentence}\n"
+        f"    why: {f.why}"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,7 +40,8 @@ def report(lib, out: Path, fmt: str, style: str | None) -> None:  # type: ignore
     """Write a report of the library: what is claimed, how strongly, on what evidence, and how it changed.
 
     Audit findings are shown in the report, not fatal. The written paths are
-    printed, one a line; a progress bar goes to stderr for large libraries.
+    printed, one a line (the data files of a large library's split HTML report
+    as their folder and count); a progress bar goes to stderr for large libraries.
 
     \b
     Example:
@@ -56,5 +58,11 @@ def report(lib, out: Path, fmt: str, style: str | None) -> None:  # type: ignore
             paths = write(lib, out, formats=formats, style=style, progress=bar.update)
     else:
         paths = write(lib, out, formats=formats, style=style)
+    parts: dict[Path, int] = {}
     for path in paths:
-        echo(str(path))
+        if path.parent == out:
+            echo(str(path))
+        else:
+            parts[path.parent] = parts.get(path.parent, 0) + 1
+    for folder, count in parts.items():
+        echo(f"{folder}{os.sep} ({count} file{'' if count == 1 else 's'})")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import BinaryIO
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import click
 
 from ..library import Library
 from ._common import echo, emit, format_option, main, pass_library
 
-SOURCE_COLUMNS = ["key", "type", "year", "authors", "title", "line"]
+SOURCE_COLUMNS = ["key", "type", "year", "authors", "title", "line", "notice"]
 
 
 @main.group()
@@ -25,9 +27,9 @@ def source() -> None:
 
 
 @source.command("add")
-@click.argument("file", required=False, type=click.File("rb"))
+@click.argument("file", required=False, type=click.Path(dir_okay=True, path_type=Path))
 @pass_library
-def source_add(lib: Library, file: BinaryIO | None) -> None:
+def source_add(lib: Library, file: Path | None) -> None:
     """Add BibTeX entries from FILE (or standard input) to references.bib.
 
     The other entries are left byte for byte as they were.
@@ -36,8 +38,10 @@ def source_add(lib: Library, file: BinaryIO | None) -> None:
     Example:
       printf '@misc{openai2022chatgpt, title = {ChatGPT}, year = {2022}}' | claimtrack source add
     """
-    data = file.read() if file is not None else sys.stdin.buffer.read()
-    keys = lib.add_sources(data, origin=file.name if file is not None else "standard input")
+    if file is None or str(file) == "-":
+        keys = lib.add_sources(sys.stdin.buffer.read(), origin="standard input")
+    else:
+        keys = lib.add_sources_from(file)  # a FIFO or a device is refused there, before a byte is read
     echo(f"added {len(keys)} {'entry' if len(keys) == 1 else 'entries'}: {', '.join(keys)}")
 
 
@@ -51,6 +55,7 @@ def source_list(lib: Library, fmt: str) -> None:
     Example:
       claimtrack source list --format json
     """
+    notices = lib.notices
     rows = [
         {
             "key": s.key,
@@ -59,8 +64,14 @@ def source_list(lib: Library, fmt: str) -> None:
             "authors": "; ".join(s.authors),
             "title": s.title,
             "line": s.line,
+            "notice": notices.summary(s.key),
         }
         for s in lib.sources.values()
     ]
     width = max((len(str(r["key"])) for r in rows), default=0)
-    emit(rows, fmt, columns=SOURCE_COLUMNS, text=lambda r: f"{r['key']:<{width}}  {r['year'] or '----'}  {r['title'] or ''}")
+
+    def text(r: Mapping[str, Any]) -> str:
+        notice = f"  [{r['notice'].upper()}]" if r["notice"] else ""
+        return f"{r['key']:<{width}}  {r['year'] or '----'}  {r['title'] or ''}{notice}"
+
+    emit(rows, fmt, columns=SOURCE_COLUMNS, text=text)

@@ -10,7 +10,7 @@
 from .align import diff_documents
 from .applying import apply_changes
 from .records import AppliedChange, ApplyResult, DocumentNote, ImportResult, ProposedRevision, StaleFinding
-from .stale import StaleIndex, find_stale
+from .stale import StaleEngine, find_stale, stale_passage
 from .tracked import import_changes
 
 __all__ = [
@@ -18,7 +18,8 @@ __all__ = [
     "apply_changes",
     "diff_documents",
     "find_stale",
-    "StaleIndex",
+    "StaleEngine",
+    "stale_passage",
     "ProposedRevision",
     "DocumentNote",
     "ImportResult",

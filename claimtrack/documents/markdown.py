@@ -14,7 +14,8 @@ never on the raw Markdown.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+import re
+from collections.abc import Container, Iterator
 
 import attrs
 from markdown_it import MarkdownIt
@@ -76,7 +77,7 @@ class Block:
 
     def line_at(self, offset: int) -> int:
         """The 1-based source line of a text offset."""
-        return self.line + bisect.bisect_right(self.breaks, offset)
+        return self.line + bisect.bisect_right(self.breaks, offset)  # breaks ascend: a long paragraph stays linear
 
     def render(self, version: str = "new") -> tuple[str, tuple[int, ...]]:
         """The block as read in one version, and each character's offset in ``text``.
@@ -263,20 +264,39 @@ def parse_markdown(text: str) -> list[Block]:
     return blocks
 
 
-def plain_blocks(text: str) -> list[Block]:
-    """A plain-text document's paragraphs (separated by blank lines) as blocks, no markup read."""
+def plain_blocks(text: str, *, alone: Container[int] = ()) -> list[Block]:
+    """A plain-text document's paragraphs as blocks, no markup read.
+
+    A paragraph ends at a blank line, and a line that starts with a list
+    bullet (``-``, ``*``, ``+``, ``•`` or ``1.``) starts a new one, so a list
+    item's sentence is never joined to the line before it. The lines numbered
+    in ``alone`` (headings) are blocks by themselves.
+    """
     blocks: list[Block] = []
     for first_line, lines in _paragraphs(text):
-        joined = ""
-        breaks: list[int] = []
-        for i, line in enumerate(lines):
-            if i:
-                joined += " "
-                breaks.append(len(joined))
-            joined += line.strip()
-        if joined.strip():
-            blocks.append(Block(joined, (Run(0, len(joined)),), first_line, tuple(breaks)))
+        group: list[str] = []
+        start = first_line
+        for number, line in enumerate(lines, first_line):
+            if group and (_BULLET.match(line) or number in alone or number - 1 in alone):
+                blocks.extend(_joined(start, group))
+                group, start = [], number
+            group.append(line)
+        blocks.extend(_joined(start, group))
     return blocks
+
+
+_BULLET = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])(?:\s|$)")
+
+
+def _joined(first_line: int, lines: list[str]) -> list[Block]:
+    joined = ""
+    breaks: list[int] = []
+    for i, line in enumerate(lines):
+        if i:
+            joined += " "
+            breaks.append(len(joined))
+        joined += line.strip()
+    return [Block(joined, (Run(0, len(joined)),), first_line, tuple(breaks))] if joined.strip() else []
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, list[str]]]:

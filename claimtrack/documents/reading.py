@@ -7,6 +7,8 @@ from pathlib import Path
 import attrs
 
 from ..errors import DocumentError
+from ..fileio import read_input
+from .latex_text import LATEX_SUFFIXES, latex_blocks
 from .limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_LINES
 from .markdown import Block, parse_markdown, plain_blocks
 
@@ -23,19 +25,16 @@ class Document:
 
 
 def read_document(path: str | Path, *, markdown: bool | None = None) -> Document:
-    """Read a Markdown (by suffix, or ``markdown=True``) or plain-text document.
+    """Read a Markdown (by suffix, or ``markdown=True``), LaTeX (by suffix) or plain-text document.
 
-    Raises DocumentError for a missing file, a folder, text that is not UTF-8, or a document past
-    the size limits of :mod:`.limits`.
+    Raises DocumentError for a missing file, anything but a regular file (a folder, a FIFO, a device),
+    text that is not UTF-8, or a document past the size limits of :mod:`.limits`.
     """
     path = Path(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_DOCUMENT_BYTES + 1)
+        raw = read_input(path, error=DocumentError)  # a FIFO, a device or a folder is refused at once
     except FileNotFoundError as e:
         raise DocumentError("no such document", file=path, hint="check the path") from e
-    except IsADirectoryError as e:
-        raise DocumentError("is a folder, not a document", file=path, hint="name a Markdown or text file") from e
     except OSError as e:
         raise DocumentError(f"cannot be read ({e.strerror or e})", file=path, hint="check its permissions") from e
     if len(raw) > MAX_DOCUMENT_BYTES:
@@ -63,7 +62,12 @@ def read_document(path: str | Path, *, markdown: bool | None = None) -> Document
     if markdown is None:
         markdown = path.suffix.casefold() in MARKDOWN_SUFFIXES
     try:
-        blocks = parse_markdown(text) if markdown else plain_blocks(text)
+        if markdown:
+            blocks = parse_markdown(text)
+        elif path.suffix.casefold() in LATEX_SUFFIXES:
+            blocks = latex_blocks(text)
+        else:
+            blocks = plain_blocks(text)
     except (ValueError, IndexError, KeyError, RecursionError) as e:  # parser limits on hostile input
         raise DocumentError(f"cannot be parsed as {'Markdown' if markdown else 'text'}: {e}", file=path) from e
     return Document(path, tuple(blocks), markdown)

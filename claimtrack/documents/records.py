@@ -124,7 +124,13 @@ class StaleFinding:
     revision: int  # index in claim.revisions of the revision that changed it
     revision_date: dt.date
     revision_kind: RevisionKind
-    score: float
+    score: float  # 0-100: the word score of a span match, else 100 x the embedding similarity
+    why: str = ""  # the evidence, in one sentence
+    kind: str = "correction"  # "correction", "retracted" or "superseded" (by another claim)
+    changes: tuple[tuple[str, str], ...] = ()  # every changed span (old, new) of a span edit
+    successor: str | None = None  # the claim that superseded this one
 
     def to_dict(self) -> dict[str, Any]:
-        return attrs.asdict(self, recurse=False)
+        out = attrs.asdict(self, recurse=False)
+        out["changes"] = [list(change) for change in self.changes]
+        return out

@@ -69,7 +69,6 @@ _ABBREVIATIONS = frozenset(
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
 # A word: letters/digits joined by inner hyphens, dots, apostrophes (GPT-3.5, code-davinci-002, don't).
 _WORD = re.compile(r"\w+(?:[-.'’]\w+)*")
-_LOOK_BACK = 24
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -112,6 +111,9 @@ def cjk_share(text: str) -> float:
     return cjk / (cjk + latin) if cjk + latin else 0.0
 
 
+_STOP = re.compile(r"[.!?。！？][.!?\"'”’)\]。！？]*")
+
+
 def _ends_sentence(text: str, i: int, j: int) -> bool:
     """Whether the punctuation at ``text[i]`` (with closers up to ``text[j]``) ends a sentence."""
     if text[i] in "。！？":
@@ -121,42 +123,23 @@ def _ends_sentence(text: str, i: int, j: int) -> bool:
         return False  # "3.5", "e.g.,", "OPT]." mid-run
     if text[i] != ".":
         return True
-    token = _word_before(text, i).lstrip("([\"'“‘").casefold()
-    return not (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()))
-
-
-def _word_before(text: str, i: int) -> str:
-    """The last whitespace-separated word of ``text[:i]``, looking back at most :data:`_LOOK_BACK` characters.
-
-    An abbreviation or an initial is short, so a longer word is cut: a sentence of a million
-    periods must not read its whole start again at each one.
-    """
-    end = i
-    while end > 0 and i - end < _LOOK_BACK and text[end - 1].isspace():
-        end -= 1
-    start = end
-    while start > 0 and end - start < _LOOK_BACK and not text[start - 1].isspace():
+    start = i  # the word before the period, found by scanning back (splitting all text before it is quadratic)
+    while start > 0 and not text[start - 1].isspace():
         start -= 1
-    return text[start:end]
+    token = text[start:i].lstrip("([\"'“‘").casefold()
+    return not (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()))
 
 
 def split_sentences(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each sentence of a text, stripped of surrounding space."""
     start = 0
     n = len(text)
-    i = 0
-    while i < n:
-        if text[i] in ".!?。！？":
-            j = i
-            # keep runs like "?!", '."' or ".)" inside the sentence they close
-            while j + 1 < n and text[j + 1] in ".!?\"'”’)]。！？":
-                j += 1
-            if _ends_sentence(text, i, j):
-                yield from _stripped(text, start, j + 1)
-                start = j + 1
-            i = j + 1
-        else:
-            i += 1
+    # a stop, with runs like "?!", '."' or ".)" kept inside the sentence they close
+    for m in _STOP.finditer(text):
+        i, j = m.start(), m.end() - 1
+        if _ends_sentence(text, i, j):
+            yield from _stripped(text, start, j + 1)
+            start = j + 1
     yield from _stripped(text, start, n)
 
 
@@ -174,7 +157,9 @@ def block_sentences(block: Block, version: str = "new") -> tuple[str, list[Sente
     rendered, where = block.render(version)
     out = []
     for start, end in split_sentences(rendered):
-        line = block.line_at(where[start]) if where else block.line
+        # the line of the first letter or digit: a bullet or quote mark on the line before is not the sentence
+        first = next((i for i in range(start, end) if rendered[i].isalnum()), start)
+        line = block.line_at(where[first]) if where else block.line
         out.append(Sentence(" ".join(rendered[start:end].split()), start, end, line))
     return rendered, out
 

@@ -173,7 +173,7 @@ def _refine(claim: Claim, old: str, rendered: str, start: int, end: int) -> tupl
     text; it is taken when the document's following text starts with it.
     Otherwise the heuristic span stands.
     """
-    from .stale import core_span, word_changes  # the span arithmetic lives with the stale index
+    from .superseded import core_span, word_changes  # the span arithmetic lives with the superseded wordings
 
     candidates = []
     for r in claim.revisions:

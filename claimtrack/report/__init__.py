@@ -4,8 +4,8 @@
     >>> claimtrack.report.write(claimtrack.open("."), "report/")  # doctest: +SKIP
     [PosixPath('report/index.html'), PosixPath('report/README.md')]
 
-Everything is rendered in memory first; then each file is written atomically,
-so a failure leaves the previous report in place.
+Everything is rendered in memory first; then every file is written beside its place and only
+then are all put in place, so a failure leaves the previous report as it was, or no folder at all.
 """
 
 from __future__ import annotations
@@ -101,9 +101,14 @@ def render(
             if sections is not None:
                 sections.close()
         if "html" in wanted:
-            from .html import render_html
+            from .paged import pages_from, render_paged
 
-            out[HTML_FILE] = render_html(context, style_name=style_name)
+            if len(context["claims"]) >= pages_from(lib.settings.report):
+                out.update(render_paged(context, style_name=style_name))
+            else:
+                from .html import render_html
+
+                out[HTML_FILE] = render_html(context, style_name=style_name)
         if "md" in wanted:
             from .markdown import render_markdown
 
@@ -134,26 +139,29 @@ def _load_findings(lib: Library) -> list[Any] | None:
 
 
 def _reference_cache(lib: Library) -> Any:
-    """The library's cache of formatted references, or None when ``.claimtrack/`` cannot be used."""
-    from ..fileio import cache_dir
+    """The library's cache of formatted references, or None when ``.claimtrack/`` or the signing key cannot be used."""
+    from ..fileio import cache_file, sign, signing_key
     from .reference_cache import CACHE_FILE, ReferenceCache
 
+    secret = signing_key()
+    if secret is None:
+        return None
     try:
-        return ReferenceCache(cache_dir(lib.root) / CACHE_FILE)
+        return ReferenceCache(cache_file(lib.root, CACHE_FILE), sign(secret, CACHE_FILE, str(lib.root.resolve())))
     except (ClaimtrackError, OSError):
         return None
 
 
 def _section_cache(lib: Library) -> tuple[Any, str | None]:
     """The library's cache of rendered claim sections and its salt, or (None, None) when it cannot be used."""
-    from ..fileio import cache_dir
+    from ..fileio import cache_file
     from .cache import SECTIONS_FILE, SectionCache, page_salt
 
     try:
         salt = page_salt(lib)
         if salt is None:
             return None, None
-        return SectionCache(cache_dir(lib.root) / SECTIONS_FILE), salt
+        return SectionCache(cache_file(lib.root, SECTIONS_FILE)), salt
     except (ClaimtrackError, OSError):
         return None, None
 
@@ -184,7 +192,11 @@ def write(
             ) from e
         # Every file is written before any is put in place: a refused report leaves no file, and no folder, behind.
         for name, text in files.items():
-            staged.append((write_temp(out / name, text), out / name))
+            path = out / name
+            if path.parent != out and not path.parent.exists():
+                path.parent.mkdir()
+                made.insert(0, path.parent)
+            staged.append((write_temp(path, text), path))
         for tmp, path in staged:
             os.replace(tmp, path)
     except (ClaimtrackError, OSError) as e:
@@ -197,4 +209,22 @@ def write(
         if isinstance(e, ClaimtrackError):
             raise
         raise ClaimtrackError(f"cannot write: {e.strerror or e}", file=out, hint="check the folder's free space") from e
+    _remove_leftovers(out, files)
     return [path for _, path in staged]
+
+
+def _remove_leftovers(out: Path, written: dict[str, str]) -> None:
+    """Remove the files an earlier report of another shape wrote here (a split page's parts), and only those."""
+    from .paged import DATA_DIR
+
+    if "html" not in {name.rpartition(".")[2] for name in written}:
+        return
+    data = out / DATA_DIR
+    leftovers = [out / "bibliography.html", data / "claims.js"]
+    if data.is_dir():
+        leftovers += [p for p in data.glob("details-*.js") if p.stem.partition("-")[2].isdigit()]
+    for path in leftovers:
+        if path.relative_to(out).as_posix() not in written and path.is_file() and not path.is_symlink():
+            path.unlink()
+    with contextlib.suppress(OSError):
+        data.rmdir()  # only when empty

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..seals import heads
 from .sqlite import CacheFile
 
 if TYPE_CHECKING:
@@ -69,8 +70,9 @@ def _content(lib: Library, claim: Claim) -> str:
     """A digest of the claim's content.
 
     When every revision is sealed, the seals verify and the claim's fields are
-    what its history replays to (all noted when the claim was loaded), the last
-    seal identifies the whole claim; otherwise its raw data is hashed.
+    what its history replays to (all noted when the claim was loaded), the seals
+    of its heads identify the whole claim (every sealed revision is an ancestor of
+    a head; after a merge there are several); otherwise its raw data is hashed.
     """
     revisions = claim.revisions
     if revisions:
@@ -86,7 +88,7 @@ def _content(lib: Library, claim: Claim) -> str:
             and not verified.unsealed
             and revisions[-1].digest
         ):
-            return f"sealed {len(revisions)} {revisions[-1].digest}"
+            return f"sealed {len(revisions)} {' '.join(heads(revisions))}"
     data = json.dumps(claim.to_raw(), sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
     return "raw " + hashlib.sha256(data.encode()).hexdigest()
 

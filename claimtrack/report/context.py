@@ -25,6 +25,7 @@ from ..model import Claim, Stance
 from .changes import Segment, change_segments
 from .citations import plain_references as _plain_references_of
 from .markdown import md_escape
+from .notices import badged, marked, notice_rows
 from .sections import Links, anchor_for_key, claim_sections
 from .workers import Pool
 
@@ -242,6 +243,10 @@ def _build(
         plain = (plain_references or _plain_references)(sources, [key for key in sources if key not in used])
         sections = rendering(progress)
         formatted = formatting()
+    notices = lib.notices
+    if notices:  # a badge in each noticed reference and under the heading of each claim citing one (see .notices)
+        formatted, plain = badged(formatted, notices), badged(plain, notices)
+        sections = marked(sections, claims, notices)
 
     bibliography = sorted(
         (ReferenceView(key, anchor_for_key(key), formatted[key], tuple(citing.get(key, ()))) for key in used_keys),
@@ -298,6 +303,7 @@ def _build(
         "first_date": min(dates) if dates else None,
         "last_date": max(dates) if dates else None,
         "source_count": len(sources),
+        "notices": notice_rows(notices, citing),
     }
 
 

@@ -17,9 +17,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .charts import revisions_chart, support_chart
+from .notices import notices_html
 from .sections import Links, attr, fill, status_badge, text
 
-__all__ = ["render_html", "environment"]
+__all__ = ["render_html", "environment", "bibliography_items", "uncited_items", "link_functions"]
 
 
 @functools.cache
@@ -37,7 +38,7 @@ def badge(level: Any, rank: int) -> Markup:
     return Markup(f'<span class="conf-{escape(rank if rank < 3 else "other")}">{escape(level)}</span>')
 
 
-def _link_functions(links: Links) -> dict[str, Any]:
+def link_functions(links: Links) -> dict[str, Any]:
     return {
         "claim_link": lambda cid: Markup(links.claim_link(cid)),
         "source_link": lambda key: Markup(links.source_link(key)),
@@ -59,19 +60,31 @@ def _table(rows: list[Any], links: Links) -> str:
     return "".join(out)
 
 
-def _bibliography(entries: list[Any], links: Links) -> str:
+def bibliography_items(entries: list[Any], links: Links, *, page: str = "", limit: int | None = None) -> str:
+    """The cited entries as list items, each naming the claims that cite it.
+
+    ``page`` is the file the claims' sections are on (empty: this one); with
+    ``limit``, an entry names that many claims and counts the rest.
+    """
     out = []
     for r in entries:
         out.append(f'<li id="{attr(r.anchor)}"><cite>{r.reference.html}</cite> <span class="key">[{text(r.key)}]</span>')
         if r.claims:
-            out.append('<span class="cited-by">Cited by ' + ", ".join(links.claim_link(c) for c in r.claims) + "</span>")
+            named = r.claims if limit is None else r.claims[:limit]
+            if page:
+                cited = ", ".join(f'<a href="{page}#claim-{attr(c)}">{text(c)}</a>' for c in named)
+            else:
+                cited = ", ".join(links.claim_link(c) for c in named)
+            if len(named) < len(r.claims):
+                cited += f" and {len(r.claims) - len(named)} more"
+            out.append(f'<span class="cited-by">Cited by {cited}</span>')
         else:
             out.append('<span class="cited-by muted">Not cited by any claim.</span>')
         out.append("</li>\n")
     return "".join(out)
 
 
-def _uncited(entries: list[Any]) -> str:
+def uncited_items(entries: list[Any]) -> str:
     return "".join(
         f'<li id="{attr(r.anchor)}"><span class="key">[{text(r.key)}]</span> {r.reference.html}</li>\n' for r in entries
     )
@@ -95,8 +108,11 @@ def render_html(context: dict[str, Any], *, style_name: str) -> str:
             chart_support=support_chart(claims, context["by_confidence"]),
             table_rows=Markup(_table(claims, links)),
             claim_details=Markup(details),
-            bibliography_items=Markup(_bibliography(context["bibliography"], links)),
-            uncited_items=Markup(_uncited(context["uncited"])),
-            **_link_functions(links),
+            bibliography_items=Markup(bibliography_items(context["bibliography"], links)),
+            uncited_items=Markup(uncited_items(context["uncited"])),
+            notices_section=Markup(notices_html(context["notices"], links)),
+            paged=False,
+            script_src="'unsafe-inline'",
+            **link_functions(links),
         )
     )

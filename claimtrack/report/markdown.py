@@ -85,6 +85,7 @@ def _bibliography(entries: list[Any], links: Any) -> str:
 
 def render_markdown(context: dict[str, Any], *, style_name: str) -> str:
     """The Markdown report for a context made by :func:`claimtrack.report.context.build`."""
+    from .notices import notices_markdown
     from .sections import MARK, fill
 
     links = context["links"]
@@ -96,6 +97,7 @@ def render_markdown(context: dict[str, Any], *, style_name: str) -> str:
         "claim_details": "".join(fill(md, references) for _, md in context["sections"]),
         "bibliography_items": _bibliography(context["bibliography"], links),
         "uncited_items": "".join(f"- \\[{md_escape(r.key)}\\] {r.reference.markdown}\n" for r in context["uncited"]),
+        "notices_section": notices_markdown(context["notices"], links),
     }
     frame = (
         environment()

@@ -1,0 +1,205 @@
+"""The git repository a library lives in, through the ``git`` command itself.
+
+git is run as a subprocess: it is already on every machine that holds such a
+repository, it reads every repository layout and configuration git itself
+reads (worktrees, packed refs, partial clones), and it needs no compiled
+binding. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import attrs
+
+from .errors import GitError
+
+__all__ = ["Repo", "Commit", "open_repo", "setup", "setup_if_in_work_tree", "is_set_up", "ATTRIBUTES_LINE", "DRIVER"]
+
+#: The driver's name in ``.gitattributes`` and git's config.
+DRIVER = "claimtrack"
+#: The line ``claimtrack git setup`` puts in the library's ``.gitattributes``.
+ATTRIBUTES_LINE = f"claims/*.toml merge={DRIVER}"
+
+
+@attrs.frozen
+class Commit:
+    """One commit: its hash, author and author date (ISO 8601)."""
+
+    hash: str
+    author: str
+    email: str
+    date: str
+
+    @property
+    def short(self) -> str:
+        return self.hash[:10]
+
+
+def _environment() -> dict[str, str]:
+    # Plain, stable output whatever the user's settings: no pager, no prompts, C locale messages.
+    return dict(os.environ, GIT_PAGER="cat", GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+
+
+def _run(args: Sequence[str], cwd: Path, *, data: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, env=_environment(), timeout=300)
+    except FileNotFoundError as e:
+        raise GitError("git is not installed", hint="install git, or run without the git options") from e
+    except (OSError, subprocess.SubprocessError) as e:
+        raise GitError(f"git could not be run: {e}", file=str(cwd), hint="check that git works here") from e
+    if check and done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(
+            f"git {args[0]} failed: {message[-1] if message else f'exit status {done.returncode}'}",
+            file=str(cwd),
+            hint="check the repository with `git status`",
+        )
+    return done
+
+
+def open_repo(path: Path) -> Repo:
+    """The git work tree holding ``path``; GitError outside one."""
+    done = _run(["rev-parse", "--show-toplevel"], path, check=False)
+    if done.returncode != 0:
+        raise GitError(
+            "is not in a git work tree",
+            file=str(path),
+            hint="run `git init` there first, or use a library inside a git repository",
+        )
+    return Repo(Path(done.stdout.decode().strip()).resolve())
+
+
+@attrs.frozen
+class Repo:
+    """A git work tree."""
+
+    top: Path
+
+    def git(self, *args: str, data: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        return _run(args, self.top, data=data, check=check)
+
+    def relative(self, path: Path) -> str:
+        """``path`` as git names it: relative to the top of the work tree, with forward slashes."""
+        return path.resolve().relative_to(self.top).as_posix()
+
+    def commit_of(self, ref: str) -> str:
+        """The full hash of the commit ``ref`` names; GitError when it names none."""
+        done = self.git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
+        if done.returncode != 0:
+            raise GitError(
+                f"{ref!r} names no commit",
+                file=str(self.top),
+                hint="give a branch, tag or commit that exists here, e.g. --base origin/main (fetch it first)",
+            )
+        return done.stdout.decode().strip()
+
+    def has_commits(self) -> bool:
+        return self.git("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
+
+    def files_at(self, commit: str, folder: str) -> list[str]:
+        """The paths of the files directly in ``folder`` at ``commit`` (none when it did not exist)."""
+        prefix = folder.rstrip("/") + "/" if folder else ""
+        done = self.git("ls-tree", "-z", "--name-only", commit, "--", prefix or ".", check=False)
+        if done.returncode != 0:
+            return []
+        return [name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
+
+    def changed_since(self, commit: str, folder: str) -> list[str]:
+        """The tracked files under ``folder`` whose work-tree content differs from ``commit`` (changed or deleted)."""
+        done = self.git("diff", "-z", "--name-only", "--no-renames", "--no-ext-diff", commit, "--", folder or ".")
+        return [name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
+
+    def read_many(self, specs: Iterable[str]) -> dict[str, bytes | None]:
+        """The contents of ``commit:path`` objects in one git process; None for one that does not exist."""
+        specs = list(dict.fromkeys(specs))
+        if not specs:
+            return {}
+        data = "".join(f"{spec}\n" for spec in specs).encode("utf-8", "surrogateescape")
+        out = self.git("cat-file", "--batch", data=data).stdout
+        found: dict[str, bytes | None] = {}
+        position = 0
+        for spec in specs:
+            end = out.index(b"\n", position)
+            header = out[position:end].split()
+            position = end + 1
+            if len(header) < 3 or header[-1] == b"missing":
+                found[spec] = None
+                continue
+            size = int(header[2])
+            found[spec] = out[position : position + size]
+            position += size + 1
+        return found
+
+    def log(self, path: str) -> list[Commit]:
+        """The commits that changed ``path``, parents before children (oldest first)."""
+        done = self.git("log", "--topo-order", "--reverse", "--format=%H%x00%an%x00%ae%x00%aI", "--", path)
+        commits = []
+        for line in done.stdout.decode("utf-8", "replace").splitlines():
+            commit, author, email, date = line.split("\0")
+            commits.append(Commit(commit, author, email, date))
+        return commits
+
+    def merge_file(self, ours: Path, base: Path, theirs: Path, name: str) -> int:
+        """git's own line merge of three files into ``ours``, with conflict markers; the number of conflicts."""
+        labels = ("-L", f"{name} (ours)", "-L", f"{name} (base)", "-L", f"{name} (theirs)")
+        done = self.git("merge-file", *labels, str(ours), str(base), str(theirs), check=False)
+        if done.returncode < 0:
+            raise GitError("git merge-file failed", file=name, hint="merge the file by hand")
+        return done.returncode
+
+    def config(self, key: str) -> str | None:
+        done = self.git("config", "--local", "--get", key, check=False)
+        return done.stdout.decode().strip() if done.returncode == 0 else None
+
+
+def driver_command() -> str:
+    """The command git runs to merge a claim file: this Python's claimtrack, so no PATH lookup is needed."""
+    return f"{shlex.quote(sys.executable)} -m claimtrack git merge-driver %O %A %B %P"
+
+
+def setup(root: Path) -> list[str]:
+    """Make git merge the library's claim files with claimtrack's driver; return what was changed (nothing the second time).
+
+    Writes ``claims/*.toml merge=claimtrack`` to the library's ``.gitattributes``
+    and registers the driver in the repository's own config (``.git/config``,
+    which is not committed: each clone runs this once).
+    """
+    repo = open_repo(root)
+    changed = []
+    attributes = root / ".gitattributes"
+    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    if ATTRIBUTES_LINE not in (line.strip() for line in text.splitlines()):
+        from .fileio import atomic_write
+
+        atomic_write(attributes, text + ("\n" if text and not text.endswith("\n") else "") + ATTRIBUTES_LINE + "\n")
+        changed.append(f"{repo.relative(attributes)}: {ATTRIBUTES_LINE}")
+    for key, value in ((f"merge.{DRIVER}.name", "claimtrack claim histories"), (f"merge.{DRIVER}.driver", driver_command())):
+        if repo.config(key) != value:
+            repo.git("config", "--local", key, value)
+            changed.append(f"git config {key}")
+    return changed
+
+
+def setup_if_in_work_tree(root: Path) -> list[str]:
+    """:func:`setup` when ``root`` is in a git work tree (and git is installed); else nothing."""
+    try:
+        return setup(root)
+    except GitError:
+        return []
+
+
+def is_set_up(root: Path) -> bool:
+    """True when ``root`` is in a git work tree whose config and ``.gitattributes`` use claimtrack's driver."""
+    try:
+        repo = open_repo(root)
+    except GitError:
+        return False
+    attributes = root / ".gitattributes"
+    lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
+    return repo.config(f"merge.{DRIVER}.driver") is not None and ATTRIBUTES_LINE in (line.strip() for line in lines)

@@ -1,0 +1,149 @@
+"""The HTML report split into parts for a large library: index page, data files, bibliography page."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from test_report import build_fixture
+
+import claimtrack
+import claimtrack.report as report
+from claimtrack.report import paged
+
+
+def _paged(root: Path, pages_from: int = 1) -> claimtrack.Library:
+    build_fixture(root)
+    with (root / "claimtrack.toml").open("a", encoding="utf-8") as f:
+        f.write(f"\n[report]\npages_from = {pages_from}\n")
+    return claimtrack.open(root)
+
+
+def _data(path: Path, call: str) -> object:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(call) and text.endswith(");\n" if call.endswith("(") else ";\n")
+    return json.loads(text[len(call) : -3 if call.endswith("(") else -2])
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("paged")
+    lib = _paged(tmp / "lib")
+    report.write(lib, tmp / "out", formats=["html"])
+    return tmp / "out"
+
+
+def test_files(written: Path) -> None:
+    names = sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file())
+    assert names == ["bibliography.html", "data/claims.js", "data/details-0.js", "index.html"]
+
+
+def test_index_holds_no_rows_or_sections(written: Path) -> None:
+    page = (written / "index.html").read_text(encoding="utf-8")
+    assert '<script src="data/claims.js"></script>' in page
+    assert "script-src 'self' 'unsafe-inline'" in page
+    assert "<tbody>\n    </tbody>" in page
+    assert '<article class="claim"' not in page and 'id="pager"' in page
+    assert '<a href="bibliography.html">Bibliography</a>' in page
+
+
+def test_rows_are_the_table(written: Path, tmp_path: Path) -> None:
+    data = _data(written / "data" / "claims.js", "window.ctClaims = ")
+    assert isinstance(data, dict) and data["chunk"] == paged.CHUNK and data["perPage"] == paged.PER_PAGE
+    rows = {row[0]: row for row in data["rows"]}
+    assert list(rows) == sorted(rows)
+    # id, statement, rank, confidence, status, supporting, minimum (-1: none), revisions, updated
+    assert rows["cdv2-context-window"] == [
+        "cdv2-context-window",
+        "code-davinci-002 has a context window of 8192 tokens.",
+        0,
+        "conclusion",
+        "active",
+        1,
+        2,
+        3,
+        "2023-01-01",
+    ]
+    assert rows["old-claim"][4] == "retracted"
+
+
+def test_sections_in_chunks(written: Path) -> None:
+    rows = _data(written / "data" / "claims.js", "window.ctClaims = ")["rows"]  # type: ignore[index]
+    text = (written / "data" / "details-0.js").read_text(encoding="utf-8")
+    assert text.startswith("ctDetails(0, ")
+    sections = json.loads(text[len("ctDetails(0, ") : -3])
+    assert len(sections) == len(rows)
+    for row, section in zip(rows, sections, strict=True):
+        assert f'id="claim-{row[0]}"' in section
+    # References are filled in, and hostile text stays escaped inside the data.
+    assert "\x00" not in text
+    assert "<b>bold</b>" not in text and "&lt;b&gt;bold&lt;/b&gt;" in text
+
+
+def test_bibliography_page_links_back(written: Path) -> None:
+    page = (written / "bibliography.html").read_text(encoding="utf-8")
+    assert '<a href="index.html#claim-cdv2-context-window">cdv2-context-window</a>' in page
+    assert '<a href="index.html">Back to the claims</a>' in page
+    assert "<script" not in page
+
+
+def test_cited_by_is_cut(tmp_path: Path) -> None:
+    lib = _paged(tmp_path / "lib")
+    for n in range(paged.CITED_BY_LIMIT + 3):
+        lib.add(f"many-{n:02d}", f"Claim {n}.", confidence="educated-guess", by="A", date="2023-01-01")
+        lib.cite(f"many-{n:02d}", "brown2020language", by="A", date="2023-01-01")
+    report.write(lib, tmp_path / "out", formats=["html"])
+    page = (tmp_path / "out" / "bibliography.html").read_text(encoding="utf-8")
+    cited = re.search(r'id="ref-brown2020language".*?<span class="cited-by">(.*?)</span>', page, flags=re.S)
+    assert cited is not None
+    assert cited.group(1).count("<a ") == paged.CITED_BY_LIMIT
+    assert cited.group(1).endswith(" and 4 more")  # 28 citing claims: the fixture's one and 27 here
+
+
+def test_small_library_stays_one_page(tmp_path: Path) -> None:
+    lib = _paged(tmp_path / "lib", pages_from=100)
+    (path, _) = report.write(lib, tmp_path / "out", formats=["html", "md"])
+    assert path.name == "index.html" and not (tmp_path / "out" / "data").exists()
+    assert '<article class="claim"' in path.read_text(encoding="utf-8")
+
+
+def test_switching_shape_removes_only_its_own_files(tmp_path: Path) -> None:
+    lib = _paged(tmp_path / "lib")
+    out = tmp_path / "out"
+    report.write(lib, out, formats=["html"])
+    (out / "data" / "mine.txt").write_text("keep", encoding="utf-8")
+    (out / "data" / "details-99.js").write_text("old", encoding="utf-8")
+    settings = tmp_path / "lib" / "claimtrack.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("pages_from = 1", "pages_from = 100"), encoding="utf-8")
+    report.write(claimtrack.open(tmp_path / "lib"), out, formats=["html"])
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert left == ["data/mine.txt", "index.html"]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", '"many"', "true", "1.5"])
+def test_pages_from_must_be_a_count(tmp_path: Path, value: str) -> None:
+    _paged(tmp_path / "lib")
+    settings = tmp_path / "lib" / "claimtrack.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("pages_from = 1", f"pages_from = {value}"), encoding="utf-8")
+    with pytest.raises(claimtrack.ClaimtrackError) as caught:
+        report.render(claimtrack.open(tmp_path / "lib"), ["html"])
+    assert str(caught.value).startswith("claimtrack.toml: report.pages_from: must be a whole number of claims")
+
+
+def test_cli_counts_the_data_files(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from claimtrack.cli import main
+
+    _paged(tmp_path / "lib")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["--root", str(tmp_path / "lib"), "report", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        str(out / "index.html"),
+        str(out / "bibliography.html"),
+        str(out / "README.md"),
+        f"{out / 'data'}/ (2 files)",
+    ]
