@@ -28,7 +28,7 @@ SEVERITIES = ("error", "warning", "info", "off")
 _KEYS = ("title", "confidence", "rules", "report")
 _CONFIDENCE_KEYS = ("levels",)
 _LEVEL_KEYS = ("name", "meaning", "min_support")
-_REPORT_KEYS = ("style",)
+_REPORT_KEYS = ("style", "pages_from")
 
 
 def _refuse_unknown(table: Mapping[str, Any], known: tuple[str, ...], prefix: str = "") -> None:

@@ -72,7 +72,7 @@ def render(
     if "html" in wanted or "md" in wanted:
         from .citations import plain_references, start_formatting
         from .context import build
-        from .markdown import md_escape
+        from .mdtext import md_escape
 
         style_name = resolve_style(lib, style)
 
