@@ -64,6 +64,13 @@ lib = claimtrack.open(ROOT)
 claim = lib.claim("claim-000007")
 seconds = time.perf_counter() - t
 """,
+    "api_one": """
+import time, claimtrack
+t = time.perf_counter()
+claim = claimtrack.open(ROOT).claims["claim-000007"]
+assert claim.id == "claim-000007"
+seconds = time.perf_counter() - t
+""",
     "audit": """
 import time, claimtrack
 lib = claimtrack.open(ROOT)
@@ -265,6 +272,7 @@ def main() -> None:
             cold, cold_peak = best("load", root, args.repeat, before=lambda root=root: clear_cache(root))
             warm_all, warm_peak = best("load", root, args.repeat)
             warm_one, _ = best("show_one", root, args.repeat)
+            api_one, _ = best("api_one", root, args.repeat)
             touch_one(root)
             changed_all, _ = run_stage("load", root)
             touch_one(root)
@@ -285,7 +293,7 @@ def main() -> None:
                 print(f"  audit: skipped ({str(e).splitlines()[0]})")
                 audit = float("nan")
             row = {
-                "toml loop (s)": base, "tomli loop (s)": tomli_base, "cold load": cold / base, "cold load vs tomli loop": cold / tomli_base, "warm show one": warm_one / base, "warm load all": warm_all / base,
+                "toml loop (s)": base, "tomli loop (s)": tomli_base, "cold load": cold / base, "cold load vs tomli loop": cold / tomli_base, "warm show one": warm_one / base, "warm claims[id]": api_one / base, "warm load all": warm_all / base,
                 "changed: show one": changed_one / base, "changed: load all": changed_all / base,
                 "changed/unchanged load all": changed_all / warm_all, "bib cold": bib_cold / bib_base, "bib warm": bib_warm / bib_base,
                 "audit after load (s)": audit, "peak MB": max(cold_peak, warm_peak), "cold (s)": cold, "warm (s)": warm_all,
@@ -297,7 +305,7 @@ def main() -> None:
                     print(f"  report: skipped ({str(e).splitlines()[0]})")
             results[size] = row
             targets = {
-                "cold load": 1.0, "warm show one": 0.02, "warm load all": 0.15, "changed: show one": 0.02 * 1.2,
+                "cold load": 1.0, "warm show one": 0.02, "warm claims[id]": 0.02, "warm load all": 0.15, "changed: show one": 0.02 * 1.2,
                 "changed: load all": 0.15 * 1.2, "bib cold": 1.1, "bib warm": 0.1, "audit after load (s)": 2.0, "peak MB": 2048,
             }  # fmt: skip
             for name, value in row.items():

@@ -198,7 +198,8 @@ def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[s
 
     ``findings`` reuses an audit already run; by default the audit runs here.
     """
-    claims = [lib.claims[i] for i in sorted(lib.claims)]
+    loaded = lib.claims  # once: each read of lib.claims checks that the files did not change
+    claims = [loaded[i] for i in sorted(loaded)]
     scale = lib.settings.scale
     levels = _scale_levels(scale, (c.confidence for c in claims))
     dependents: dict[str, list[str]] = {}
@@ -228,7 +229,7 @@ def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[s
                     "quote": item.quote,
                     "note": item.note,
                     "is_claim": item.is_claim,
-                    "known": (item.claim_id in lib.claims) if item.is_claim else (item.source in sources),
+                    "known": (item.claim_id in loaded) if item.is_claim else (item.source in sources),
                 }
             )
         minimum = scale[claim.confidence].min_support if claim.confidence in scale else None
@@ -284,7 +285,7 @@ def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[s
                 "key": key,
                 "entry_type": source.entry_type,
                 "title": source.title,
-                "authors": source.authors,
+                "authors": source.author_list,
                 "year": source.year,
                 "container": source.container,
                 "url": source.url,

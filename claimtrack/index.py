@@ -44,6 +44,8 @@ from .fileio import TEMP_PREFIX, cache_file, fork_is_safe, not_regular, read_inp
 from .history import Verified, verify
 from .model import Claim, validate_id
 from .store import Store, key_lines
+from .suggest import hint_with
+from .views import plural
 
 __all__ = ["load_claims", "unchanged", "Claims", "CACHE_NAME"]
 
@@ -489,7 +491,11 @@ class Claims(Mapping[str, Claim]):
             broken = self._broken.get(f"claims/{claim_id}.toml")
             if broken is not None:
                 raise broken from None
-            raise ClaimNotFoundError(f"no claim {claim_id!r}", key=claim_id, hint="see `claimtrack list` for the ids") from None
+            raise ClaimNotFoundError(
+                f"no claim {claim_id!r}",
+                key=claim_id,
+                hint=hint_with(claim_id, self._claims, "see `claimtrack list` for the ids"),
+            ) from None
 
     def _one(self, claim_id: str) -> Claim:
         """One claim read from its file alone, remembered until the whole library is loaded."""
@@ -503,6 +509,12 @@ class Claims(Mapping[str, Claim]):
         if "_claims" in self.__dict__:
             return claim_id in self._claims
         return isinstance(claim_id, str) and self.get(claim_id) is not None
+
+    def __repr__(self) -> str:
+        if not self.loaded:  # a repr does not load the library
+            return f"<Claims: not loaded yet, {plural(len(self.__dict__.get('_single', {})), 'claim')} read one at a time>"
+        more = f", {plural(len(self.problems), 'unreadable file')}" if self.problems else ""
+        return f"<Claims: {plural(len(self._claims), 'claim')}{more}>"
 
     def get(self, claim_id: str, default: Any = None) -> Any:  # type: ignore[override]
         """The claim, or ``default`` when it is absent or its file cannot be read."""

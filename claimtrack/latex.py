@@ -155,6 +155,16 @@ def parse_name(name: str) -> Name | None:
     return Name(family=" ".join(words[start:]), given=" ".join(words[:start]))
 
 
+#: What a name list that ends in "and others" is shown with.
+ET_AL = "et al."
+
+
+def ends_with_others(value: str | None) -> bool:
+    """True when a name list ends in "and others" (BibTeX's way of saying there are more authors)."""
+    names = split_names(value) if value else []
+    return bool(names) and names[-1].strip().rstrip(",").strip().lower() == "others"
+
+
 def display_names(value: str | None) -> list[str]:
     """An author or editor field as display names ("Family, Given"), "others" left out."""
     if not value:
@@ -251,7 +261,14 @@ def to_csl(source: Any) -> dict[str, Any]:
     if source.title is not None:
         item["title"] = source.title
     for role in ("author", "editor"):
-        names = [n.to_csl() for n in map(parse_name, split_names(source.fields.get(role, ""))) if n is not None]
+        field = source.fields.get(role, "")
+        names = [n.to_csl() for n in map(parse_name, split_names(field)) if n is not None]
+        if names and ends_with_others(field):
+            # CSL has no "and others"; a suffix on the last name makes every style print "Chen, M., et al.".
+            last = names[-1]
+            names[-1] = {**last, "suffix": f"{last['suffix']}, {ET_AL}" if last.get("suffix") else ET_AL}
+            if "literal" in last:
+                names[-1] = {"literal": f"{last['literal']} {ET_AL}"}
         if names:
             item[role] = names
     year = (source.year or "").strip()

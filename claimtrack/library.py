@@ -8,12 +8,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .edits import FieldEdits, parse_date
 from .errors import (
     ClaimFileError,
     ClaimNotFoundError,
@@ -24,7 +25,9 @@ from .errors import (
     SourceNotFoundError,
 )
 from .folder import BIB_FILE, default_author, find_root, init_library, is_library
+from .history import replay
 from .index import Claims
+from .lifecycle import LifeVerbs
 from .model import (
     CLAIM_PREFIX,
     Appearance,
@@ -33,13 +36,13 @@ from .model import (
     Fact,
     Revision,
     RevisionKind,
-    Stance,
-    Status,
-    to_date,
     validate_id,
 )
 from .settings import Settings
 from .store import Store
+from .suggest import hint_with
+from .views import plural
+from .writes import SealResult, check_revision
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,7 +51,11 @@ if TYPE_CHECKING:
     from .notices import ImportResult, Notices
     from .sources import Sources
 
-__all__ = ["Library", "Claims", "open_library", "init_library", "default_author", "find_root"]
+#: File time stamps come from a coarse clock that may lag the fine one by a tick: a file stamped
+#: this close before a load may still have been written after it started.
+_CLOCK_LAG_NS = 50_000_000
+
+__all__ = ["Library", "SealResult", "Claims", "open_library", "init_library", "default_author", "find_root"]
 
 
 def open_library(path: str | Path = ".", *, discover: bool = True) -> Library:
@@ -75,42 +82,89 @@ def open_library(path: str | Path = ".", *, discover: bool = True) -> Library:
     return lib
 
 
-class Library:
-    """A claims library on disk."""
+class Library(FieldEdits, LifeVerbs):
+    """A claims library on disk: its claims, its sources, its settings, and the verbs that change them.
+
+    Reads notice writes made elsewhere (another process, an editor): the claims
+    are loaded again when a file in ``claims/`` was added, removed or replaced,
+    :meth:`claim` reads a file again when it changed after the load, and the
+    sources and settings are read again when their file changed.
+    :meth:`reload` forgets everything loaded.
+
+    >>> lib = claimtrack.open(".")                   # doctest: +SKIP
+    >>> lib
+    <Library '/home/me/survey': 42 claims, 17 sources>
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.store = Store(root)
+        # What was loaded, with the stamp of the file or folder it came from.
+        self._loaded: dict[str, tuple[object, Any]] = {}
+        self._claims_loaded_ns = 0
 
     def __repr__(self) -> str:
-        return f"<Library {str(self.root)!r}>"
+        held = []
+        if "claims" in self._loaded and self._loaded["claims"][1].loaded:
+            held.append(plural(len(self._loaded["claims"][1]), "claim"))
+        if "sources" in self._loaded:
+            held.append(plural(len(self._loaded["sources"][1]), "source"))
+        return f"<Library {str(self.root)!r}" + (": " + ", ".join(held) if held else " (nothing loaded yet)") + ">"
 
     # -- reading -------------------------------------------------------------
 
-    @functools.cached_property
+    def reload(self) -> Library:
+        """Forget the loaded claims, sources, settings and notices, so the next read sees the files as they are now."""
+        self._loaded.clear()
+        return self
+
+    def _fresh(self, name: str, path: Path, load: Any) -> Any:
+        stamp = _stamp(path)
+        known = self._loaded.get(name)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        value = load()
+        self._loaded[name] = (stamp, value)
+        return value
+
+    @property
     def settings(self) -> Settings:
-        return Settings.load(self.root)
+        """The library's settings (``claimtrack.toml``), read again when the file changed."""
+        return self._fresh("settings", self.root / "claimtrack.toml", lambda: Settings.load(self.root))  # type: ignore[no-any-return]
 
-    @functools.cached_property
+    @property
     def claims(self) -> Claims:
-        """Every readable claim by id: ``claims[id]`` reads that claim alone, the rest loads the library once."""
-        from .index import load_claims
+        """Every readable claim by id: ``claims[id]`` reads that claim alone, the rest loads the library once.
 
-        hashes: dict[str, str] = {}
-        claims = Claims.lazy(lambda: load_claims(self.store, hashes=hashes), self.store.read)
-        claims.hashes = hashes
-        return claims
+        A new mapping is made when a file in ``claims/`` was added, removed or replaced since.
+        """
 
-    @functools.cached_property
+        def load() -> Claims:
+            from .index import load_claims
+
+            self._claims_loaded_ns = time.time_ns()
+            hashes: dict[str, str] = {}
+            claims = Claims.lazy(lambda: load_claims(self.store, hashes=hashes), self._read_claim)
+            claims.hashes = hashes
+            return claims
+
+        return self._fresh("claims", self.store.claims_dir, load)  # type: ignore[no-any-return]
+
+    @property
     def sources(self) -> Sources:
-        from .fileio import cache_dir
-        from .sources import Sources
+        """The entries of references.bib by key, read again when the file changed."""
 
-        try:
-            cache: Path | None = cache_dir(self.root)
-        except ClaimtrackError:
-            cache = None  # reading never needs the cache; writing reports the unusable folder
-        return Sources.load(self.root / BIB_FILE, cache=cache)
+        def load() -> Sources:
+            from .fileio import cache_dir
+            from .sources import Sources
+
+            try:
+                cache: Path | None = cache_dir(self.root)
+            except ClaimtrackError:
+                cache = None  # reading never needs the cache; writing reports the unusable folder
+            return Sources.load(self.root / BIB_FILE, cache=cache)
+
+        return self._fresh("sources", self.root / BIB_FILE, load)  # type: ignore[no-any-return]
 
     def check_files(self) -> Claims:
         """The claims, read with every file's content hash checked against the load cache (what ``audit`` does).
@@ -120,26 +174,30 @@ class Library:
         """
         from .index import load_claims, unchanged
 
-        loaded = self.__dict__.get("claims")
+        loaded = self.claims if "claims" in self._loaded else None
         if loaded is not None and not loaded.loaded:
             loaded = None  # nothing to compare with yet: the checked load below is the only load
         if loaded is not None and not loaded.content_checked and loaded.hashes is not None:
             # Loaded already: hashing the files is enough, unless one was edited behind the cache's back.
             loaded.content_checked = unchanged(self.store, loaded.hashes)
         if loaded is None or not loaded.content_checked:
+            stamp, self._claims_loaded_ns = _stamp(self.store.claims_dir), time.time_ns()
             loaded = Claims(*load_claims(self.store, check_content=True))
             loaded.content_checked = True
-            self.__dict__["claims"] = loaded
+            self._loaded["claims"] = (stamp, loaded)
         return loaded
 
-    @functools.cached_property
+    @property
     def notices(self) -> Notices:
         """Retractions, corrections and expressions of concern of the sources (notices.toml; see claimtrack.notices)."""
         from .notices import NOTICES_FILE, Notices
 
-        if not (self.root / NOTICES_FILE).exists():
-            return Notices()  # without reading references.bib, which `show` and the like otherwise need not
-        return Notices.load(self.root, self.sources)
+        def load() -> Notices:
+            if not (self.root / NOTICES_FILE).exists():
+                return Notices()  # without reading references.bib, which `show` and the like otherwise need not
+            return Notices.load(self.root, self.sources)
+
+        return self._fresh("notices", self.root / NOTICES_FILE, load)  # type: ignore[no-any-return]
 
     def import_notices(
         self, files: Iterable[str | Path], *, by: str | None = None, date: dt.date | str | None = None
@@ -150,16 +208,43 @@ class Library:
         try:
             return import_files(self, files, by=by, date=date)
         finally:
-            self.__dict__.pop("notices", None)  # the next read sees the file as written
+            self._loaded.pop("notices", None)  # the next read sees the file as written
 
     def claim(self, claim_id: str) -> Claim:
-        """One claim, read from its file alone (no need to load the library): the same as ``claims[claim_id]``."""
-        return self.claims[claim_id]
+        """One claim, read from its file alone (no need to load the library): ``claims[claim_id]``.
+
+        A claim whose file changed after the claims were first read (an editor
+        saving over it, which leaves the folder as it was) is read again.
+        """
+        claims = self.claims
+        try:
+            changed = self.store.path_for(claim_id).stat().st_mtime_ns >= self._claims_loaded_ns - _CLOCK_LAG_NS
+        except OSError:
+            changed = False  # a missing file: the mapping says so, with its did-you-mean
+        if not changed:
+            return claims[claim_id]
+        now, known = self._read_claim(claim_id), claims.get(claim_id)
+        return known if known == now else now  # the same record when the file only seemed to change
+
+    def _read_claim(self, claim_id: str) -> Claim:
+        try:
+            return self.store.read(claim_id)
+        except ClaimNotFoundError as e:
+            raise self._not_found(claim_id, e) from None
+
+    def _not_found(self, claim_id: str, error: ClaimNotFoundError | None = None) -> ClaimNotFoundError:
+        ids = [p.stem for p in self.store.files()]
+        return ClaimNotFoundError(
+            f"no claim {claim_id!r}",
+            file=error.file if error else None,
+            key=None if error else claim_id,
+            hint=hint_with(claim_id, ids, "see `claimtrack list` for the ids"),
+        )
 
     def claim_as_of(self, claim_id: str, date: dt.date | str) -> Claim:
         """One claim as it stood at the end of ``date``."""
         claim = self.claim(claim_id)
-        then = claim.as_of(_date(date))
+        then = claim.as_of(parse_date(date))
         if then is None:
             raise ClaimtrackError(
                 f"did not exist yet on {date}", key=claim_id, hint=f"it was created on {claim.created}; pick a later date"
@@ -172,8 +257,9 @@ class Library:
         if problems:
             first = problems[0]
             if len(problems) > 1:
+                more = len(problems) - 1
                 raise ClaimFileError(
-                    f"{first.message} (and {len(problems) - 1} more unreadable claim files)",
+                    f"{first.message} (and {plural(more, 'more unreadable claim file')})",
                     file=first.file,
                     line=first.line,
                     key=first.key,
@@ -182,8 +268,12 @@ class Library:
             raise first
 
     def select(self, *, confidence: Iterable[str] = (), tags: Iterable[str] = (), status: Iterable[str] = ()) -> list[Claim]:
-        """Claims matching every given filter (any of the values within one filter)."""
+        """Claims matching every given filter (any of the values within one filter), sorted by id."""
         confidence, tags, status = set(confidence), set(tags), set(status)
+        if confidence - set(self.settings.scale.names):
+            held = {claim.confidence for claim in self.claims.values()}
+            for level in confidence - held:  # a level off the scale that claims still hold is a fair filter
+                self._check_confidence(level)
         out = []
         for claim in self.claims.values():
             if confidence and claim.confidence not in confidence:
@@ -200,12 +290,14 @@ class Library:
         return sorted(c.id for c in self.claims.values() if claim_id in c.depends_on)
 
     def audit(self, *, base: str | None = None) -> list[Finding]:
-        """Every active finding; with ``base`` (a git revision) the past is also checked against it."""
+        """The audit's active findings, sorted by claim and rule; with ``base`` (a git revision) the past is also
+        checked against it (see ``claimtrack.audit_all`` for the ignored ones)."""
         from .audit import audit
 
         return audit(self, base=base)
 
     def frames(self) -> dict[str, pd.DataFrame]:
+        """The library as pandas DataFrames: claims, evidence, revisions, sources, findings (see docs/frames.md)."""
         from .frames import frames
 
         return frames(self)
@@ -214,32 +306,38 @@ class Library:
 
     def _check_confidence(self, level: str | None) -> None:
         if level is not None and level not in self.settings.scale:
+            names = self.settings.scale.names
             raise ClaimtrackError(
                 f"{level!r} is not a confidence level",
                 key="confidence",
-                hint="use one of " + ", ".join(self.settings.scale.names),
+                hint=hint_with(level, names, "use one of " + ", ".join(names)),
             )
 
     def _check_source(self, key: str) -> None:
         if key.startswith(CLAIM_PREFIX):
             other = key[len(CLAIM_PREFIX) :]
             if not self.store.path_for(other).is_file():
-                raise ClaimNotFoundError(f"no claim {other!r} to cite", key=key, hint="add that claim first")
+                ids = [CLAIM_PREFIX + p.stem for p in self.store.files()]
+                raise ClaimNotFoundError(f"no claim {other!r} to cite", key=key, hint=hint_with(key, ids, "add that claim first"))
         elif key not in self.sources:
+            near = self.sources.find(key)
             raise SourceNotFoundError(
                 f"no entry {key!r} in {BIB_FILE}",
                 key=key,
-                hint="add it with `claimtrack source add`, or check the key's spelling",
+                hint=f"did you mean {near.key!r}? keys are case-sensitive"
+                if near is not None
+                else hint_with(key, self.sources, "add it with `claimtrack source add`, or check the key's spelling"),
             )
 
     def _check_claim_exists(self, claim_id: str) -> None:
         # lexists: a FIFO or a folder in its place is the store's to refuse, with what it is.
         if not os.path.lexists(self.store.path_for(claim_id)):
-            raise ClaimNotFoundError(f"no claim {claim_id!r}", key=claim_id, hint="see `claimtrack list` for the ids")
+            raise self._not_found(claim_id)
 
     def _written(self, claim: Claim) -> Claim:
-        # A write makes the loaded view stale; drop it so the next read sees the file.
-        self.__dict__.pop("claims", None)
+        # A write makes the loaded view stale; drop it so the next read sees the file
+        # (the folder's time stamp may not have ticked since the load).
+        self._loaded.pop("claims", None)
         return claim
 
     # -- writing -------------------------------------------------------------
@@ -272,7 +370,7 @@ class Library:
         for item in evidence:
             self._check_source(item.source)
         revision = Revision(
-            date=_date(date),
+            date=parse_date(date),
             kind=RevisionKind.CREATED,
             by=by or default_author(),
             note=note,
@@ -284,18 +382,25 @@ class Library:
             set_facts=tuple(facts),
             set_evidence=evidence,
         )
-        from .history import replay
-
         claim = replay(Claim(id=claim_id, statement=statement, confidence=confidence, revisions=(revision,)))
         return self._written(self.store.create(claim))
 
     def append(self, claim_id: str, revision: Revision) -> Claim:
-        """Append a revision built by the caller (checked, sealed and applied)."""
+        """Append a revision built by the caller (checked, sealed and applied).
+
+        Refused, writing nothing, when the claim's file shows an untracked edit
+        (its fields differ from what its revisions give), when the revision
+        names a change that changes nothing (an old value equal to the new, a
+        tag the claim already has), or when it is dated before
+        the last one.
+        """
         self._check_claim_exists(claim_id)
         if revision.kind is RevisionKind.CREATED:
             raise HistoryError("a claim is created only once", key=claim_id, hint="use add() for a new claim")
         if revision.kind.needs_reason and not (revision.reason or "").strip():
-            raise HistoryError(f"a {revision.kind.value} needs a reason", key=claim_id, hint="say why with --reason")
+            raise HistoryError(
+                f"a revision of kind {revision.kind.value!r} needs a reason", key=claim_id, hint="say why with --reason"
+            )
         self._check_confidence(revision.confidence)
         if revision.field == "confidence":
             self._check_confidence(revision.new)
@@ -304,156 +409,27 @@ class Library:
         for item in revision.add_evidence:
             self._check_source(item.source)
 
-        def checked(current: Claim) -> Revision:
-            last = current.revisions[-1].date if current.revisions else None
-            if last is not None and revision.date < last:
-                raise HistoryError(
-                    f"a revision dated {revision.date} cannot follow one dated {last}",
-                    file=current.path,
-                    key=claim_id,
-                    hint=f"the history is kept in date order; use --date {last} or later and say the true date in --note",
-                )
-            return revision
+        return self._written(self.store.append(claim_id, lambda current: check_revision(current, revision)))
 
-        return self._written(self.store.append(claim_id, checked))
+    def seal(self) -> SealResult:
+        """Seal hand-written revisions that have no digest yet, in every readable claim.
 
-    def cite(
-        self,
-        claim_id: str,
-        source: str,
-        *,
-        stance: Stance | str = Stance.SUPPORTS,
-        locator: str | None = None,
-        quote: str | None = None,
-        note: str | None = None,
-        reason: str | None = None,
-        by: str | None = None,
-        date: dt.date | str | None = None,
-    ) -> Claim:
-        """Add evidence to a claim, as a revision of kind ``evidence``."""
-        item = Evidence(source=source, stance=Stance(stance), locator=locator, quote=quote, note=note)
-        revision = Revision(
-            date=_date(date),
-            kind=RevisionKind.EVIDENCE,
-            by=by or default_author(),
-            reason=reason or f"cites {source} ({item.stance.value})",
-            add_evidence=(item,),
-        )
-        return self.append(claim_id, revision)
-
-    def revise(
-        self,
-        claim_id: str,
-        *,
-        old: str | None = None,
-        new: str | None = None,
-        statement: str | None = None,
-        confidence: str | None = None,
-        reason: str | None = None,
-        kind: RevisionKind | str | None = None,
-        by: str | None = None,
-        credited: str | None = None,
-        evidence: Iterable[str] = (),
-        date: dt.date | str | None = None,
-        note: str | None = None,
-    ) -> Claim:
-        """Record a change: a span edit (old -> new), a whole new statement, or a new confidence."""
-        if (old is None) != (new is None):
-            raise HistoryError("a span edit needs both old and new", key=claim_id, hint="pass --old TEXT --new TEXT")
-        if old is None and statement is None and confidence is None:
-            raise HistoryError("nothing to change", key=claim_id, hint="pass --old/--new, --statement or --confidence")
-        if old is not None and statement is not None:
-            raise HistoryError(
-                "give a span edit or a whole statement, not both", key=claim_id, hint="pass --old/--new or --statement"
-            )
-        current = self.claim(claim_id)
-        if kind is None:
-            kind = self._kind_for(current, confidence) if old is None and statement is None else RevisionKind.CORRECTION
-        if confidence is not None and confidence == current.confidence and old is None and statement is None:
-            raise HistoryError(f"confidence is already {confidence!r}", key=claim_id, hint="nothing to change")
-        revision = Revision(
-            date=_date(date),
-            kind=RevisionKind(kind),
-            by=by or default_author(),
-            reason=reason,
-            credited=credited,
-            evidence=tuple(evidence),
-            note=note,
-            statement=statement,
-            # A confidence change alone is recorded old -> new, so it renders as a diff.
-            **(
-                {"field": "statement", "old": old, "new": new, "confidence": confidence}
-                if old is not None
-                else {"field": "confidence", "old": current.confidence, "new": confidence}
-                if confidence is not None and statement is None
-                else {"confidence": confidence}
-            ),
-        )
-        return self.append(claim_id, revision)
-
-    def _kind_for(self, current: Claim, confidence: str | None) -> RevisionKind:
-        scale = self.settings.scale
-        if confidence is None or confidence not in scale or current.confidence not in scale:
-            return RevisionKind.CONFIDENCE
-        return RevisionKind.HEDGE if scale.rank(confidence) > scale.rank(current.confidence) else RevisionKind.STRENGTHEN
-
-    def _end(
-        self,
-        claim_id: str,
-        kind: RevisionKind,
-        status: Status,
-        reason: str,
-        by: str | None,
-        date: Any,
-        successor: str | None = None,
-    ) -> Claim:
-        current = self.claim(claim_id)
-        if current.status is not Status.ACTIVE:
-            raise HistoryError(
-                f"claim {claim_id!r} is already {current.status.value}",
-                key=claim_id,
-                hint="its life has ended; nothing to change",
-            )
-        revision = Revision(
-            date=_date(date),
-            kind=kind,
-            by=by or default_author(),
-            reason=reason,
-            field="status",
-            old=current.status.value,
-            new=status.value,
-            superseded_by=successor,
-        )
-        return self.append(claim_id, revision)
-
-    def retract(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:
-        """Mark a claim retracted; its history stays."""
-        return self._end(claim_id, RevisionKind.RETRACTION, Status.RETRACTED, reason, by, date)
-
-    def supersede(
-        self, claim_id: str, *, by_claim: str, reason: str, by: str | None = None, date: dt.date | str | None = None
-    ) -> Claim:
-        """Mark a claim superseded by another one."""
-        validate_id(by_claim)
-        if by_claim == claim_id:
-            raise HistoryError("a claim cannot supersede itself", key=claim_id, hint="name another claim with --by-claim")
-        self._check_claim_exists(by_claim)
-        return self._end(claim_id, RevisionKind.SUPERSESSION, Status.SUPERSEDED, reason, by, date, successor=by_claim)
-
-    def review(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:
-        """Record that a person re-checked the claim; nothing else changes."""
-        revision = Revision(date=_date(date), kind=RevisionKind.REVIEW, by=by or default_author(), reason=reason)
-        return self.append(claim_id, revision)
-
-    def seal(self) -> dict[str, int]:
-        """Seal hand-written revisions that have no digest yet; return counts by claim."""
-        counts = {}
+        Returns the count of revisions sealed by claim id (a dict); its
+        ``problems`` lists the claim files that could not be read, which are
+        left as they are.
+        """
+        counts: dict[str, int] = {}
+        problems: list[ClaimtrackError] = []
         for path in self.store.files():
-            count = self.store.seal(path.stem)
+            try:
+                count = self.store.seal(path.stem)
+            except ClaimtrackError as e:
+                problems.append(e)
+                continue
             if count:
                 counts[path.stem] = count
-        self.__dict__.pop("claims", None)
-        return counts
+        self._loaded.pop("claims", None)
+        return SealResult(counts, problems=tuple(problems))
 
     def add_sources(self, bibtex: str | bytes, *, origin: str = "the BibTeX to add") -> tuple[str, ...]:
         """Append BibTeX entries to references.bib without touching the others."""
@@ -464,7 +440,7 @@ class Library:
                 line = e.object[: e.start].count(b"\n") + 1
                 raise SourceError(f"is not UTF-8 (byte {e.start})", file=origin, line=line, hint="save it as UTF-8") from e
         keys = self.sources.add(bibtex, root=self.root)
-        self.__dict__.pop("sources", None)
+        self._loaded.pop("sources", None)
         return keys
 
     def add_sources_from(self, path: str | Path) -> tuple[str, ...]:
@@ -478,10 +454,10 @@ class Library:
         return self.add_sources(data, origin=str(path))
 
 
-def _date(value: dt.date | str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells a file or folder changed: its modification time, size and inode (None when absent)."""
     try:
-        return to_date(value)
-    except ValueError as e:
-        raise ClaimtrackError(f"{value!r} is not a date", key="date", hint="write it as YYYY-MM-DD") from e
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)

@@ -95,12 +95,16 @@ class _FastPickle(enum.StrEnum):
 
 
 class Stance(_FastPickle):
+    """How a source bears on a claim."""
+
     SUPPORTS = "supports"
     CONTRADICTS = "contradicts"
     MENTIONS = "mentions"
 
 
 class Status(_FastPickle):
+    """Where a claim is in its life: active, superseded by another claim, or retracted."""
+
     ACTIVE = "active"
     SUPERSEDED = "superseded"
     RETRACTED = "retracted"
@@ -124,6 +128,7 @@ class RevisionKind(_FastPickle):
 
     @property
     def needs_reason(self) -> bool:
+        """True for the kinds a revision must give a reason for (all but created and editorial)."""
         return self not in KINDS_WITHOUT_REASON
 
 
@@ -198,10 +203,12 @@ class Evidence:
 
     @property
     def is_claim(self) -> bool:
+        """True when the evidence is another claim (``claim:<id>``)."""
         return self.source.startswith(CLAIM_PREFIX)
 
     @property
     def claim_id(self) -> str | None:
+        """The id of the claim cited as evidence, or None for a BibTeX key."""
         return self.source[len(CLAIM_PREFIX) :] if self.is_claim else None
 
 
@@ -266,6 +273,7 @@ class Revision:
 
     @property
     def is_span_edit(self) -> bool:
+        """True for an ``old`` -> ``new`` edit of the statement."""
         return self.field in (None, "statement") and self.old is not None and self.new is not None
 
     @property
@@ -317,8 +325,15 @@ class Claim:
         result: dict[str, Any] = _ABOVE["claim_to_raw"](self)
         return result
 
+    def _repr_html_(self) -> str:
+        """A card for Jupyter: statement, confidence, evidence, facts, the last change."""
+        from .notebook import claim_card
+
+        return claim_card(self)
+
     @property
     def created(self) -> dt.date | None:
+        """The date of the first revision."""
         return self.revisions[0].date if self.revisions else None
 
     @property
@@ -328,6 +343,7 @@ class Claim:
 
     @property
     def supporting(self) -> tuple[Evidence, ...]:
+        """The evidence that supports the claim."""
         return tuple(e for e in self.evidence if e.stance is Stance.SUPPORTS)
 
     def as_of(self, date: dt.date | str) -> Claim | None:
@@ -346,6 +362,8 @@ class Claim:
 
 @attrs.frozen(slots=False)
 class ConfidenceLevel:
+    """One level of a confidence scale, with what it means and how many supporting sources it expects."""
+
     name: str
     meaning: str = ""
     min_support: int = 0
@@ -368,6 +386,7 @@ class ConfidenceScale:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The level names, strongest first."""
         return tuple(level.name for level in self.levels)
 
     def rank(self, name: str) -> int:

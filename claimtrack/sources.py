@@ -37,10 +37,10 @@ from .bibparse import PROBLEM_KINDS, Row, parse_bytes
 from .bibsplice import check_free, new_blocks, spliced
 from .errors import ClaimtrackError, SourceError, SourceNotFoundError
 from .fileio import atomic_write, cache_dir, library_lock, read_input, read_signed, sweep_temp_files, write_signed
+from .latex import ET_AL, display_names, ends_with_others, to_csl, verbatim
 
 # decode is imported as _decode: Source.field's ``decode`` keyword would shadow it.
 from .latex import decode as _decode
-from .latex import display_names, to_csl, verbatim
 
 __all__ = ["Source", "SourceProblem", "Sources", "PROBLEM_KINDS"]
 
@@ -122,6 +122,26 @@ class Source:
     def authors(self) -> list[str]:
         """Author names as "Family, Given" (or a literal body's name), decoded; "others" left out."""
         return display_names(self.fields.get("author"))
+
+    @property
+    def et_al(self) -> bool:
+        """True when the author field ends in "and others"."""
+        return ends_with_others(self.fields.get("author"))
+
+    @property
+    def author_list(self) -> list[str]:
+        """The authors as shown: :attr:`authors`, then "et al." when the field ends in "and others"."""
+        return [*self.authors, ET_AL] if self.et_al else self.authors
+
+    @property
+    def short_authors(self) -> str:
+        """The authors' family names in a few words: ``Chen``, ``Chen and Tworek``, ``Chen et al.``."""
+        families = [name.split(",")[0] for name in self.authors]
+        if not families:
+            return ""
+        if len(families) > 2 or self.et_al:
+            return f"{families[0]} {ET_AL}"
+        return " and ".join(families)
 
     @property
     def editors(self) -> list[str]:
@@ -258,7 +278,9 @@ class Sources(Mapping[str, Source]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"<Sources {str(self.path)!r}: {len(self)} entries, {len(self.problems)} problems>"
+        from .views import plural
+
+        return f"<Sources {str(self.path)!r}: {plural(len(self), 'entry', 'entries')}, {plural(len(self.problems), 'problem')}>"
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         """The entry with exactly this key, or ``default``."""

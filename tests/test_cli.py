@@ -38,7 +38,7 @@ def test_the_whole_story(empty: Path) -> None:
     assert (code, out) == (0, "added cdv2-context (hypothesis)\n")
     assert run(empty, "source", "add", stdin=ENTRY)[:2] == (0, "added 1 entry: chen2021codex\n")
     code, out, _ = run(empty, "cite", "cdv2-context", "chen2021codex", "--by", "A. Author", "--date", "2022-12-11")
-    assert (code, out) == (0, "cdv2-context: cited chen2021codex (supports); 1 evidence entries\n")
+    assert (code, out) == (0, "cdv2-context: cited chen2021codex (supports); 1 evidence entry\n")
     path = empty / "claims" / "cdv2-context.toml"
     path.write_text("# Hand-written note: check the model index.\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     code, out, _ = run(
@@ -84,7 +84,7 @@ def test_show_text(empty: Path) -> None:
     )
     code, out, _ = run(empty, "show", "a-claim")
     assert code == 0
-    assert out == "a-claim  [conclusion, active]\n  S.\n  tags: t1\n  1 revisions, created 2022-12-11, updated 2022-12-11\n"
+    assert out == "a-claim  [conclusion, active]\n  S.\n  tags: t1\n  1 revision, created 2022-12-11, updated 2022-12-11\n"
 
 
 def test_list_formats_and_filters(empty: Path) -> None:
@@ -104,9 +104,7 @@ def test_list_formats_and_filters(empty: Path) -> None:
         "2022-12-11",
     )
     run(empty, "add", "two", "--statement", "Second.", "--confidence", "educated-guess", "--by", "a", "--date", "2022-12-11")
-    assert (
-        run(empty, "list")[1] == "one  conclusion     active     First, with a comma.\ntwo  educated-guess active     Second.\n"
-    )
+    assert run(empty, "list")[1] == "one  conclusion      active  First, with a comma.\ntwo  educated-guess  active  Second.\n"
     assert [r["id"] for r in json.loads(run(empty, "list", "--tag", "x", "--format", "json")[1])] == ["one"]
     csv_lines = run(empty, "list", "--confidence", "educated-guess", "--format", "csv")[1].splitlines()
     assert csv_lines[0] == "id,confidence,status,statement,tags,evidence,revisions,updated"
@@ -115,7 +113,10 @@ def test_list_formats_and_filters(empty: Path) -> None:
 
 def test_source_list(empty: Path) -> None:
     run(empty, "source", "add", stdin=ENTRY)
-    assert run(empty, "source", "list")[1] == "chen2021codex  2021  Evaluating Large Language Models Trained on Code\n"
+    assert (
+        run(empty, "source", "list")[1] == "chen2021codex  2021  Chen et al.  Evaluating Large Language Models Trained on Code\n"
+    )
+    assert "Chen, Mark; et al." in run(empty, "source", "list", "--format", "json")[1]
 
 
 @pytest.mark.parametrize(
@@ -127,7 +128,7 @@ def test_source_list(empty: Path) -> None:
             "error: claims/nothing.toml: no claim 'nothing'; see `claimtrack list` for the ids",
             id="missing-claim",
         ),
-        pytest.param(["cite", "nothing", "k"], "error: nothing: no claim 'nothing';", id="cite-missing"),
+        pytest.param(["cite", "nothing", "k"], "error: claims/nothing.toml: no claim 'nothing';", id="cite-missing"),
         pytest.param(
             ["add", "x", "--statement", "s", "--date", "yesterday"],
             "error: date: 'yesterday' is not a date; write it as YYYY-MM-DD",

@@ -78,8 +78,9 @@ def test_errors_exit_1_grouped_by_claim(root):
     assert code == 1
     assert out.splitlines() == [
         "cdv2-context  claims/cdv2-context.toml",
-        "  error    untracked-edit  line 2: statement differs from what the revisions give (record the change as a "
-        "revision with `claimtrack revise`, or restore the field as its history has it)",
+        "  error    untracked-edit  line 2: statement differs from what the revisions give (restore the field as its "
+        "history has it (e.g. `git checkout -- claims/cdv2-context.toml`), then record the change as a revision with "
+        '`claimtrack revise cdv2-context --statement "..."`)',
         "",
         "1 error, 0 warnings, 0 info, 0 ignored",
     ]

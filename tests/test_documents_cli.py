@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from test_documents_import import build_library
 
+import claimtrack
 import claimtrack.cli.documents  # noqa: F401  (registers the commands even before cli/__init__ does)
 from claimtrack.cli import main
 
@@ -99,3 +100,55 @@ def test_stale_needs_a_library(tmp_path: Path) -> None:
     shutil.copy(DATA / "stale.md", tmp_path / "stale.md")
     code, _, err = run("stale", str(tmp_path / "stale.md"), root=tmp_path / "nowhere")
     assert code == 2 and err.startswith("error: ")
+
+
+def test_insertions_and_deletions_are_said_in_words(root: Path, tmp_path: Path) -> None:
+    (tmp_path / "old.md").write_text("Alpha says one thing.\n\nThis paragraph goes away entirely.\n", encoding="utf-8")
+    (tmp_path / "new.md").write_text("Alpha says one thing.\n\nA new paragraph arrives here.\n", encoding="utf-8")
+    code, out, _ = run("diff", str(tmp_path / "old.md"), str(tmp_path / "new.md"), root=root)
+    assert code == 0
+    assert ": correction removed: 'This paragraph goes away entirely.'; no claim matched" in out
+    assert ": update added: 'A new paragraph arrives here.'; no claim matched" in out
+    assert "- ->" not in out and "-> -" not in out
+
+
+def test_diff_leaves_out_the_front_matter_unless_asked(root: Path, tmp_path: Path) -> None:
+    front = "How does GPT Obtain its Ability?\n\nhttps://example.org/post\n\nA. Author, author@example.org\n\n"
+    (tmp_path / "old.md").write_text(
+        "Old title\n\nhttps://example.org/old\n\nGPT-3 was pretrained on C4 data.\n", encoding="utf-8"
+    )
+    (tmp_path / "new.md").write_text(front + "GPT-3 was pretrained on Common Crawl data.\n", encoding="utf-8")
+    code, out, _ = run("diff", str(tmp_path / "old.md"), str(tmp_path / "new.md"), root=root)
+    assert code == 0
+    assert (
+        out.splitlines()[-1] == "1 change, 1 matched to claims, 0 unmatched; front matter left out (--front-matter compares it)"
+    )
+    assert "'C4' -> 'Common Crawl'; claim gpt3-pretraining-corpus" in out
+    out = run("diff", "--front-matter", str(tmp_path / "old.md"), str(tmp_path / "new.md"), root=root)[1]
+    assert "example.org" in out and "author@example.org" in out
+    assert out.splitlines()[-1].startswith("5 changes, 1 matched to claims, 4 unmatched")
+
+
+def test_diff_apply_writes_the_matched_revisions(root: Path, tmp_path: Path) -> None:
+    (tmp_path / "old.md").write_text(
+        "code-davinci-002 has a context window of 4096 tokens.\n\nSomething unrelated here.\n", encoding="utf-8"
+    )
+    (tmp_path / "new.md").write_text(
+        "code-davinci-002 has a context window of 8192 tokens.\n\nSomething else here.\n", encoding="utf-8"
+    )
+    args = ("diff", "--apply", "--by", "A. Reader", "--date", "2023-01-05", str(tmp_path / "old.md"), str(tmp_path / "new.md"))
+    code, out, _ = run(*args, root=root)
+    assert code == 0, out
+    assert "'4096' -> '8192'; claim cdv2-context-window (100): applied" in out
+    assert out.splitlines()[-1] == "1 applied, 0 already recorded, 1 skipped"
+    claim = claimtrack.open(root).claim("cdv2-context-window")
+    assert "8192" in claim.statement and claim.revisions[-1].by == "A. Reader"
+    assert run(*args, root=root)[1].splitlines()[-1] == "0 applied, 1 already recorded, 1 skipped"
+
+
+def test_diff_apply_needs_a_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_text("One.\n", encoding="utf-8")
+    code, _, err = run("diff", "--apply", "a.md", "a.md")
+    assert (code, err.count("\n")) == (2, 1)
+    assert err.startswith("error: ") and "Traceback" not in err

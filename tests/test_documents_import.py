@@ -250,3 +250,23 @@ def test_new_span_heuristics(tmp_path: Path, markdown: str, old: str, new: str) 
     doc.write_text(markdown + "\n", encoding="utf-8")
     (change,) = import_changes(None, doc).changes
     assert (change.old, change.new) == (old, new)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("GPT-3 was trained on ~~C4~~ Common Crawl data from 2016 to 2019 (corrected by Denny Zhou).\n", id="in"),
+        pytest.param("GPT-3 was trained on ~~C4~~ Common Crawl data from 2016 to 2019. (corrected by Denny Zhou)\n", id="after"),
+    ],
+)
+def test_a_credit_after_the_sentence_credits_its_change(tmp_path, text) -> None:
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    (change,) = import_changes(None, tmp_path / "a.md").changes
+    assert (change.old, change.new, change.credited) == ("C4", "Common Crawl", "Denny Zhou")
+    assert change.sentence == "GPT-3 was trained on Common Crawl data from 2016 to 2019."
+
+
+def test_a_credit_after_a_later_sentence_is_not_taken(tmp_path) -> None:
+    text = "GPT-3 was trained on ~~C4~~ Common Crawl data. The window is ~~4096~~ 8192 tokens (corrected by A. Reader).\n"
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    assert [(c.old, c.credited) for c in import_changes(None, tmp_path / "a.md").changes] == [("C4", None), ("4096", "A. Reader")]

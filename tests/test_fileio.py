@@ -206,6 +206,7 @@ def test_links_inside_the_cache_folder_are_never_followed(root: Path, tmp_path: 
     lib = claimtrack.open(root)
     lib.review("good", reason="checked", by="x", date="2022-12-12")
     assert len(claimtrack.open(root).claims["good"].revisions) == 2
+    assert list(claimtrack.open(root).claims) == ["good"]  # a whole load, through the cache folder
     assert victim_db.read_bytes() == b"another application's data"
     assert not stamp_target.exists() and not (outside / "wal").exists()
     assert sorted(p.name for p in outside.iterdir()) == ["other-app.sqlite"]

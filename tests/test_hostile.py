@@ -279,7 +279,7 @@ ARG_CASES = {
         ["add", "x", "--statement", "S.", "--confidence", "sure"],
         "confidence: 'sure' is not a confidence level",
     ),
-    "add-bad-date": (["add", "x", "--statement", "S.", "--date", "2022-02-30"], "date: '2022-02-30' is not a date"),
+    "add-bad-date": (["add", "x", "--statement", "S.", "--date", "2022-02-30"], "date: '2022-02-30' does not exist"),
     "cite-claim-dot-dot": (["cite", "good", "claim:../x"], f"id: '../x' {ID_HINT}"),
     "cite-claim-missing": (["cite", "good", "claim:missing"], "claim:missing: no claim 'missing' to cite"),
     "cite-unknown-key": (["cite", "good", "nokey"], "nokey: no entry 'nokey' in references.bib"),
@@ -288,7 +288,10 @@ ARG_CASES = {
         ["revise", "good", "--old", "absent", "--new", "x", "--reason", "r", "--by", "x"],
         "good: revisions[1].old: 'absent' does not occur in the statement",
     ),
-    "revise-without-reason": (["revise", "good", "--statement", "New.", "--by", "x"], "good: a correction needs a reason"),
+    "revise-without-reason": (
+        ["revise", "good", "--statement", "New.", "--by", "x"],
+        "good: a revision of kind 'correction' needs a reason",
+    ),
     "revise-date-before-history": (
         ["revise", "good", "--statement", "New.", "--reason", "r", "--date", "2020-01-01", "--by", "x"],
         "good: a revision dated 2020-01-01 cannot follow one dated 2022-12-11",

@@ -217,7 +217,8 @@ def test_csl_article() -> None:
         "id": "brown2020language",
         "type": "article-journal",
         "title": "Language Models are Few-Shot Learners",
-        "author": [{"family": "Brown", "given": "Tom B."}, {"family": "Mann", "given": "Benjamin"}],
+        # "and others" is kept as a suffix on the last name, so every style prints "et al.".
+        "author": [{"family": "Brown", "given": "Tom B."}, {"family": "Mann", "given": "Benjamin", "suffix": "et al."}],
         "issued": {"date-parts": [[2020, 12]]},
         "container-title": "Advances in Neural Information Processing Systems",
         "volume": "33",

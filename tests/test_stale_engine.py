@@ -17,7 +17,7 @@ from claimtrack.documents.embedding import load_model
 from claimtrack.model import Claim, Revision, RevisionKind
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent.parent / "shared" / "seeds"
+SEEDS = ROOT.parent / "shared" / "seeds"
 EARLY = SEEDS / "gpt-ability-early-zh-en.md"
 LAST = SEEDS / "gpt-ability-last-edit-en.md"
 needs_model = pytest.mark.skipif(load_model() is None, reason="the wordllama package (the embedding model) is not installed")

@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from ..errors import ClaimtrackError
 from ..model import Claim, Status
+from ..suggest import hint_with
 from .context import Context, Draft, is_claim_ref
 
 __all__ = ["check", "unreadable"]
@@ -70,7 +71,12 @@ def _references(ctx: Context, claim: Claim) -> Iterator[Draft]:
                     "dangling-claim",
                     f"evidence '{item.source}' names no claim",
                     where=where,
-                    hint="add that claim, or fix the id after 'claim:'",
+                    hint=hint_with(
+                        other,
+                        ctx.known_ids,
+                        f'add that claim with `claimtrack add {other} --statement "..."`, or remove the evidence '
+                        f'with `claimtrack uncite {claim.id} {item.source} --reason "..."`',
+                    ),
                 )
         elif item.source not in ctx.sources:
             yield ctx.at(
@@ -100,7 +106,7 @@ def _references(ctx: Context, claim: Claim) -> Iterator[Draft]:
                         "dangling-claim",
                         f"revision {i} ({revision.kind.value}, {revision.date}) cites '{key}', which names no claim",
                         where=f"revisions[{i}]",
-                        hint="add that claim, or fix the id after 'claim:'",
+                        hint=f'add that claim with `claimtrack add {key.split(":", 1)[1]} --statement "..."`',
                     )
             elif key not in ctx.sources:
                 yield ctx.at(
@@ -134,7 +140,7 @@ def _confidence(ctx: Context, claim: Claim) -> Iterator[Draft]:
         return
     retracted = f" (retracted, so not counted: {', '.join(left_out)})" if left_out else ""
     weaker = [level.name for level in ctx.scale.levels if level.min_support <= have and level.name != claim.confidence]
-    hedge = f", or hedge it to {weaker[0]!r}" if weaker else ""
+    hedge = f", or hedge it with `claimtrack revise {claim.id} --confidence {weaker[0]} --reason ...`" if weaker else ""
     sources = "source" if wanted == 1 else "sources"
     if have == 0:
         yield ctx.at(
@@ -150,7 +156,7 @@ def _confidence(ctx: Context, claim: Claim) -> Iterator[Draft]:
             "under-supported",
             f"a {claim.confidence} needs {wanted} supporting {sources}; it has {have}{retracted}",
             where="confidence",
-            hint=f"cite more supporting evidence{hedge}",
+            hint=f"cite more supporting evidence with `claimtrack cite {claim.id} KEY`{hedge}",
         )
 
 
@@ -163,7 +169,8 @@ def _contradicted(ctx: Context, claim: Claim, unanswered: tuple[int, ...]) -> It
             f"'{item.source}' contradicts it and no note answers that",
             where=f"evidence[{i}]",
             source=None if is_claim_ref(item.source) else item.source,
-            hint="answer the contradiction in the evidence's note, or revise, hedge or retract the claim",
+            hint=f'answer it with `claimtrack annotate {claim.id} {item.source} --note "..."`, or revise, hedge or retract '
+            f"the claim (`claimtrack revise {claim.id}`, `claimtrack retract {claim.id}`)",
         )
 
 
@@ -187,7 +194,7 @@ def _status(ctx: Context, claim: Claim) -> Iterator[Draft]:
         "superseded-without-successor",
         message,
         where="superseded_by" if successor else "status",
-        hint="record a revision that sets superseded_by to the id of the claim that replaces it",
+        hint=f'name the claim that replaces it with `claimtrack supersede {claim.id} --by-claim OTHER --reason "..."`',
     )
 
 
@@ -218,5 +225,7 @@ def _stale_appearances(ctx: Context, claim: Claim) -> Iterator[Draft]:
             + f" {f.why}; revision {f.revision} is dated {f.revision_date}",
             where=f"appearances[{i}]",
             source=appearance.document,
-            hint="correct the document and its appearance text, or add a note saying it quotes the old wording",
+            hint="correct the document and its appearance text with "
+            f'`claimtrack appearance {claim.id} {appearance.document} --text "..."`, or say that it quotes the old '
+            "wording with `--note`",
         )

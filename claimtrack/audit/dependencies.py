@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 
 from ..model import Claim, Status
+from ..suggest import hint_with
 from .context import Context, Draft
 
 __all__ = ["check", "cycles"]
@@ -36,7 +37,11 @@ def check(ctx: Context) -> Iterator[Draft]:
                         "missing-dependency",
                         f"depends on '{other_id}', which is not a claim",
                         where="depends_on",
-                        hint="add that claim, or record a revision that fixes the id in depends_on",
+                        hint=hint_with(
+                            other_id,
+                            claims,
+                            f"add that claim, or drop it with `claimtrack depend {claim_id} --drop {other_id} --reason ...`",
+                        ),
                     )
                 continue
             if other_id not in linked:
@@ -61,7 +66,8 @@ def check(ctx: Context) -> Iterator[Draft]:
             "dependency-cycle",
             f"dependencies form a loop: {path}",
             where="depends_on",
-            hint="an argument cannot rest on itself; remove one of these dependencies",
+            hint="an argument cannot rest on itself; remove one of these dependencies with "
+            f"`claimtrack depend {cycle[0]} --drop {cycle[1 % len(cycle)]} --reason ...`",
         )
 
 
@@ -72,8 +78,13 @@ def _rests_on_ended(ctx: Context, claim: Claim, other: Claim) -> Draft:
         "rests-on-retracted",
         f"depends on '{other.id}', which is {other.status.value}{successor}",
         where="depends_on",
-        hint=(f"depend on '{other.superseded_by}' instead, " if other.superseded_by else "")
-        + "or revise, hedge or retract this claim",
+        hint=(
+            f"depend on '{other.superseded_by}' instead with "
+            f"`claimtrack depend {claim.id} --drop {other.id} --on {other.superseded_by} --reason ...`, "
+            if other.superseded_by
+            else f"drop it with `claimtrack depend {claim.id} --drop {other.id} --reason ...`, "
+        )
+        + f"or revise, hedge or retract this claim (`claimtrack revise {claim.id}`, `claimtrack retract {claim.id}`)",
     )
 
 

@@ -60,7 +60,9 @@ def check(ctx: Context) -> Iterator[Draft]:
                     "conflicting-facts",
                     f"{what}: this claim gives both {listed}",
                     where=f"facts[{index}]",
-                    hint="keep one value, with a revision that says which is right",
+                    hint="keep one value: remove the wrong ones with "
+                    f"`claimtrack fact {claim_id} --subject {_arg(fact.subject)} --property {_arg(fact.property)} "
+                    '--value V --remove --reason "..."`',
                 )
             # Counted, not listed: a value held by thousands of claims costs no more per claim.
             count = total - sum(len(per_value[folded]) for folded in mine)
@@ -73,8 +75,17 @@ def check(ctx: Context) -> Iterator[Draft]:
                 "conflicting-facts",
                 f"{what}: '{claim_id}' says {fact.value!r}, but {shown}{more}",
                 where=f"facts[{index}]",
-                hint="correct the wrong one with a revision, or make the subject or property more specific",
+                hint="correct the wrong one with "
+                f"`claimtrack fact ID --subject {_arg(fact.subject)} --property {_arg(fact.property)} "
+                '--value V --reason "..."`, or make the subject or property more specific',
             )
+
+
+def _arg(text: str) -> str:
+    """A value as a shell argument."""
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _first_per_claim(holders: list[tuple[Claim, int, Fact]]) -> Iterator[tuple[str, Fact]]:

@@ -89,7 +89,13 @@ class Finding:
         return f"{self.file}:{self.line}" if self.line else self.file
 
     def as_dict(self) -> dict[str, object]:
+        """The finding as plain data (the audit's JSON shape)."""
         return attrs.asdict(self)
+
+    def _repr_html_(self) -> str:
+        from ..notebook import findings_table
+
+        return findings_table([self])
 
 
 @attrs.frozen
@@ -100,6 +106,7 @@ class Ignored:
     reason: str
 
     def as_dict(self) -> dict[str, object]:
+        """The finding as plain data, with the reason it is ignored."""
         return {**self.finding.as_dict(), "reason": self.reason}
 
 
@@ -118,14 +125,17 @@ class AuditResult:
     sources: int = 0
 
     def count(self, severity: str) -> int:
+        """How many active findings have this severity."""
         return sum(1 for f in self.findings if f.severity == severity)
 
     @property
     def errors(self) -> int:
+        """How many active findings are errors."""
         return self.count("error")
 
     @property
     def warnings(self) -> int:
+        """How many active findings are warnings."""
         return self.count("warning")
 
     def failed(self, *, strict: bool = False) -> bool:
@@ -133,9 +143,20 @@ class AuditResult:
         return self.errors > 0 or (strict and self.warnings > 0)
 
     def summary(self) -> dict[str, int]:
+        """Counts of errors, warnings, info findings and ignored ones."""
         return {
             "errors": self.errors,
             "warnings": self.warnings,
             "info": self.count("info"),
             "ignored": len(self.ignored),
         }
+
+    def _repr_html_(self) -> str:
+        """The findings as a table for Jupyter, under a one-line summary."""
+        from ..notebook import findings_table
+        from ..views import plural
+
+        s = self.summary()
+        counts = f"{plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')}, {s['info']} info, {s['ignored']} ignored"
+        caption = f"{plural(self.claims, 'claim')}, {plural(self.sources, 'source')}: {counts}"
+        return findings_table(self.findings, caption=caption)

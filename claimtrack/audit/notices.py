@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Claim, Stance, Status
+from ..views import shorten
 from .context import Context, Draft
 
 if TYPE_CHECKING:
@@ -149,11 +150,11 @@ def signal_of(fields: dict[str, str], title: str | None = None) -> str | None:
     if _CHEAP.search(raw_title):
         shown = (title if title is not None else raw_title).replace("{", "").replace("}", "")
         if _TITLE_SIGNAL.search(shown):
-            return f"the title reads {shown[:60]!r}"
+            return f"the title reads {shorten(shown, 60)!r}"
     for name in ("note", "annote"):
         value = fields.get(name)
         if value and _NOTE_SIGNAL.search(value):
-            return f"its {name} reads {' '.join(value.split())[:80]!r}"
+            return f"its {name} reads {shorten(value, 80)!r}"
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..edits import command_for
 from ..errors import HistoryError
 from ..history import Verified
 from ..model import Claim
@@ -38,7 +39,8 @@ def _replay(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
             "untracked-edit",
             f"{listed} differ{'s' if len(differ) == 1 else ''} from what the revisions give",
             where=differ[0],
-            hint="record the change as a revision with `claimtrack revise`, or restore the field as its history has it",
+            hint=f"restore the field as its history has it (e.g. `git checkout -- {ctx.file_of(claim)}`), then record "
+            f"the change as a revision with {command_for(differ[0], claim.id)}",
         )
 
 

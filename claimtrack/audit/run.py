@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import LibraryNotFoundError
 from ..store import line_of
+from ..suggest import did_you_mean
 from . import bib, claims, dependencies, facts, notices, revisions
 from .context import SETTINGS_FILE, Context, Draft
 from .findings import RULES, AuditResult, Finding, Ignored
@@ -141,10 +142,7 @@ def _unknown_rules(ctx: Context) -> Iterator[Draft]:
 
 
 def _suggest(name: str) -> str | None:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(RULES), n=1)
-    return f"did you mean {close[0]!r}?" if close else None
+    return did_you_mean(name, RULES)
 
 
 def _read(path: Path) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,13 +31,80 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: What click 8.2 raises for a group given no command (8.1 prints the help itself).
+_NO_ARGS_IS_HELP: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", type("_Never", (click.UsageError,), {}))
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+_ROOT_HELP = "The library folder. Default: found by walking up from the current folder to claims/ or claimtrack.toml."
+
+
+def _set_root(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        obj = ctx.find_root().obj
+        if isinstance(obj, dict):
+            obj["root"] = value
+
+
+class _Group(click.Group):
+    """The command group: errors in one line, ``--root`` after the command too, did-you-mean for commands."""
+
+    group_class = type  # subgroups (``claimtrack source``) are of this class too
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        # Every command also takes --root, so `claimtrack list --root DIR` works like `claimtrack --root DIR list`.
+        if not any(p.name == "root" for p in cmd.params):
+            cmd.params.append(
+                click.Option(
+                    ["--root"],
+                    type=click.Path(file_okay=False, path_type=Path),
+                    default=None,
+                    expose_value=False,
+                    is_eager=True,
+                    callback=_set_root,
+                    help=_ROOT_HELP,
+                )
+            )
+        super().add_command(cmd, name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from ..suggest import did_you_mean
+
+            guess = did_you_mean(name, self.list_commands(ctx))
+            ctx.fail(f"no command {name!r}" + (f"; {guess}" if guess else ""))
+        return super().resolve_command(ctx, args)
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, standalone_mode: bool = True, **extra: Any
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, standalone_mode=False, **extra)
+        try:
+            result = super().main(args, prog_name, standalone_mode=False, **extra)
+        except _NO_ARGS_IS_HELP as e:  # `claimtrack` or `claimtrack source` alone: the help
+            click.echo(e.ctx.get_help() if e.ctx is not None else self.get_help(click.Context(self)))
+            sys.exit(0)
+        except click.UsageError as e:
+            command = e.ctx.command_path if e.ctx is not None else "claimtrack"
+            message = " ".join(e.format_message().split()).rstrip(".")
+            message = message[:1].lower() + message[1:]
+            click.echo(f"error: {command}: {message}{' ' if message.endswith('?') else '; '}see `{command} --help`", err=True)
+            sys.exit(2)
+        except click.ClickException as e:
+            click.echo(f"error: {' '.join(e.format_message().split())}", err=True)
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(name="claimtrack", cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="The library folder. Default: found by walking up from the current folder to claims/ or claimtrack.toml.",
+    help=_ROOT_HELP + " Also accepted after the command.",
 )
 @click.version_option(package_name="claimtrack")
 @click.pass_context

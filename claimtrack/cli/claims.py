@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from ..baseline import revision_commits
 from ..gitrepo import is_set_up
 from ..library import Library, init_library
 from ..model import RevisionKind, Stance, Status
-from ..views import CLAIM_COLUMNS, GIT_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows
+from ..views import CLAIM_COLUMNS, GIT_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows, plural
 from ._common import by_option, date_option, echo, emit, format_option, handle_errors, main, pass_library, to_json
 
 
@@ -79,6 +80,10 @@ def add(
 @click.option("--quote", default=None, help="The source's own words.")
 @click.option("--note", default=None, help="A note on the evidence (for contradicting evidence: the answer to it).")
 @click.option("--reason", default=None, help="Why this evidence is added. Default: 'cites KEY (STANCE)'.")
+@click.option("--kind", type=click.Choice([k.value for k in RevisionKind if k is not RevisionKind.CREATED]), default=None,
+              help="The revision's kind. Default: evidence.")  # fmt: skip
+@click.option("--credit", "credited", default=None, help="Who found the source.")
+@click.option("--evidence", multiple=True, help="Another source key the change rests on; repeat for several.")
 @by_option
 @date_option
 @pass_library
@@ -91,6 +96,9 @@ def cite(
     quote: str | None,
     note: str | None,
     reason: str | None,
+    kind: str | None,
+    credited: str | None,
+    evidence: tuple[str, ...],
     by: str | None,
     date: str | None,
 ) -> None:
@@ -98,10 +106,13 @@ def cite(
 
     \b
     Example:
-      claimtrack cite cdv2-context chen2021codex --locator "section 2" --quote "..."
+      claimtrack cite cdv2-context openai2022models --locator "code-davinci-002" --note "the model index"
     """
-    claim = lib.cite(claim_id, key, stance=stance, locator=locator, quote=quote, note=note, reason=reason, by=by, date=date)
-    echo(f"{claim.id}: cited {key} ({stance}); {len(claim.evidence)} evidence entries")
+    claim = lib.cite(
+        claim_id, key, stance=stance, locator=locator, quote=quote, note=note, reason=reason, kind=kind, by=by,
+        credited=credited, evidence=evidence, date=date,
+    )  # fmt: skip
+    echo(f"{claim.id}: cited {key} ({stance}); {plural(len(claim.evidence), 'evidence entry', 'evidence entries')}")
 
 
 @main.command()
@@ -174,7 +185,7 @@ def retract(lib: Library, claim_id: str, reason: str, by: str | None, date: str 
 
     \b
     Example:
-      claimtrack retract bloom-unknown --reason "the article now gives a reason"
+      claimtrack retract cdv2-sota --reason "a later benchmark run did not reproduce it"
     """
     lib.retract(claim_id, reason=reason, by=by, date=date)
     echo(f"{claim_id}: retracted")
@@ -192,7 +203,7 @@ def supersede(lib: Library, claim_id: str, by_claim: str, reason: str, by: str |
 
     \b
     Example:
-      claimtrack supersede old-claim --by-claim new-claim --reason "split in two"
+      claimtrack supersede cdv2-sota --by-claim cdv2-context --reason "merged into one claim"
     """
     lib.supersede(claim_id, by_claim=by_claim, reason=reason, by=by, date=date)
     echo(f"{claim_id}: superseded by {by_claim}")
@@ -209,7 +220,7 @@ def review(lib: Library, claim_id: str, reason: str, by: str | None, date: str |
 
     \b
     Example:
-      claimtrack review cdv2-base-model --reason "still holds after the context-window fix"
+      claimtrack review cdv2-sota --reason "still holds after the context-window fix"
     """
     lib.review(claim_id, reason=reason, by=by, date=date)
     echo(f"{claim_id}: reviewed")
@@ -218,14 +229,21 @@ def review(lib: Library, claim_id: str, reason: str, by: str | None, date: str |
 @main.command()
 @pass_library
 def seal(lib: Library) -> None:
-    """Add digests to hand-written revisions that have none.
+    """Add digests to hand-written revisions that have none, in every readable claim.
+
+    A claim file that cannot be read is reported and left as it is (exit
+    status 1); the others are sealed.
 
     \b
     Example:
       claimtrack seal
     """
     counts = lib.seal()
-    echo(f"sealed {sum(counts.values())} revisions in {len(counts)} claims")
+    echo(f"sealed {plural(sum(counts.values()), 'revision')} in {plural(len(counts), 'claim')}")
+    for problem in counts.problems:
+        echo(f"not sealed: {problem}", err=True)
+    if counts.problems:
+        sys.exit(1)
 
 
 def _show_text(detail: dict) -> str:
@@ -242,9 +260,13 @@ def _show_text(detail: dict) -> str:
         lines.append(f"  evidence: {item['source']} ({item['stance']}{where})")
     for fact in detail["facts"]:
         lines.append(f"  fact: {fact['subject']} / {fact['property']} = {fact['value']}")
+    for shown in detail["appearances"]:
+        where = f", {shown['locator']}" if shown.get("locator") else ""
+        text = f": {shown['text']}" if shown.get("text") else ""
+        lines.append(f"  appears in: {shown['document']}{where}{text}")
     for notice in detail.get("notices", ()):
         lines.append(f"  notice: {notice['source']} was {notice['notice']}")
-    lines.append(f"  {detail['revisions']} revisions, created {detail['created']}, updated {detail['updated']}")
+    lines.append(f"  {plural(detail['revisions'], 'revision')}, created {detail['created']}, updated {detail['updated']}")
     return "\n".join(lines)
 
 
@@ -316,10 +338,10 @@ def list_claims(lib: Library, confidence: tuple[str, ...], tags: tuple[str, ...]
     """
     lib.require_readable()
     rows = [claim_row(c) for c in lib.select(confidence=confidence, tags=tags, status=status)]
-    width = max((len(r["id"]) for r in rows), default=0)
+    widths = {name: max((len(r[name]) for r in rows), default=0) for name in ("id", "confidence", "status")}
     emit(
         rows,
         fmt,
         columns=CLAIM_COLUMNS,
-        text=lambda r: f"{r['id']:<{width}}  {r['confidence']:<14} {r['status']:<10} {r['statement']}",
+        text=lambda r: "  ".join(f"{r[name]:<{widths[name]}}" for name in widths) + "  " + r["statement"],
     )

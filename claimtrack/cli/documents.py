@@ -9,6 +9,7 @@ import attrs
 import click
 
 from ..errors import LibraryNotFoundError
+from ..views import plural, shorten
 from ._common import by_option, date_option, echo, format_option, handle_errors, main, open_from_context, to_json
 
 if TYPE_CHECKING:
@@ -35,14 +36,21 @@ def _library(ctx: click.Context, *, required: bool) -> Any:
 
 
 def _short(text: str | None, width: int = 70) -> str:
-    if text is None:
-        return "-"
-    return repr(text if len(text) <= width else text[: width - 3] + "...")
+    return repr(shorten(text or "", width))
+
+
+def _what(change: ProposedRevision) -> str:
+    """The change in words: ``'C4' -> 'Common Crawl'``, ``added: '...'``, ``removed: '...'``."""
+    if change.old is None or not change.old.strip():
+        return f"added: {_short(change.new)}"
+    if change.new is None or not change.new.strip():
+        return f"removed: {_short(change.old)}"
+    return f"{_short(change.old)} -> {_short(change.new)}"
 
 
 def _change_line(change: ProposedRevision) -> str:
     kind = change.kind.value if change.kind else "note"
-    parts = [f"{change.file}:{change.line}: {kind} {_short(change.old)} -> {_short(change.new)}"]
+    parts = [f"{change.file}:{change.line}: {kind} {_what(change)}"]
     if change.credited:
         parts.append(f"credited {change.credited}")
     if change.date:
@@ -87,14 +95,14 @@ def import_document(ctx: click.Context, doc: Path, apply_: bool, by: str | None,
         result = outcome.imported
         rows = [_change_dict(r.change, outcome=r.outcome, reason=r.reason) for r in outcome.results]
         lines = [f"{_change_line(r.change)}: {r.outcome}{': ' + r.reason if r.reason else ''}" for r in outcome.results]
-        summary = f"{len(outcome.applied)} applied, {len(outcome.recorded)} already recorded, {len(outcome.skipped)} skipped"
+        summary = _applied_summary(outcome)
     else:
         from ..documents import import_changes
 
         result = import_changes(lib, doc)
         rows = [_change_dict(c) for c in result.changes]
         lines = [_change_line(c) for c in result.changes]
-        summary = f"{len(result.changes)} changes, {len(result.matched)} matched to claims, {len(result.unmatched)} unmatched"
+        summary = _summary(result.changes)
     if result is None:  # apply_changes always imports a document path first
         raise click.ClickException("nothing was imported")
     if fmt == "json":
@@ -120,33 +128,65 @@ def import_document(ctx: click.Context, doc: Path, apply_: bool, by: str | None,
     echo(summary)
 
 
+def _summary(changes: tuple[ProposedRevision, ...] | list[ProposedRevision]) -> str:
+    matched = sum(1 for c in changes if c.claim is not None)
+    return f"{plural(len(changes), 'change')}, {matched} matched to claims, {len(changes) - matched} unmatched"
+
+
+def _applied_summary(outcome: ApplyResult) -> str:
+    return f"{len(outcome.applied)} applied, {len(outcome.recorded)} already recorded, {len(outcome.skipped)} skipped"
+
+
 @main.command("diff")
 @click.argument("old", type=_DOC)
 @click.argument("new", type=_DOC)
+@click.option(
+    "--front-matter", "front_matter", is_flag=True, help="Compare the front matter too (title, links, e-mail, contents)."
+)
+@click.option(
+    "--apply", "apply_", is_flag=True, help="Record the matched changes as revisions, as `claimtrack import --apply` does."
+)
+@by_option
+@date_option
 @format_option("text", "json")
 @click.pass_context
 @handle_errors
-def diff(ctx: click.Context, old: Path, new: Path, fmt: str) -> None:
+def diff(
+    ctx: click.Context, old: Path, new: Path, front_matter: bool, apply_: bool, by: str | None, date: str | None, fmt: str
+) -> None:
     """Compare two versions of a document and propose the revisions between them.
 
     Formatting, re-wrapped lines and moved paragraphs are no change; struck-through
-    text is what the version replaced; paragraphs mostly in CJK are left out.
-    Changes are matched to the library's claims when there is a library.
+    text is what the version replaced; paragraphs mostly in CJK are left out, and
+    so is the front matter (title, links, e-mail addresses, table of contents)
+    unless --front-matter is given. Changes are matched to the library's claims
+    when there is a library; with --apply the matched ones are recorded.
 
     \b
     Example:
       claimtrack diff early-copy.md article.md
       claimtrack diff early-copy.md article.md --format json
+      claimtrack diff early-copy.md article.md --apply --by "A. Reader"
     """
-    from ..documents import diff_documents
+    from ..documents import apply_changes, diff_documents
 
-    changes = diff_documents(old, new, claims=_library(ctx, required=False))
+    lib = _library(ctx, required=apply_)
+    changes = diff_documents(old, new, claims=lib, front_matter=front_matter)
+    if apply_:
+        outcome: ApplyResult = apply_changes(lib, changes, by=by, date=date)
+        if fmt == "json":
+            echo(to_json([_change_dict(r.change, outcome=r.outcome, reason=r.reason) for r in outcome.results]))
+            return
+        for r in outcome.results:
+            echo(f"{_change_line(r.change)}: {r.outcome}{': ' + r.reason if r.reason else ''}")
+        echo(_applied_summary(outcome))
+        return
     if fmt == "json":
         echo(to_json([_change_dict(c) for c in changes]))
         return
     for change in changes:
         echo(_change_line(change))
-    echo(f"{len(changes)} changes")
+    echo(_summary(changes) + ("" if front_matter else "; front matter left out (--front-matter compares it)"))
 
 
 def _stale_line(f: StaleFinding) -> str:

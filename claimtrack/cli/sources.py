@@ -61,7 +61,8 @@ def source_list(lib: Library, fmt: str) -> None:
             "key": s.key,
             "type": s.entry_type,
             "year": s.year,
-            "authors": "; ".join(s.authors),
+            "authors": "; ".join(s.author_list),
+            "short_authors": s.short_authors,
             "title": s.title,
             "line": s.line,
             "notice": notices.summary(s.key),
@@ -69,9 +70,11 @@ def source_list(lib: Library, fmt: str) -> None:
         for s in lib.sources.values()
     ]
     width = max((len(str(r["key"])) for r in rows), default=0)
+    who = max((len(str(r["short_authors"])) for r in rows), default=0)
 
     def text(r: Mapping[str, Any]) -> str:
         notice = f"  [{r['notice'].upper()}]" if r["notice"] else ""
-        return f"{r['key']:<{width}}  {r['year'] or '----'}  {r['title'] or ''}{notice}"
+        line = f"{r['key']:<{width}}  {r['year'] or '----':<4}  {r['short_authors']:<{who}}  {r['title'] or ''}"
+        return line.rstrip() + notice
 
     emit(rows, fmt, columns=SOURCE_COLUMNS, text=text)

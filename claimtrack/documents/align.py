@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 
 from ..model import RevisionKind
 from .dates import document_dates
+from .frontmatter import front_matter as find_front_matter
 from .limits import DIFF_WORDS
 from .markdown import Block
 from .matching import ClaimMatcher, claims_of
@@ -75,6 +76,13 @@ class _Para:
 
     def sentence_at(self, offset: int) -> Sentence:
         return sentence_at(self.sentences, min(offset, max(len(self.text) - 1, 0)), self.starts)
+
+
+def _body(blocks: Sequence[Block], keep_front_matter: bool) -> Sequence[Block]:
+    if keep_front_matter:
+        return blocks
+    skip = find_front_matter([(block.text, block.heading) for block in blocks])
+    return [block for index, block in enumerate(blocks) if index not in skip]
 
 
 def _paragraphs(blocks: Sequence[Block]) -> list[_Para]:
@@ -257,10 +265,14 @@ class _Marks:
         return sorted(k for k in self.order[lo:hi] if start <= max(self.tracked[k].span[1], self.tracked[k].span[0] + 1) - 1)
 
 
-def diff_documents(old_path: str | Path, new_path: str | Path, claims: Any = None) -> list[ProposedRevision]:
+def diff_documents(
+    old_path: str | Path, new_path: str | Path, claims: Any = None, *, front_matter: bool = False
+) -> list[ProposedRevision]:
     """The changes from one version of a document to the next, as proposed revisions.
 
     ``claims`` (a Library, a mapping or iterable of claims, or None) matches each change to a claim.
+    The front matter (title, links, e-mail addresses, table of contents; see
+    :mod:`.frontmatter`) is left out unless ``front_matter`` is true.
 
     >>> [(c.old, c.new) for c in diff_documents("early.md", "latest.md")]  # doctest: +SKIP
     [('three', 'four'), ('C4', 'Common Crawl'), ...]
@@ -268,8 +280,10 @@ def diff_documents(old_path: str | Path, new_path: str | Path, claims: Any = Non
     old_doc, new_doc = read_document(old_path), read_document(new_path)
     known = claims_of(claims)
     matcher = ClaimMatcher(known) if known else None
-    old_paras, new_paras = _paragraphs(old_doc.blocks), _paragraphs(new_doc.blocks)
-    dates = document_dates(_clean(p.text) for p in new_paras)
+    old_paras = _paragraphs(_body(old_doc.blocks, front_matter))
+    new_paras = _paragraphs(_body(new_doc.blocks, front_matter))
+    # The front matter's dates ("Released on Dec 11, 2022") still tell the year of an undated update.
+    dates = document_dates(_clean(b.render("new")[0]) for b in new_doc.blocks if not b.heading)
     pairs, removed, added = _pair(old_paras, new_paras)
     out: list[ProposedRevision] = []
 

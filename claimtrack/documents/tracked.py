@@ -11,8 +11,8 @@ Read from the token stream (see :mod:`.markdown`), never from raw text:
   Crawl"); otherwise the words up to the next comma, semicolon, colon, dash
   or sentence end. When a claim matches, its recorded revision with the same
   old text, or its current statement, picks the exact span instead.
-* "(corrected by NAME)" right after the struck text (or after the new text)
-  credits NAME.
+* "(corrected by NAME)" right after the struck text, after the new text, or
+  later in the sentence or just after it (before the next change) credits NAME.
 * "[update DATE: text]": an update, dated with the document's own year.
 * CriticMarkup: ``{~~a~>b~~}`` a correction, ``{--a--}`` a deletion,
   ``{++a++}`` an insertion (a clarification), ``{>>note<<}`` a note on the
@@ -193,6 +193,16 @@ def _refine(claim: Claim, old: str, rendered: str, start: int, end: int) -> tupl
     return start, end
 
 
+def _credit_after(rendered: str, start: int, sentence_end: int, limit: int) -> re.Match[str] | None:
+    """A "(corrected by NAME)" later in the sentence of the change, or just after its end, before the next change."""
+    m = _CREDIT.search(rendered, start, limit)
+    if m is None:
+        return None
+    if m.start() < sentence_end or not rendered[sentence_end : m.start()].strip(" .;"):
+        return m
+    return None
+
+
 def extract_changes(
     block: Block, claims: Mapping[str, Claim] | None = None, matcher: ClaimMatcher | None = None
 ) -> tuple[list[_Raw], list[DocumentNote]]:
@@ -203,7 +213,8 @@ def extract_changes(
     _, where = block.render("new")
     starts = [s.start for s in sentences]
     changes: list[_Raw] = []
-    for struck in _struck_groups(block):
+    groups = _struck_groups(block)
+    for number, struck in enumerate(groups):
         old = " ".join(block.text[struck[0] : struck[1]].split())
         if not old:
             continue
@@ -222,9 +233,14 @@ def extract_changes(
         new = " ".join(rendered[start:end].split())
         if credited is None and (m := _CREDIT.match(rendered, end)) is not None:
             credited, credit_text = m.group("name").strip(), m.group().strip()
+        if credited is None:
+            following = bisect.bisect_left(where, groups[number + 1][0]) if number + 1 < len(groups) else len(rendered)
+            if (m := _credit_after(rendered, end, sentence.end, following)) is not None:
+                credited, credit_text = m.group("name").strip(), m.group().strip()
         if credit_text:
             # the credit is about the change, not part of what the sentence says
-            sentence = attrs.evolve(sentence, text=" ".join(sentence.text.replace(credit_text, " ").split()))
+            without = " ".join(sentence.text.replace(credit_text, " ").split())
+            sentence = attrs.evolve(sentence, text=re.sub(r" ([.,;:!?])", r"\1", without))
         prefix = rendered[sentence.start : start] if start >= sentence.start else ""
         old_sentence = prefix + old + " " + rendered[end : sentence.end]
         changes.append(

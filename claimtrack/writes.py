@@ -1,0 +1,90 @@
+"""What every write must pass before it touches a claim file, and what a seal run reports.
+
+A revision is refused, writing nothing, when the claim's file shows an
+untracked edit (its fields differ from what its revisions give), when it is
+dated before the revision it would follow, or when it names a change that
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from .edits import command_for
+from .errors import ClaimtrackError, HistoryError
+from .history import STATE_FIELDS, apply, replay
+from .model import Claim, Revision
+
+__all__ = ["check_revision", "refuse_untracked", "names_change", "SealResult"]
+
+
+def check_revision(current: Claim, revision: Revision) -> Revision:
+    """``revision`` when it may follow the claim as it stands in its file, else one clear error."""
+    refuse_untracked(current)
+    last = current.revisions[-1].date if current.revisions else None
+    if last is not None and revision.date < last:
+        raise HistoryError(
+            f"a revision dated {revision.date} cannot follow one dated {last}",
+            file=current.path,
+            key=current.id,
+            hint=f"the history is kept in date order; use --date {last} or later and say the true date in --note",
+        )
+    if names_change(revision):
+        after = apply(current, revision)
+        if all(getattr(after, name) == getattr(current, name) for name in STATE_FIELDS):
+            raise HistoryError(
+                "the revision would change nothing",
+                file=current.path,
+                key=current.id,
+                hint="the claim already says that; to record a re-check, use `claimtrack review`",
+            )
+    return revision
+
+
+class SealResult(dict[str, int]):
+    """What :meth:`Library.seal` did: revisions sealed by claim id, and the claim files it could not read."""
+
+    def __init__(self, counts: dict[str, int], *, problems: tuple[ClaimtrackError, ...] = ()) -> None:
+        super().__init__(counts)
+        self.problems = problems
+
+    def __repr__(self) -> str:
+        return f"SealResult({dict(self)!r}, problems={len(self.problems)})"
+
+
+_CHANGE_FIELDS = tuple(
+    name
+    for name in ("statement", "confidence", "status", "superseded_by", "field", "old", "new")
+    + tuple(f"{op}_{field}" for op in ("set", "add", "remove") for field in STATE_FIELDS)
+    if name in attrs.fields_dict(Revision)
+)
+
+
+def names_change(revision: Revision) -> bool:
+    """True when the revision says what to change (a review or a note-only editorial does not)."""
+    return any(getattr(revision, name) not in (None, ()) for name in _CHANGE_FIELDS)
+
+
+def refuse_untracked(current: Claim) -> None:
+    """Raise when the claim's fields differ from what its revisions give (an edit made without a revision)."""
+    try:
+        replayed = replay(current)
+    except HistoryError as e:
+        raise HistoryError(
+            f"its history cannot be replayed ({e.message})",
+            file=current.path,
+            key=current.id,
+            hint="fix the file first (`claimtrack audit` shows the problem); nothing was written",
+        ) from e
+    differ = [name for name in STATE_FIELDS if getattr(current, name) != getattr(replayed, name)]
+    if not differ:
+        return
+    name = differ[0]
+    others = f" (and {', '.join(differ[1:])})" if differ[1:] else ""
+    raise HistoryError(
+        f"the file's {name} field{others} differs from what its revisions give (an untracked edit)",
+        file=current.path,
+        key=current.id,
+        hint=f"restore the file (e.g. `git checkout -- {current.path}`) and record the change as a revision "
+        f"with {command_for(name, current.id)}; nothing was written",
+    )

@@ -1,0 +1,252 @@
+"""Every example in README.md, docs/ and the commands' --help runs as written."""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from test_cli_fields import BIB
+
+import claimtrack
+from claimtrack.cli import main
+from claimtrack.store import parse_claim_text
+
+REPO = Path(__file__).resolve().parent.parent
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+DOCUMENTS = {
+    "article.md": "code-davinci-002 has a context window of ~~4096~~ 8192 tokens (corrected by A. Reader).\n",
+    "early-copy.md": "code-davinci-002 has a context window of 4096 tokens.\n",
+    "copy-of-article.md": "As the survey says, code-davinci-002 has a context window of 4096 tokens.\n",
+    "README.md": "Notes on code models.\n",
+    "notes/models.md": "code-davinci-002 has a context window of 4096 tokens, the notes say.\n",
+    "new-entries.bib": "@misc{fu2022gptroadmap, title = {How does GPT Obtain its Ability?}, author = {Fu, Yao}, year = {2022}}\n",
+}
+
+
+def blocks(path: Path, *languages: str) -> list[str]:
+    return [body for lang, body in FENCE.findall(path.read_text(encoding="utf-8")) if lang in languages]
+
+
+def shell_lines(text: str) -> Iterator[str]:
+    """The commands of a shell block: continuations joined, comments dropped."""
+    for line in text.replace("\\\n", " ").splitlines():
+        line = line.split("  #", 1)[0].strip().removeprefix("$ ")
+        if line and not line.startswith("#"):
+            yield line
+
+
+def run_line(line: str, cwd: Path) -> Path:
+    """Run one shell line of claimtrack commands (``&&``, ``cd``, ``printf ... |``) in ``cwd``; return the new cwd."""
+    for part in line.split(" && "):
+        words = shlex.split(part)
+        if words[0] == "cd":
+            cwd = cwd / words[1]
+            continue
+        stdin = None
+        if words[0] == "printf":
+            bar = words.index("|")
+            stdin, words = words[1].replace("\\n", "\n"), words[bar + 1 :]
+        if words[0] == "pip" or words[0] == "python":
+            continue  # the set-up commands: the suite itself runs them
+        if words[0] == "git":
+            done = subprocess.run(words, cwd=cwd, capture_output=True, text=True)
+            # "nothing to commit" is git's exit 1: the example's commit has nothing new when nothing conflicted
+            assert done.returncode == 0 or (words[1] == "commit" and done.returncode == 1), f"`{line}`: {done.stderr}"
+            continue
+        assert words[0] == "claimtrack", line
+        expanded = [match for w in words[1:] for match in (sorted(glob.glob(w, root_dir=cwd)) if "*" in w else [w])]
+        here = Path.cwd()
+        os.chdir(cwd)
+        try:
+            result = CliRunner().invoke(main, expanded, input=stdin, catch_exceptions=False)
+        finally:
+            os.chdir(here)
+        allowed = (0, 1) if words[1] in ("audit", "stale") else (0,)  # exit 1: findings, documented
+        assert result.exit_code in allowed, f"`{line}` exited {result.exit_code}: {result.stderr}"
+        assert "error:" not in result.stderr, f"`{line}`: {result.stderr}"
+    return cwd
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A copy of the bundled corpus (its claims, sources and settings) to run examples in."""
+    for name in ("claims", "references.bib", "claimtrack.toml"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        elif source.exists():
+            shutil.copy(source, tmp_path / name)
+    return tmp_path
+
+
+def test_readme_shell_then_python(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shell blocks from `claimtrack init my-survey` on, in order, then the Python blocks, beside the corpus."""
+    shells = blocks(REPO / "README.md", "sh")
+    start = next(i for i, b in enumerate(shells) if "claimtrack init my-survey" in b)
+    cwd = corpus
+    for shell in shells[start:]:
+        if "pip install" in shell or re.search(r"^git ", shell, re.MULTILINE):
+            continue  # the development set-up; git's commands want a repository (tests/test_git.py runs them)
+        for line in shell_lines(shell):
+            cwd = run_line(line, cwd)
+    assert cwd == corpus / "my-survey"
+    monkeypatch.chdir(corpus)
+    for number, python in enumerate(blocks(REPO / "README.md", "python")):
+        exec(compile(python, f"README.md python block {number}", "exec"), {"claimtrack": claimtrack})
+    survey = claimtrack.open(corpus / "my-survey")
+    claim = survey.claim("cdv2-context")
+    assert claim.statement.endswith("8,192 tokens.") and "code-model" in claim.tags
+    assert [f.value for f in claim.facts] == ["8,192"]
+    assert survey.claim("cdv2-long-prompts").evidence == ()
+
+
+def test_readme_other_shell_blocks_name_real_commands() -> None:
+    consoles = [
+        "\n".join(line for line in b.splitlines() if line.startswith("$ ")) for b in blocks(REPO / "README.md", "console")
+    ]
+    for block in blocks(REPO / "README.md", "sh") + consoles:
+        for line in shell_lines(block):
+            for part in line.split(" && "):
+                words = shlex.split(part)
+                if words and words[0] == "claimtrack":
+                    _parse(words)
+
+
+@pytest.mark.parametrize("name", ["audit.md", "frames.md"])
+def test_python_in_docs_runs(name: str, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(corpus)
+    if name == "frames.md":  # the block reads the frames the report command it names writes
+        run_line("claimtrack report --format csv,json --out report", corpus)
+    for python in blocks(REPO / "docs" / name, "python"):
+        exec(compile(python, name, "exec"), {})
+
+
+def test_the_format_example_is_a_claim_whose_history_replays() -> None:
+    (example,) = [b for b in blocks(REPO / "docs" / "format.md", "toml") if b.startswith("id = ")]
+    claim = parse_claim_text(example, file="docs/format.md", expected_id="cdv2-context-window")
+    from claimtrack.history import replay
+
+    assert replay(claim) == claim
+
+
+def test_settings_examples_in_the_audit_doc_read(corpus: Path) -> None:
+    settings, ignore = blocks(REPO / "docs" / "audit.md", "toml")
+    (corpus / "claimtrack.toml").write_text(settings, encoding="utf-8")
+    lib = claimtrack.open(corpus)
+    assert lib.settings.rules["bib-unused"] == "off"
+    assert claimtrack.audit_all(lib).off == ("bib-unused",)
+    assert ignore.startswith("[[ignore]]") and 'rule = "stale-appearance"' in ignore
+
+
+def test_console_lines_in_docs_name_real_commands() -> None:
+    for doc in sorted((REPO / "docs").glob("*.md")):
+        for block in blocks(doc, "console", "sh"):
+            for line in block.splitlines():
+                if line.startswith("$ claimtrack"):
+                    _parse(shlex.split(line[2:]))
+
+
+def _parse(words: list[str]) -> None:
+    """Fail unless ``words`` parse as a claimtrack command line."""
+    try:
+        main.make_context("claimtrack", list(words[1:]), resilient_parsing=False)
+        command: click.Command = main
+        args = list(words[1:])
+        while isinstance(command, click.Group) and args:
+            ctx = click.Context(command)
+            name, found, args = command.resolve_command(ctx, args)
+            assert found is not None, words
+            command = found
+            if not isinstance(command, click.Group):
+                command.make_context(name, args)
+    except click.UsageError as e:
+        pytest.fail(f"`{' '.join(words)}`: {e.format_message()}")
+
+
+# -- the examples in every command's --help ---------------------------------------------------------------------
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+def _examples(command: click.Command) -> list[str]:
+    text = command.help or ""
+    assert "Example:" in text, f"{command.name} --help has no example"
+    body = text.split("Example:", 1)[1].replace("\\\\\n", " ").replace("\\\n", " ")
+    return [" ".join(line.split()) for line in body.splitlines() if line.strip().startswith(("claimtrack", "printf"))]
+
+
+HELP = [(" ".join(path), _examples(command)) for path, command in [((), main), *_commands(main)]]
+
+
+@pytest.fixture
+def survey(tmp_path: Path, plain_git: None) -> Path:
+    """A library holding what the help examples name: two claims, two sources, documents that state them, notices
+    files, and the files a merge driver is given; all in a git repository with an ``origin/main``."""
+    root = claimtrack.init(tmp_path / "survey")
+    (root / "references.bib").write_text(BIB, encoding="utf-8")
+    lib = claimtrack.open(root)
+    lib.add(
+        "cdv2-context", "code-davinci-002 has a context window of 4096 tokens.", confidence="conclusion",
+        tags=["code-davinci-002", "draft"], by="A. Author", date="2022-12-11",
+    )  # fmt: skip
+    lib.cite("cdv2-context", "openai2022models", by="A. Author", date="2022-12-11")
+    lib.add("cdv2-sota", "code-davinci-002 is the strongest model on GSM8K.", by="A. Author", date="2022-12-11")
+    for name, text in DOCUMENTS.items():
+        (root / name).parent.mkdir(exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    notices = Path(__file__).resolve().parent / "data" / "notices"
+    for name, copy in (("retraction_watch.csv", "retraction_watch.csv"), ("crossref.jsonl", "crossref-works.jsonl"),
+                       ("openalex.jsonl", "openalex-works.jsonl")):  # fmt: skip
+        shutil.copy(notices / name, root / copy)
+    for name in ("BASE", "OURS", "THEIRS"):  # what git hands the merge driver: three versions of claims/x.toml
+        text = (root / "claims" / "cdv2-sota.toml").read_text(encoding="utf-8")
+        (root / name).write_text(text.replace('id = "cdv2-sota"', 'id = "x"'), encoding="utf-8")
+    for args in (("init", "-q", "-b", "main"), ("config", "user.name", "A. Author"), ("config", "user.email", "a@example.org"),
+                 ("config", "commit.gpgsign", "false"), ("add", "."), ("commit", "-q", "-m", "survey"),
+                 ("update-ref", "refs/remotes/origin/main", "HEAD")):  # fmt: skip
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    return root
+
+
+@pytest.mark.parametrize(("command", "lines"), HELP, ids=[c or "claimtrack" for c, _ in HELP])
+def test_every_help_example_runs(command: str, lines: list[str], survey: Path, tmp_path: Path) -> None:
+    """Each command's examples, in order, in the survey library (each example in a fresh copy of it)."""
+    assert lines, f"{command} --help has no example"
+    own = tmp_path / "own"
+    own.mkdir()
+    for number, line in enumerate(lines):
+        if command in ("", "init"):  # they make a library of their own, one line after another (``cd`` carries over)
+            own = run_line(line, own)
+            continue
+        fresh = tmp_path / f"example-{number}"
+        shutil.copytree(survey, fresh)
+        if command == "add":  # it adds the claim the other examples start from
+            (fresh / "claims" / "cdv2-context.toml").unlink()
+        run_line(line, fresh)
+
+
+def test_json_in_docs_parses() -> None:
+    import json
+
+    found = [block for doc in sorted((REPO / "docs").glob("*.md")) for block in blocks(doc, "json")]
+    assert found
+    for block in found:
+        json.loads(block)
