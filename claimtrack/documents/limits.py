@@ -13,8 +13,8 @@ from __future__ import annotations
 
 __all__ = ["MAX_DOCUMENT_BYTES", "MAX_DOCUMENT_LINES", "MATCH_WINDOW", "MAX_NEW_SPAN", "DIFF_WORDS"]
 
-#: A document larger than this (16 MiB) is refused.
-MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+#: A document larger than this (32 MiB) is refused.
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 #: A document with more lines than this is refused.
 MAX_DOCUMENT_LINES = 1_000_000
 #: Characters of a long sentence, around the change, that stand for it.

@@ -19,7 +19,7 @@ it that few texts have (a word in more than a tenth of them says little),
 and against texts made only of such common words; a text sharing none of its
 rarer words with the sentence cannot be similar enough to match. A query is
 cut at :data:`~.limits.MATCH_WINDOW` times two characters, and the scores
-of the last few thousand queries are kept, so a document repeating one
+of the last 32,768 queries are kept, so a document repeating one
 sentence is matched once.
 """
 
@@ -43,7 +43,7 @@ __all__ = ["claims_of", "versions_of", "ClaimMatcher", "contains_words", "simila
 
 _FINE = re.compile(r"[^\W_]+")
 _QUERY_CHARS = 2 * MATCH_WINDOW
-_REMEMBERED = 4096  # answers kept; the memory is cleared when full
+_REMEMBERED = 1 << 15  # queries whose scores are kept (a few MB); the oldest is forgotten first
 MATCH_THRESHOLD = 80.0
 SPAN_THRESHOLD = 65.0
 
@@ -200,7 +200,7 @@ class ClaimMatcher:
         if found is not None:
             return found
         if len(self._scored) >= _REMEMBERED:
-            self._scored.clear()
+            del self._scored[next(iter(self._scored))]
         found = self._scored[query] = {}
         candidates = self._candidates(query)
         if candidates:
