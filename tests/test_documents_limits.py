@@ -159,3 +159,10 @@ def test_the_matcher_finds_what_scoring_every_text_finds(corpus: dict[str, Claim
         else:
             assert found.claim is None, sentence
     assert matched > 20
+
+
+def test_a_struck_word_no_claim_ever_held_needs_no_match(corpus: dict[str, Claim]) -> None:
+    matcher = ClaimMatcher(corpus)
+    assert matcher.may_know("C4") and matcher.may_know("4096")  # words of the corpus's corrections
+    assert not matcher.may_know("zqxj-77123") and not matcher.may_know("C4 zqxj")
+    assert matcher.may_know("—")  # no word at all: the claims' own revisions are looked at

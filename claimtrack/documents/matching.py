@@ -159,10 +159,28 @@ class ClaimMatcher:
                 self._owners.append(claim_id)
         self._ordered = [_sorted_words(t) for t in self._texts]
         self._fine: dict[str, list[str]] = {}  # each claim's texts as _joined fine words, made when first needed
+        self._vocabulary: set[str] | None = None  # every word of every wording and span revision, made when first needed
         self._postings, self._always = _word_index(self._texts)
 
     def texts(self, claim_id: str) -> list[str]:
         return self._by_claim.get(claim_id, [])
+
+    def may_know(self, old: str) -> bool:
+        """Whether some claim's history could name the text that replaced ``old`` (see ``tracked._refine``).
+
+        False when a word of ``old`` is in no wording of any claim nor in any span revision: no
+        claim's history can then hold it, and the sentence need not be matched for that.
+        """
+        if self._vocabulary is None:
+            words: set[str] = set()
+            for claim in self.claims.values():
+                texts = [v.statement for v in versions_of(claim)]
+                texts += [t for r in claim.revisions if r.is_span_edit for t in (r.old, r.new) if t]
+                for text in texts:
+                    words.update(_fine_words(text))
+            self._vocabulary = words
+        wanted = _fine_words(old)
+        return not wanted or all(w in self._vocabulary for w in wanted)
 
     def match(self, sentences: Sequence[str], spans: Iterable[str | None] = ()) -> Match:
         """The best claim for a sentence (given in one or more renderings), or ``Match(None, best)``."""

@@ -226,7 +226,7 @@ def extract_changes(
         sentence = sentence_at(sentences, min(q, len(rendered) - 1), starts)
         start, end = _new_span(block, rendered, where, struck, p, sentence, old)
         sentence = excerpt(rendered, sentence, start, end, line=_line(block, where, start))
-        if matcher is not None and claims:
+        if matcher is not None and claims and matcher.may_know(old):
             found = matcher.match([rendered[sentence.start : sentence.end]], [old])
             if found.claim is not None:
                 start, end = _refine(claims[found.claim], old, rendered, start, end)
