@@ -201,8 +201,8 @@ def test_help_has_an_example_and_the_rules():
 
 def test_pre_commit_hook_definition():
     yaml = pytest.importorskip("yaml")
-    hook, based = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "claimtrack-audit"
+    hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    hook, based = hooks["claimtrack-audit"], hooks["claimtrack-audit-base"]
     assert hook["entry"] == "claimtrack audit"
     assert based["id"] == "claimtrack-audit-base"
     assert based["entry"] == "claimtrack audit --base HEAD"  # nothing committed may be rewritten

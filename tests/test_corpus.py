@@ -24,6 +24,9 @@ def _load(path: Path):
 
 
 CLAIMS = {path.stem: _load(path) for path in CLAIM_FILES}
+#: The article's own claims (created by its first author); the others are the maintainers' findings and the other seeds'.
+ARTICLE_CLAIMS = sorted(cid for cid, claim in CLAIMS.items() if claim.revisions[0].by == "Yao Fu")
+MAINTAINERS = "claimtrack corpus maintainers"
 BIB = bibtexparser.parse_string((ROOT / "references.bib").read_text(encoding="utf-8"))
 KEYS = {entry.key for entry in BIB.entries}
 
@@ -45,14 +48,15 @@ def test_claim_file_loads(path):
 
 
 def test_corpus_size():
-    assert len(CLAIMS) >= 40
+    assert len(CLAIMS) >= 80
+    assert len(ARTICLE_CLAIMS) >= 60
 
 
 def test_references_parse_cleanly():
     assert not BIB.failed_blocks
     counts = Counter(entry.key for entry in BIB.entries)
     assert [key for key, n in counts.items() if n > 1] == []
-    assert len(BIB.entries) >= 20
+    assert len(BIB.entries) >= 35
 
 
 @pytest.mark.parametrize(
@@ -134,7 +138,7 @@ def test_dependencies_have_no_cycle():
 # ---------------------------------------------------------------- article conventions
 
 
-@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+@pytest.mark.parametrize("claim_id", ARTICLE_CLAIMS)
 def test_claim_quotes_the_article(claim_id):
     claim = CLAIMS[claim_id]
     assert any(a.document == ARTICLE and a.locator and a.text for a in claim.appearances)
@@ -161,7 +165,8 @@ def test_faq_graded_claims(claim_id, level):
 
 def test_release_date_for_claims_in_the_early_copy():
     later = {"copilot-can-do-cot", "opt-bloom-less-english", "llm-not-replace-search"}
-    for claim_id, claim in CLAIMS.items():
+    for claim_id in ARTICLE_CLAIMS:
+        claim = CLAIMS[claim_id]
         expected = dt.date(2023, 1, 1) if claim_id in later else dt.date(2022, 12, 11)
         assert claim.created == expected, claim_id
 
@@ -373,3 +378,453 @@ def test_replay_equals_stored_claim(claim_id):
 def test_revisions_are_in_date_order(claim_id):
     dates = [r.date for r in CLAIMS[claim_id].revisions]
     assert dates == sorted(dates)
+
+
+# ---------------------------------------------------------------- the seeds, word for word
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not (SEEDS / "gpt-ability-early-zh-en.md").is_file(), reason="the seed documents are not here")
+RELEASE = dt.date(2022, 12, 11)
+
+# The early copy (2022-12-18) already shows four corrections struck through; undoing them gives the release text.
+UNDONE_IN_EARLY_COPY = [
+    ("~~4096~~ 8192", "4096"),
+    ("~~cannot do CoT~~ (corrected by Denny Zhou) can do CoT but the performance is significantly worse", "cannot do CoT"),
+    ("code-~~only~~mainly / text-~~only~~mainly", "code-only / text-only"),
+    (
+        "~~We are not sure if this is also a side product of RLHF or something else.~~ According to the instructGPT "
+        "paper, this is from the LM-mixing during the RL tuning stage (not RLHF itself).",
+        "We are not sure if this is also a side product of RLHF or something else.",
+    ),
+]
+
+
+def _plain(text: str) -> str:
+    """Markdown emphasis, escapes, bullets and line breaks folded away, so quotes compare word for word."""
+    lines = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line[:2] in ("* ", "- "):
+            line = line[2:]
+        lines.append(line)
+    text = " ".join(lines).replace("\\", "").replace("`", "")
+    text = text.replace("**", "")
+    return " ".join(text.split())
+
+
+def _english(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not any("\u4e00" <= ch <= "\u9fff" for ch in line))
+
+
+def _release_text() -> str:
+    text = _plain(_english((SEEDS / "gpt-ability-early-zh-en.md").read_text(encoding="utf-8")))
+    for struck, old in UNDONE_IN_EARLY_COPY:
+        assert text.count(struck) == 1, struck
+        text = text.replace(struck, old)
+    assert "~~" not in text
+    return text
+
+
+def _last_edit_text() -> str:
+    import re
+
+    text = _plain((SEEDS / "gpt-ability-last-edit-en.md").read_text(encoding="utf-8"))
+    return " ".join(re.sub(r"~~.*?~~", "", text).split())
+
+
+def _quoted(appearances, document=ARTICLE):
+    return [a for a in appearances if a.document == document]
+
+
+@needs_seeds
+@pytest.mark.parametrize("claim_id", sorted(c for c in CLAIMS if CLAIMS[c].created == RELEASE))
+def test_first_state_quotes_the_release_text(claim_id):
+    release = _release_text()
+    then = CLAIMS[claim_id].as_of("2022-12-12")
+    for appearance in _quoted(then.appearances):
+        assert _plain(appearance.text) in release, appearance.text
+
+
+@needs_seeds
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_current_appearances_quote_the_last_edit(claim_id):
+    last = _last_edit_text()
+    for appearance in _quoted(CLAIMS[claim_id].appearances):
+        assert _plain(appearance.text) in last, appearance.text
+
+
+# ---------------------------------------------------------------- the article as it stood at release
+
+LATER_WORDS = [
+    pytest.param("001-models-code-or-text", ["mainly"], id="mainly"),
+    pytest.param("cdv2-context-window", ["8192"], id="cdv2-8192"),
+    pytest.param("gpt3-context-window", ["8192"], id="gpt3-8192"),
+    pytest.param("tdv1-weak-cot", ["corrected by Denny Zhou", "can do CoT but"], id="denny-zhou"),
+    pytest.param("tdv3-icl-from-lm-mixing", ["LM-mixing", "According to the instructGPT paper"], id="lm-mixing"),
+    pytest.param("gpt3-pretraining-corpus", ["Common Crawl"], id="common-crawl"),
+    pytest.param("bloom-undertrained", ["Probably", "Chinchilla optimal"], id="bloom"),
+    pytest.param("gpt35-four-new-abilities", ["four"], id="four"),
+    pytest.param("opt-may-have-abilities", ["partially", "Meta have already done it", "OPT-IML"], id="opt"),
+    pytest.param("cdv2-sota-gsm8k", ["upper bound"], id="upper-bound"),
+    pytest.param("few-strict-comparisons-dec-2022", ["ChatGPT have"], id="chatgpt"),
+    pytest.param("gpt35-beliefs-hard-to-overwrite", ["core belief"], id="core-belief"),
+]
+
+
+@pytest.mark.parametrize("claim_id, later", LATER_WORDS)
+def test_as_of_release_quotes_no_later_words(claim_id, later):
+    claim = CLAIMS[claim_id]
+    then = claim.as_of("2022-12-12")
+    first = then.revisions[0]
+    words = " ".join([then.statement, first.note or "", *(a.text or "" for a in then.appearances)])
+    for phrase in later:
+        assert phrase not in words, phrase
+    # ... and the revision that brought the later words in also changed the appearance.
+    if claim_id != "gpt3-context-window":  # it now quotes only its own sentence, which never changed
+        assert then.appearances != claim.appearances
+    assert any(phrase in " ".join(a.text or "" for a in claim.appearances) for phrase in later) or claim_id in (
+        "gpt3-context-window",
+        "opt-may-have-abilities",
+    )
+    changed = [r for r in claim.revisions[1:] if r.add_appearances or r.remove_appearances]
+    if claim_id != "gpt3-context-window":  # its own sentence never changed; it no longer quotes its neighbour
+        assert changed and all(r.field == "statement" or r.statement for r in changed)
+
+
+def _quoted_words(note: str) -> list[str]:
+    """Phrases a note quotes as the article's words: 'words ...' (single quotes)."""
+    import re
+
+    return re.findall(r"(?:words (?:the [\w' ]+ )?|grades it: |flat )'(.+?)'(?=[,;:)]|$| and | \(|, )", note)
+
+
+@needs_seeds
+@pytest.mark.parametrize("claim_id", sorted(c for c in ARTICLE_CLAIMS if CLAIMS[c].created == RELEASE))
+def test_first_state_notes_quote_the_release_text(claim_id):
+    release = _release_text()
+    for phrase in _quoted_words(CLAIMS[claim_id].revisions[0].note or ""):
+        for part in phrase.split(" ... "):  # an elided quote: each part in turn
+            assert _plain(part) in release, phrase
+
+
+def test_first_state_note_of_bloom_cites_its_first_answer():
+    first = CLAIMS["bloom-undertrained"].revisions[0]
+    assert "do not know" in first.note and "Probably" not in first.note
+    assert first.confidence == "educated-guess"
+    assert CLAIMS["bloom-undertrained"].confidence == "hypothesis"
+
+
+# ---------------------------------------------------------------- evidence: once per place, and checkable
+
+
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_no_source_cited_twice_at_the_same_place(claim_id):
+    claim = CLAIMS[claim_id]
+    for state in (claim, *(claim.as_of(r.date) for r in claim.revisions)):
+        places = Counter((e.source, e.locator) for e in state.evidence)
+        assert [place for place, n in places.items() if n > 1] == []
+
+
+@pytest.mark.parametrize(
+    "claim_id, source, stance, words",
+    [
+        pytest.param("alignment-tax", "ouyang2022training", "supports", "does not coin", id="alignment-tax-not-coined"),
+        pytest.param("instructgpt-sft-models", "openai2022modelindex", "contradicts", "FeedME", id="feedme"),
+        pytest.param("cdv2-most-capable", "fu2023complexity", "mentions", "math", id="complexity-maths-only"),
+        pytest.param("opt-may-have-abilities", "iyer2022optiml", "mentions", "does not name", id="opt-iml-unnamed"),
+    ],
+)
+def test_evidence_says_what_the_source_says(claim_id, source, stance, words):
+    (item,) = [e for e in CLAIMS[claim_id].evidence if e.source == source]
+    assert item.stance.value == stance
+    assert words in (item.note or "")
+    assert "coins" not in (item.note or "")
+
+
+def test_bibliography_has_no_placeholders():
+    assert "others" not in BIB.entries_dict["fu2022emergent"]["author"]
+    for entry in BIB.entries:
+        assert {"title", "year"} <= set(entry.fields_dict), entry.key
+    assert "month" not in BIB.entries_dict["fu2022emergent"].fields_dict  # not known from the seeds
+    assert BIB.entries_dict["githubcopilot"]["year"] == "2021"
+    assert "chen2021evaluating" in BIB.entries_dict["githubcopilot"]["note"]
+
+
+# ---------------------------------------------------------------- corrected claims: the audit flags what the article still says
+
+CORRECTED = [
+    pytest.param(
+        "gpt3-pretraining-mix",
+        "60% Common Crawl (2016-2019)",
+        "brown2020language",
+        "Table 2.2",
+        "60% 2016 - 2019 C4",
+        "'C4'",
+        id="c4",
+    ),
+    pytest.param(
+        "intermediate-models-weaker",
+        "text-davinci-001 can do chain-of-thought reasoning only much worse",
+        "wei2022chain",
+        "arXiv v1",
+        "text-davinci-001 cannot do chain-of-thought reasoning",
+        "'cannot do chain-of-thought reasoning'",
+        id="cannot-do-cot",
+    ),
+    pytest.param(
+        "reasoning-injected-by-code-pretraining",
+        "PaLM: 5%",
+        "chowdhery2022palm",
+        "Table 2",
+        "PaLM has 8% code training data",
+        "'8%'",
+        id="palm-8",
+    ),
+]
+
+
+def _findings():
+    import claimtrack
+
+    return claimtrack.open(ROOT).audit()
+
+
+@pytest.mark.parametrize("claim_id, words, paper, locator, article_words, stale_words", CORRECTED)
+def test_corrected_claim_keeps_the_article_words_and_the_audit_flags_them(
+    claim_id, words, paper, locator, article_words, stale_words
+):
+    claim = CLAIMS[claim_id]
+    # The maintainers' correction says what the cited paper says ...
+    (correction,) = [r for r in claim.revisions if r.by == MAINTAINERS and r.field == "statement"]
+    assert correction.new in words and words in claim.statement and paper in correction.evidence
+    assert any(e.source == paper and e.stance.value == "supports" and e.locator == locator for e in claim.evidence)
+    # ... the appearance keeps the article's words, with no note excusing them and no [[ignore]] hiding them ...
+    (appearance,) = [a for a in claim.appearances if a.document == ARTICLE and article_words in a.text]
+    assert not appearance.note and not claim.ignore
+    # ... and the audit says the article still states the old wording.
+    flagged = [f for f in _findings() if f.rule == "stale-appearance" and f.claim == claim_id]
+    assert len(flagged) == 1 and stale_words in flagged[0].message
+
+
+def _evidence_keys() -> set[str]:
+    return {e.source for claim in CLAIMS.values() for e in claim.evidence}
+
+
+def test_audit_at_the_root_says_what_is_true_of_the_corpus():
+    findings = _findings()
+    assert [f for f in findings if f.severity == "error"] == []
+    # Found, not corrected: a source contradicts the claim and nobody has answered it.
+    # A finding's source is a BibTeX key; a claim cited as evidence is named in the message.
+    said = [(f.claim, f"{f.source} {f.message}") for f in findings if f.rule == "contradicted"]
+    contradicted = {(claim, key) for claim, text in said for key in _evidence_keys() if f"'{key}'" in text or f"{key} " in text}
+    assert contradicted == {("davinci-released-jul-2020", "brown2020language"), ("codex-code-data-size", "brown2020language")}
+    # Corrected: the article's words in the three appearances.
+    assert {f.claim for f in findings if f.rule == "stale-appearance"} == {
+        "gpt3-pretraining-mix",
+        "intermediate-models-weaker",
+        "reasoning-injected-by-code-pretraining",
+    }
+    quiet = ("needs-review", "conflicting-facts", "bib-missing-field", "bib-unused", "unsealed-revision", "seals-lost")
+    assert not [f for f in findings if f.rule in quiet]
+
+
+def test_article_figure_without_a_right_value_stays_a_fact_with_a_note():
+    claim = CLAIMS["codex-code-data-size"]
+    (fact,) = [f for f in claim.facts if f.property == "size of training data"]
+    assert fact.value == "570GB" and "Common Crawl" in fact.note
+    (against,) = [e for e in claim.evidence if e.source == "brown2020language"]
+    assert against.stance.value == "contradicts" and "570GB after filtering" in against.quote and not against.note
+
+
+def test_palm_conflict_found_and_resolved():
+    claim = CLAIMS["reasoning-injected-by-code-pretraining"]
+    # Found: the first states of the two claims disagree, as the article's two sections do.
+    assert _facts(claim.as_of(claim.created), "PaLM", "share of code in pretraining data") == {"8%"}
+    assert _facts(CLAIMS["palm-code-cot"], "PaLM", "share of code in pretraining data") == {"5%"}
+    finding = CLAIMS["article-palm-code-share-conflict"]
+    quotes = {(e.locator, e.quote) for e in finding.evidence if e.source == ARTICLE}
+    assert ("section 3.1", "PaLM has 5% code training data") in quotes
+    assert ("section 3.2", "PaLM has 8% code training data") in quotes
+    # Resolved: by the PaLM paper's table, quoted where both claims cite it.
+    for cited in (finding, claim):
+        assert any(e.source == "chowdhery2022palm" and e.quote == "GitHub (code) 5%" for e in cited.evidence)
+    assert _facts(claim, "PaLM", "share of code in pretraining data") == {"5%"}
+
+
+# ---------------------------------------------------------------- as strong as the article, graded by its words
+
+STRENGTH = [
+    pytest.param("opt-may-have-abilities", ["Meta has already done it"], ["OPT-IML", "instruction-tuned"], id="opt"),
+    pytest.param("gpt3-underperforms-t5", ["small models such as T5"], ["fine-tuned", "much smaller"], id="t5"),
+    pytest.param("tdv1-weak-cot", ["may not be the reason", "number one suspect"], ["probably not"], id="tdv1"),
+    pytest.param(
+        "chatgpt-traded-icl-for-dialog", ["seems to have", "seems not to be strongly affected"], ["little affected"], id="seems"
+    ),
+    pytest.param(
+        "instruction-tuning-unlocks-abilities",
+        ["significantly less compute"],
+        ["data and compute are orders of magnitude"],
+        id="compute",
+    ),
+]
+
+
+@pytest.mark.parametrize("claim_id, present, absent", STRENGTH)
+def test_statement_is_as_strong_as_the_article(claim_id, present, absent):
+    statement = CLAIMS[claim_id].statement
+    for words in present:
+        assert words in statement, words
+    for words in absent:
+        assert words not in statement, words
+
+
+@pytest.mark.parametrize(
+    "claim_id, level, words",
+    [
+        pytest.param("tdv1-weak-cot", "hypothesis", "may not be the reason for CoT", id="tdv1"),
+        pytest.param("tdv1-cot-below-cushman", "hypothesis", "presumably not tuned on code", id="tdv1-cushman"),
+        pytest.param("cdv2-training-data-2021", "educated-guess", "So it is possible", id="possible"),
+        pytest.param("llm-not-replace-search", "hypothesis", "unreliable and cannot be verified", id="no"),
+        pytest.param("bloom-undertrained", "hypothesis", "Probably did not train with enough steps", id="bloom"),
+    ],
+)
+def test_grade_is_derived_from_the_articles_words(claim_id, level, words):
+    claim = CLAIMS[claim_id]
+    assert claim.confidence == level
+    graded = [r for r in claim.revisions if r.confidence == level or r.new == level or r.kind == "created"]
+    said = " ".join(f"{r.reason or ''} {r.note or ''}" for r in graded if (r.confidence or r.new) == level)
+    assert words in said
+    if (SEEDS / "gpt-ability-last-edit-en.md").is_file():
+        assert _plain(words) in _last_edit_text()
+
+
+# ---------------------------------------------------------------- coverage and the article's own inconsistencies
+
+COVERAGE = [
+    pytest.param("gpt3-paper-focuses-on-icl", "section 1", "the real focus of GPT-3", id="icl-focus"),
+    pytest.param("gpt3-abilities-are-foundations", "section 1", "very important foundations", id="foundations"),
+    pytest.param("davinci-released-jul-2020", "section 2", "In Jul 2020", id="jul-2020"),
+    pytest.param("cot-key-to-emergent-abilities", "section 3.1", "the key to unlock the emergent abilities", id="cot-key"),
+    pytest.param("gpt3-outputs-high-frequency-patterns", "section 3.1", "high-frequency prompt-completion", id="patterns"),
+    pytest.param("tdv2-more-aligned-than-cdv2", "section 3.1", "more aligned with humans", id="aligned"),
+    pytest.param("strict-reasoning-lm-or-symbolic", "section 6", "a language model or a symbolic system", id="symbolic"),
+]
+
+
+@pytest.mark.parametrize("claim_id, locator, words", COVERAGE)
+def test_article_point_is_covered(claim_id, locator, words):
+    claim = CLAIMS[claim_id]
+    assert any(a.locator == locator and words in a.text for a in claim.appearances if a.document == ARTICLE)
+    assert claim.created == RELEASE
+
+
+def test_cot_key_cites_the_previous_blog_post():
+    assert any(
+        e.source == "fu2022emergent" and e.stance.value == "supports" for e in CLAIMS["cot-key-to-emergent-abilities"].evidence
+    )
+
+
+@pytest.mark.parametrize(
+    "claim_id, quote",
+    [
+        pytest.param("article-three-abilities-after-four", "Are the above three abilities already there", id="three-four"),
+        pytest.param("article-c4-proposal-after-correction", "the 2019-2021 version of C4", id="c4-proposal"),
+        pytest.param("article-tdv1-cot-inconsistent", "text-davinci-001 cannot do chain-of-thought reasoning", id="tdv1"),
+        pytest.param("article-palm-code-share-conflict", "PaLM has 8% code training data", id="palm"),
+        pytest.param("gpt3-web-share-common-crawl", "60% 2016 - 2019 C4", id="web-share"),
+    ],
+)
+def test_articles_inconsistency_is_a_finding(claim_id, quote):
+    claim = CLAIMS[claim_id]
+    assert claim.revisions[0].by == MAINTAINERS and "article-finding" in claim.tags
+    assert any(quote in (e.quote or "") and e.locator for e in claim.evidence if e.source == ARTICLE)
+    for evidence in claim.evidence:
+        if not evidence.source.startswith("claim:") and evidence.stance.value == "supports":
+            assert evidence.locator, evidence.source
+
+
+@needs_seeds
+def test_findings_quote_the_last_edit_and_the_early_copy():
+    last = _last_edit_text()
+    early = _plain((SEEDS / "gpt-ability-early-zh-en.md").read_text(encoding="utf-8"))
+    for claim_id, claim in CLAIMS.items():
+        for evidence in claim.evidence:
+            if evidence.source == ARTICLE and evidence.quote:
+                assert _plain(evidence.quote) in last, (claim_id, evidence.quote)
+            if evidence.source == "fu2022gptroadmapearly" and evidence.quote:
+                assert _plain(evidence.quote) in early, (claim_id, evidence.quote)
+
+
+# ---------------------------------------------------------------- the other seeds
+
+OTHER_SEEDS = {
+    "stackexchange2023chatgptlineage": "stackexchange-chatgpt-lineage.txt",
+    "veekaybee2022chatgpt": "chatgpt-notes-gist.txt",
+}
+SEED_CLAIMS = sorted(cid for cid, c in CLAIMS.items() if c.revisions[0].by not in ("Yao Fu", MAINTAINERS))
+
+
+def test_other_seeds_are_sources():
+    for key in (*OTHER_SEEDS, "openai2022chatgpt", "openai2022instructgptblog", "openai2022modelindex", "fu2022gptroadmapearly"):
+        assert key in KEYS, key
+    assert len(SEED_CLAIMS) >= 10
+    documents = {a.document for cid in SEED_CLAIMS for a in CLAIMS[cid].appearances}
+    assert set(OTHER_SEEDS) <= documents
+
+
+@needs_seeds
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_seed_appearances_quote_the_seed(claim_id):
+    seeds = {key: _plain((SEEDS / name).read_text(encoding="utf-8")) for key, name in OTHER_SEEDS.items()}
+    both = " ".join(seeds.values())
+    for appearance in CLAIMS[claim_id].appearances:
+        if appearance.document in seeds:
+            assert _plain(appearance.text) in seeds[appearance.document], appearance.text
+        elif appearance.document != ARTICLE:
+            # An OpenAI page the seeds quote: the words are the quote, and the note says where it is quoted.
+            assert _plain(appearance.text) in both, appearance.text
+            assert "as quoted in" in (appearance.note or "")
+
+
+@pytest.mark.parametrize("claim_id", SEED_CLAIMS)
+def test_seed_claim_is_graded_and_dated_honestly(claim_id):
+    claim = CLAIMS[claim_id]
+    note = claim.revisions[0].note or ""
+    assert "confidence inferred from" in note and "date:" in note
+    assert claim.created <= dt.date(2023, 2, 13)  # the latest date the thread shows
+
+
+def test_seeds_that_contradict_a_claim_are_contradicting_evidence():
+    against = {(cid, e.source) for cid, c in CLAIMS.items() for e in c.evidence if e.stance.value == "contradicts"}
+    assert ("cdv2-base-not-initial-gpt3", "veekaybee2022chatgpt") in against
+    assert ("cdv2-base-not-initial-gpt3", "stackexchange2023chatgptlineage") in against
+    supports = {(cid, e.source) for cid, c in CLAIMS.items() for e in c.evidence if e.stance.value == "supports"}
+    assert ("gpt3-pretraining-mix", "veekaybee2022chatgpt") in supports  # the gist names Common Crawl
+
+
+# ---------------------------------------------------------------- the corpus page's examples run
+
+
+def test_corpus_page_examples_print_what_they_say(monkeypatch, capsys):
+    import re
+
+    page = (ROOT / "docs" / "corpus.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, flags=re.S)
+    assert len(blocks) == 2
+    monkeypatch.chdir(ROOT)
+    for block in blocks:
+        expected = [m.strip() for line in block.splitlines() for m in re.findall(r"#\s(.+)$", line)]
+        assert expected
+        exec(compile(block, "docs/corpus.md", "exec"), {})
+        printed = capsys.readouterr().out
+        for line in expected:
+            assert line in printed, line
+
+
+def test_readme_counts_match_the_corpus():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"hold (\d+) claims and (\d+) sources", readme)
+    assert match, "the README's corpus section names its counts"
+    assert (int(match[1]), int(match[2])) == (len(CLAIMS), len(BIB.entries))

@@ -204,20 +204,31 @@ def _stale_line(f: StaleFinding) -> str:
 
 @main.command("stale")
 @click.argument("docs", nargs=-1, required=True, type=_DOC)
+@click.option("--fix", is_flag=True, help="Rewrite each stale passage whose change is a span edit with the current wording.")
+@click.option("--tracked", is_flag=True, help="With --fix: write the change as ~~old~~ new (corrected by NAME).")
 @format_option("text", "json")
 @click.pass_context
 @handle_errors
-def stale(ctx: click.Context, docs: tuple[Path, ...], fmt: str) -> None:
+def stale(ctx: click.Context, docs: tuple[Path, ...], fix: bool, tracked: bool, fmt: str) -> None:
     """Find sentences in DOCS that still state a superseded version of a claim.
 
-    Exit status: 0 none found, 1 stale passages found (so it can guard a
-    repository in CI), 2 a document or the library could not be read.
+    With --fix, each one whose change is a span edit is rewritten in place
+    (atomically; nothing else in the file changes), and the others are listed
+    with the suggested text. Exit status: 0 none found (with --fix: none left),
+    1 stale passages found (left), 2 a document or the library could not be read.
 
     \b
     Example:
       claimtrack stale README.md notes/*.md
       claimtrack stale --format json copy-of-article.md
+      claimtrack stale --fix --tracked notes.md
     """
+    if tracked and not fix:
+        raise click.UsageError("--tracked only goes with --fix")
+    if fix:
+        from .manuscripts import fix_documents
+
+        ctx.exit(fix_documents(_library(ctx, required=True), docs, tracked=tracked, fmt=fmt))
     from ..documents import find_stale
 
     findings = find_stale(_library(ctx, required=True), docs)

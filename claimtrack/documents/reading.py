@@ -12,7 +12,7 @@ from .latex_text import LATEX_SUFFIXES, latex_blocks
 from .limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_LINES
 from .markdown import Block, parse_markdown, plain_blocks
 
-__all__ = ["Document", "read_document", "MARKDOWN_SUFFIXES"]
+__all__ = ["Document", "read_document", "read_text", "MARKDOWN_SUFFIXES"]
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mdx"})
 
@@ -30,6 +30,24 @@ def read_document(path: str | Path, *, markdown: bool | None = None) -> Document
     Raises DocumentError for a missing file, anything but a regular file (a folder, a FIFO, a device),
     text that is not UTF-8, or a document past the size limits of :mod:`.limits`.
     """
+    path = Path(path)
+    text = read_text(path)
+    if markdown is None:
+        markdown = path.suffix.casefold() in MARKDOWN_SUFFIXES
+    try:
+        if markdown:
+            blocks = parse_markdown(text)
+        elif path.suffix.casefold() in LATEX_SUFFIXES:
+            blocks = latex_blocks(text)
+        else:
+            blocks = plain_blocks(text)
+    except (ValueError, IndexError, KeyError, RecursionError) as e:  # parser limits on hostile input
+        raise DocumentError(f"cannot be parsed as {'Markdown' if markdown else 'text'}: {e}", file=path) from e
+    return Document(path, tuple(blocks), markdown)
+
+
+def read_text(path: str | Path) -> str:
+    """A document's text (UTF-8, a byte-order mark dropped); DocumentError when it cannot be read as text."""
     path = Path(path)
     try:
         raw = read_input(path, error=DocumentError)  # a FIFO, a device or a folder is refused at once
@@ -59,15 +77,4 @@ def read_document(path: str | Path, *, markdown: bool | None = None) -> Document
         ) from e
     if "\x00" in text:
         raise DocumentError("looks like a binary file", file=path, hint="name a Markdown or text file")
-    if markdown is None:
-        markdown = path.suffix.casefold() in MARKDOWN_SUFFIXES
-    try:
-        if markdown:
-            blocks = parse_markdown(text)
-        elif path.suffix.casefold() in LATEX_SUFFIXES:
-            blocks = latex_blocks(text)
-        else:
-            blocks = plain_blocks(text)
-    except (ValueError, IndexError, KeyError, RecursionError) as e:  # parser limits on hostile input
-        raise DocumentError(f"cannot be parsed as {'Markdown' if markdown else 'text'}: {e}", file=path) from e
-    return Document(path, tuple(blocks), markdown)
+    return text

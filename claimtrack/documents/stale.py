@@ -25,7 +25,7 @@ is lexical: the span and value rules judge by words alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -120,16 +120,25 @@ class StaleEngine:
         rows = self._new_rows.get(i)
         return old, (float(np.max(self._new[rows[0] : rows[1]] @ vector)) if rows else None)
 
-    def sentences(self, texts: Sequence[str], before: Sequence[str] = ()) -> list[list[tuple[Wording, float, str]]]:
+    def sentences(
+        self, texts: Sequence[str], before: Sequence[str] = (), *, within: Sequence[Collection[str]] | None = None
+    ) -> list[list[tuple[Wording, float, str]]]:
         """For each sentence, the wordings it states as ``(wording, score, why)``, best first, one per claim.
 
         ``before`` gives, per sentence, the sentence before it in its paragraph
         ("" for the first), which may name the subject ("they exhibit ...").
+        ``within`` gives, per sentence, the claim ids it is judged against (every
+        wording of those, none of the others'), for a sentence known to cite them.
         """
         before = list(before) or [""] * len(texts)
         vectors = self.model.embed(list(texts)) if self.model is not None and texts else None
         cjk = [_ANY_CJK.search(text) is not None and cjk_share(text) >= 0.3 for text in texts]
-        if vectors is not None:
+        if within is not None:
+            owned: dict[str, list[int]] = {}
+            for i, wording in enumerate(self.wordings):
+                owned.setdefault(wording.claim.id, []).append(i)
+            nearest = [{i for claim_id in ids for i in owned.get(claim_id, ())} for ids in within]
+        elif vectors is not None:
             nearest = self._nearest(vectors, np.where(cjk, RETRIEVE_CJK, RETRIEVE).astype(np.float32))
         else:
             nearest = [set() for _ in texts]
@@ -140,7 +149,7 @@ class StaleEngine:
                 out.append([])
                 continue
             candidates = set(nearest[n])
-            for token in set(words):
+            for token in set(words) if within is None else ():
                 candidates.update(self._by_token.get(token, ()))
             present = frozenset(value_set(text, words))
             best: dict[str, tuple[Wording, float, str]] = {}
@@ -157,9 +166,12 @@ class StaleEngine:
             out.append(sorted(best.values(), key=lambda found: (-found[1], found[0].claim.id)))
         return out
 
-    def findings(self, sentences: Sequence[tuple[str, int]], file: str = "", before: Sequence[str] = ()) -> list[StaleFinding]:
-        """Findings for ``(sentence, line)`` pairs of one file (``before``: see :meth:`sentences`)."""
-        judged = self.sentences([text for text, _ in sentences], before)
+    def findings(
+        self, sentences: Sequence[tuple[str, int]], file: str = "", before: Sequence[str] = (), *,
+        within: Sequence[Collection[str]] | None = None,
+    ) -> list[StaleFinding]:  # fmt: skip
+        """Findings for ``(sentence, line)`` pairs of one file (``before``, ``within``: see :meth:`sentences`)."""
+        judged = self.sentences([text for text, _ in sentences], before, within=within)
         return [
             _finding(file, line, text, wording, score, why)
             for (text, line), found in zip(sentences, judged, strict=True)
