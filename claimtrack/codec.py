@@ -74,12 +74,13 @@ class _Problems:
         raise ClaimFileError(first.message + more, file=self.file, key=first.key, hint=first.hint, problems=tuple(self.items))
 
 
-def _text(p: _Problems, key: str, value: object, *, required: bool = False) -> str | None:
+def _text(p: _Problems, key: str, value: object, *, required: bool = False, numbers: bool = False) -> str | None:
+    """A text field; a number only where ``numbers`` (a fact's value), anything else is a problem."""
     if value is None:
         if required:
             p.add(key, "is missing", "add it as a quoted string")
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)  # a fact value of 8192 reads naturally unquoted
     if not isinstance(value, str):
         p.add(key, f"must be a string, not {type(value).__name__}", "quote the value")
@@ -159,10 +160,11 @@ def _records(p: _Problems, key: str, value: object, kind: str) -> tuple[Any, ...
         where = f"{key}[{i}]"
         _unknown(p, where + ".", item, (*required, *optional))
         fields: dict[str, Any] = {}
+        numeric = ("value",) if kind == "facts" else ()
         for name in required:
-            fields[name] = _text(p, f"{where}.{name}", item.get(name), required=True)
+            fields[name] = _text(p, f"{where}.{name}", item.get(name), required=True, numbers=name in numeric)
         for name in optional:
-            fields[name] = _text(p, f"{where}.{name}", item.get(name))
+            fields[name] = _text(p, f"{where}.{name}", item.get(name), numbers=name in numeric)
         if kind == "evidence":
             source = fields["source"]
             if source and source.startswith(CLAIM_PREFIX):

@@ -38,6 +38,7 @@ from .errors import ClaimtrackError, LockTimeoutError
 
 __all__ = [
     "atomic_write",
+    "write_temp",
     "read_input",
     "not_regular",
     "library_lock",
@@ -212,6 +213,23 @@ def _refuse_link(path: Path) -> None:
 
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` all at once, or not at all; a symbolic link at ``path`` is refused."""
+    tmp = write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise _cannot_write(path, e) from e
+    _fsync_dir(path.parent)
+
+
+def write_temp(path: Path, data: str | bytes) -> Path:
+    """Write ``data`` to a new temporary file beside ``path`` and flush it to disk; return its path.
+
+    ``os.replace(tmp, path)`` then puts it in place: several files can so be written first and
+    put in place only when all were written. A symbolic link at ``path`` is refused; on failure
+    nothing is left and ClaimtrackError is raised.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     _refuse_link(path)
     tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
@@ -225,14 +243,15 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
     except OSError as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise ClaimtrackError(
-            f"cannot write: {e.strerror or e}", file=path, hint="check the folder's permissions and free space"
-        ) from e
-    _fsync_dir(path.parent)
+        raise _cannot_write(path, e) from e
+    return tmp
+
+
+def _cannot_write(path: Path, e: OSError) -> ClaimtrackError:
+    return ClaimtrackError(f"cannot write: {e.strerror or e}", file=path, hint="check the folder's permissions and free space")
 
 
 def sweep_temp_files(root: Path, *, older_than: float = STALE_AFTER) -> int:

@@ -11,7 +11,7 @@ from .errors import ClaimtrackError, LibraryNotFoundError
 from .fileio import TEMP_PREFIX, atomic_write
 from .settings import SETTINGS_FILE
 
-__all__ = ["BIB_FILE", "default_author", "find_root", "init_library"]
+__all__ = ["BIB_FILE", "default_author", "find_root", "init_library", "is_library"]
 
 BIB_FILE = "references.bib"
 
@@ -31,11 +31,16 @@ def default_author() -> str:
         return "unknown"
 
 
+def is_library(folder: Path) -> bool:
+    """Whether ``folder`` is a claims library: it holds claims/ or claimtrack.toml."""
+    return (folder / "claims").is_dir() or (folder / SETTINGS_FILE).is_file()
+
+
 def find_root(start: Path) -> Path:
     """Walk up from ``start`` to the first folder holding claims/ or claimtrack.toml."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / "claims").is_dir() or (folder / SETTINGS_FILE).is_file():
+        if is_library(folder):
             return folder
     raise LibraryNotFoundError(
         "no claims library here or in any folder above",

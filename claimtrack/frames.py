@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .csvcells import neutralise, requote, restore
 from .errors import ClaimtrackError
 from .fileio import read_input
 from .history import render_markdown, states_before
@@ -313,12 +314,22 @@ def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[s
 
 
 def frame_text(df: pd.DataFrame, fmt: str) -> str:
-    """One frame as CSV (dates as YYYY-MM-DD) or JSON (pandas' table orient, which keeps dtypes)."""
+    """One frame as CSV (dates as YYYY-MM-DD) or JSON (pandas' table orient, which keeps dtypes).
+
+    CSV text cells that a spreadsheet would run as a formula are neutralised (see
+    :mod:`claimtrack.csvcells`; ``read_frames`` restores them); JSON keeps the exact text.
+    """
     if fmt == "csv":
-        return df.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
+        text_columns = [c for c in df.columns if str(df[c].dtype) in ("string", "object")]
+        safe = df.assign(**{c: df[c].map(_neutralised, na_action="ignore") for c in text_columns})
+        return requote(safe.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\r\n"))
     if fmt == "json":
         return df.to_json(orient="table", index=False, date_format="iso", force_ascii=False, indent=1) + "\n"
     raise ValueError(f"unknown frame format {fmt!r}; use csv or json")
+
+
+def _neutralised(value: Any) -> Any:
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def read_frames(
@@ -340,7 +351,7 @@ def read_frames(
     for name in FRAME_NAMES:
         path = directory / f"{name}.{fmt}"
         try:
-            text = read_input(path).decode("utf-8")
+            text = read_input(path).decode("utf-8")  # bytes decoded: a carriage return in a cell stays one
         except FileNotFoundError as e:
             raise ClaimtrackError("is missing", file=path, hint=f"write it with `claimtrack report --format {fmt}`") from e
         if fmt == "json":
@@ -367,6 +378,9 @@ def _read_csv(text: str, name: str, scale: ConfidenceScale | Sequence[str] | Non
     }
     # Only an empty cell is missing: a claim may well say "NA" or "null".
     df = pd.read_csv(io.StringIO(text), dtype=dtypes, keep_default_na=False, na_values={c: [""] for c in columns})
+    for column, kind in columns.items():
+        if kind == "string":
+            df[column] = df[column].map(restore, na_action="ignore").astype("string")
     names = scale.names if isinstance(scale, ConfidenceScale) else tuple(scale or DEFAULT_SCALE.names)
     for column, kind in columns.items():
         if kind == "datetime64[ns]":

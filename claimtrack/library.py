@@ -24,7 +24,7 @@ from .errors import (
     SourceError,
     SourceNotFoundError,
 )
-from .folder import BIB_FILE, default_author, find_root, init_library
+from .folder import BIB_FILE, default_author, find_root, init_library, is_library
 from .history import replay
 from .index import Claims
 from .lifecycle import LifeVerbs
@@ -59,13 +59,27 @@ __all__ = ["Library", "SealResult", "Claims", "open_library", "init_library", "d
 
 
 def open_library(path: str | Path = ".", *, discover: bool = True) -> Library:
-    """Open the claims library at ``path`` (or, with ``discover``, the nearest one above it)."""
+    """Open the claims library at ``path`` (or, with ``discover``, the nearest one above it).
+
+    Raises LibraryNotFoundError when there is none (``path`` holds neither claims/ nor
+    claimtrack.toml), SettingsError when its claimtrack.toml is not valid: every command
+    refuses a setting it does not know, not only the audit.
+    """
     path = Path(path)
     if discover:
-        return Library(find_root(path))
-    if not path.is_dir():
+        lib = Library(find_root(path))
+    elif not path.is_dir():
         raise LibraryNotFoundError("is not a folder", file=str(path), hint="pass the folder that holds claims/")
-    return Library(path.resolve())
+    elif not is_library(path):
+        raise LibraryNotFoundError(
+            "is not a claims library (it has no claims/ folder and no claimtrack.toml)",
+            file=str(path),
+            hint=f"make one with `claimtrack init {path}`, or pass --root DIR of a library",
+        )
+    else:
+        lib = Library(path.resolve())
+    lib.settings  # noqa: B018 - read now, so that a bad claimtrack.toml stops every command before it acts
+    return lib
 
 
 class Library(FieldEdits, LifeVerbs):

@@ -1,4 +1,9 @@
-"""claimtrack.toml: the confidence scale, rule severities and report settings."""
+"""claimtrack.toml: the confidence scale, rule severities and report settings.
+
+A key the file does not know is refused wherever the settings are read
+(opening a library reads them), with the closest known key suggested: a typo
+must not leave a setting silently at its default.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +19,28 @@ import tomli
 from .errors import SettingsError
 from .fileio import read_input
 from .model import DEFAULT_SCALE, ConfidenceLevel, ConfidenceScale
+from .suggest import did_you_mean
 
 __all__ = ["Settings", "SETTINGS_FILE", "SEVERITIES"]
 
 SETTINGS_FILE = "claimtrack.toml"
 SEVERITIES = ("error", "warning", "info", "off")
-_KEYS = {"title", "confidence", "rules", "report"}
+_KEYS = ("title", "confidence", "rules", "report")
+_CONFIDENCE_KEYS = ("levels",)
+_LEVEL_KEYS = ("name", "meaning", "min_support")
+_REPORT_KEYS = ("style", "pages_from")
+
+
+def _refuse_unknown(table: Mapping[str, Any], known: tuple[str, ...], prefix: str = "") -> None:
+    """Raise for the first key of ``table`` not in ``known``, suggesting the closest known one."""
+    for key in table:
+        if key not in known:
+            raise SettingsError(
+                "is not a known setting",
+                file=SETTINGS_FILE,
+                key=prefix + str(key),
+                hint=did_you_mean(str(key), known) or "known: " + ", ".join(sorted(known)),
+            )
 
 
 @attrs.frozen
@@ -66,17 +87,15 @@ class Settings:
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any], default_title: str = "Claims") -> Settings:
-        for key in raw:
-            if key not in _KEYS:
-                raise SettingsError(
-                    "is not a known setting", file=SETTINGS_FILE, key=key, hint="known: " + ", ".join(sorted(_KEYS))
-                )
+        _refuse_unknown(raw, _KEYS)
         title = raw.get("title", default_title)
         if not isinstance(title, str):
             raise SettingsError("must be a string", file=SETTINGS_FILE, key="title", hint='write title = "My survey"')
         scale = DEFAULT_SCALE
         confidence = raw.get("confidence")
         if confidence is not None:
+            if isinstance(confidence, Mapping):
+                _refuse_unknown(confidence, _CONFIDENCE_KEYS, "confidence.")
             levels = confidence.get("levels") if isinstance(confidence, Mapping) else None
             if not isinstance(levels, list) or not levels:
                 raise SettingsError(
@@ -90,6 +109,7 @@ class Settings:
                 key = f"confidence.levels[{i}]"
                 if not isinstance(level, Mapping) or not isinstance(level.get("name"), str) or not level["name"]:
                     raise SettingsError("needs a name", file=SETTINGS_FILE, key=key, hint='write name = "hypothesis"')
+                _refuse_unknown(level, _LEVEL_KEYS, key + ".")
                 support = level.get("min_support", 0)
                 if not isinstance(support, int) or isinstance(support, bool) or support < 0:
                     raise SettingsError("min_support must be a whole number, 0 or more", file=SETTINGS_FILE, key=key)
@@ -115,4 +135,7 @@ class Settings:
         report = raw.get("report", {})
         if not isinstance(report, Mapping):
             raise SettingsError("must be a table", file=SETTINGS_FILE, key="report", hint='write [report] then style = "apa"')
+        _refuse_unknown(report, _REPORT_KEYS, "report.")
+        if not isinstance(report.get("style", ""), str):
+            raise SettingsError("must be a string", file=SETTINGS_FILE, key="report.style", hint='write style = "apa"')
         return cls(title=title, scale=scale, rules=dict(rules), report=dict(report))

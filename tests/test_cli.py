@@ -151,6 +151,31 @@ def test_outside_a_library(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "is not a folder" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["add", "x1", "--statement", "S.", "--by", "A"], id="add"),
+        pytest.param(["list"], id="list"),
+        pytest.param(["source", "add"], id="source-add"),
+        pytest.param(["audit"], id="audit"),
+        pytest.param(["report"], id="report"),
+        pytest.param(["import", "doc.md"], id="import"),
+        pytest.param(["diff", "doc.md", "doc.md"], id="diff"),
+    ],
+)
+def test_root_at_a_folder_that_is_no_library_is_refused(tmp_path: Path, args: list[str]) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "doc.md").write_text("~~a~~ b\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(folder), *args], input=ENTRY)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"error: {folder}: is not a claims library (it has no claims/ folder and no claimtrack.toml); "
+        f"make one with `claimtrack init {folder}`, or pass --root DIR of a library\n"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["doc.md"]  # no claims/, no references.bib, no report/
+
+
 def test_every_command_has_help_with_an_example() -> None:
     def walk(group, prefix):  # type: ignore[no-untyped-def]
         for name, command in group.commands.items():

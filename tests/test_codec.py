@@ -34,6 +34,14 @@ def test_minimal_claim() -> None:
     [
         pytest.param(_raw(colour="red"), "colour", "is not a known key", id="unknown-key"),
         pytest.param(_raw(statement=["x"]), "statement", "must be a string", id="wrong-type"),
+        pytest.param(_raw(statement=42), "statement", "must be a string, not int", id="statement-a-number"),
+        pytest.param(_raw(confidence=1.5), "confidence", "must be a string, not float", id="confidence-a-number"),
+        pytest.param(
+            _raw(revisions=[{"date": dt.date(2022, 1, 1), "kind": "created", "by": 7, "statement": "S", "confidence": "c"}]),
+            "revisions[0].by",
+            "must be a string, not int",
+            id="revision-by-a-number",
+        ),
         pytest.param(_raw(tags="x"), "tags", "must be a list of strings", id="tags-not-list"),
         pytest.param(_raw(status="gone"), "status", "is not valid", id="bad-status"),
         pytest.param(_raw(id="../x"), "id", "is not a valid claim id", id="bad-id"),
@@ -62,6 +70,11 @@ def test_problems_name_the_key(raw: dict[str, Any], key: str, text: str) -> None
     assert info.value.key == key
     assert text in str(info.value)
     assert str(info.value).startswith("claims/c1.toml: ")
+
+
+def test_a_fact_value_may_be_a_number() -> None:
+    claim = claim_from_raw(_raw(facts=[{"subject": "GPT-3", "property": "context window", "value": 2048}]))
+    assert claim.facts[0].value == "2048"
 
 
 def test_every_problem_is_collected() -> None:

@@ -119,6 +119,8 @@ def test_round_trip_keeps_awkward_text_and_custom_scales(tmp_path: Path, fmt: st
     lib = claimtrack.open(root)
     lib.add("na", "NA", confidence="maybe", by="null", date="2023-01-01", tags=["a,b", 'quote "x"', "line\nbreak"])
     lib.add("nan", 'nan, "quoted"\nsecond line', confidence="certain", by="N/A", date="2023-01-02")
+    lib.add("formula", '=HYPERLINK("http://x.test","click")', confidence="maybe", by="+1", date="2023-01-03", tags=["-5", "@me"])
+    lib.add("quote", "'quoted\rafter a carriage return", confidence="maybe", by="''", date="2023-01-04")
     lib = claimtrack.open(root)
     frames = lib.frames()
     assert list(frames["claims"]["confidence"].dtype.categories) == ["certain", "maybe"]
@@ -142,3 +144,24 @@ def test_empty_library_frames(tmp_path: Path) -> None:
 def test_read_frames_names_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ClaimtrackError, match="claims.csv: is missing; write it with `claimtrack report --format csv`"):
         read_frames(tmp_path, "csv")
+
+
+def test_csv_neutralises_formulas_and_quotes_a_carriage_return(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from claimtrack.frames import frame_text
+
+    lib = claimtrack.open(claimtrack.init(tmp_path / "lib"))
+    lib.add("formula", '=HYPERLINK("http://x.test","click")', by="@evil", date="2023-01-03", tags=["-2+3"])
+    lib.add("cr", "one\rtwo", by="A", date="2023-01-03")
+    text = frame_text(claimtrack.open(lib.root).frames()["claims"], "csv")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 3  # a header and two claims: the carriage return stayed inside its quoted cell
+    by_id = {row[0]: row for row in rows[1:]}
+    header = rows[0]
+    assert by_id["formula"][header.index("statement")] == '\'=HYPERLINK("http://x.test","click")'
+    assert by_id["formula"][header.index("tags")] == "'-2+3"
+    assert by_id["cr"][header.index("statement")] == "one\rtwo"
+    assert '"one\rtwo"' in text
+    assert not [cell for row in rows for cell in row if cell and cell[0] in "=+-@"]

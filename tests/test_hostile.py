@@ -91,6 +91,8 @@ CLAIM_CASES = {
     "no-revisions": f"{V}: revisions: is missing",
     "missing-statement": f"{V}: statement: is missing",
     "empty-statement": f"{V}:2: statement: is empty",
+    "statement-as-integer": f"{V}:2: statement: must be a string, not int; quote the value",
+    "evidence-locator-as-number": f"{V}:7: evidence[0].locator: must be a string, not int; quote the value",
     "fact-missing-value": f"{V}:5: facts[0].value: is missing",
     "id-missing": f"{V}: id: is missing",
     "id-mismatch": f"{V}:1: id: 'other' does not match the file name 'victim'",
@@ -323,6 +325,11 @@ SETTINGS_CASES = {
     "rule-bad-severity": "claimtrack.toml: rules.missing-source: 'loud' is not a severity",
     "rules-not-table": "claimtrack.toml: rules: must be a table",
     "encoding-latin-1": "claimtrack.toml:1: is not UTF-8 (byte 12); save the file as UTF-8",
+    "key-typo": "claimtrack.toml: titel: is not a known setting; did you mean 'title'?",
+    "report-key-typo": "claimtrack.toml: report.stlye: is not a known setting; did you mean 'style'?",
+    "level-key-typo": "claimtrack.toml: confidence.levels[0].min_suport: is not a known setting; did you mean 'min_support'?",
+    "confidence-key-typo": "claimtrack.toml: confidence.level: is not a known setting; did you mean 'levels'?",
+    "report-style-not-string": "claimtrack.toml: report.style: must be a string",
 }
 
 
@@ -334,6 +341,32 @@ def test_the_settings_corpus_is_complete() -> None:
 def test_bad_settings(root: Path, case: str) -> None:
     shutil.copyfile(HOSTILE / "settings" / f"{case}.toml", root / "claimtrack.toml")
     _refused(root, ["add", "new", "--statement", "S.", "--by", "x"], SETTINGS_CASES[case])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["list"], id="list"),
+        pytest.param(["show", "victim"], id="show"),
+        pytest.param(["history", "victim"], id="history"),
+        pytest.param(["audit"], id="audit"),
+        pytest.param(["source", "list"], id="source-list"),
+        pytest.param(["review", "victim", "--reason", "r", "--by", "x"], id="review"),
+        pytest.param(["cite", "victim", "src1", "--by", "x"], id="cite"),
+        pytest.param(["report", "--format", "json"], id="report"),
+    ],
+)
+def test_an_unknown_setting_is_refused_by_every_command(root: Path, args: list[str]) -> None:
+    made = CliRunner().invoke(main, ["--root", str(root), "add", "victim", "--statement", "S.", "--by", "x"])
+    assert made.exit_code == 0, made.output
+    (root / "claimtrack.toml").write_text('[rules]\nbib-unused = "off"\n[report]\nstlye = "apa"\n', encoding="utf-8")
+    _refused(root, args, "claimtrack.toml: report.stlye: is not a known setting; did you mean 'style'?")
+
+
+def test_an_unknown_setting_is_refused_by_the_python_api(root: Path) -> None:
+    (root / "claimtrack.toml").write_text('titel = "x"\n', encoding="utf-8")
+    with pytest.raises(claimtrack.SettingsError, match="did you mean 'title'"):
+        claimtrack.open(root)
 
 
 def test_settings_nested_too_deeply(root: Path) -> None:

@@ -352,6 +352,50 @@ def test_command_prints_only_paths(fixture_lib: claimtrack.Library, tmp_path: Pa
     assert result.stderr == ""
 
 
+def _disk_full_after(monkeypatch: pytest.MonkeyPatch, writes: int) -> None:
+    """Make every os.write after the first ``writes`` fail as a full disk does."""
+    import errno
+    import os
+
+    import claimtrack.fileio as fileio
+
+    real, done = os.write, [0]
+
+    def write(fd: int, data: bytes) -> int:
+        done[0] += 1
+        if done[0] > writes:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, data)
+
+    monkeypatch.setattr(fileio.os, "write", write)
+
+
+@pytest.mark.parametrize("writes", [0, 2], ids=["first-file", "third-file"])
+def test_a_refused_report_leaves_no_folder_behind(
+    fixture_lib: claimtrack.Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writes: int
+) -> None:
+    out = tmp_path / "new" / "report"
+    _disk_full_after(monkeypatch, writes)
+    result = CliRunner().invoke(main, ["--root", str(fixture_lib.root), "report", "--out", str(out), "--format", "html,md,csv"])
+    assert result.exit_code == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {out}/") and "cannot write: No space left on device" in line
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_refused_report_leaves_the_old_one_as_it_was(
+    fixture_lib: claimtrack.Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    report.write(fixture_lib, out, formats=["md", "csv"])
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    fixture_lib.revise("img-claim", statement="A changed claim.", reason="r", by="A", date="2023-04-01")
+    _disk_full_after(monkeypatch, 3)
+    with pytest.raises(ClaimtrackError, match="cannot write"):
+        report.write(claimtrack.open(fixture_lib.root), out, formats=["md", "csv"])
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
 def test_command_default_out_is_report(fixture_lib: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(fixture_lib.root)
     result = CliRunner().invoke(main, ["report"])

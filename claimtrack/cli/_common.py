@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -14,7 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
+from ..csvcells import csv_text
 from ..errors import ClaimtrackError
+from ..terminal import escape_controls, json_controls
 
 __all__ = [
     "main",
@@ -24,6 +24,7 @@ __all__ = [
     "by_option",
     "date_option",
     "emit",
+    "echo",
     "to_json",
     "handle_errors",
 ]
@@ -130,7 +131,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ClaimtrackError as e:
-            click.echo(f"error: {e}", err=True)
+            echo(f"error: {e}", err=True)
             sys.exit(2)
         except BrokenPipeError:
             sys.exit(0)
@@ -190,26 +191,34 @@ def _plain(value: Any) -> Any:
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(_plain(value), ensure_ascii=False, indent=2)
+    return json_controls(json.dumps(_plain(value), ensure_ascii=False, indent=2))
+
+
+def echo(message: str = "", *, err: bool = False, nl: bool = True, escape: bool = True) -> None:
+    """Print one message, its control characters escaped (see :mod:`claimtrack.terminal`) unless ``escape`` is false.
+
+    Every command prints through this, never ``click.echo`` directly.
+    """
+    click.echo(escape_controls(message) if escape else message, err=err, nl=nl)
+
+
+def _to_terminal() -> bool:
+    """Whether standard output is a terminal (CSV is data in a file or a pipe, but not on a screen)."""
+    return sys.stdout.isatty()
 
 
 def emit(rows: Iterable[Mapping[str, Any]], fmt: str, *, columns: list[str], text: Callable[[Mapping[str, Any]], str]) -> None:
     """Print rows as text lines, a JSON list or CSV with the given columns."""
     rows = list(rows)
     if fmt == "json":
-        click.echo(to_json([{c: row.get(c) for c in columns} for row in rows]))
+        echo(to_json([{c: row.get(c) for c in columns} for row in rows]))
     elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(
-                [
-                    "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else _plain(v))
-                    for v in (row.get(c) for c in columns)
-                ]
-            )
-        click.echo(buffer.getvalue(), nl=False)
+        cells = (
+            ["; ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else _plain(v)) for v in values]
+            for values in ([row.get(c) for c in columns] for row in rows)
+        )
+        # CSV keeps the data's exact text in a file or a pipe; on a terminal its control characters are escaped
+        echo(csv_text([columns, *cells]), nl=False, escape=_to_terminal())
     else:
         for row in rows:
-            click.echo(text(row))
+            echo(text(row))

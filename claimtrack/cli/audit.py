@@ -8,7 +8,7 @@ import click
 
 from ..audit import RULES, as_dict, audit_all, render_text
 from ..library import Library
-from ._common import format_option, main, pass_library, to_json
+from ._common import echo, format_option, main, pass_library, to_json
 
 _RULE_LIST = "\n".join(f"  {name:<29}{severity:<9}{what}" for name, (severity, what) in RULES.items())
 
@@ -46,7 +46,7 @@ def audit(lib: Library, fmt: str, strict: bool, base: str | None) -> None:
     """
     result = audit_all(lib, base=base)
     if fmt == "json":
-        click.echo(to_json(as_dict(result, strict=strict)))
+        echo(to_json(as_dict(result, strict=strict)))
     else:
-        click.echo(render_text(result, strict=strict))
+        echo(render_text(result, strict=strict))
     sys.exit(1 if result.failed(strict=strict) else 0)

@@ -14,7 +14,7 @@ from ..gitrepo import is_set_up
 from ..library import Library, init_library
 from ..model import RevisionKind, Stance, Status
 from ..views import CLAIM_COLUMNS, GIT_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows, plural
-from ._common import by_option, date_option, emit, format_option, handle_errors, main, pass_library, to_json
+from ._common import by_option, date_option, echo, emit, format_option, handle_errors, main, pass_library, to_json
 
 
 @main.command()
@@ -29,9 +29,9 @@ def init(directory: Path, title: str | None) -> None:
       claimtrack init my-survey
     """
     root = init_library(directory, title=title)
-    click.echo(f"initialised an empty claims library in {root}")
+    echo(f"initialised an empty claims library in {root}")
     if is_set_up(root):
-        click.echo("git merges its claim files with claimtrack's driver (see `claimtrack git setup --help`)")
+        echo("git merges its claim files with claimtrack's driver (see `claimtrack git setup --help`)")
 
 
 @main.command()
@@ -63,7 +63,7 @@ def add(
           --confidence conclusion --tag code-davinci-002 --by "A. Author" --date 2022-12-11
     """
     claim = lib.add(claim_id, statement, confidence=confidence, tags=tags, depends_on=depends_on, by=by, date=date, note=note)
-    click.echo(f"added {claim.id} ({claim.confidence})")
+    echo(f"added {claim.id} ({claim.confidence})")
 
 
 @main.command()
@@ -112,7 +112,7 @@ def cite(
         claim_id, key, stance=stance, locator=locator, quote=quote, note=note, reason=reason, kind=kind, by=by,
         credited=credited, evidence=evidence, date=date,
     )  # fmt: skip
-    click.echo(f"{claim.id}: cited {key} ({stance}); {plural(len(claim.evidence), 'evidence entry', 'evidence entries')}")
+    echo(f"{claim.id}: cited {key} ({stance}); {plural(len(claim.evidence), 'evidence entry', 'evidence entries')}")
 
 
 @main.command()
@@ -171,7 +171,7 @@ def revise(
         note=note,
     )
     last = claim.revisions[-1]
-    click.echo(f"{claim.id}: {last.kind.value}: {last.markdown()}")
+    echo(f"{claim.id}: {last.kind.value}: {last.markdown()}")
 
 
 @main.command()
@@ -188,7 +188,7 @@ def retract(lib: Library, claim_id: str, reason: str, by: str | None, date: str 
       claimtrack retract cdv2-sota --reason "a later benchmark run did not reproduce it"
     """
     lib.retract(claim_id, reason=reason, by=by, date=date)
-    click.echo(f"{claim_id}: retracted")
+    echo(f"{claim_id}: retracted")
 
 
 @main.command()
@@ -206,7 +206,7 @@ def supersede(lib: Library, claim_id: str, by_claim: str, reason: str, by: str |
       claimtrack supersede cdv2-sota --by-claim cdv2-context --reason "merged into one claim"
     """
     lib.supersede(claim_id, by_claim=by_claim, reason=reason, by=by, date=date)
-    click.echo(f"{claim_id}: superseded by {by_claim}")
+    echo(f"{claim_id}: superseded by {by_claim}")
 
 
 @main.command()
@@ -223,7 +223,7 @@ def review(lib: Library, claim_id: str, reason: str, by: str | None, date: str |
       claimtrack review cdv2-sota --reason "still holds after the context-window fix"
     """
     lib.review(claim_id, reason=reason, by=by, date=date)
-    click.echo(f"{claim_id}: reviewed")
+    echo(f"{claim_id}: reviewed")
 
 
 @main.command()
@@ -239,9 +239,9 @@ def seal(lib: Library) -> None:
       claimtrack seal
     """
     counts = lib.seal()
-    click.echo(f"sealed {plural(sum(counts.values()), 'revision')} in {plural(len(counts), 'claim')}")
+    echo(f"sealed {plural(sum(counts.values()), 'revision')} in {plural(len(counts), 'claim')}")
     for problem in counts.problems:
-        click.echo(f"not sealed: {problem}", err=True)
+        echo(f"not sealed: {problem}", err=True)
     if counts.problems:
         sys.exit(1)
 
@@ -288,7 +288,7 @@ def show(lib: Library, claim_id: str, as_of: str | None, fmt: str) -> None:
     detail["notices"] = [
         {"source": n.source, "kind": n.kind.value, "date": n.date, "notice": n.describe()} for n in lib.notices.cited_by(claim)
     ]
-    click.echo(to_json(detail) if fmt == "json" else _show_text(detail))
+    echo(to_json(detail) if fmt == "json" else _show_text(detail))
 
 
 @main.command()

@@ -10,7 +10,7 @@ import click
 
 from ..errors import LibraryNotFoundError
 from ..views import plural, shorten
-from ._common import by_option, date_option, format_option, handle_errors, main, open_from_context, to_json
+from ._common import by_option, date_option, echo, format_option, handle_errors, main, open_from_context, to_json
 
 if TYPE_CHECKING:
     from ..documents import ApplyResult, ProposedRevision, StaleFinding
@@ -23,11 +23,14 @@ _DOC = click.Path(dir_okay=True, path_type=Path)  # existence is checked by the 
 
 
 def _library(ctx: click.Context, *, required: bool) -> Any:
-    """The library (from --root or by discovery); None when there is none and it is optional."""
+    """The library (from --root or by discovery); None when none is found and it is optional.
+
+    A --root that names no library is refused even then: it is a mistake, not a wish to go without.
+    """
     try:
         return open_from_context(ctx)
     except LibraryNotFoundError:
-        if required:
+        if required or (ctx.find_root().obj or {}).get("root") is not None:
             raise
         return None
 
@@ -104,7 +107,7 @@ def import_document(ctx: click.Context, doc: Path, apply_: bool, by: str | None,
         raise click.ClickException("nothing was imported")
     if fmt == "json":
         notes = [attrs.asdict(n) for n in result.notes]
-        click.echo(
+        echo(
             to_json(
                 {
                     "file": str(result.path),
@@ -117,12 +120,12 @@ def import_document(ctx: click.Context, doc: Path, apply_: bool, by: str | None,
         )
         return
     for line in lines:
-        click.echo(line)
+        echo(line)
     for note in result.notes:
-        click.echo(f"{result.path}:{note.line}: note {_short(note.text)}")
+        echo(f"{result.path}:{note.line}: note {_short(note.text)}")
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(summary)
+        echo(f"warning: {warning}", err=True)
+    echo(summary)
 
 
 def _summary(changes: tuple[ProposedRevision, ...] | list[ProposedRevision]) -> str:
@@ -172,18 +175,18 @@ def diff(
     if apply_:
         outcome: ApplyResult = apply_changes(lib, changes, by=by, date=date)
         if fmt == "json":
-            click.echo(to_json([_change_dict(r.change, outcome=r.outcome, reason=r.reason) for r in outcome.results]))
+            echo(to_json([_change_dict(r.change, outcome=r.outcome, reason=r.reason) for r in outcome.results]))
             return
         for r in outcome.results:
-            click.echo(f"{_change_line(r.change)}: {r.outcome}{': ' + r.reason if r.reason else ''}")
-        click.echo(_applied_summary(outcome))
+            echo(f"{_change_line(r.change)}: {r.outcome}{': ' + r.reason if r.reason else ''}")
+        echo(_applied_summary(outcome))
         return
     if fmt == "json":
-        click.echo(to_json([_change_dict(c) for c in changes]))
+        echo(to_json([_change_dict(c) for c in changes]))
         return
     for change in changes:
-        click.echo(_change_line(change))
-    click.echo(_summary(changes) + ("" if front_matter else "; front matter left out (--front-matter compares it)"))
+        echo(_change_line(change))
+    echo(_summary(changes) + ("" if front_matter else "; front matter left out (--front-matter compares it)"))
 
 
 def _stale_line(f: StaleFinding) -> str:
@@ -230,10 +233,10 @@ def stale(ctx: click.Context, docs: tuple[Path, ...], fix: bool, tracked: bool, 
 
     findings = find_stale(_library(ctx, required=True), docs)
     if fmt == "json":
-        click.echo(to_json([f.to_dict() for f in findings]))
+        echo(to_json([f.to_dict() for f in findings]))
     else:
         for finding in findings:
-            click.echo(_stale_line(finding))
-        click.echo(f"{len(findings)} stale passage{'s' if len(findings) != 1 else ''}")
+            echo(_stale_line(finding))
+        echo(f"{len(findings)} stale passage{'s' if len(findings) != 1 else ''}")
     if findings:
         ctx.exit(1)

@@ -10,7 +10,7 @@ import click
 from ..library import Library
 from ..model import Claim, RevisionKind
 from ..views import plural
-from ._common import by_option, date_option, main, pass_library
+from ._common import by_option, date_option, echo, main, pass_library
 
 __all__ = ["tag", "depend", "fact", "appearance", "uncite", "annotate"]
 
@@ -42,7 +42,7 @@ def revision_options(*, default_kind: str, note: bool = True) -> Callable[[F], F
 
 def _done(claim: Claim) -> None:
     last = claim.revisions[-1]
-    click.echo(f"{claim.id}: {last.kind.value}: {last.markdown()} ({plural(len(claim.revisions), 'revision')})")
+    echo(f"{claim.id}: {last.kind.value}: {last.markdown()} ({plural(len(claim.revisions), 'revision')})")
 
 
 @main.command()
@@ -147,7 +147,7 @@ def uncite(lib: Library, claim_id: str, key: str, locator: str | None, **revisio
       claimtrack uncite cdv2-context openai2022models --reason "the page does not give the window"
     """
     claim = lib.uncite(claim_id, key, locator=locator, **revision)
-    click.echo(f"{claim.id}: uncited {key}; {plural(len(claim.evidence), 'evidence entry', 'evidence entries')}")
+    echo(f"{claim.id}: uncited {key}; {plural(len(claim.evidence), 'evidence entry', 'evidence entries')}")
 
 
 @main.command()

@@ -11,7 +11,7 @@ from ..errors import MergeConflictError
 from ..gitrepo import setup
 from ..library import Library
 from ..mergetext import merge_driver, resolve_files
-from ._common import handle_errors, main, pass_library
+from ._common import echo, handle_errors, main, pass_library
 
 
 @main.group("git")
@@ -41,9 +41,9 @@ def git_setup(lib: Library) -> None:
     """
     changed = setup(lib.root)
     for line in changed:
-        click.echo(f"set up {line}")
+        echo(f"set up {line}")
     if not changed:
-        click.echo("already set up: git merges claim files with claimtrack's driver")
+        echo("already set up: git merges claim files with claimtrack's driver")
 
 
 @git_group.command("merge-driver", hidden=True)
@@ -61,7 +61,7 @@ def git_merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> None:
     """
     problem = merge_driver(base, ours, theirs, name)
     if problem is not None:
-        click.echo(f"error: {problem}", err=True)
+        echo(f"error: {problem}", err=True)
         sys.exit(1)
 
 
@@ -84,9 +84,9 @@ def resolve(lib: Library, files: tuple[Path, ...]) -> None:
         resolved = resolve_files(lib.store, [Path(f).absolute() for f in files])
     except MergeConflictError as e:
         for conflict in e.conflicts or (e,):
-            click.echo(f"error: {conflict}", err=True)
+            echo(f"error: {conflict}", err=True)
         sys.exit(2)
     for path, claim in resolved:
-        click.echo(f"resolved {path.name}: {len(claim.revisions)} revisions")
+        echo(f"resolved {path.name}: {len(claim.revisions)} revisions")
     if not resolved:
-        click.echo("no claim file holds conflict markers")
+        echo("no claim file holds conflict markers")

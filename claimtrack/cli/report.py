@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ._common import main, pass_library
+from ._common import echo, main, pass_library
 
 PROGRESS_THRESHOLD = 1000
 
@@ -63,8 +63,8 @@ def report(lib, out: Path, fmt: str, style: str | None) -> None:  # type: ignore
     parts: dict[Path, int] = {}
     for path in paths:
         if path.parent == out:
-            click.echo(str(path))
+            echo(str(path))
         else:
             parts[path.parent] = parts.get(path.parent, 0) + 1
     for folder, count in parts.items():
-        click.echo(f"{folder}{os.sep} ({count} file{'' if count == 1 else 's'})")
+        echo(f"{folder}{os.sep} ({count} file{'' if count == 1 else 's'})")

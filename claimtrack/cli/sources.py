@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..library import Library
-from ._common import emit, format_option, main, pass_library
+from ._common import echo, emit, format_option, main, pass_library
 
 SOURCE_COLUMNS = ["key", "type", "year", "authors", "title", "line", "notice"]
 
@@ -42,7 +42,7 @@ def source_add(lib: Library, file: Path | None) -> None:
         keys = lib.add_sources(sys.stdin.buffer.read(), origin="standard input")
     else:
         keys = lib.add_sources_from(file)  # a FIFO or a device is refused there, before a byte is read
-    click.echo(f"added {len(keys)} {'entry' if len(keys) == 1 else 'entries'}: {', '.join(keys)}")
+    echo(f"added {len(keys)} {'entry' if len(keys) == 1 else 'entries'}: {', '.join(keys)}")
 
 
 @source.command("list")

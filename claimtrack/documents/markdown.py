@@ -66,8 +66,14 @@ class Block:
     text: str
     runs: tuple[Run, ...]
     line: int  # 1-based line of the block's first line
-    breaks: tuple[int, ...] = ()  # offsets in text where a new source line starts
+    breaks: tuple[int, ...] = ()  # offsets in text where a new source line starts, ascending
     heading: bool = False
+    # the runs' starts, ascending, so a run is found by bisection (a paragraph may hold a million runs)
+    _starts: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    @_starts.default
+    def _run_starts(self) -> tuple[int, ...]:
+        return tuple(run.start for run in self.runs)
 
     def line_at(self, offset: int) -> int:
         """The 1-based source line of a text offset."""
@@ -90,9 +96,9 @@ class Block:
         return "".join(chars), tuple(where)
 
     def run_at(self, offset: int) -> Run | None:
-        for run in self.runs:
-            if run.start <= offset < run.end:
-                return run
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index >= 0 and offset < self.runs[index].end:
+            return self.runs[index]
         return None
 
 

@@ -9,6 +9,7 @@ import attrs
 from ..errors import DocumentError
 from ..fileio import read_input
 from .latex_text import LATEX_SUFFIXES, latex_blocks
+from .limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_LINES
 from .markdown import Block, parse_markdown, plain_blocks
 
 __all__ = ["Document", "read_document", "read_text", "MARKDOWN_SUFFIXES"]
@@ -27,7 +28,7 @@ def read_document(path: str | Path, *, markdown: bool | None = None) -> Document
     """Read a Markdown (by suffix, or ``markdown=True``), LaTeX (by suffix) or plain-text document.
 
     Raises DocumentError for a missing file, anything but a regular file (a folder, a FIFO, a device),
-    or text that is not UTF-8.
+    text that is not UTF-8, or a document past the size limits of :mod:`.limits`.
     """
     path = Path(path)
     text = read_text(path)
@@ -54,6 +55,19 @@ def read_text(path: str | Path) -> str:
         raise DocumentError("no such document", file=path, hint="check the path") from e
     except OSError as e:
         raise DocumentError(f"cannot be read ({e.strerror or e})", file=path, hint="check its permissions") from e
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(
+            f"is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB, the most a document may be",
+            file=path,
+            hint="split it into smaller documents",
+        )
+    lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
+    if lines > MAX_DOCUMENT_LINES:
+        raise DocumentError(
+            f"has {lines:,} lines, more than the {MAX_DOCUMENT_LINES:,} a document may have",
+            file=path,
+            hint="split it into smaller documents",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

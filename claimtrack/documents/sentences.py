@@ -8,15 +8,27 @@ sentence with another block.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import attrs
 
+from .limits import MATCH_WINDOW
 from .markdown import Block
 
-__all__ = ["Sentence", "split_sentences", "block_sentences", "normalise", "words", "word_spans", "cjk_share"]
+__all__ = [
+    "Sentence",
+    "split_sentences",
+    "block_sentences",
+    "excerpt",
+    "sentence_at",
+    "normalise",
+    "words",
+    "word_spans",
+    "cjk_share",
+]
 
 # Abbreviations after which a period does not end a sentence (lower-cased, without the period).
 _ABBREVIATIONS = frozenset(
@@ -150,3 +162,39 @@ def block_sentences(block: Block, version: str = "new") -> tuple[str, list[Sente
         line = block.line_at(where[first]) if where else block.line
         out.append(Sentence(" ".join(rendered[start:end].split()), start, end, line))
     return rendered, out
+
+
+def sentence_at(sentences: Sequence[Sentence], pos: int, starts: Sequence[int] | None = None) -> Sentence:
+    """The sentence holding offset ``pos``, else the last one before it, else the first.
+
+    ``starts`` (the sentences' starts, ascending) may be given when many offsets are looked up.
+    """
+    if starts is None:
+        starts = [s.start for s in sentences]
+    index = bisect.bisect_right(starts, pos) - 1
+    return sentences[index] if index >= 0 else sentences[0]
+
+
+def excerpt(
+    rendered: str, sentence: Sentence, start: int, end: int, *, line: int | None = None, width: int = MATCH_WINDOW
+) -> Sentence:
+    """The sentence, or when it is longer than ``width`` characters the stretch of it around ``[start, end)``.
+
+    The stretch begins and ends at spaces and is marked with "..." where it was cut; its
+    ``start``/``end`` are its offsets in ``rendered``, so text around a change is still taken
+    from the right place, and its line is ``line`` (the change's) when given.
+    """
+    if sentence.end - sentence.start <= width:
+        return sentence
+    room = max(width - (end - start), 0) // 2
+    lo = max(sentence.start, start - room)
+    hi = min(sentence.end, max(end, start) + room)
+    if lo > sentence.start:
+        cut = rendered.find(" ", lo, start)
+        lo = cut + 1 if cut >= 0 else lo
+    if hi < sentence.end:
+        cut = rendered.rfind(" ", max(end, start), hi)
+        hi = cut if cut >= 0 else hi
+    text = " ".join(rendered[lo:hi].split())
+    text = ("... " if lo > sentence.start else "") + text + (" ..." if hi < sentence.end else "")
+    return Sentence(text, lo, hi, sentence.line if line is None else line)

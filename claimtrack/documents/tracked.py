@@ -19,7 +19,9 @@ Read from the token stream (see :mod:`.markdown`), never from raw text:
   change it follows. Deletions and insertions are anchored on the word
   before them so they can be applied as span edits.
 
-Regexes here only ever run on one rendered plain-text block.
+Regexes here only ever run on one rendered plain-text block, and the work
+per change is bounded (see :mod:`.limits`), so a document is read in time
+linear in its size.
 """
 
 from __future__ import annotations
@@ -35,11 +37,12 @@ import attrs
 
 from ..model import Claim, RevisionKind
 from .dates import document_dates, infer_year, parse_date
+from .limits import MAX_NEW_SPAN
 from .markdown import COMMENT, DELETED, HIGHLIGHT, INSERTED, STRUCK, SUB_NEW, SUB_OLD, Block
 from .matching import ClaimMatcher, claims_of, contains_words, versions_of
 from .reading import read_document
 from .records import DocumentNote, ImportResult, ProposedRevision
-from .sentences import Sentence, block_sentences, normalise
+from .sentences import Sentence, block_sentences, excerpt, normalise, sentence_at
 
 __all__ = ["import_changes", "extract_changes", "resolve_date"]
 
@@ -47,7 +50,7 @@ _CREDIT = re.compile(
     r"\s*\(\s*(?:corrected|pointed out|spotted|found|fixed|reported|suggested)\s+by\s+(?P<name>[^()]{1,80}?)\s*\)", re.I
 )
 _UPDATE = re.compile(
-    r"[\[(][\s*_]*(?P<word>update[ds]?|edit(?:ed)?)\b[\s*_]*(?P<date>[^:\])]{0,40}?)[\s*_]*:[\s*_]*(?P<body>[^\])]+?)[\s*_]*[\])]",
+    r"[\[(][\s*_]*(?P<word>update[ds]?|edit(?:ed)?)\b[\s*_]*(?P<date>[^:\])]{0,40}?)[\s*_]*:[\s*_]*(?P<body>[^\])]{1,4000}?)[\s*_]*[\])]",
     re.I,
 )
 _NUMBER = re.compile(r"\d[\d,.]*[a-zA-Z%]{0,2}")
@@ -73,14 +76,6 @@ class _Raw:
     tracked: bool = True
     note: str | None = None
     span: tuple[int, int] = (0, 0)  # where the new text is in the block's "new" rendering
-
-
-def _sentence_at(sentences: list[Sentence], pos: int) -> Sentence:
-    for sentence in sentences:
-        if sentence.start <= pos < sentence.end:
-            return sentence
-    before = [s for s in sentences if s.start <= pos]
-    return before[-1] if before else sentences[0]
 
 
 def _struck_groups(block: Block) -> list[tuple[int, int]]:
@@ -111,7 +106,7 @@ def _new_span(
 ) -> tuple[int, int]:
     """Where, in the rendered text, the words replacing the struck ones begin and end (see module doc)."""
     text = block.text
-    limit = sentence.end if sentence.end > p else len(rendered)
+    limit = min(sentence.end if sentence.end > p else len(rendered), p + MAX_NEW_SPAN)
     # Inside a word: "code-~~only~~mainly".
     if struck[0] > 0 and not text[struck[0] - 1].isspace() and p < len(rendered) and rendered[p].isalnum():
         end = p
@@ -125,8 +120,8 @@ def _new_span(
     inside = inner.strong if inner else -1
 
     def strong_end(strong: int, start: int) -> int:
-        end = start
-        while end < len(rendered) and (run := block.run_at(where[end])) is not None and run.strong == strong:
+        end, stop = start, min(len(rendered), start + MAX_NEW_SPAN)
+        while end < stop and (run := block.run_at(where[end])) is not None and run.strong == strong:
             end += 1
         return end
 
@@ -138,7 +133,7 @@ def _new_span(
     if old.rstrip()[-1:] in ".!?":
         # a whole sentence struck: the next sentence (with its full stop) replaces it
         nxt = sentence.end if sentence.start <= q < sentence.end else limit
-        return q, nxt
+        return q, min(nxt, q + MAX_NEW_SPAN)
     tail = rendered[q:limit]
     first = tail.split(None, 1)[0] if tail.split() else ""
     if _NUMBER.fullmatch(old.strip()) and (m := _NUMBER.match(tail)):
@@ -180,7 +175,6 @@ def _refine(claim: Claim, old: str, rendered: str, start: int, end: int) -> tupl
     """
     from .superseded import core_span, word_changes  # the span arithmetic lives with the superseded wordings
 
-    following = normalise(rendered[start:]).casefold()
     candidates = []
     for r in claim.revisions:
         if r.is_span_edit and r.old and r.new:
@@ -189,6 +183,10 @@ def _refine(claim: Claim, old: str, rendered: str, start: int, end: int) -> tupl
     for version in versions_of(claim)[:-1]:
         if contains_words(version.statement, old):
             candidates += [new for o, new in word_changes(version.statement, claim.statement) if o == old and new]
+    if not candidates:
+        return start, end
+    # only as much of the following text as the longest candidate could need (normalising may shrink it)
+    following = normalise(rendered[start : start + 4 * max(map(len, candidates)) + 64]).casefold()
     for new in sorted(set(candidates), key=len, reverse=True):
         if following.startswith(normalise(new).casefold()):
             return start, start + len(new)
@@ -213,6 +211,7 @@ def extract_changes(
     if not sentences:
         return [], []
     _, where = block.render("new")
+    starts = [s.start for s in sentences]
     changes: list[_Raw] = []
     groups = _struck_groups(block)
     for number, struck in enumerate(groups):
@@ -224,9 +223,10 @@ def extract_changes(
         if (m := _CREDIT.match(rendered, p)) is not None:
             credited, credit_text, p = m.group("name").strip(), m.group().strip(), m.end()
         q = _skip_space(rendered, p)
-        sentence = _sentence_at(sentences, min(q, len(rendered) - 1))
+        sentence = sentence_at(sentences, min(q, len(rendered) - 1), starts)
         start, end = _new_span(block, rendered, where, struck, p, sentence, old)
-        if matcher is not None and claims:
+        sentence = excerpt(rendered, sentence, start, end, line=_line(block, where, start))
+        if matcher is not None and claims and matcher.may_know(old):
             found = matcher.match([rendered[sentence.start : sentence.end]], [old])
             if found.claim is not None:
                 start, end = _refine(claims[found.claim], old, rendered, start, end)
@@ -247,7 +247,7 @@ def extract_changes(
             _Raw(RevisionKind.CORRECTION, old, new, sentence, _clean(old_sentence), credited, span=(start, max(start, end)))
         )
     for m in _UPDATE.finditer(rendered):
-        sentence = _sentence_at(sentences, m.start())
+        sentence = excerpt(rendered, sentence_at(sentences, m.start(), starts), *m.span(), line=_line(block, where, m.start()))
         body = _clean(m.group("body"))
         date_text = _clean(m.group("date")) or None
         changes.append(
@@ -266,16 +266,22 @@ def extract_changes(
     return changes, notes
 
 
+def _line(block: Block, where: tuple[int, ...], pos: int) -> int:
+    """The source line of an offset in the block's rendering."""
+    return block.line_at(where[min(pos, len(where) - 1)]) if where else block.line
+
+
 def _critic_changes(
     block: Block, rendered: str, where: tuple[int, ...], sentences: list[Sentence], changes: list[_Raw], notes: list[DocumentNote]
 ) -> None:
     runs = block.runs
+    starts = [s.start for s in sentences]
     last_change: int | None = None
     i = 0
     while i < len(runs):
         run = runs[i]
         pos = min(bisect.bisect_left(where, run.start), max(len(rendered) - 1, 0))
-        sentence = _sentence_at(sentences, pos)
+        sentence = excerpt(rendered, sentence_at(sentences, pos, starts), pos, pos + 1, line=_line(block, where, pos))
         text = " ".join(block.text[run.start : run.end].split())
         if run.kind == SUB_OLD:
             new_run = (
@@ -321,8 +327,13 @@ def _critic_changes(
 
 def _anchor(rendered: str, pos: int) -> str | None:
     """The word just before ``pos`` in the rendered text (the spot of an insertion or deletion)."""
-    before = rendered[:pos].split()
-    return before[-1] if before else None
+    end = pos
+    while end > 0 and rendered[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and end - start < MAX_NEW_SPAN and not rendered[start - 1].isspace():
+        start -= 1
+    return rendered[start:end] or None
 
 
 def resolve_date(
@@ -355,41 +366,40 @@ def import_changes(claims: Any, path: str | Path) -> ImportResult:
     known = claims_of(claims)
     matcher = ClaimMatcher(known) if known else None
     dates = document_dates(_clean(b.render("new")[0]) for b in doc.blocks)
-    raw: list[_Raw] = []
     notes: list[DocumentNote] = []
-    for block in doc.blocks:
-        found, block_notes = extract_changes(block, known, matcher)
-        raw.extend(found)
-        notes.extend(block_notes)
     warnings: list[str] = []
     years: set[int] = set()
     changes: list[ProposedRevision] = []
-    for r in raw:
-        date, note, year = resolve_date(r.date_text, dates, r.note)
-        if year is not None:
-            years.add(year)
-        if r.date_text and date is None:
-            warnings.append(f"line {r.sentence.line}: {note}")
-        sentence = _clean(r.sentence.text)
-        claim, score = None, 0.0
-        if matcher is not None:
-            match = matcher.match([sentence, r.old_sentence], [r.old, r.new])
-            claim, score = match.claim, match.score
-        changes.append(
-            ProposedRevision(
-                kind=r.kind,
-                old=r.old,
-                new=r.new,
-                sentence=sentence,
-                line=r.sentence.line,
-                file=str(path),
-                credited=r.credited,
-                date=date,
-                claim=claim,
-                score=score,
-                tracked=r.tracked,
-                note=note,
-            )  # fmt: skip
-        )
+    for block in doc.blocks:
+        # each block's changes are matched right after it is read, while the matcher still remembers its sentences
+        found, block_notes = extract_changes(block, known, matcher)
+        notes.extend(block_notes)
+        for r in found:
+            date, note, year = resolve_date(r.date_text, dates, r.note)
+            if year is not None:
+                years.add(year)
+            if r.date_text and date is None:
+                warnings.append(f"line {r.sentence.line}: {note}")
+            sentence = _clean(r.sentence.text)
+            claim, score = None, 0.0
+            if matcher is not None:
+                match = matcher.match([sentence, r.old_sentence], [r.old, r.new])
+                claim, score = match.claim, match.score
+            changes.append(
+                ProposedRevision(
+                    kind=r.kind,
+                    old=r.old,
+                    new=r.new,
+                    sentence=sentence,
+                    line=r.sentence.line,
+                    file=str(path),
+                    credited=r.credited,
+                    date=date,
+                    claim=claim,
+                    score=score,
+                    tracked=r.tracked,
+                    note=note,
+                )  # fmt: skip
+            )
     changes.sort(key=lambda c: c.line)
     return ImportResult(Path(path), tuple(changes), tuple(notes), years.pop() if len(years) == 1 else None, tuple(warnings))

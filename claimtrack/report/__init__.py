@@ -4,19 +4,20 @@
     >>> claimtrack.report.write(claimtrack.open("."), "report/")  # doctest: +SKIP
     [PosixPath('report/index.html'), PosixPath('report/README.md')]
 
-Everything is rendered in memory first; then each file is written atomically,
-so a failure leaves the previous report in place.
+Everything is rendered in memory first; then every file is written beside its place and only
+then are all put in place, so a failure leaves the previous report as it was, or no folder at all.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ClaimtrackError
-from ..fileio import atomic_write
+from ..fileio import write_temp
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -71,7 +72,7 @@ def render(
     if "html" in wanted or "md" in wanted:
         from .citations import plain_references, start_formatting
         from .context import build
-        from .markdown import md_escape
+        from .mdtext import md_escape
 
         style_name = resolve_style(lib, style)
 
@@ -180,19 +181,36 @@ def write(
     """
     files = render(lib, formats, style=style, progress=progress)
     out = Path(out_dir)
+    made = [folder for folder in (out, *out.parents) if not folder.exists()]  # deepest first
+    staged: list[tuple[Path, Path]] = []
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ClaimtrackError(f"cannot create the output folder: {e.strerror or e}", file=out, hint="choose another --out") from e
-    paths = []
-    for name, text in files.items():
-        path = out / name
-        if path.parent != out:
-            path.parent.mkdir(exist_ok=True)
-        atomic_write(path, text)
-        paths.append(path)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ClaimtrackError(
+                f"cannot create the output folder: {e.strerror or e}", file=out, hint="choose another --out"
+            ) from e
+        # Every file is written before any is put in place: a refused report leaves no file, and no folder, behind.
+        for name, text in files.items():
+            path = out / name
+            if path.parent != out and not path.parent.exists():
+                path.parent.mkdir()
+                made.insert(0, path.parent)
+            staged.append((write_temp(path, text), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except (ClaimtrackError, OSError) as e:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if isinstance(e, ClaimtrackError):
+            raise
+        raise ClaimtrackError(f"cannot write: {e.strerror or e}", file=out, hint="check the folder's free space") from e
     _remove_leftovers(out, files)
-    return paths
+    return [path for _, path in staged]
 
 
 def _remove_leftovers(out: Path, written: dict[str, str]) -> None:

@@ -24,7 +24,7 @@ import attrs
 from ..model import Claim, Stance
 from .changes import Segment, change_segments
 from .citations import plain_references as _plain_references_of
-from .markdown import md_escape
+from .mdtext import md_escape
 from .notices import badged, marked, notice_rows
 from .sections import Links, anchor_for_key, claim_sections
 from .workers import Pool

@@ -1,11 +1,10 @@
 """The Markdown report, for GitHub: tables, ``~~old~~ new`` diffs, links between claims.
 
-Every value goes through :func:`md_escape` (the template environment's
-``finalize``, and by hand where :mod:`.sections` and this module build the
-repeated parts as strings), so user text can neither open HTML (``<`` becomes
-``&lt;``) nor Markdown syntax; it also escapes pipes and line breaks, so a
-value is safe in a table cell. Only :class:`markupsafe.Markup` values, built
-here, pass unescaped.
+Every value goes through :func:`~.mdtext.md_escape` (the template
+environment's ``finalize``, and by hand where :mod:`.sections` and this
+module build the repeated parts as strings), so user text can open neither
+HTML nor Markdown syntax and is safe in a table cell. Only
+:class:`markupsafe.Markup` values, built here, pass unescaped.
 """
 
 from __future__ import annotations
@@ -17,39 +16,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .mdtext import md_escape
+
 __all__ = ["render_markdown", "md_escape", "cell"]
-
-# Markdown's special characters get a backslash, and no tag can open: one pass of str.translate.
-_ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*_[]~|#{}!"}, "<": "&lt;", ">": "&gt;"})
-_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_NEWLINE = re.compile(r"\s*\n\s*")
-_NUMBERED = re.compile(r"^(\d+)\.")
-
-
-def md_escape(value: Any) -> str:
-    """Text made inert in Markdown (and in the HTML GitHub allows inside it)."""
-    if value is None:
-        return ""
-    if isinstance(value, Markup):
-        return str(value)
-    return _escape_text(str(value))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _escape_text(text: str) -> str:
-    # Each step runs only when its pattern can match; the result is the same.
-    if "&" in text:
-        text = _ENTITY_LIKE.sub("&amp;", text)
-    text = text.translate(_ESCAPES)
-    if "\n" in text:
-        text = _NEWLINE.sub(" ", text)
-    # A line starting with "1." or "-" would become a list.
-    first = text[:1]
-    if first.isdigit():
-        text = _NUMBERED.sub(r"\1\\.", text)
-    elif first in ("-", "+", "="):
-        text = "\\" + text
-    return text
 
 
 def _finalize(value: Any) -> str:

@@ -14,7 +14,7 @@ import attrs
 from markupsafe import Markup
 
 from ..model import Stance
-from .markdown import md_escape
+from .mdtext import md_escape
 from .sections import Links, attr, text
 
 if TYPE_CHECKING:

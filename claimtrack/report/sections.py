@@ -21,7 +21,7 @@ from typing import Any
 from ..history import states_before
 from ..model import Claim, Stance
 from .changes import change_segments
-from .markdown import md_escape
+from .mdtext import md_escape
 
 __all__ = [
     "Links",
@@ -36,8 +36,8 @@ __all__ = [
 MARK = "\x00"
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9:.-]*")
 _ODD = re.compile(r"[^A-Za-z0-9:.-]")
-# Text md_escape leaves alone: none of the characters it escapes, no line break or NUL, no list-like start.
-_MD_PLAIN = re.compile(r"(?![-+=])[^\\`*_\[\]~|#{}!&<>\n\r\x00]*")
+# Text md_escape leaves alone: none of the characters it escapes, no line break or NUL, no list-like or indented start.
+_MD_PLAIN = re.compile(r"(?![-+= \t])[^\\`*_\[\]~|#{}!&<>\n\r\x00]*")
 
 
 def text(value: Any) -> str:
@@ -61,7 +61,7 @@ def attr(value: Any) -> str:
 
 
 def md(value: Any) -> str:
-    """:func:`.markdown.md_escape`, with a quick way out for text it would leave as it is (most)."""
+    """:func:`.mdtext.md_escape`, with a quick way out for text it would leave as it is (most)."""
     if value is None:
         return ""
     s = value if type(value) is str else str(value)
