@@ -347,8 +347,10 @@ def _load(
                     parsed if isinstance(parsed, ClaimtrackError) else ClaimtrackError("cannot be read", file=f"claims/{name}")
                 )
                 continue
-            record = parsed if isinstance(parsed, tuple) else pickle.loads(blob)
-            records.put(record[0].id, record)
+            if isinstance(parsed, tuple):
+                records.put(parsed[0].id, parsed)
+            else:  # from a worker: kept pickled, as a cache row is, until looked at
+                records.put(name[: -len(".toml")], blob)
             if hashes is not None:
                 hashes[name] = sha
             if writable:

@@ -315,3 +315,15 @@ def test_a_signed_row_that_is_no_record_is_read_from_its_file(many: claimtrack.L
     monkeypatch.setattr(pickled.pickle, "loads", lambda blob: ("not", "a record"))
     claims, _, derived = load_claims(many.store)
     assert claims["claim-2"].statement == "Statement number 2." and derived["claim-2"][0].differ == ()
+
+
+def test_claims_parsed_by_workers_stay_pickled_until_looked_at(many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial, _, _ = load_claims(many.store, use_cache=False, parallel=False)
+    from claimtrack import pickled
+
+    loads: list[bytes] = []
+    real = pickled.pickle.loads
+    monkeypatch.setattr(pickled.pickle, "loads", lambda blob: loads.append(blob) or real(blob))
+    parallel, _, _ = load_claims(many.store, use_cache=False, parallel=True)
+    assert list(parallel) == list(serial) and loads == []
+    assert dict(parallel.items()) == dict(serial) and len(loads) == len(serial)
