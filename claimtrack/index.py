@@ -28,25 +28,23 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, ValuesView
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
 
 import attrs
 
+from .claimmap import Claims, LineMap
 from .collector import collector_paused
-from .errors import ClaimFileError, ClaimNotFoundError, ClaimtrackError
+from .errors import ClaimFileError, ClaimtrackError
 from .fileio import TEMP_PREFIX, cache_file, fork_is_safe, not_regular, read_input, sign, signing_key
 from .history import Verified, verify
 from .model import Claim, validate_id
 from .pickled import ClaimView, DerivedView, Records, unpickled
 from .store import Store, key_lines
-from .suggest import hint_with
-from .views import plural
 
 __all__ = ["load_claims", "load_some", "unchanged", "Claims", "CACHE_NAME"]
 
@@ -73,41 +71,6 @@ def _version() -> str:
     except PackageNotFoundError:
         release = "?"
     return f"{_FORMAT}:{release}:{hashlib.sha256(layout.encode()).hexdigest()[:16]}"
-
-
-class LineMap(Mapping[str, int]):
-    """The line numbers of a claim file's keys (``statement``, ``revisions[2].date``), kept as one compact
-    string (``"\\nkey\\tline"`` per key) and looked up on demand: a map per claim would cost kilobytes."""
-
-    __slots__ = ("_text",)
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    @classmethod
-    def of(cls, lines: Mapping[str, int]) -> LineMap:
-        return cls("".join(f"\n{key}\t{line}" for key, line in lines.items()) + "\n")
-
-    @property
-    def text(self) -> str:
-        return self._text
-
-    def __getitem__(self, key: str) -> int:
-        if "\n" in key or "\t" in key:
-            raise KeyError(key)
-        start = self._text.find(f"\n{key}\t")
-        if start < 0:
-            raise KeyError(key)
-        start += len(key) + 2
-        return int(self._text[start : self._text.index("\n", start)])
-
-    def __iter__(self) -> Iterator[str]:
-        for entry in self._text.split("\n"):
-            if entry:
-                yield entry.partition("\t")[0]
-
-    def __len__(self) -> int:
-        return max(self._text.count("\n") - 1, 0)
 
 
 # name, size, mtime, sha, the pickled (claim, checked facts, line text), and (in process) what it holds, or the error
@@ -423,155 +386,6 @@ def _has_content(path: str | Path, sha: str) -> bool:
         return hashlib.sha256(read_input(path)).hexdigest() == sha
     except (OSError, ClaimtrackError):
         return False
-
-
-_Loaded = tuple[Mapping[str, Claim], tuple[ClaimtrackError, ...], Mapping[str, tuple[Verified, LineMap]]]
-# What a lazy Claims fills in when something needs the whole library (see Claims.__getattr__).
-_WHOLE = frozenset({"_claims", "problems", "_derived", "_broken"})
-
-
-class Claims(Mapping[str, Claim]):
-    """Every readable claim of a library; ``problems`` holds the files that could not be read.
-
-    A library's claims are lazy (:meth:`lazy`): ``claims[id]``, ``get`` and ``in``
-    read that one claim's file, and only what needs every claim (iterating,
-    ``len()``, ``problems``, the audit) loads the library, once.
-
-    ``content_checked`` is True when every file's content hash was compared with the cache's
-    (:func:`load_claims` with ``check_content``).
-    """
-
-    content_checked = False
-    #: Each loaded file's name and the SHA-256 its claim was read from, when known.
-    hashes: Mapping[str, str] | None = None
-
-    _claims: Mapping[str, Claim]
-    problems: tuple[ClaimtrackError, ...]
-    _derived: Mapping[str, tuple[Verified, LineMap]]
-    _broken: dict[str | None, ClaimtrackError]
-    _load: Callable[[], _Loaded]
-    _read: Callable[[str], Claim]
-    _single: dict[str, Claim]
-
-    def __init__(
-        self,
-        claims: Mapping[str, Claim],
-        problems: tuple[ClaimtrackError, ...],
-        derived: Mapping[str, tuple[Verified, LineMap]] | None = None,
-    ) -> None:
-        self._set(claims, problems, derived or {})
-
-    def _set(
-        self, claims: Mapping[str, Claim], problems: tuple[ClaimtrackError, ...], derived: Mapping[str, tuple[Verified, LineMap]]
-    ) -> None:
-        self._claims = claims
-        self.problems = problems
-        self._derived = derived
-        self._broken = {p.file: p for p in problems}
-
-    @classmethod
-    def lazy(cls, load: Callable[[], _Loaded], read: Callable[[str], Claim]) -> Claims:
-        """Claims that ``read`` one at a time on demand and ``load`` all together the first time all are needed."""
-        self = cls.__new__(cls)
-        self._load = load
-        self._read = read
-        self._single = {}
-        return self
-
-    @property
-    def loaded(self) -> bool:
-        """True once every claim has been loaded (always, for claims that were not lazy)."""
-        return "_claims" in self.__dict__
-
-    def __getattr__(self, name: str) -> Any:
-        # Called only for an attribute not set yet: a lazy mapping's whole-library state.
-        if name not in _WHOLE or "_load" not in self.__dict__:
-            raise AttributeError(name)
-        self._set(*self.__dict__["_load"]())
-        self.__dict__.pop("_single", None)
-        return self.__dict__[name]
-
-    def __getitem__(self, claim_id: str) -> Claim:
-        if "_claims" not in self.__dict__:
-            return self._one(claim_id)
-        try:
-            return self._claims[claim_id]
-        except KeyError:
-            validate_id(claim_id)
-            broken = self._broken.get(f"claims/{claim_id}.toml")
-            if broken is not None:
-                raise broken from None
-            raise ClaimNotFoundError(
-                f"no claim {claim_id!r}",
-                key=claim_id,
-                hint=hint_with(claim_id, self._claims, "see `claimtrack list` for the ids"),
-            ) from None
-
-    def _one(self, claim_id: str) -> Claim:
-        """One claim read from its file alone, remembered until the whole library is loaded."""
-        found = self._single.get(claim_id)
-        if found is None:
-            validate_id(claim_id)
-            found = self._single[claim_id] = self._read(claim_id)
-        return found
-
-    def __contains__(self, claim_id: object) -> bool:
-        if "_claims" in self.__dict__:
-            return claim_id in self._claims
-        return isinstance(claim_id, str) and self.get(claim_id) is not None
-
-    def __repr__(self) -> str:
-        if not self.loaded:  # a repr does not load the library
-            return f"<Claims: not loaded yet, {plural(len(self.__dict__.get('_single', {})), 'claim')} read one at a time>"
-        more = f", {plural(len(self.problems), 'unreadable file')}" if self.problems else ""
-        return f"<Claims: {plural(len(self._claims), 'claim')}{more}>"
-
-    def get(self, claim_id: str, default: Any = None) -> Any:  # type: ignore[override]
-        """The claim, or ``default`` when it is absent or its file cannot be read."""
-        if "_claims" in self.__dict__:
-            return self._claims.get(claim_id, default)
-        try:
-            return self._one(claim_id)
-        except ClaimtrackError:
-            return default
-
-    def verified(self, claim: Claim) -> Verified:
-        """The claim's replay and seal check, from the load cache when it has one."""
-        known = self._derived.get(claim.id)
-        if known is None or self._claims.get(claim.id) is not claim:
-            return verify(claim)
-        return known[0]
-
-    def as_dict(self) -> dict[str, Claim]:
-        """Every readable claim by id, as a plain dict (a copy)."""
-        return dict(self._claims.items())
-
-    def values(self) -> ValuesView[Claim]:
-        return self._claims.values()  # a warm load's records come out of the cache together
-
-    def items(self) -> ItemsView[str, Claim]:
-        return self._claims.items()
-
-    def all_verified(self) -> dict[str, Verified]:
-        """Every claim's replay and seal check by id, from the load cache where it has them."""
-        derived = self._derived
-        if derived.keys() == self._claims.keys():
-            return {claim_id: checked for claim_id, (checked, _) in derived.items()}
-        return {
-            claim_id: known[0] if (known := derived.get(claim_id)) is not None else verify(claim)
-            for claim_id, claim in self._claims.items()
-        }
-
-    def key_lines(self, claim_id: str) -> LineMap | None:
-        """Line numbers of the claim file's keys, as loaded (None when not known)."""
-        known = self._derived.get(claim_id)
-        return known[1] if known else None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._claims)
-
-    def __len__(self) -> int:
-        return len(self._claims)
 
 
 def load_some(store: Store, claim_ids: Iterable[str], *, dependencies: bool = False) -> Claims:
