@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import tomli
 import tomlkit
@@ -114,7 +115,7 @@ def _unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFile
 def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) -> Claim:
     """Parse and validate one claim file's text."""
     try:
-        raw = tomli.loads(text)
+        raw = shared_strings(tomli.loads(text), {})
     except RecursionError as e:
         # tomli refuses inline arrays and tables nested more than 1,000 deep, as a RecursionError.
         raise ClaimFileError(
@@ -141,6 +142,23 @@ def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) ->
     except ClaimFileError as e:
         e.line = line_of(text, e.key)
         raise
+
+
+def shared_strings(value: Any, seen: dict[str, str]) -> Any:
+    """``value`` (parsed TOML) with every repeated string one object, the first seen of its text.
+
+    A claim file repeats its text: the statement, tags, sources and facts again in the revisions. Made one object,
+    each is stored once in the record's pickle and once in memory when it is read back (about 1.5 KB less of a
+    claim's 8 KB at three revisions).
+    """
+    kind = type(value)
+    if kind is str:
+        return seen.setdefault(value, value)
+    if kind is dict:
+        return {key: shared_strings(item, seen) for key, item in value.items()}
+    if kind is list:
+        return [shared_strings(item, seen) for item in value]
+    return value
 
 
 class Store:

@@ -117,3 +117,34 @@ def test_a_revise_edits_only_the_head_of_a_long_history(cdv2: claimtrack.Library
     assert "# the history\n[[revisions]]" in text
     assert text.count("[[evidence]]") == 2 and text.index("[[evidence]]") < text.index("[[revisions]]")
     assert claim.revisions[-1].kind.value == "evidence" and len(claim.revisions) == 9
+
+
+_REPEATING = """\
+id = "twice"
+statement = "The model reads 8192 tokens."
+confidence = "hypothesis"
+tags = ["context"]
+
+[[evidence]]
+source = "src1"
+stance = "supports"
+
+[[revisions]]
+date = 2024-01-02
+kind = "created"
+by = "A. Author"
+statement = "The model reads 8192 tokens."
+confidence = "hypothesis"
+tags = ["context"]
+evidence = [{ source = "src1", stance = "supports" }]
+"""
+
+
+def test_a_parsed_claim_holds_each_repeated_text_once() -> None:
+    # The created revision repeats the statement, tags and sources: one object each, so the cache's pickle
+    # and the record read back from it store each once.
+    claim = parse_claim_text(_REPEATING, file="claims/twice.toml")
+    created = claim.revisions[0]
+    assert created.statement == claim.statement and created.statement is claim.statement
+    assert created.set_tags == claim.tags and created.set_tags[0] is claim.tags[0]
+    assert created.set_evidence is not None and created.set_evidence[0].source is claim.evidence[0].source
