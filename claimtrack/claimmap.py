@@ -7,12 +7,14 @@ from its file alone and only whole-library work loads every claim (see
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from typing import Any
 
 from .errors import ClaimNotFoundError, ClaimtrackError
 from .history import Verified, verify
 from .model import Claim, validate_id
+from .pickled import ClaimView, DerivedView
 from .suggest import hint_with
 from .views import plural
 
@@ -20,38 +22,41 @@ __all__ = ["Claims", "LineMap"]
 
 
 class LineMap(Mapping[str, int]):
-    """The line numbers of a claim file's keys (``statement``, ``revisions[2].date``), kept as one compact
-    string (``"\\nkey\\tline"`` per key) and looked up on demand: a map per claim would cost kilobytes."""
+    """The line numbers of a claim file's keys (``statement``, ``revisions[2].date``), looked up on demand.
 
-    __slots__ = ("_text",)
+    Kept as two strings (:attr:`packed`): the keys in order (``"\\nkey"`` each, then ``"\\n"``), which claim files
+    of one shape share as a single interned string, and the line numbers, comma-separated. A map per claim would
+    cost kilobytes; one string of both, about a kilobyte a claim.
+    """
 
-    def __init__(self, text: str) -> None:
-        self._text = text
+    __slots__ = ("_keys", "_lines")
+
+    def __init__(self, packed: tuple[str, str]) -> None:
+        self._keys, self._lines = packed
 
     @classmethod
     def of(cls, lines: Mapping[str, int]) -> LineMap:
-        return cls("".join(f"\n{key}\t{line}" for key, line in lines.items()) + "\n")
+        keys = sys.intern("".join(f"\n{key}" for key in lines) + "\n")
+        return cls((keys, ",".join(str(line) for line in lines.values())))
 
     @property
-    def text(self) -> str:
-        return self._text
+    def packed(self) -> tuple[str, str]:
+        """The keys and the line numbers (what the load cache pickles)."""
+        return self._keys, self._lines
 
     def __getitem__(self, key: str) -> int:
-        if "\n" in key or "\t" in key:
+        if "\n" in key:
             raise KeyError(key)
-        start = self._text.find(f"\n{key}\t")
+        start = self._keys.find(f"\n{key}\n")
         if start < 0:
             raise KeyError(key)
-        start += len(key) + 2
-        return int(self._text[start : self._text.index("\n", start)])
+        return int(self._lines.split(",")[self._keys.count("\n", 0, start)])
 
     def __iter__(self) -> Iterator[str]:
-        for entry in self._text.split("\n"):
-            if entry:
-                yield entry.partition("\t")[0]
+        return iter(self._keys[1:-1].split("\n") if len(self._keys) > 1 else ())
 
     def __len__(self) -> int:
-        return max(self._text.count("\n") - 1, 0)
+        return self._keys.count("\n") - 1
 
 
 _Loaded = tuple[Mapping[str, Claim], tuple[ClaimtrackError, ...], Mapping[str, tuple[Verified, LineMap]]]
@@ -173,7 +178,8 @@ class Claims(Mapping[str, Claim]):
 
     def as_dict(self) -> dict[str, Claim]:
         """Every readable claim by id, as a plain dict (a copy)."""
-        return dict(self._claims.items())
+        claims = self._claims
+        return claims.as_dict() if isinstance(claims, ClaimView) else dict(claims.items())
 
     def values(self) -> ValuesView[Claim]:
         return self._claims.values()  # a warm load's records come out of the cache together
@@ -183,8 +189,10 @@ class Claims(Mapping[str, Claim]):
 
     def all_verified(self) -> dict[str, Verified]:
         """Every claim's replay and seal check by id, from the load cache where it has them."""
-        derived = self._derived
-        if derived.keys() == self._claims.keys():
+        derived, claims = self._derived, self._claims
+        if isinstance(derived, DerivedView) and isinstance(claims, ClaimView) and derived.over(claims):
+            return derived.checked()  # a warm or cold load's records: each holds its claim's checked facts
+        if derived.keys() == claims.keys():
             return {claim_id: checked for claim_id, (checked, _) in derived.items()}
         return {
             claim_id: known[0] if (known := derived.get(claim_id)) is not None else verify(claim)

@@ -10,18 +10,21 @@ them into records waits.
 from __future__ import annotations
 
 import pickle
+import sys
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from .collector import collector_paused
+from .heap import release_freed
 from .history import Verified
 from .model import Claim
 
 __all__ = ["Records", "ClaimView", "DerivedView", "Record", "unpickled"]
 
-#: A claim, its checked facts, and its keys' line numbers as one string (see index.LineMap).
-Record = tuple[Claim, Verified, str]
+#: A claim, its checked facts, and its keys' line numbers as two strings (see claimmap.LineMap.packed).
+Record = tuple[Claim, Verified, tuple[str, str]]
 V = TypeVar("V")
+_RELEASE_EVERY = 2048  # records made between handing the freed pickles' memory back
 M = TypeVar("M")
 
 
@@ -36,9 +39,13 @@ def unpickled(blob: bytes) -> Record | None:
         and len(record) == 3
         and isinstance(record[0], Claim)
         and isinstance(record[1], Verified)
-        and isinstance(record[2], str)
+        and isinstance(record[2], tuple)
+        and len(record[2]) == 2
+        and all(isinstance(text, str) for text in record[2])
     ):
-        return record
+        keys, lines = record[2]
+        # Files of one shape have the same keys: one string for all of them, not one a record.
+        return record[0], record[1], (sys.intern(keys), lines)
     return None
 
 
@@ -85,12 +92,24 @@ class Records:
         """Unpickle every record not looked at yet, in one go.
 
         Without the cyclic garbage collector, which would otherwise scan the growing heap again and
-        again (a fourfold cost at 10,000 claims) for records that cannot form a cycle.
+        again (a fourfold cost at 10,000 claims) for records that cannot form a cycle; the memory of the
+        pickles let go is handed back to the system as it goes (see :mod:`claimtrack.heap`).
         """
+        made = 0
         with collector_paused():
             for claim_id, held in self._held.items():
                 if not isinstance(held, tuple):
                     self.get(claim_id)
+                    made += 1
+                    if made % _RELEASE_EVERY == 0:
+                        release_freed()  # the pickles let go so far: else the records and the pickles add up
+        if made:
+            release_freed()
+
+    def made(self) -> dict[str, Record]:
+        """Every record by id, all of them unpickled (the mapping itself: not to be changed)."""
+        self.get_all()
+        return cast(dict[str, Record], self._held)
 
 
 class _View(Mapping[str, V], Generic[V]):
@@ -116,6 +135,10 @@ class _View(Mapping[str, V], Generic[V]):
         self._records.get_all()
         return super().items()
 
+    def over(self, other: _View[Any]) -> bool:
+        """Whether both views show the same records."""
+        return self._records is other._records
+
 
 class ClaimView(_View[Claim]):
     """The claims of :class:`Records` by id, in id order."""
@@ -125,16 +148,24 @@ class ClaimView(_View[Claim]):
     def __getitem__(self, claim_id: str) -> Claim:
         return self._records.get(claim_id)[0]
 
+    def as_dict(self) -> dict[str, Claim]:
+        """Every claim by id, as a plain dict (a copy), made without a lookup per claim."""
+        return {claim_id: record[0] for claim_id, record in self._records.made().items()}
+
 
 class DerivedView(_View[tuple[Verified, M]], Generic[M]):
-    """Each claim's checked facts and line map by id, the map made by ``line_map`` from the record's line text."""
+    """Each claim's checked facts and line map by id, the map made by ``line_map`` from the record's packed lines."""
 
     __slots__ = ("_line_map",)
 
-    def __init__(self, records: Records, line_map: Callable[[str], M]) -> None:
+    def __init__(self, records: Records, line_map: Callable[[tuple[str, str]], M]) -> None:
         super().__init__(records)
         self._line_map = line_map
 
     def __getitem__(self, claim_id: str) -> tuple[Verified, M]:
         _, checked, lines = self._records.get(claim_id)
         return checked, self._line_map(lines)
+
+    def checked(self) -> dict[str, Verified]:
+        """Every claim's checked facts by id, no line map made."""
+        return {claim_id: record[1] for claim_id, record in self._records.made().items()}

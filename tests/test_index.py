@@ -145,6 +145,16 @@ def test_line_maps_come_back_from_workers_and_when_the_cache_cannot_take_them(
     assert all(claims.key_lines(f"claim-{i}")["statement"] == 2 for i in range(6))  # type: ignore[index]
 
 
+def test_claim_files_of_one_shape_share_their_line_maps_keys(many: claimtrack.Library) -> None:
+    _age_all(many)
+    load_claims(many.store)  # cold: the cache rows written
+    claims = index.Claims(*load_claims(many.store))  # warm: the records unpickled from them
+    assert claims.loaded and not claims.problems
+    first, *rest = (claims.key_lines(f"claim-{i}") for i in range(6))
+    assert first is not None and first["statement"] == 2
+    assert rest and all(other is not None and other.packed[0] is first.packed[0] for other in rest)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.from_regex(r"[A-Za-z_][A-Za-z0-9_.\[\]-]{0,20}", fullmatch=True), st.integers(1, 10**6), max_size=30))
 def test_a_line_map_reads_back_what_it_was_given(lines: dict[str, int]) -> None:
