@@ -337,3 +337,36 @@ def test_claims_parsed_by_workers_stay_pickled_until_looked_at(many: claimtrack.
     parallel, _, _ = load_claims(many.store, use_cache=False, parallel=True)
     assert list(parallel) == list(serial) and loads == []
     assert dict(parallel.items()) == dict(serial) and len(loads) == len(serial)
+
+
+def test_making_every_record_hands_the_pickles_memory_back(many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimtrack import pickled
+
+    _age_all(many)
+    load_claims(many.store)
+    released: list[int] = []
+
+    def release() -> None:
+        released.append(1)
+
+    monkeypatch.setattr(pickled, "release_freed", release)
+    monkeypatch.setattr(pickled, "_RELEASE_EVERY", 4)
+    claims = index.Claims(*load_claims(many.store))
+    assert len(list(claims.values())) == 6
+    assert len(released) == 2  # after the fourth record, and once all six are made
+    list(claims.values())
+    assert len(released) == 2  # nothing left to make: nothing to hand back
+
+
+def test_the_content_check_reads_a_file_longer_than_one_read(many: claimtrack.Library) -> None:
+    path = many.root / "claims" / "claim-2.toml"
+    text = path.read_text(encoding="utf-8") + "".join(f"# note {i:06d}\n" for i in range(index._CHUNK // 5))
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size > 2 * index._CHUNK
+    _age_all(many)
+    claims = claimtrack.open(many.root).claims
+    assert len(claims) == 6 and claims.hashes is not None and index.unchanged(many.store, claims.hashes)
+    st = path.stat()
+    path.write_text(text[:-3] + "9\n\n", encoding="utf-8")  # the last read's bytes differ, size and time kept
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and not index.unchanged(many.store, claims.hashes)

@@ -19,20 +19,17 @@ __all__ = ["check", "cycles"]
 
 def check(ctx: Context) -> Iterator[Draft]:
     claims, checked, active = ctx.claims, ctx.checked, Status.ACTIVE
-    find = claims.get
     # The dependency graph for the loop search is gathered on the way (see cycles).
     pending: dict[str, int] = {}
     dependents: dict[str, list[str]] = {}
-    following = dependents.get
     for claim, mine in ctx.pairs:
         deps = claim.depends_on
         if not deps:
             continue
         claim_id = claim.id
-        resting = claim.status is active
         linked: set[str] = set()
         for other_id in deps:
-            other = find(other_id)
+            other = claims.get(other_id)
             if other is None:
                 if other_id not in ctx.unreadable_ids:  # an unreadable file is reported as such
                     yield ctx.at(
@@ -49,12 +46,8 @@ def check(ctx: Context) -> Iterator[Draft]:
                 continue
             if other_id not in linked:
                 linked.add(other_id)
-                listed = following(other_id)
-                if listed is None:
-                    dependents[other_id] = [claim_id]
-                else:
-                    listed.append(claim_id)
-            if not resting:
+                dependents.setdefault(other_id, []).append(claim_id)
+            if claim.status is not active:
                 continue
             if other.status is not active:
                 yield _rests_on_ended(ctx, claim, other)
