@@ -85,7 +85,10 @@ def _bibliography(entries: list[Any], links: Any) -> str:
 
 
 def render_markdown(context: dict[str, Any], *, style_name: str) -> str:
-    """The Markdown report for a context made by :func:`claimtrack.report.context.build`."""
+    """The Markdown report for a context made by :func:`claimtrack.report.context.build`.
+
+    As :func:`markdown_pieces`, it lets go of the context's Markdown sections: render it once per context.
+    """
     return "".join(markdown_pieces(context, style_name=style_name))
 
 
