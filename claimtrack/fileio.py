@@ -31,7 +31,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import ClaimtrackError, LockTimeoutError
@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 TEMP_PREFIX = ".ct-tmp-"
+# Small pieces given to write_temp are gathered up to this many bytes a write.
+_WRITE_BATCH = 1 << 20
 CACHE_DIR = ".claimtrack"
 STALE_AFTER = 60.0  # seconds: a temporary file this old belongs to a writer that died
 _SWEPT = "swept"
@@ -223,31 +225,46 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def write_temp(path: Path, data: str | bytes) -> Path:
+def write_temp(path: Path, data: str | bytes | Iterable[str]) -> Path:
     """Write ``data`` to a new temporary file beside ``path`` and flush it to disk; return its path.
 
-    ``os.replace(tmp, path)`` then puts it in place: several files can so be written first and
-    put in place only when all were written. A symbolic link at ``path`` is refused; on failure
-    nothing is left and ClaimtrackError is raised.
+    ``data`` may be text or bytes, or pieces of text written as they come (a file too large to
+    hold whole). ``os.replace(tmp, path)`` then puts it in place: several files can so be written
+    first and put in place only when all were written. A symbolic link at ``path`` is refused; on
+    failure (of the disk, or of whatever makes the pieces) nothing is left and the error is raised,
+    an OSError as ClaimtrackError.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    pieces: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
     _refuse_link(path)
     tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
         try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            batch: list[bytes] = []
+            size = 0
+            for piece in pieces:
+                batch.append(piece.encode("utf-8") if isinstance(piece, str) else piece)
+                size += len(batch[-1])
+                if size >= _WRITE_BATCH:
+                    _write_all(fd, b"".join(batch))
+                    batch, size = [], 0
+            _write_all(fd, b"".join(batch))
             os.fsync(fd)
         finally:
             os.close(fd)
-    except OSError as e:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise _cannot_write(path, e) from e
+        if isinstance(e, OSError):
+            raise _cannot_write(path, e) from e
+        raise
     return tmp
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _cannot_write(path: Path, e: OSError) -> ClaimtrackError:

@@ -353,3 +353,32 @@ def test_report_caches_that_are_links_are_never_followed(root: Path, tmp_path: P
     for name, target in targets.items():
         assert target.read_bytes() == b"another application's data"
         assert (cache / name).is_file() and not (cache / name).is_symlink()  # replaced by a cache of its own
+
+
+def test_write_temp_writes_pieces_as_they_come(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import claimtrack.fileio as fileio
+
+    monkeypatch.setattr(fileio, "_WRITE_BATCH", 10)
+    seen: list[int] = []
+
+    def pieces() -> Iterator[str]:
+        for n in range(5):
+            [tmp] = [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]
+            seen.append(tmp.stat().st_size)  # what the earlier pieces put on disk already
+            yield f"{n}é" * 4
+
+    tmp = fileio.write_temp(tmp_path / "big.txt", pieces())
+    assert tmp.read_text(encoding="utf-8") == "".join(f"{n}é" * 4 for n in range(5))
+    assert seen == [0, 12, 24, 36, 48]
+
+
+def test_write_temp_leaves_nothing_when_its_pieces_fail(tmp_path: Path) -> None:
+    import claimtrack.fileio as fileio
+
+    def pieces() -> Iterator[str]:
+        yield "x" * (fileio._WRITE_BATCH + 1)
+        raise RuntimeError("a piece failed")
+
+    with pytest.raises(RuntimeError, match="a piece failed"):
+        fileio.write_temp(tmp_path / "big.txt", pieces())
+    assert list(tmp_path.iterdir()) == []

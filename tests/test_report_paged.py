@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from test_report import build_fixture
 
 import claimtrack
 import claimtrack.report as report
+from claimtrack.errors import ClaimtrackError
 from claimtrack.report import paged
 
 
@@ -147,3 +150,67 @@ def test_cli_counts_the_data_files(tmp_path: Path) -> None:
         str(out / "README.md"),
         f"{out / 'data'}/ (2 files)",
     ]
+
+
+def test_taken_gives_one_side_and_lets_it_go() -> None:
+    from claimtrack.report.sections import taken
+
+    sections = [("h0", "m0"), ("h1", "m1"), ("h2", "m2")]
+    assert list(taken(sections, 0, 1, 5)) == ["h1", "h2"]
+    assert sections == [("h0", "m0"), ("", "m1"), ("", "m2")]
+    assert list(taken(sections, 1)) == ["m0", "m1", "m2"]
+    assert sections == [("h0", ""), ("", ""), ("", "")]
+
+
+def test_written_files_are_the_rendered_ones_and_keep_no_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import claimtrack.report.context as context
+
+    lib = _paged(tmp_path / "lib")
+    rendered = report.render(lib, ["html", "md"])
+    built: list[dict[str, object]] = []
+    real = context.build
+
+    def build(*args: object, **kwargs: object) -> dict[str, object]:
+        built.append(real(*args, **kwargs))  # type: ignore[arg-type]
+        return built[-1]
+
+    monkeypatch.setattr(context, "build", build)
+    report.write(claimtrack.open(lib.root), tmp_path / "out", formats=["html", "md"])
+    written = {
+        p.relative_to(tmp_path / "out").as_posix(): p.read_text(encoding="utf-8")
+        for p in (tmp_path / "out").rglob("*")
+        if p.is_file()
+    }
+    assert written == rendered and len(rendered) >= 5
+    [ctx] = built
+    sections = ctx["sections"]
+    assert isinstance(sections, list) and sections and all(pair == ("", "") for pair in sections)
+
+
+@pytest.mark.parametrize("fail_at", [2, 3], ids=["a-data-file", "after-the-data-files"])
+def test_a_report_failing_while_its_files_are_made_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int
+) -> None:
+    from claimtrack.report import markdown
+
+    lib = _paged(tmp_path / "lib")
+    calls = [0]
+    real_js, real_pieces = paged._js, markdown.markdown_pieces
+
+    def js(payload: object) -> str:
+        calls[0] += 1
+        if calls[0] == fail_at:
+            raise ClaimtrackError("the data could not be made", key="test")
+        return real_js(payload)
+
+    monkeypatch.setattr(paged, "_js", js)
+    if fail_at == 3:  # the one data file is made; the Markdown report then fails half-way
+
+        def pieces(*args: object, **kwargs: object) -> Iterator[str]:
+            yield from itertools.islice(real_pieces(*args, **kwargs), 3)  # type: ignore[arg-type]
+            raise ClaimtrackError("the Markdown could not be made", key="test")
+
+        monkeypatch.setattr(markdown, "markdown_pieces", pieces)
+    with pytest.raises(ClaimtrackError, match="could not be made"):
+        report.write(lib, tmp_path / "new" / "out", formats=["html", "md"])
+    assert not (tmp_path / "new").exists()

@@ -4,15 +4,16 @@
     >>> claimtrack.report.write(claimtrack.open("."), "report/")  # doctest: +SKIP
     [PosixPath('report/index.html'), PosixPath('report/README.md')]
 
-Everything is rendered in memory first; then every file is written beside its place and only
-then are all put in place, so a failure leaves the previous report as it was, or no folder at all.
+Every file is written beside its place and only then are all put in place, so a failure leaves
+the previous report as it was, or no folder at all. A large report's big files (the split page's
+data files, the Markdown report) are written piece by piece as they are made, never held whole.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,9 +67,18 @@ def render(
     ``progress`` is called with the number of claims just rendered (e.g. a
     click progress bar's ``update``).
     """
+    return {
+        name: text if isinstance(text, str) else "".join(text) for name, text in _files(lib, formats, style, progress).items()
+    }
+
+
+def _files(
+    lib: Library, formats: Iterable[str], style: str | None, progress: Callable[[int], None] | None
+) -> dict[str, str | Iterator[str]]:
+    """The report's files as ``{file name: text or its pieces}``: pieces are made only as they are read, in this order."""
     wanted = _formats(formats)
     findings = _load_findings(lib)
-    out: dict[str, str] = {}
+    out: dict[str, str | Iterator[str]] = {}
     if "html" in wanted or "md" in wanted:
         from .citations import plain_references, start_formatting
         from .context import build
@@ -110,9 +120,9 @@ def render(
 
                 out[HTML_FILE] = render_html(context, style_name=style_name)
         if "md" in wanted:
-            from .markdown import render_markdown
+            from .markdown import markdown_pieces
 
-            out[MARKDOWN_FILE] = render_markdown(context, style_name=style_name)
+            out[MARKDOWN_FILE] = markdown_pieces(context, style_name=style_name)
     elif progress is not None:
         progress(len(lib.claims))
     if "csv" in wanted or "json" in wanted:
@@ -179,7 +189,7 @@ def write(
     ``csv`` and ``json`` (one file per frame: ``claims.csv``, ...).
     Audit findings are shown in the report, never fatal.
     """
-    files = render(lib, formats, style=style, progress=progress)
+    files = _files(lib, formats, style, progress)
     out = Path(out_dir)
     made = [folder for folder in (out, *out.parents) if not folder.exists()]  # deepest first
     staged: list[tuple[Path, Path]] = []
@@ -199,21 +209,21 @@ def write(
             staged.append((write_temp(path, text), path))
         for tmp, path in staged:
             os.replace(tmp, path)
-    except (ClaimtrackError, OSError) as e:
+    except BaseException as e:  # a file's pieces are made while it is written: whatever fails, nothing is left
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         for folder in made:
             with contextlib.suppress(OSError):
                 folder.rmdir()
-        if isinstance(e, ClaimtrackError):
-            raise
-        raise ClaimtrackError(f"cannot write: {e.strerror or e}", file=out, hint="check the folder's free space") from e
+        if isinstance(e, OSError):
+            raise ClaimtrackError(f"cannot write: {e.strerror or e}", file=out, hint="check the folder's free space") from e
+        raise
     _remove_leftovers(out, files)
     return [path for _, path in staged]
 
 
-def _remove_leftovers(out: Path, written: dict[str, str]) -> None:
+def _remove_leftovers(out: Path, written: Collection[str]) -> None:
     """Remove the files an earlier report of another shape wrote here (a split page's parts), and only those."""
     from .paged import DATA_DIR
 

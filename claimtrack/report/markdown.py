@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import jinja2
@@ -18,7 +19,7 @@ from markupsafe import Markup
 
 from .mdtext import md_escape
 
-__all__ = ["render_markdown", "md_escape", "cell"]
+__all__ = ["render_markdown", "markdown_pieces", "md_escape", "cell"]
 
 
 def _finalize(value: Any) -> str:
@@ -84,20 +85,32 @@ def _bibliography(entries: list[Any], links: Any) -> str:
 
 
 def render_markdown(context: dict[str, Any], *, style_name: str) -> str:
-    """The Markdown report for a context made by :func:`claimtrack.report.context.build`."""
+    """The Markdown report for a context made by :func:`claimtrack.report.context.build`.
+
+    As :func:`markdown_pieces`, it lets go of the context's Markdown sections: render it once per context.
+    """
+    return "".join(markdown_pieces(context, style_name=style_name))
+
+
+def markdown_pieces(context: dict[str, Any], *, style_name: str) -> Iterator[str]:
+    """The Markdown report in pieces, each claim's section made as it is read and then let go of.
+
+    The report of a large library is hundreds of megabytes: written piece by piece, it is never
+    held whole, nor are the sections it has shown (see :func:`.sections.taken`).
+    """
     from .notices import notices_markdown
-    from .sections import MARK, fill
+    from .sections import MARK, fill, taken
 
     links = context["links"]
     references = {r.key: str(r.reference.markdown) for r in context["bibliography"]}
     # The frame is rendered with a mark where each long part goes, so that runs of blank
     # lines are squeezed in the frame alone; the parts hold none.
-    parts = {
-        "table_rows": _table(context["claims"], links),
-        "claim_details": "".join(fill(md, references) for _, md in context["sections"]),
-        "bibliography_items": _bibliography(context["bibliography"], links),
-        "uncited_items": "".join(f"- \\[{md_escape(r.key)}\\] {r.reference.markdown}\n" for r in context["uncited"]),
-        "notices_section": notices_markdown(context["notices"], links),
+    parts: dict[str, Callable[[], Iterable[str]]] = {
+        "table_rows": lambda: [_table(context["claims"], links)],
+        "claim_details": lambda: (fill(md, references) for md in taken(context["sections"], 1)),
+        "bibliography_items": lambda: [_bibliography(context["bibliography"], links)],
+        "uncited_items": lambda: (f"- \\[{md_escape(r.key)}\\] {r.reference.markdown}\n" for r in context["uncited"]),
+        "notices_section": lambda: [notices_markdown(context["notices"], links)],
     }
     frame = (
         environment()
@@ -110,6 +123,8 @@ def render_markdown(context: dict[str, Any], *, style_name: str) -> str:
         )
     )
     pieces = re.sub(r"\n{3,}", "\n\n", frame).split(MARK)
-    for i in range(1, len(pieces), 2):
-        pieces[i] = parts[pieces[i]]
-    return "".join(pieces)
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            yield from parts[piece]()
+        elif piece:
+            yield piece

@@ -21,6 +21,7 @@ fetch a file there.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from markupsafe import Markup
@@ -29,7 +30,7 @@ from ..errors import ClaimtrackError
 from .charts import revisions_chart, support_chart
 from .html import bibliography_items, environment, link_functions, uncited_items
 from .notices import notices_html
-from .sections import Links, fill
+from .sections import Links, fill, taken
 
 __all__ = ["PAGED_FROM", "CHUNK", "PER_PAGE", "CITED_BY_LIMIT", "pages_from", "render_paged", "DATA_DIR"]
 
@@ -81,8 +82,12 @@ def _rows(rows: list[Any]) -> list[list[Any]]:
     ]
 
 
-def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str]:
-    """The report's files (``index.html``, ``bibliography.html``, ``data/...``) as ``{name: text}``."""
+def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str | Iterator[str]]:
+    """The report's files (``index.html``, ``bibliography.html``, ``data/...``) as ``{name: text}``.
+
+    Each data file of sections is made only when its text is read (pieces to write or join, in
+    the order of the files), and lets go of the sections' HTML it shows (see :func:`.sections.taken`).
+    """
     claims = context["claims"]
     links: Links = context["links"]
     references = {r.key: str(r.reference.html) for r in context["bibliography"]}
@@ -96,7 +101,7 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str]:
         **link_functions(links),
     }
     env = environment()
-    files = {
+    files: dict[str, str | Iterator[str]] = {
         "index.html": env.get_template("report-paged.html.j2").render(
             **common,
             table_rows=Markup(""),
@@ -115,6 +120,10 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str]:
     }
     sections = context["sections"]
     for number, start in enumerate(range(0, len(sections), CHUNK)):
-        part = [fill(html, references) for html, _ in sections[start : start + CHUNK]]
-        files[f"{DATA_DIR}/details-{number}.js"] = f"ctDetails({number}, {_js(part)});\n"
+        files[f"{DATA_DIR}/details-{number}.js"] = _details(number, sections, start, references)
     return files
+
+
+def _details(number: int, sections: list[tuple[str, str]], start: int, references: dict[str, str]) -> Iterator[str]:
+    part = [fill(html, references) for html in taken(sections, 0, start, start + CHUNK)]
+    yield f"ctDetails({number}, {_js(part)});\n"
