@@ -105,12 +105,14 @@ def read_input(path: str | Path, *, shown: str | Path | None = None, error: type
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise not_regular(st.st_mode, shown if shown is not None else path, error)
-        want = max(_READ_CHUNK, st.st_size + 1)
+        # One byte more than the size, so that one call reads a file whole and sees its end; asking for a
+        # megabyte instead costs the allocation of one (four times the read of a 2 KB claim file).
+        want = st.st_size + 1
         first = os.read(fd, want)
         if len(first) < want:
             return first  # a short read of a regular file is its end: no second call to see it
-        chunks = [first]
-        while chunk := os.read(fd, want):
+        chunks = [first]  # the file grew, or its size says nothing (/proc): read on in large pieces
+        while chunk := os.read(fd, max(want, _READ_CHUNK)):
             chunks.append(chunk)
         return b"".join(chunks)
     finally:

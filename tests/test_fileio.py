@@ -68,6 +68,31 @@ def test_read_input_reads_a_regular_file_and_follows_a_link(tmp_path: Path) -> N
     assert read_input(tmp_path / "link.txt") == b"x" * 3_000_000
 
 
+
+def test_read_input_reads_a_small_file_in_one_call_of_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A claim file is about 2 KB: asking the system for a megabyte allocates one on every read.
+    (tmp_path / "claim.toml").write_bytes(b"y" * 2100)
+    asked: list[int] = []
+    real_read = os.read
+
+    def read(fd: int, size: int) -> bytes:
+        asked.append(size)
+        return real_read(fd, size)
+
+    monkeypatch.setattr(os, "read", read)
+    assert read_input(tmp_path / "claim.toml") == b"y" * 2100
+    assert asked == [2101]
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux's /proc")
+def test_read_input_reads_a_file_whose_size_says_nothing() -> None:
+    # Files under /proc are regular files of size 0 that read as text: the read goes on past the size.
+    path = Path("/proc/self/cmdline")
+    assert path.stat().st_size == 0
+    with path.open("rb") as handle:
+        expected = handle.read()
+    assert expected and read_input(path) == expected
+
 @pytest.mark.parametrize(
     ("make", "what"),
     [
