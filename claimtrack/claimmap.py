@@ -36,8 +36,8 @@ class LineMap(Mapping[str, int]):
 
     @classmethod
     def of(cls, lines: Mapping[str, int]) -> LineMap:
-        keys = sys.intern("".join(f"\n{key}" for key in lines) + "\n")
-        return cls((keys, ",".join(str(line) for line in lines.values())))
+        keys = sys.intern(f"\n{chr(10).join(lines)}\n" if lines else "\n")
+        return cls((keys, ",".join(map(str, lines.values()))))
 
     @property
     def packed(self) -> tuple[str, str]:

@@ -41,6 +41,9 @@ __all__ = [
 STATE_FIELDS = ("statement", "confidence", "status", "superseded_by", "tags", "depends_on", "appearances", "facts", "evidence")
 _LIST_FIELDS = ("tags", "depends_on", "appearances", "facts", "evidence")
 _SCALAR_FIELDS = ("confidence", "status", "superseded_by")
+_VALUE_FIELDS = ("statement", *_SCALAR_FIELDS)
+# Each list field with the revision's keys that set, remove from and add to it (named once, not on every revision).
+_LIST_EDITS = tuple((name, f"set_{name}", f"remove_{name}", f"add_{name}") for name in _LIST_FIELDS)
 
 
 def _fail(claim: Claim, index: int, key: str, message: str, hint: str) -> HistoryError:
@@ -56,10 +59,10 @@ def _apply(claim: Claim, state: dict[str, Any], revision: Revision, index: int) 
             confidence=revision.confidence or "",
             status=revision.status or Status.ACTIVE,
             superseded_by=revision.superseded_by,
-            **{name: tuple(getattr(revision, f"set_{name}") or ()) for name in _LIST_FIELDS},
+            **{name: tuple(getattr(revision, whole) or ()) for name, whole, _, _ in _LIST_EDITS},
         )
         return
-    for name in ("statement", *_SCALAR_FIELDS):
+    for name in _VALUE_FIELDS:
         value = getattr(revision, name)
         if value is not None:
             state[name] = value
@@ -96,18 +99,22 @@ def _apply(claim: Claim, state: dict[str, Any], revision: Revision, index: int) 
                 f"{field!r} cannot be edited with old/new",
                 "use statement, confidence, status or superseded_by",
             )
-    for name in _LIST_FIELDS:
-        whole = getattr(revision, f"set_{name}")
+    for name, set_name, remove_name, add_name in _LIST_EDITS:
+        whole = getattr(revision, set_name)
         if whole is not None:
             state[name] = tuple(whole)
-        items = list(state[name])
-        for item in getattr(revision, f"remove_{name}"):
+        current = state[name]
+        removed, added = getattr(revision, remove_name), getattr(revision, add_name)
+        if not removed and not added:
+            continue  # the list as it was: most revisions touch one list, or none
+        items = list(current)
+        for item in removed:
             if item not in items:
                 raise _fail(
                     claim, index, f"remove_{name}", f"{_describe(item)} is not in {name}", "copy the entry exactly as it stands"
                 )
             items.remove(item)
-        for item in getattr(revision, f"add_{name}"):
+        for item in added:
             if item in items:
                 raise _fail(claim, index, f"add_{name}", f"{_describe(item)} is already in {name}", "remove it from add_" + name)
             items.append(item)
@@ -136,6 +143,11 @@ def apply(claim: Claim, revision: Revision) -> Claim:
 
 def replay(claim: Claim) -> Claim:
     """The claim as its revisions make it; equal to ``claim`` unless it was edited by hand."""
+    return attrs.evolve(claim, **_replayed(claim))
+
+
+def _replayed(claim: Claim) -> dict[str, Any]:
+    """The fields the claim's revisions give it (what :func:`replay` makes the claim of)."""
     if not claim.revisions or claim.revisions[0].kind is not RevisionKind.CREATED:
         raise HistoryError(
             "the history does not start with a created revision",
@@ -143,7 +155,7 @@ def replay(claim: Claim) -> Claim:
             key=claim.id,
             hint='make revisions[0] kind = "created"',
         )
-    return attrs.evolve(claim, **_state_of(claim, enumerate(claim.revisions)))
+    return _state_of(claim, enumerate(claim.revisions))
 
 
 @provides("as_of")
@@ -278,10 +290,10 @@ def verify(claim: Claim) -> Verified:
     )
     broken = first_broken_seal(claim.revisions)
     try:
-        replayed = replay(claim)
+        replayed = _replayed(claim)  # compared field by field: no replayed claim need be made
     except HistoryError as e:
         return Verified((e.message, e.key, e.hint), (), broken, **facts)
-    differ = tuple(name for name in STATE_FIELDS if getattr(claim, name) != getattr(replayed, name))
+    differ = tuple(name for name in STATE_FIELDS if getattr(claim, name) != replayed[name])
     return Verified(None, differ, broken, **facts)
 
 

@@ -33,13 +33,19 @@ def canonical(revision: Revision) -> str:
     raw = revision_to_raw(revision)
     raw.pop("digest", None)
     raw.pop("after", None)
-    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_iso)
+    raw["date"] = _iso(raw["date"])  # as the encoder's default would write it, without a call back from C
+    return _encode(raw)
 
 
 def _iso(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     raise TypeError(f"cannot seal a {type(value).__name__}")
+
+
+# json.dumps with these options, made once: json.dumps makes a new encoder on every call (a revision's seal is
+# checked on every load that parses its file).
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_iso).encode
 
 
 def digest_of(previous: str | Sequence[str] | None, revision: Revision) -> str:

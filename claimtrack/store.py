@@ -74,7 +74,8 @@ def line_of(text: str, key: str | None) -> int | None:
     return start + 1
 
 
-_KEY_OR_HEADER = re.compile(r"^[ \t]*(?:\[\[[ \t]*([A-Za-z_]+)[ \t]*\]\]|(\[)|([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=)", re.MULTILINE)
+# At the start of every line: a [[table]] header, another table's header, a key, or (the group left out) nothing.
+_LINE_START = re.compile(r"^[ \t]*(?:\[\[[ \t]*([A-Za-z_]+)[ \t]*\]\]|(\[)|([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=)?", re.MULTILINE)
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -82,23 +83,22 @@ def key_lines(text: str) -> dict[str, int]:
 
     The first occurrence of each key wins, as in :func:`line_of`.
     """
+    # One match a line, so a line's number is its place in the list: no counting of newlines between matches
+    # (this runs on every claim file a cold load parses).
     out: dict[str, int] = {}
     counts: dict[str, int] = {}
     prefix = ""
-    line, position = 1, 0
-    for match in _KEY_OR_HEADER.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
-        header, other_table, key = match.groups()
-        if header:
+    first = out.setdefault
+    for line, (header, other_table, key) in enumerate(_LINE_START.findall(text), 1):
+        if key:
+            first(prefix + key, line)
+        elif header:
             index = counts[header] = counts.get(header, -1) + 1
             prefix = f"{header}[{index}]"
-            out.setdefault(prefix, line)
+            first(prefix, line)
             prefix += "."
         elif other_table:
             prefix = "?."  # a table claimtrack does not write: its keys are not looked up
-        else:
-            out.setdefault(prefix + key, line)
     return out
 
 

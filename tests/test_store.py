@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import claimtrack
 from claimtrack import ClaimExistsError, ClaimFileError, InvalidIdError
 from claimtrack.fileio import TEMP_PREFIX
 from claimtrack.history import first_broken_seal
 from claimtrack.model import Claim
-from claimtrack.store import Store, line_of, parse_claim_text, render_claim
+from claimtrack.store import Store, key_lines, line_of, parse_claim_text, render_claim
 from strategies import claims
 
 
@@ -148,3 +150,52 @@ def test_a_parsed_claim_holds_each_repeated_text_once() -> None:
     assert created.statement == claim.statement and created.statement is claim.statement
     assert created.set_tags == claim.tags and created.set_tags[0] is claim.tags[0]
     assert created.set_evidence is not None and created.set_evidence[0].source is claim.evidence[0].source
+
+
+# -- key_lines: one match a line ------------------------------------------------
+
+_KEY_OR_HEADER = re.compile(r"^[ \t]*(?:\[\[[ \t]*([A-Za-z_]+)[ \t]*\]\]|(\[)|([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=)", re.MULTILINE)
+
+
+def _key_lines_as_it_was(text: str) -> dict[str, int]:
+    """key_lines as it was written first (a match per key, newlines counted between matches): the reference."""
+    out: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    prefix = ""
+    line, position = 1, 0
+    for match in _KEY_OR_HEADER.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        header, other_table, key = match.groups()
+        if header:
+            index = counts[header] = counts.get(header, -1) + 1
+            prefix = f"{header}[{index}]"
+            out.setdefault(prefix, line)
+            prefix += "."
+        elif other_table:
+            prefix = "?."
+        else:
+            out.setdefault(prefix + key, line)
+    return out
+
+
+_TOML_BITS = st.sampled_from(
+    ["\n", "\r\n", "\n\n", " ", "\t", "[", "]", "[[", "]]", "[[ revisions ]]", "[[evidence]]", "[meta]", "=", " = ",
+     "id", "statement", "x-y", "_k", "9", '"', '"""', "date = 2024-01-02", "é", "\ufeff"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TOML_BITS, max_size=40).map("".join))
+def test_key_lines_gives_what_the_first_form_gave(text: str) -> None:
+    assert list(key_lines(text).items()) == list(_key_lines_as_it_was(text).items())
+
+
+def test_key_lines_gives_what_the_first_form_gave_on_the_bundled_claims() -> None:
+    files = sorted((Path(__file__).resolve().parent.parent / "claims").glob("*.toml"))
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        lines = key_lines(text)
+        assert lines["statement"] == 2 and "revisions[0].date" in lines, path.name
+        assert list(lines.items()) == list(_key_lines_as_it_was(text).items()), path.name
