@@ -68,7 +68,6 @@ def test_read_input_reads_a_regular_file_and_follows_a_link(tmp_path: Path) -> N
     assert read_input(tmp_path / "link.txt") == b"x" * 3_000_000
 
 
-
 def test_read_input_reads_a_small_file_in_one_call_of_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A claim file is about 2 KB: asking the system for a megabyte allocates one on every read.
     (tmp_path / "claim.toml").write_bytes(b"y" * 2100)
@@ -92,6 +91,7 @@ def test_read_input_reads_a_file_whose_size_says_nothing() -> None:
     with path.open("rb") as handle:
         expected = handle.read()
     assert expected and read_input(path) == expected
+
 
 @pytest.mark.parametrize(
     ("make", "what"),
