@@ -116,6 +116,9 @@ class _Cache:
         self.library = str(root.resolve())
         self.path = cache_file(root, CACHE_NAME)
         self.db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        # Rows are about 3 KB: on 16 KB pages five share one, where a 4 KB page holds one and wastes a quarter
+        # (a cold load writes about half as much, a warm load reads less). Only a new cache file takes it.
+        self.db.execute("PRAGMA page_size=16384")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")

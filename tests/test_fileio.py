@@ -10,6 +10,8 @@ are swept wherever a write leaves them.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import os
 import signal
 import subprocess
@@ -23,7 +25,7 @@ from click.testing import CliRunner
 import claimtrack
 from claimtrack.cli import main
 from claimtrack.errors import ClaimFileError, ClaimtrackError, DocumentError
-from claimtrack.fileio import TEMP_PREFIX, cache_dir, cache_file, read_input, sweep_temp_files
+from claimtrack.fileio import TEMP_PREFIX, cache_dir, cache_file, read_input, sign, sweep_temp_files
 
 BIB = "@misc{src1,\n  title = {A source},\n  year = {2020}\n}\n"
 NEW_BIB = "@misc{src2,\n  title = {Another source},\n  year = {2021}\n}\n"
@@ -407,3 +409,14 @@ def test_write_temp_leaves_nothing_when_its_pieces_fail(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="a piece failed"):
         fileio.write_temp(tmp_path / "big.txt", pieces())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sign_is_the_hmac_of_the_length_prefixed_parts() -> None:
+    # Signed caches written before stay valid: the one-call HMAC is the one updated piece by piece.
+    key, parts = b"k" * 32, ("/lib", "claims/a.toml", "\u00e9t\u00e9", b"\x00pickle")
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        mac.update(len(data).to_bytes(8, "big") + data)
+    assert sign(key, *parts) == mac.digest()
+    assert sign(key, "ab", "c") != sign(key, "a", "bc")

@@ -43,6 +43,16 @@ def test_warm_load_uses_the_cache(many: claimtrack.Library, monkeypatch: pytest.
     assert warm == cold and problems == () and calls == []
 
 
+def test_a_new_cache_file_has_pages_that_hold_several_rows(many: claimtrack.Library) -> None:
+    load_claims(many.store)
+    db = sqlite3.connect(many.root / ".claimtrack" / CACHE_NAME)
+    try:
+        assert db.execute("PRAGMA page_size").fetchone() == (16384,)
+        assert db.execute("SELECT count(*) FROM claims").fetchone() == (6,)
+    finally:
+        db.close()
+
+
 def test_a_changed_file_is_parsed_again(many: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
     _age_all(many)
     load_claims(many.store)
