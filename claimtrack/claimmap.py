@@ -199,6 +199,14 @@ class Claims(Mapping[str, Claim]):
             for claim_id, claim in self._claims.items()
         }
 
+    def records(self) -> Mapping[str, tuple[Claim, Verified, object]] | None:
+        """Every claim with its checked facts (and packed line numbers) by id, as a load keeps them together,
+        none copied; None when the claims were not loaded that way (then see :meth:`all_verified`)."""
+        derived, claims = self._derived, self._claims
+        if isinstance(derived, DerivedView) and isinstance(claims, ClaimView) and derived.over(claims):
+            return claims.records()
+        return None
+
     def key_lines(self, claim_id: str) -> LineMap | None:
         """Line numbers of the claim file's keys, as loaded (None when not known)."""
         known = self._derived.get(claim_id)

@@ -381,7 +381,7 @@ def library_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
 
 def sign(key: bytes, *parts: str | bytes) -> bytes:
     """An HMAC-SHA256 over ``parts``, each length-prefixed, so no two different lists of parts sign alike."""
-    pieces = []
+    pieces: list[bytes] = []
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         pieces += (len(data).to_bytes(8, "big"), data)

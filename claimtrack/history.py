@@ -221,6 +221,7 @@ class Verified:
     unreasoned: tuple[int, ...] = ()  # revisions that need a reason and give none
     out_of_order: tuple[int, ...] = ()  # revisions dated before the latest one above them
     last_change: int | None = None  # the latest revision (by date; the later one on a tie) that changed content
+    changed_on: dt.date | None = None  # that revision's date: what the claims resting on this one compare with
     last_date: dt.date | None = None  # the latest revision date
     supports: int = 0  # distinct sources whose evidence supports the claim
     unanswered: tuple[int, ...] = ()  # contradicting evidence with no note
@@ -281,6 +282,7 @@ def verify(claim: Claim) -> Verified:
         unreasoned=tuple(unreasoned),
         out_of_order=tuple(out_of_order),
         last_change=last_change,
+        changed_on=change_date,
         last_date=latest,
         supports=len({item.source for item in claim.evidence if item.stance is Stance.SUPPORTS}),
         unanswered=tuple(

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .audit import Finding
+    from .contentcheck import Checking
     from .notices import ImportResult, Notices
     from .sources import Sources
 
@@ -165,6 +166,19 @@ class Library(FieldEdits, LifeVerbs):
             return Sources.load(self.root / BIB_FILE, cache=cache)
 
         return self._fresh("sources", self.root / BIB_FILE, load)  # type: ignore[no-any-return]
+
+    def files_checking(self) -> Checking | None:
+        """The content check of :meth:`check_files` begun, to run while other work goes on (the audit's rules);
+        None when the claims are not loaded yet, or were checked already (then :meth:`check_files` has it all).
+
+        When its :meth:`~claimtrack.contentcheck.Checking.unchanged` is True, the loaded claims count as checked.
+        """
+        from .contentcheck import begin
+
+        loaded = self.claims if "claims" in self._loaded else None
+        if loaded is None or not loaded.loaded or loaded.content_checked or loaded.hashes is None:
+            return None
+        return begin(self.store, loaded.hashes, then=lambda: setattr(loaded, "content_checked", True))
 
     def check_files(self) -> Claims:
         """The claims, read with every file's content hash checked against the load cache (what ``audit`` does).

@@ -152,6 +152,10 @@ class ClaimView(_View[Claim]):
         """Every claim by id, as a plain dict (a copy), made without a lookup per claim."""
         return {claim_id: record[0] for claim_id, record in self._records.made().items()}
 
+    def records(self) -> Mapping[str, Record]:
+        """Every record by id, all of them unpickled: the claim, its checked facts and its packed line numbers."""
+        return self._records.made()
+
 
 class DerivedView(_View[tuple[Verified, M]], Generic[M]):
     """Each claim's checked facts and line map by id, the map made by ``line_map`` from the record's packed lines."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from .contentcheck import Checking
     from .index import Claims
     from .notices.collection import Notices
     from .settings import Settings
@@ -42,6 +43,10 @@ class ReadableLibrary(Protocol):
     def notices(self) -> Notices: ...
 
     def audit(self) -> list[Any]: ...
+
+    def files_checking(self) -> Checking | None:
+        """The content check of :meth:`check_files` begun, to run beside the rules; None when there is none to begin."""
+        ...
 
     def check_files(self) -> Claims:
         """The claims, with every file's content hash checked against the load cache (what the audit runs on)."""

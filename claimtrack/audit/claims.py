@@ -18,7 +18,7 @@ def check(ctx: Context) -> Iterator[Draft]:
     citable, min_support, active, retracted = ctx.citable, ctx.min_support, Status.ACTIVE, ctx.retracted
     # Each rule below looks at a claim only when the claim's checked facts say it may have something to report:
     # a clean claim costs a few lookups.
-    for claim, checked in ctx.pairs:
+    for claim, checked, _ in ctx.entries:
         if not citable.issuperset(checked.cited):
             yield from _references(ctx, claim)
         wanted = min_support.get(claim.confidence)

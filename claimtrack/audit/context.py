@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -22,6 +22,7 @@ __all__ = ["Context", "Draft", "BIB_FILE", "SETTINGS_FILE"]
 
 BIB_FILE = "references.bib"
 SETTINGS_FILE = "claimtrack.toml"
+V = TypeVar("V")
 
 
 @attrs.frozen
@@ -54,15 +55,25 @@ class Context:
         self.lib = lib
         self.settings: Settings = lib.settings
         self.scale: ConfidenceScale = self.settings.scale
-        # A plain dict: the library's mapping raises the file's error for an unreadable id,
-        # where the rules want a plain "not here".
+        # Not the library's mapping itself: that raises the file's error for an unreadable id, where the rules
+        # want a plain "not here".
         claims = lib.claims
-        self.claims: Mapping[str, Claim] = claims.as_dict() if hasattr(claims, "as_dict") else dict(claims.items())
-        # Each claim's checked facts by id, and (claim, facts) pairs for the rules that visit every claim.
-        self.checked: dict[str, Verified] = (
-            claims.all_verified() if hasattr(claims, "all_verified") else {i: verify(c) for i, c in self.claims.items()}
-        )
-        self.pairs = [(claim, self.checked[claim_id]) for claim_id, claim in self.claims.items()]
+        records = claims.records() if hasattr(claims, "records") else None
+        self.claims: Mapping[str, Claim]
+        self.checked: Mapping[str, Verified]
+        #: (claim, its checked facts, anything) for every claim in id order: what the rules that visit every claim read.
+        self.entries: Sequence[tuple[Claim, Verified, object]]
+        if records is not None:
+            # A load's records hold each claim with its checked facts: read in place, nothing copied (three copies of
+            # 100,000 entries were a tenth of the audit).
+            self.claims, self.checked = _Part(records, 0), _Part(records, 1)
+            self.entries = list(records.values())
+        else:
+            self.claims = claims.as_dict() if hasattr(claims, "as_dict") else dict(claims.items())
+            self.checked = (
+                claims.all_verified() if hasattr(claims, "all_verified") else {i: verify(c) for i, c in self.claims.items()}
+            )
+            self.entries = [(claim, self.checked[claim_id], None) for claim_id, claim in self.claims.items()]
         self.problems: tuple[ClaimtrackError, ...] = tuple(getattr(lib.claims, "problems", ()))
         self.sources: Sources = lib.sources
         # Files that exist but cannot be read still name a claim: citing one is not dangling.
@@ -106,6 +117,29 @@ class Context:
         if near is not None and near.key != key:
             return f"did you mean '{near.key}'? keys are case-sensitive"
         return "add the entry with `claimtrack source add`, or fix the key's spelling"
+
+
+class _Part(Mapping[str, V]):
+    """One part of every record (the claim, or its checked facts) by id, read in place."""
+
+    __slots__ = ("_records", "_part")
+
+    def __init__(self, records: Mapping[str, tuple[Any, ...]], part: int) -> None:
+        self._records = records
+        self._part = part
+
+    def __getitem__(self, claim_id: str) -> V:
+        value: V = self._records[claim_id][self._part]
+        return value
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self._records
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
 
 
 def is_claim_ref(key: str) -> bool:

@@ -17,20 +17,29 @@ from .context import Context, Draft
 __all__ = ["check", "cycles"]
 
 
+_ENDED = object()  # a superseded or retracted claim, in the lookup below
+_ABSENT = object()
+
+
 def check(ctx: Context) -> Iterator[Draft]:
-    claims, checked, active = ctx.claims, ctx.checked, Status.ACTIVE
-    # The dependency graph for the loop search is gathered on the way (see cycles).
-    pending: dict[str, int] = {}
-    dependents: dict[str, list[str]] = {}
-    for claim, mine in ctx.pairs:
-        deps = claim.depends_on
+    claims, active = ctx.claims, Status.ACTIVE
+    # What a dependent asks of the claim it rests on, read once for every claim, in one pass over the records:
+    # whether it has ended, else when its content last changed (its checked facts hold the date). Each dependency
+    # is then one lookup in this table, not a reach into another record, its checked facts and its revisions.
+    asked: dict[str, object] = {claim.id: mine.changed_on if claim.status is active else _ENDED for claim, mine, _ in ctx.entries}
+    # Claims known to be on no loop: those that rest on nothing, and (as the loop below meets them) those whose
+    # every dependency is known to be on none. The rest wait for the peeling and the loop search after it.
+    clear: set[str] = set()
+    waiting: list[tuple[str, set[str]]] = []
+    for claim, mine, _ in ctx.entries:
+        claim_id, deps = claim.id, claim.depends_on
         if not deps:
+            clear.add(claim_id)
             continue
-        claim_id = claim.id
         linked: set[str] = set()
         for other_id in deps:
-            other = claims.get(other_id)
-            if other is None:
+            seen = asked.get(other_id, _ABSENT)
+            if seen is _ABSENT:
                 if other_id not in ctx.unreadable_ids:  # an unreadable file is reported as such
                     yield ctx.at(
                         claim,
@@ -44,21 +53,22 @@ def check(ctx: Context) -> Iterator[Draft]:
                         ),
                     )
                 continue
-            if other_id not in linked:
-                linked.add(other_id)
-                dependents.setdefault(other_id, []).append(claim_id)
+            linked.add(other_id)
             if claim.status is not active:
                 continue
-            if other.status is not active:
-                yield _rests_on_ended(ctx, claim, other)
+            if seen is _ENDED:
+                yield _rests_on_ended(ctx, claim, claims[other_id])
                 continue
-            at = checked[other_id].last_change
             # "After" by date: a correction made on the day of this claim's last revision does not count.
-            if at is not None and mine.last_date is not None and other.revisions[at].date > mine.last_date:
-                yield _needs_review(ctx, claim, other, at, mine.last_date)
-        if linked:
-            pending[claim_id] = len(linked)
-    for cycle in _peeled_loops(claims, pending, dependents):
+            if seen is not None and mine.last_date is not None and seen > mine.last_date:  # type: ignore[operator]
+                at = ctx.checked[other_id].last_change  # the revision of that date
+                if at is not None:
+                    yield _needs_review(ctx, claim, claims[other_id], at, mine.last_date)
+        if clear.issuperset(linked):
+            clear.add(claim_id)
+        else:
+            waiting.append((claim_id, linked))
+    for cycle in _loops_among(claims, clear, waiting):
         first = claims[cycle[0]]
         path = " -> ".join([*cycle, cycle[0]])
         yield ctx.at(
@@ -69,6 +79,30 @@ def check(ctx: Context) -> Iterator[Draft]:
             hint="an argument cannot rest on itself; remove one of these dependencies with "
             f"`claimtrack depend {cycle[0]} --drop {cycle[1 % len(cycle)]} --reason ...`",
         )
+
+
+def _loops_among(claims: Mapping[str, Claim], clear: set[str], waiting: list[tuple[str, set[str]]]) -> list[list[str]]:
+    """The loops of :func:`cycles`, the claims in ``clear`` already peeled off (they are on none).
+
+    Peeling is Kahn's algorithm: what it leaves does not depend on the order claims are peeled in, so starting
+    from claims found clear in a first pass (all of them, when every claim rests only on claims before it in id
+    order) leaves what peeling them all leaves.
+    """
+    if not waiting:
+        return []
+    pending: dict[str, int] = {}
+    dependents: dict[str, list[str]] = {}
+    for claim_id, linked in waiting:
+        left = 0
+        for dep in linked:
+            if dep not in clear:
+                dependents.setdefault(dep, []).append(claim_id)
+                left += 1
+        pending[claim_id] = left
+    ready = [claim_id for claim_id, left in pending.items() if not left]
+    for claim_id in ready:
+        del pending[claim_id]
+    return _peel(claims, pending, dependents, ready)
 
 
 def _rests_on_ended(ctx: Context, claim: Claim, other: Claim) -> Draft:
@@ -120,8 +154,13 @@ def cycles(claims: Mapping[str, Claim]) -> list[list[str]]:
 
 
 def _peeled_loops(claims: Mapping[str, Claim], pending: dict[str, int], dependents: dict[str, list[str]]) -> list[list[str]]:
-    pending = dict(pending)
-    ready = [claim_id for claim_id in claims if claim_id not in pending]
+    return _peel(claims, dict(pending), dependents, [claim_id for claim_id in claims if claim_id not in pending])
+
+
+def _peel(
+    claims: Mapping[str, Claim], pending: dict[str, int], dependents: dict[str, list[str]], ready: list[str]
+) -> list[list[str]]:
+    """Peel off ``ready`` and every claim left resting on nothing but peeled ones; the loops among the rest."""
     while ready:
         for dependent in dependents.get(ready.pop(), ()):
             left = pending[dependent] - 1

@@ -23,7 +23,7 @@ def check(ctx: Context) -> Iterator[Draft]:
     # First only the keys given two different values are found; then only their facts are grouped.
     # The folded forms were made when the claim was checked (see Verified.facts).
     active = Status.ACTIVE
-    holding = [(claim, checked.facts) for claim, checked in ctx.pairs if checked.facts and claim.status is active]
+    holding = [(claim, checked.facts) for claim, checked, _ in ctx.entries if checked.facts and claim.status is active]
     first: dict[tuple[str, str], str] = {}
     disputed: set[tuple[str, str]] = set()
     for _, facts in holding:

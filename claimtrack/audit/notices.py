@@ -37,7 +37,7 @@ def check(ctx: Context) -> Iterator[Draft]:
         return
     # claim id -> (the retraction notice, the key) for each active claim left standing on a retracted source
     weakened: dict[str, tuple[Notice, str]] = {}
-    for claim, checked in ctx.pairs:
+    for claim, checked, _ in ctx.entries:
         if claim.status is not Status.ACTIVE or not claim.evidence:
             continue
         seen: set[tuple[str, str]] = set()
@@ -111,7 +111,7 @@ def _noticed(
 
 def _dependents(ctx: Context, weakened: dict[str, tuple[Notice, str]]) -> Iterator[Draft]:
     """``needs-review`` on the active claims resting on a claim a retraction weakened, unless reviewed since."""
-    for claim, mine in ctx.pairs:
+    for claim, mine, _ in ctx.entries:
         if claim.status is not Status.ACTIVE or not claim.depends_on or mine.last_date is None:
             continue
         for other_id in dict.fromkeys(claim.depends_on):

@@ -17,7 +17,7 @@ _REVISION_KEY = re.compile(r"revisions\[(\d+)\]\.?(\w*)")
 
 
 def check(ctx: Context) -> Iterator[Draft]:
-    for claim, checked in ctx.pairs:
+    for claim, checked, _ in ctx.entries:
         if checked.history_clean:
             continue
         yield from _replay(ctx, claim, checked)

@@ -51,7 +51,19 @@ def audit_all(lib: ReadableLibrary, *, base: str | None = None) -> AuditResult:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        lib.check_files()  # the cache is trusted by size and time stamp elsewhere; the audit reads every file
+        # The cache is trusted by size and time stamp elsewhere; the audit reads every file. Claims loaded already
+        # are checked while the rules run on them, and the rules run again on what a checked load reads in the
+        # rare case that a file changed behind the cache's back.
+        checking = lib.files_checking() if hasattr(lib, "files_checking") else None
+        if checking is not None:
+            try:
+                result = _audit_all(lib, base)
+            except BaseException:
+                checking.close()
+                raise
+            if checking.unchanged():
+                return result
+        lib.check_files()
         return _audit_all(lib, base)
     finally:
         if collecting:
@@ -129,7 +141,7 @@ def _unknown_rules(ctx: Context) -> Iterator[Draft]:
                 file=SETTINGS_FILE,
                 line=_line_matching(settings_text, rf"^\s*[\"']?{re.escape(name)}[\"']?\s*="),
             )
-    for claim in ctx.claims.values():
+    for claim, _, _ in ctx.entries:
         for i, item in enumerate(claim.ignore):
             if item.rule not in RULES:
                 yield ctx.at(
