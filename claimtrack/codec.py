@@ -229,6 +229,7 @@ def _list_keys() -> tuple[tuple[str, str, str], ...]:
 
 
 _REVISION_LISTS = _list_keys()
+_REVISION_LIST_KEYS = frozenset(key for key, _, _ in _REVISION_LISTS)
 
 
 def _revision(p: _Problems, where: str, raw: object) -> Revision | None:
@@ -243,21 +244,25 @@ def _revision(p: _Problems, where: str, raw: object) -> Revision | None:
     fields: dict[str, Any] = {}
     for name in _REVISION_TEXTS:
         if name in raw:
-            fields[name] = _text(p, prefix + name, raw[name])
+            value = raw[name]
+            # A string is what _text would return as it is: no call, no key made (a cold load reads every revision).
+            fields[name] = value if type(value) is str else _text(p, prefix + name, value)
     if "by" in fields:
         fields["by"] = fields["by"] or ""
     if "status" in raw:
         fields["status"] = _enum(p, prefix + "status", raw["status"], Status)
-    _check_id(p, prefix + "superseded_by", fields.get("superseded_by"))
-    for key, field, read in _REVISION_LISTS:
-        if key in raw:
-            value = raw[key]
-            if read == "texts":
-                fields[field] = _texts(p, prefix + key, value)
-            elif read == "ids":
-                fields[field] = _ids(p, prefix + key, value)
-            else:
-                fields[field] = _records(p, prefix + key, value, read)
+    if fields.get("superseded_by") is not None:
+        _check_id(p, prefix + "superseded_by", fields["superseded_by"])
+    if not _REVISION_LIST_KEYS.isdisjoint(raw):  # most later revisions change no list
+        for key, field, read in _REVISION_LISTS:
+            if key in raw:
+                value = raw[key]
+                if read == "texts":
+                    fields[field] = _texts(p, prefix + key, value)
+                elif read == "ids":
+                    fields[field] = _ids(p, prefix + key, value)
+                else:
+                    fields[field] = _records(p, prefix + key, value, read)
     if "after" in raw:
         fields["after"] = _digests(p, prefix + "after", raw["after"])
     cited = raw.get("evidence")

@@ -88,7 +88,7 @@ def _parse_batch(root: str, items: list[tuple[str, int, int]], keep: bool = Fals
         path = store.claims_dir / name
         try:
             data = read_input(path, shown=f"claims/{name}", error=ClaimFileError)
-            claim = store.load_path(path, data)
+            claim = store.load_path(path, data, shown=os.path.join("claims", name))  # what Store's relative path gives
         except ClaimtrackError as e:
             out.append((name, size, mtime, "", None, e))
             continue

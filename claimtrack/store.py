@@ -212,14 +212,16 @@ class Store:
                 f"cannot be read: {e.strerror}", file=self._relative(path), hint="check that it exists and is readable"
             ) from e
 
-    def load_path(self, path: Path, data: bytes | None = None) -> Claim:
-        """Parse one claim file (``data``: its bytes, when already read)."""
+    def load_path(self, path: Path, data: bytes | None = None, *, shown: str | None = None) -> Claim:
+        """Parse one claim file (``data``: its bytes, when already read; ``shown``: its path from the library's
+        folder, when known, as errors name it)."""
         stem = path.stem
+        file = shown if shown is not None else self._relative(path)
         try:
             validate_id(stem)
         except ClaimtrackError as e:
-            raise ClaimFileError(f"file name {stem!r} is not a valid claim id", file=self._relative(path), hint=e.hint) from e
-        return parse_claim_text(self.read_text(path, data), file=self._relative(path), expected_id=stem)
+            raise ClaimFileError(f"file name {stem!r} is not a valid claim id", file=file, hint=e.hint) from e
+        return parse_claim_text(self.read_text(path, data), file=file, expected_id=stem)
 
     def read(self, claim_id: str) -> Claim:
         path = self.path_for(claim_id)

@@ -70,10 +70,7 @@ def _missing_fields(ctx: Context) -> Iterator[Draft]:
 
 
 def _unused(ctx: Context) -> Iterator[Draft]:
-    # Every key used now or anywhere in a history: see Verified.cited.
-    used: set[str] = set()
-    for _, checked, _ in ctx.entries:
-        used.update(checked.cited)
+    used = ctx.cited  # every key used now or anywhere in a history
     for key, line, _ in _raw_entries(ctx):
         if key not in used:
             yield Draft(

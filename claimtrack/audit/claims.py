@@ -15,11 +15,13 @@ __all__ = ["check", "unreadable"]
 
 def check(ctx: Context) -> Iterator[Draft]:
     yield from unreadable(ctx)
-    citable, min_support, active, retracted = ctx.citable, ctx.min_support, Status.ACTIVE, ctx.retracted
+    min_support, active, retracted = ctx.min_support, Status.ACTIVE, ctx.retracted
     # Each rule below looks at a claim only when the claim's checked facts say it may have something to report:
     # a clean claim costs a few lookups.
+    dangling = ctx.cites_what_is_not_there()  # else no claim's references need a look
+    citable = ctx.citable if dangling else frozenset()
     for claim, checked, _ in ctx.entries:
-        if not citable.issuperset(checked.cited):
+        if dangling and not citable.issuperset(checked.cited):
             yield from _references(ctx, claim)
         wanted = min_support.get(claim.confidence)
         if wanted is None or (
