@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from itertools import repeat
+from operator import is_
 from typing import Any, TypeVar
 
 import attrs
@@ -139,7 +141,9 @@ def _records(p: _Problems, key: str, value: object, kind: str) -> tuple[Any, ...
     if value is None:
         return ()
     cls, required, optional = _RECORDS[kind]
-    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+    if not isinstance(value, list) or not (
+        all(map(isinstance, value, repeat(dict))) or all(isinstance(v, Mapping) for v in value)
+    ):
         p.add(key, "must be a list of tables", f'write each as [[{kind}]] or {{ {required[0]} = "..." }}')
         return ()
     allowed = _ALLOWED[kind]
@@ -147,10 +151,11 @@ def _records(p: _Problems, key: str, value: object, kind: str) -> tuple[Any, ...
     for i, item in enumerate(value):
         # The common case, a record of known keys and non-blank strings, is built directly;
         # anything else goes through the checks below, which name each problem.
+        # (The tests run in C, through map: this is every evidence item and fact of every file a cold load parses.)
         if (
             item.keys() <= allowed
-            and all(type(v) is str for v in item.values())
-            and all(item.get(name, "").strip() for name in required)
+            and all(map(is_, map(type, item.values()), repeat(str)))
+            and all(map(str.strip, map(item.get, required, repeat(""))))
             and (
                 kind != "evidence" or (item.get("stance", "supports") in _STANCES and not item["source"].startswith(CLAIM_PREFIX))
             )
