@@ -11,10 +11,9 @@ from hypothesis import strategies as st
 
 from claimtrack.audit import dependencies
 from claimtrack.audit.context import Context, Draft
-from claimtrack.audit.dependencies import _needs_review, _peeled_loops, _rests_on_ended
+from claimtrack.audit.dependencies import _loop_found, _missing, _needs_review, _peeled_loops, _rests_on_ended
 from claimtrack.history import verify
 from claimtrack.model import Claim, Revision, RevisionKind, Status
-from claimtrack.suggest import hint_with
 
 _IDS = [f"c{i}" for i in range(8)]
 
@@ -34,17 +33,7 @@ def _check_as_it_was(ctx: Context) -> Iterator[Draft]:
             other = claims.get(other_id)
             if other is None:
                 if other_id not in ctx.unreadable_ids:
-                    yield ctx.at(
-                        claim,
-                        "missing-dependency",
-                        f"depends on '{other_id}', which is not a claim",
-                        where="depends_on",
-                        hint=hint_with(
-                            other_id,
-                            claims,
-                            f"add that claim, or drop it with `claimtrack depend {claim_id} --drop {other_id} --reason ...`",
-                        ),
-                    )
+                    yield _missing(ctx, claim, other_id)
                 continue
             if other_id not in linked:
                 linked.add(other_id)
@@ -60,16 +49,7 @@ def _check_as_it_was(ctx: Context) -> Iterator[Draft]:
         if linked:
             pending[claim_id] = len(linked)
     for cycle in _peeled_loops(claims, pending, dependents):
-        first = claims[cycle[0]]
-        path = " -> ".join([*cycle, cycle[0]])
-        yield ctx.at(
-            first,
-            "dependency-cycle",
-            f"dependencies form a loop: {path}",
-            where="depends_on",
-            hint="an argument cannot rest on itself; remove one of these dependencies with "
-            f"`claimtrack depend {cycle[0]} --drop {cycle[1 % len(cycle)]} --reason ...`",
-        )
+        yield _loop_found(ctx, cycle)
 
 
 _DAY = dt.date(2024, 1, 1)

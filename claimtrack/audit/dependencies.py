@@ -41,17 +41,7 @@ def check(ctx: Context) -> Iterator[Draft]:
             seen = asked.get(other_id, _ABSENT)
             if seen is _ABSENT:
                 if other_id not in ctx.unreadable_ids:  # an unreadable file is reported as such
-                    yield ctx.at(
-                        claim,
-                        "missing-dependency",
-                        f"depends on '{other_id}', which is not a claim",
-                        where="depends_on",
-                        hint=hint_with(
-                            other_id,
-                            claims,
-                            f"add that claim, or drop it with `claimtrack depend {claim_id} --drop {other_id} --reason ...`",
-                        ),
-                    )
+                    yield _missing(ctx, claim, other_id)
                 continue
             linked.add(other_id)
             if claim.status is not active:
@@ -69,16 +59,33 @@ def check(ctx: Context) -> Iterator[Draft]:
         else:
             waiting.append((claim_id, linked))
     for cycle in _loops_among(claims, clear, waiting):
-        first = claims[cycle[0]]
-        path = " -> ".join([*cycle, cycle[0]])
-        yield ctx.at(
-            first,
-            "dependency-cycle",
-            f"dependencies form a loop: {path}",
-            where="depends_on",
-            hint="an argument cannot rest on itself; remove one of these dependencies with "
-            f"`claimtrack depend {cycle[0]} --drop {cycle[1 % len(cycle)]} --reason ...`",
-        )
+        yield _loop_found(ctx, cycle)
+
+
+def _missing(ctx: Context, claim: Claim, other_id: str) -> Draft:
+    return ctx.at(
+        claim,
+        "missing-dependency",
+        f"depends on '{other_id}', which is not a claim",
+        where="depends_on",
+        hint=hint_with(
+            other_id,
+            ctx.claims,
+            f"add that claim, or drop it with `claimtrack depend {claim.id} --drop {other_id} --reason ...`",
+        ),
+    )
+
+
+def _loop_found(ctx: Context, cycle: list[str]) -> Draft:
+    path = " -> ".join([*cycle, cycle[0]])
+    return ctx.at(
+        ctx.claims[cycle[0]],
+        "dependency-cycle",
+        f"dependencies form a loop: {path}",
+        where="depends_on",
+        hint="an argument cannot rest on itself; remove one of these dependencies with "
+        f"`claimtrack depend {cycle[0]} --drop {cycle[1 % len(cycle)]} --reason ...`",
+    )
 
 
 def _loops_among(claims: Mapping[str, Claim], clear: set[str], waiting: list[tuple[str, set[str]]]) -> list[list[str]]:
