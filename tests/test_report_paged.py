@@ -15,6 +15,7 @@ import claimtrack
 import claimtrack.report as report
 from claimtrack.errors import ClaimtrackError
 from claimtrack.report import paged
+from claimtrack.report.section_list import SectionList
 
 
 def _paged(root: Path, pages_from: int = 1) -> claimtrack.Library:
@@ -152,16 +153,6 @@ def test_cli_counts_the_data_files(tmp_path: Path) -> None:
     ]
 
 
-def test_taken_gives_one_side_and_lets_it_go() -> None:
-    from claimtrack.report.sections import taken
-
-    sections = [("h0", "m0"), ("h1", "m1"), ("h2", "m2")]
-    assert list(taken(sections, 0, 1, 5)) == ["h1", "h2"]
-    assert sections == [("h0", "m0"), ("", "m1"), ("", "m2")]
-    assert list(taken(sections, 1)) == ["m0", "m1", "m2"]
-    assert sections == [("h0", ""), ("", ""), ("", "")]
-
-
 def test_written_files_are_the_rendered_ones_and_keep_no_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import claimtrack.report.context as context
 
@@ -184,7 +175,7 @@ def test_written_files_are_the_rendered_ones_and_keep_no_section(tmp_path: Path,
     assert written == rendered and len(rendered) >= 5
     [ctx] = built
     sections = ctx["sections"]
-    assert isinstance(sections, list) and sections and all(pair == ("", "") for pair in sections)
+    assert isinstance(sections, SectionList) and len(sections) == len(ctx["claims"]) > 0
 
 
 @pytest.mark.parametrize("fail_at", [2, 3], ids=["a-data-file", "after-the-data-files"])

@@ -25,7 +25,8 @@ from ..model import Claim, Stance
 from .changes import Segment, change_segments
 from .citations import plain_references as _plain_references_of
 from .mdtext import md_escape
-from .notices import badged, marked, notice_rows
+from .notices import badged, marker, notice_rows
+from .section_list import SectionList, SectionStore, temporary_store
 from .sections import Links, anchor_for_key, claim_sections
 from .workers import Pool
 
@@ -138,42 +139,43 @@ def _sections(
     cache: SectionCache | None,
     salt: str | None,
     pool: Pool,
-) -> Callable[[Callable[[int], None] | None], list[tuple[str, str]]]:
-    """Begin rendering each claim's (HTML, Markdown) sections, read from the cache when its key matches.
+) -> Callable[[Callable[[int], None] | None], SectionList]:
+    """Begin rendering the sections of each claim whose cached row's key does not match.
 
     The claims to render are a job of ``pool``; call the answer (with a
-    progress callback) for the sections, in the order of ``claims``.
+    progress callback) for the sections, in the order of ``claims``. Each
+    chunk is stored as it comes (in the cache, else in a temporary store),
+    so no more than a few chunks' text is held at once.
     """
     from .cache import section_key
 
-    keys: dict[str, str] = {}
-    found: dict[str, tuple[str, str]] = {}
+    ids = [claim.id for claim in claims]
     if cache is not None and salt is not None:
-        keys = {claim.id: section_key(salt, lib, claim, links) for claim in claims}
-        found = cache.get_many(keys)
-    missing = [index for index, claim in enumerate(claims) if claim.id not in found]
+        keys = [section_key(salt, lib, claim, links) for claim in claims]
+        found = cache.matching(dict(zip(ids, keys, strict=True)))
+    else:
+        keys, found = [""] * len(claims), set()
+    missing = [index for index, claim_id in enumerate(ids) if claim_id not in found]
 
     def task(indexes: list[int]) -> list[tuple[str, str]]:
         return [claim_sections(claims[index], links) for index in indexes]
 
     job = pool.add(task, missing, chunk=250)
 
-    def finish(progress: Callable[[int], None] | None) -> list[tuple[str, str]]:
+    def finish(progress: Callable[[int], None] | None) -> SectionList:
         if progress is not None and found:
             progress(len(found))
-        rendered = dict(zip(missing, job.results(progress), strict=True))
-        out: list[tuple[str, str]] = []
-        fresh: list[tuple[str, str, str, str]] = []
-        for index, claim in enumerate(claims):
-            pair = found.get(claim.id)
-            if pair is None:
-                pair = rendered[index]
-                if keys:
-                    fresh.append((claim.id, keys[claim.id], *pair))
-            out.append(pair)
-        if cache is not None and keys:
-            cache.update(fresh, keep=keys)
-        return out
+        store: SectionStore = cache if cache is not None and salt is not None else temporary_store()
+        try:
+            for number, pairs in job.each(progress):
+                chunk = job.chunks[number]
+                store.put([(ids[i], keys[i], html, md) for i, (html, md) in zip(chunk, pairs, strict=True)])
+        except BaseException:
+            store.close()
+            raise
+        if store is cache:
+            cache.keep_only(ids)
+        return SectionList(ids, keys, store, redo=lambda index: claim_sections(claims[index], links))
 
     return finish
 
@@ -244,11 +246,37 @@ def _build(
         used = set(used_keys)
         plain = (plain_references or _plain_references)(sources, [key for key in sources if key not in used])
         sections = rendering(progress)
-        formatted = formatting()
+        try:
+            formatted = formatting()
+        except BaseException:
+            sections.close()
+            raise
+    try:
+        return _context(lib, claims, rows, sections, formatted, plain, used_keys, citing, links, findings)
+    except BaseException:
+        sections.close()
+        raise
+
+
+def _context(
+    lib: Library,
+    claims: list[Claim],
+    rows: list[ClaimRow],
+    sections: SectionList,
+    formatted: dict[str, Reference],
+    plain: dict[str, Reference],
+    used_keys: list[str],
+    citing: dict[str, list[str]],
+    links: Links,
+    findings: list[Any] | None,
+) -> dict[str, Any]:
+    scale = lib.settings.scale
+    sources = lib.sources
+    claim_ids = links.claim_ids
     notices = lib.notices
     if notices:  # a badge in each noticed reference and under the heading of each claim citing one (see .notices)
         formatted, plain = badged(formatted, notices), badged(plain, notices)
-        sections = marked(sections, claims, notices)
+        sections.mark = marker(claims, notices)
 
     bibliography = sorted(
         (ReferenceView(key, anchor_for_key(key), formatted[key], tuple(citing.get(key, ()))) for key in used_keys),

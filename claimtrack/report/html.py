@@ -96,7 +96,7 @@ def render_html(context: dict[str, Any], *, style_name: str) -> str:
     links: Links = context["links"]
     references = {r.key: str(r.reference.html) for r in context["bibliography"]}
     fallback = sum(1 for r in context["bibliography"] if r.reference.formatted_by == "fallback")
-    details = "".join(fill(html, references) for html, _ in context["sections"])
+    details = "".join(fill(html, references) for html in context["sections"].side(0))
     return (
         environment()
         .get_template("report.html.j2")

@@ -85,10 +85,7 @@ def _bibliography(entries: list[Any], links: Any) -> str:
 
 
 def render_markdown(context: dict[str, Any], *, style_name: str) -> str:
-    """The Markdown report for a context made by :func:`claimtrack.report.context.build`.
-
-    As :func:`markdown_pieces`, it lets go of the context's Markdown sections: render it once per context.
-    """
+    """The Markdown report for a context made by :func:`claimtrack.report.context.build`."""
     return "".join(markdown_pieces(context, style_name=style_name))
 
 
@@ -96,10 +93,10 @@ def markdown_pieces(context: dict[str, Any], *, style_name: str) -> Iterator[str
     """The Markdown report in pieces, each claim's section made as it is read and then let go of.
 
     The report of a large library is hundreds of megabytes: written piece by piece, it is never
-    held whole, nor are the sections it has shown (see :func:`.sections.taken`).
+    held whole, nor are the sections it shows (see :mod:`.section_list`).
     """
     from .notices import notices_markdown
-    from .sections import MARK, fill, taken
+    from .sections import MARK, fill
 
     links = context["links"]
     references = {r.key: str(r.reference.markdown) for r in context["bibliography"]}
@@ -107,7 +104,7 @@ def markdown_pieces(context: dict[str, Any], *, style_name: str) -> Iterator[str
     # lines are squeezed in the frame alone; the parts hold none.
     parts: dict[str, Callable[[], Iterable[str]]] = {
         "table_rows": lambda: [_table(context["claims"], links)],
-        "claim_details": lambda: (fill(md, references) for md in taken(context["sections"], 1)),
+        "claim_details": lambda: (fill(md, references) for md in context["sections"].side(1)),
         "bibliography_items": lambda: [_bibliography(context["bibliography"], links)],
         "uncited_items": lambda: (f"- \\[{md_escape(r.key)}\\] {r.reference.markdown}\n" for r in context["uncited"]),
         "notices_section": lambda: [notices_markdown(context["notices"], links)],

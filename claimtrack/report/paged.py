@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -30,7 +30,10 @@ from ..errors import ClaimtrackError
 from .charts import revisions_chart, support_chart
 from .html import bibliography_items, environment, link_functions, uncited_items
 from .notices import notices_html
-from .sections import Links, fill, taken
+from .sections import Links, fill
+
+if TYPE_CHECKING:
+    from .section_list import SectionList
 
 __all__ = ["PAGED_FROM", "CHUNK", "PER_PAGE", "CITED_BY_LIMIT", "pages_from", "render_paged", "DATA_DIR"]
 
@@ -86,7 +89,7 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
     """The report's files (``index.html``, ``bibliography.html``, ``data/...``) as ``{name: text}``.
 
     Each data file of sections is made only when its text is read (pieces to write or join, in
-    the order of the files), and lets go of the sections' HTML it shows (see :func:`.sections.taken`).
+    the order of the files), reading the sections' HTML it shows only then (see :mod:`.section_list`).
     """
     claims = context["claims"]
     links: Links = context["links"]
@@ -124,6 +127,6 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
     return files
 
 
-def _details(number: int, sections: list[tuple[str, str]], start: int, references: dict[str, str]) -> Iterator[str]:
-    part = [fill(html, references) for html in taken(sections, 0, start, start + CHUNK)]
+def _details(number: int, sections: SectionList, start: int, references: dict[str, str]) -> Iterator[str]:
+    part = [fill(html, references) for html in sections.side(0, start, start + CHUNK)]
     yield f"ctDetails({number}, {_js(part)});\n"
