@@ -205,3 +205,18 @@ def test_a_report_failing_while_its_files_are_made_leaves_nothing(
     with pytest.raises(ClaimtrackError, match="could not be made"):
         report.write(lib, tmp_path / "new" / "out", formats=["html", "md"])
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("count", [0, 1, 999, 1000, 2500])
+def test_claims_data_made_in_pieces_is_the_one_json_of_all_rows(count: int) -> None:
+    from claimtrack.report.context import ClaimRow
+
+    rows = [
+        ClaimRow(id=f"c{i}", statement='s \u2028 "q" é', confidence="x", rank=1, status="active", supporting=i,
+                 contradicting=0, min_support=None if i % 2 else 2, revisions=3, created="", updated="2020")
+        for i in range(count)
+    ]  # fmt: skip
+    pieces = list(paged._claims_js(rows))
+    whole = paged._js({"chunk": paged.CHUNK, "perPage": paged.PER_PAGE, "rows": paged._rows(rows)})
+    assert "".join(pieces) == f"window.ctClaims = {whole};\n"
+    assert len(pieces) == 2 + -(-count // 1000)

@@ -12,10 +12,12 @@ unchanged), and lists the uncited entries plainly.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -304,8 +306,9 @@ def _context(
     statuses = ["active", "superseded", "retracted"]
     by_status = [{"status": s, "count": per_status.get(s, 0)} for s in statuses]
     grouped, totals, omitted = _findings(findings)
-    revisions = [(r.date.isoformat(), r.kind.value) for claim in claims for r in claim.revisions]
-    dates = [date for date, _ in revisions]
+    by_day: Counter[tuple[dt.date, str]] = Counter((r.date, r.kind.value) for claim in claims for r in claim.revisions)
+    revisions = Counter({(day.isoformat(), kind): number for (day, kind), number in by_day.items()})
+    dates = sorted({date for date, _ in revisions})
     digest = library_digest(lib)
     return {
         "title": lib.settings.title,
@@ -329,9 +332,9 @@ def _context(
         "findings_available": findings is not None,
         "finding_count": sum(totals.values()),
         "source_problems": list(getattr(sources, "problems", ())),
-        "revision_count": len(dates),
-        "first_date": min(dates) if dates else None,
-        "last_date": max(dates) if dates else None,
+        "revision_count": revisions.total(),
+        "first_date": dates[0] if dates else None,
+        "last_date": dates[-1] if dates else None,
         "source_count": len(sources),
         "notices": notice_rows(notices, citing),
     }

@@ -62,7 +62,8 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def _table(rows: list[Any], links: Any) -> str:
+def _table(rows: list[Any], links: Any) -> Iterator[str]:
+    """The claims table's lines, a thousand a piece."""
     out = []
     for c in rows:
         support = f"{c.supporting} / {c.min_support}" if c.min_support is not None else str(c.supporting)
@@ -71,7 +72,10 @@ def _table(rows: list[Any], links: Any) -> str:
             f"| {links.md_link(c.id)} | {md_escape(c.statement)} | {md_escape(c.confidence)} | {md_escape(c.status)} "
             f"| {support}{warn} | {c.revisions} | {c.updated} |\n"
         )
-    return "".join(out)
+        if len(out) == 1000:
+            yield "".join(out)
+            out.clear()
+    yield "".join(out)
 
 
 def _bibliography(entries: list[Any], links: Any) -> str:
@@ -103,7 +107,7 @@ def markdown_pieces(context: dict[str, Any], *, style_name: str) -> Iterator[str
     # The frame is rendered with a mark where each long part goes, so that runs of blank
     # lines are squeezed in the frame alone; the parts hold none.
     parts: dict[str, Callable[[], Iterable[str]]] = {
-        "table_rows": lambda: [_table(context["claims"], links)],
+        "table_rows": lambda: _table(context["claims"], links),
         "claim_details": lambda: (fill(md, references) for md in context["sections"].side(1)),
         "bibliography_items": lambda: [_bibliography(context["bibliography"], links)],
         "uncited_items": lambda: (f"- \\[{md_escape(r.key)}\\] {r.reference.markdown}\n" for r in context["uncited"]),
