@@ -220,3 +220,29 @@ def test_claims_data_made_in_pieces_is_the_one_json_of_all_rows(count: int) -> N
     whole = paged._js({"chunk": paged.CHUNK, "perPage": paged.PER_PAGE, "rows": paged._rows(rows)})
     assert "".join(pieces) == f"window.ctClaims = {whole};\n"
     assert len(pieces) == 2 + -(-count // 1000)
+
+
+def test_a_framed_page_is_its_frame_with_each_part_in_place() -> None:
+    from claimtrack.report.html import framed, part_mark
+
+    frame = f"<p>head</p>{part_mark('a')}<p>mid</p>{part_mark('b')}{part_mark('a')}"
+    made: list[str] = []
+
+    def part(name: str) -> Iterator[str]:
+        made.append(name)
+        yield from (f"<{name}1>", f"<{name}2>")
+
+    pieces = framed(frame, {"a": lambda: part("a"), "b": lambda: part("b")})
+    assert made == []  # nothing is made before it is read
+    assert "".join(pieces) == "<p>head</p><a1><a2><p>mid</p><b1><b2><a1><a2>"
+
+
+def test_a_title_that_looks_like_a_part_mark_stays_text_on_the_bibliography_page(tmp_path: Path) -> None:
+    lib = _paged(tmp_path / "lib")
+    toml = tmp_path / "lib" / "claimtrack.toml"
+    text = re.sub(r'^title = ".*"$', "", toml.read_text(encoding="utf-8"), flags=re.M)
+    toml.write_text('title = "<!--ct-part:uncited_items--> refs"\n' + text, encoding="utf-8")
+    files = report.render(claimtrack.open(lib.root), ["html"])
+    page = files["bibliography.html"]
+    assert "&lt;!--ct-part:uncited_items--&gt; refs" in page and "<!--ct-part" not in page
+    assert page.count('<li id="ref-') == len(lib.sources)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..heap import release_freed
 from ..model import Claim, Stance
 from .changes import Segment, change_segments
 from .citations import plain_references as _plain_references_of
@@ -169,9 +170,11 @@ def _sections(
             progress(len(found))
         store: SectionStore = cache if cache is not None and salt is not None else temporary_store()
         try:
-            for number, pairs in job.each(progress):
+            for count, (number, pairs) in enumerate(job.each(progress), 1):
                 chunk = job.chunks[number]
                 store.put([(ids[i], keys[i], html, md) for i, (html, md) in zip(chunk, pairs, strict=True)])
+                if count % 8 == 0:
+                    release_freed()  # the stored sections' text, from the C allocator
         except BaseException:
             store.close()
             raise

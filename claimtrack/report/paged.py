@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from ..errors import ClaimtrackError
 from .charts import revisions_chart, support_chart
-from .html import bibliography_items, environment, link_functions, uncited_items
+from .html import bibliography_pieces, environment, framed, link_functions, part_mark, uncited_pieces
 from .notices import notices_html
 from .sections import Links, fill
 
@@ -121,12 +121,16 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
             chart_support=support_chart(claims, context["by_confidence"]),
             notices_section=Markup(notices_html(context["notices"], links)),
         ),
-        "bibliography.html": env.get_template("bibliography-page.html.j2").render(
-            **common,
-            bibliography_items=Markup(
-                bibliography_items(context["bibliography"], links, page="index.html", limit=CITED_BY_LIMIT)
+        "bibliography.html": framed(
+            env.get_template("bibliography-page.html.j2").render(
+                **common, bibliography_items=part_mark("bibliography_items"), uncited_items=part_mark("uncited_items")
             ),
-            uncited_items=Markup(uncited_items(context["uncited"])),
+            {
+                "bibliography_items": lambda: bibliography_pieces(
+                    context["bibliography"], links, page="index.html", limit=CITED_BY_LIMIT
+                ),
+                "uncited_items": lambda: uncited_pieces(context["uncited"]),
+            },
         ),
         f"{DATA_DIR}/claims.js": _claims_js(claims),
     }
