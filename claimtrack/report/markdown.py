@@ -78,14 +78,18 @@ def _table(rows: list[Any], links: Any) -> Iterator[str]:
     yield "".join(out)
 
 
-def _bibliography(entries: list[Any], links: Any) -> str:
+def _bibliography(entries: list[Any], links: Any) -> Iterator[str]:
+    """The cited entries' lines, each naming every claim citing it, a few hundred entries a piece."""
     out = []
     for r in entries:
         out.append(f"- {r.reference.markdown} \\[{md_escape(r.key)}\\]")
         if r.claims:
             out.append(" — cited by " + ", ".join(links.md_link(c) for c in r.claims))
         out.append("\n")
-    return "".join(out)
+        if len(out) >= 1000:
+            yield "".join(out)
+            out.clear()
+    yield "".join(out)
 
 
 def render_markdown(context: dict[str, Any], *, style_name: str) -> str:
@@ -109,7 +113,7 @@ def markdown_pieces(context: dict[str, Any], *, style_name: str) -> Iterator[str
     parts: dict[str, Callable[[], Iterable[str]]] = {
         "table_rows": lambda: _table(context["claims"], links),
         "claim_details": lambda: (fill(md, references) for md in context["sections"].side(1)),
-        "bibliography_items": lambda: [_bibliography(context["bibliography"], links)],
+        "bibliography_items": lambda: _bibliography(context["bibliography"], links),
         "uncited_items": lambda: (f"- \\[{md_escape(r.key)}\\] {r.reference.markdown}\n" for r in context["uncited"]),
         "notices_section": lambda: [notices_markdown(context["notices"], links)],
     }
