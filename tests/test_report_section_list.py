@@ -138,6 +138,7 @@ def test_each_chunk_is_given_once_with_its_own_results(fork: bool, monkeypatch: 
         job = pool.add(lambda items: [i * 3 for i in items], list(range(500)), chunk=9)
         pool.start()
         given = list(job.each(counted.append))
+        assert all(future is None or future.cancelled() for future in job.futures)  # no result kept
     assert sorted(number for number, _ in given) == list(range(len(job.chunks)))
     assert all(results == [i * 3 for i in job.chunks[number]] for number, results in given)
     assert sum(counted) == 500

@@ -59,13 +59,15 @@ class Job:
 
         Chunks no worker has started are done here, from the last one back; between two of them,
         the chunks workers have finished are given, so that their results are not all held at
-        once. ``progress`` is called with the number of items of each chunk as it is given.
+        once; nor are they kept once given: call this once. ``progress`` is called with the number
+        of items of each chunk as it is given.
         """
         given: set[int] = set()
 
         def finished(index: int, chunk: list[Any]) -> list[Any]:
             future = self.futures[index]
             assert future is not None
+            self.futures[index] = None  # a future keeps its result: once given, let it go
             try:
                 return future.result()
             except (OSError, BrokenProcessPool):
@@ -78,6 +80,8 @@ class Job:
                     yield index, finished(index, self.chunks[index])
 
         for index in range(len(self.chunks) - 1, -1, -1):
+            if index in given:
+                continue
             future = self.futures[index] if index < len(self.futures) else None
             if future is None or future.cancel():
                 given.add(index)
