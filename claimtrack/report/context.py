@@ -112,7 +112,8 @@ def _cited_keys(claim: Claim) -> Iterable[str]:
         yield from revision.evidence
 
 
-def _row(claim: Claim, links: Links) -> ClaimRow:
+def _row(claim: Claim, links: Links, days: dict[dt.date, str]) -> ClaimRow:
+    """The claim's row; ``days`` holds each day's ISO text, shared by every row of that day."""
     supporting = contradicting = 0
     for item in claim.evidence:
         if item.stance is Stance.SUPPORTS:
@@ -130,9 +131,18 @@ def _row(claim: Claim, links: Links) -> ClaimRow:
         contradicting=contradicting,
         min_support=minimum,
         revisions=len(claim.revisions),
-        created=claim.created.isoformat() if claim.created else "",
-        updated=claim.updated.isoformat() if claim.updated else "",
+        created=_iso(claim.created, days),
+        updated=_iso(claim.updated, days),
     )
+
+
+def _iso(day: dt.date | None, days: dict[dt.date, str]) -> str:
+    if day is None:
+        return ""
+    text = days.get(day)
+    if text is None:
+        text = days[day] = day.isoformat()
+    return text
 
 
 def _sections(
@@ -159,6 +169,8 @@ def _sections(
     else:
         keys, found = [""] * len(claims), set()
     missing = [index for index, claim_id in enumerate(ids) if claim_id not in found]
+    hits = len(ids) - len(missing)
+    del found  # the cache's copies of the ids
 
     def task(indexes: list[int]) -> list[tuple[str, str]]:
         return [claim_sections(claims[index], links) for index in indexes]
@@ -166,8 +178,8 @@ def _sections(
     job = pool.add(task, missing, chunk=250)
 
     def finish(progress: Callable[[int], None] | None) -> SectionList:
-        if progress is not None and found:
-            progress(len(found))
+        if progress is not None and hits:
+            progress(hits)
         store: SectionStore = cache if cache is not None and salt is not None else temporary_store()
         try:
             for count, (number, pairs) in enumerate(job.each(progress), 1):
@@ -247,7 +259,8 @@ def _build(
         formatting = references(used_keys, pool)
         rendering = _sections(lib, claims, links, cache, salt, pool)
         pool.start()
-        rows = [_row(claim, links) for claim in claims]
+        days: dict[dt.date, str] = {}
+        rows = [_row(claim, links, days) for claim in claims]
         used = set(used_keys)
         plain = (plain_references or _plain_references)(sources, [key for key in sources if key not in used])
         sections = rendering(progress)
