@@ -382,3 +382,15 @@ def test_write_temp_leaves_nothing_when_its_pieces_fail(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="a piece failed"):
         fileio.write_temp(tmp_path / "big.txt", pieces())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_signed_cache_is_not_flushed_to_disk_but_a_library_file_is(tmp_path, monkeypatch) -> None:
+    from claimtrack import fileio
+
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+    assert fileio.write_signed(tmp_path / "cache.bin", b"payload", "context")
+    assert synced == [] and fileio.read_signed(tmp_path / "cache.bin", "context") == b"payload"
+    fileio.atomic_write(tmp_path / "claim.toml", "id = 'x'\n")
+    assert len(synced) >= 1
