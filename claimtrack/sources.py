@@ -248,9 +248,11 @@ class Sources(Mapping[str, Source]):
                 # The cache is only a shortcut: failing to write it must not fail a read.
                 with contextlib.suppress(ValueError):
                     write_signed(cache_file, marshal.dumps((stamp, rows, problems)), CACHE_NAME, str(cache_file.parent))
+        large = len(data) >= 1 << 20
         del data
         sources = cls(path, rows, tuple(SourceProblem(*p) for p in problems))
-        release_freed()  # the file's bytes and the cache's payload: tens of megabytes for a large bibliography
+        if large:
+            release_freed()  # the file's bytes and the cache's payload: tens of megabytes for a large bibliography
         return sources
 
     def __getitem__(self, key: str) -> Source:
