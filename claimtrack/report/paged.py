@@ -126,10 +126,10 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
                 **common, bibliography_items=part_mark("bibliography_items"), uncited_items=part_mark("uncited_items")
             ),
             {
-                "bibliography_items": lambda: bibliography_pieces(
-                    context["bibliography"], links, page="index.html", limit=CITED_BY_LIMIT
+                "bibliography_items": lambda: _to_index(
+                    bibliography_pieces(context["bibliography"], links, page="index.html", limit=CITED_BY_LIMIT)
                 ),
-                "uncited_items": lambda: uncited_pieces(context["uncited"]),
+                "uncited_items": lambda: _to_index(uncited_pieces(context["uncited"])),
             },
         ),
         f"{DATA_DIR}/claims.js": _claims_js(claims),
@@ -138,6 +138,12 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
     for number, start in enumerate(range(0, len(sections), CHUNK)):
         files[f"{DATA_DIR}/details-{number}.js"] = _details(number, sections, start, references)
     return files
+
+
+def _to_index(pieces: Iterator[str]) -> Iterator[str]:
+    """The bibliography page's entries, their notice badges linking to the notices listed on the first page."""
+    for piece in pieces:
+        yield piece.replace('href="#notices-', 'href="index.html#notices-')
 
 
 def _details(number: int, sections: SectionList, start: int, references: dict[str, str]) -> Iterator[str]:
