@@ -112,12 +112,16 @@ def _cited_keys(claim: Claim) -> Iterable[str]:
         yield from revision.evidence
 
 
-def _row(claim: Claim, links: Links, days: dict[dt.date, str]) -> ClaimRow:
-    """The claim's row; ``days`` holds each day's ISO text, shared by every row of that day."""
-    supporting = contradicting = 0
+def _row(claim: Claim, links: Links, days: dict[dt.date, str], retracted: frozenset[str]) -> ClaimRow:
+    """The claim's row; ``days`` holds each day's ISO text, shared by every row of that day.
+
+    Support is counted as the audit counts it: distinct sources, none of the ``retracted`` ones.
+    """
+    supporting: set[str] = set()
+    contradicting = 0
     for item in claim.evidence:
         if item.stance is Stance.SUPPORTS:
-            supporting += 1
+            supporting.add(item.source)
         elif item.stance is Stance.CONTRADICTS:
             contradicting += 1
     rank, minimum = links.level(claim.confidence)
@@ -127,7 +131,7 @@ def _row(claim: Claim, links: Links, days: dict[dt.date, str]) -> ClaimRow:
         confidence=claim.confidence,
         rank=rank,
         status=claim.status.value,
-        supporting=supporting,
+        supporting=len(supporting - retracted) if retracted else len(supporting),
         contradicting=contradicting,
         min_support=minimum,
         revisions=len(claim.revisions),
@@ -260,7 +264,8 @@ def _build(
         rendering = _sections(lib, claims, links, cache, salt, pool)
         pool.start()
         days: dict[dt.date, str] = {}
-        rows = [_row(claim, links, days) for claim in claims]
+        retracted = lib.notices.retracted() if lib.notices else frozenset()
+        rows = [_row(claim, links, days, retracted) for claim in claims]
         used = set(used_keys)
         plain = (plain_references or _plain_references)(sources, [key for key in sources if key not in used])
         sections = rendering(progress)
