@@ -214,19 +214,24 @@ def _refuse_link(path: Path) -> None:
         )
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` all at once, or not at all; a symbolic link at ``path`` is refused."""
-    tmp = write_temp(path, data)
+def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` all at once, or not at all; a symbolic link at ``path`` is refused.
+
+    ``durable=False`` skips flushing to disk: for derived data that is checked when read back
+    (a signed cache), which a crash can only cost the time to make again.
+    """
+    tmp = write_temp(path, data, durable=durable)
     try:
         os.replace(tmp, path)
     except OSError as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise _cannot_write(path, e) from e
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
-def write_temp(path: Path, data: str | bytes | Iterable[str]) -> Path:
+def write_temp(path: Path, data: str | bytes | Iterable[str], *, durable: bool = True) -> Path:
     """Write ``data`` to a new temporary file beside ``path`` and flush it to disk; return its path.
 
     ``data`` may be text or bytes, or pieces of text written as they come (a file too large to
@@ -250,7 +255,8 @@ def write_temp(path: Path, data: str | bytes | Iterable[str]) -> Path:
                     _write_all(fd, b"".join(batch))
                     batch, size = [], 0
             _write_all(fd, b"".join(batch))
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
     except BaseException as e:
@@ -430,7 +436,7 @@ def write_signed(path: Path, payload: bytes, *context: str) -> bool:
         if stat.S_ISLNK(os.lstat(path).st_mode):
             path.unlink()
     try:
-        atomic_write(path, sign(key, *context, payload) + payload)
+        atomic_write(path, sign(key, *context, payload) + payload, durable=False)  # checked when read back
     except ClaimtrackError:
         return False
     return True

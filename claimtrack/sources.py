@@ -37,6 +37,7 @@ from .bibparse import PROBLEM_KINDS, Row, parse_bytes
 from .bibsplice import check_free, new_blocks, spliced
 from .errors import ClaimtrackError, SourceError, SourceNotFoundError
 from .fileio import atomic_write, cache_dir, library_lock, read_input, read_signed, sweep_temp_files, write_signed
+from .heap import release_freed
 from .latex import ET_AL, display_names, ends_with_others, to_csl, verbatim
 
 # decode is imported as _decode: Source.field's ``decode`` keyword would shadow it.
@@ -247,7 +248,12 @@ class Sources(Mapping[str, Source]):
                 # The cache is only a shortcut: failing to write it must not fail a read.
                 with contextlib.suppress(ValueError):
                     write_signed(cache_file, marshal.dumps((stamp, rows, problems)), CACHE_NAME, str(cache_file.parent))
-        return cls(path, rows, tuple(SourceProblem(*p) for p in problems))
+        large = len(data) >= 1 << 20
+        del data
+        sources = cls(path, rows, tuple(SourceProblem(*p) for p in problems))
+        if large:
+            release_freed()  # the file's bytes and the cache's payload: tens of megabytes for a large bibliography
+        return sources
 
     def __getitem__(self, key: str) -> Source:
         made = self._made.get(key)

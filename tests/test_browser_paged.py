@@ -78,3 +78,35 @@ def test_phone_width_does_not_scroll_sideways(out: Path) -> None:
     result = probed(run.stdout)
     assert result["viewport"] == 390 and result["detail"] == "claim-long-context-helps"
     assert isinstance(result["width"], int) and result["width"] <= 390
+
+
+def test_a_split_report_shows_notices_and_sends_their_reference_links_to_the_bibliography(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from test_notices_cli import BY, DATA, RW
+
+    import claimtrack
+    from claimtrack.cli import main
+
+    root = claimtrack.init(tmp_path / "lib")
+    shutil.copy(DATA / "references.bib", root / "references.bib")
+    with (root / "claimtrack.toml").open("a", encoding="utf-8") as f:
+        f.write("\n[report]\npages_from = 1\n")
+    lib = claimtrack.open(root)
+    lib.add("widgets-scale", "Sparse mixtures of widgets scale reasoning.", confidence="hypothesis", by=BY,
+            date="2022-01-01", evidence=[claimtrack.Evidence("example2021widgets")])  # fmt: skip
+    result = CliRunner().invoke(main, ["--root", str(root), "notices", "import", str(RW), "--by", BY])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    report.write(claimtrack.open(root), out, formats=["html"])
+    probe_page(out)
+    run = chromium(out, "--virtual-time-budget=10000", "--dump-dom", (out / "probe.html").as_uri() + "?open=widgets-scale")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert console_errors(run.stderr) == []
+    assert probed(run.stdout)["detail"] == "claim-widgets-scale"
+    dom = run.stdout
+    section = dom[dom.index('<section id="notices">') : dom.index("</section>", dom.index('<section id="notices">'))]
+    assert 'href="bibliography.html#ref-example2021widgets"' in section and 'href="#claim-widgets-scale"' in section
+    assert re.search(r'id="claim-widgets-scale".*?cites a retracted source</a></h3>', dom, flags=re.S)
+    bibliography = (out / "bibliography.html").read_text(encoding="utf-8")
+    assert '<a class="notice notice-retracted" href="index.html#notices-example2021widgets">' in bibliography
+    assert 'href="#notices-' not in bibliography  # the notices are listed on the first page

@@ -38,7 +38,7 @@ from claimtrack.errors import ClaimtrackError
 root, mutation, log_path, claims = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 
 if mutation == "in-place":
-    def in_place(path, data):
+    def in_place(path, data, **_):
         payload = data.encode("utf-8") if isinstance(data, str) else data
         half = len(payload) // 2
         with open(path, "wb") as handle:

@@ -420,3 +420,15 @@ def test_sign_is_the_hmac_of_the_length_prefixed_parts() -> None:
         mac.update(len(data).to_bytes(8, "big") + data)
     assert sign(key, *parts) == mac.digest()
     assert sign(key, "ab", "c") != sign(key, "a", "bc")
+
+
+def test_a_signed_cache_is_not_flushed_to_disk_but_a_library_file_is(tmp_path, monkeypatch) -> None:
+    from claimtrack import fileio
+
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+    assert fileio.write_signed(tmp_path / "cache.bin", b"payload", "context")
+    assert synced == [] and fileio.read_signed(tmp_path / "cache.bin", "context") == b"payload"
+    fileio.atomic_write(tmp_path / "claim.toml", "id = 'x'\n")
+    assert len(synced) >= 1

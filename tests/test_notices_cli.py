@@ -231,3 +231,16 @@ def test_hostile_text_in_a_notice_stays_text(root):
     assert "<b>x</b>" not in page and not re.search(r"<[^>]*\sonmouseover=", page)  # as text, a quote is only a quote
     row = next(line for line in md.splitlines() if line.startswith("| example2021widgets | retracted"))
     assert row.count(" | ") == 5  # the reason's pipes do not add cells
+
+
+def test_the_reports_count_support_as_the_audit_does_without_retracted_sources(root):
+    def row(md: str) -> str:
+        [line] = [line for line in md.splitlines() if line.startswith("| [widgets-scale]")]
+        return line
+
+    assert "| 4 / 2 |" in row(claimtrack.report.render(claimtrack.open(root), ["md"])["README.md"])
+    run(root, "notices", "import", str(RW), "--by", BY)
+    files = claimtrack.report.render(claimtrack.open(root), ["html", "md"])
+    assert "| 3 / 2 |" in row(files["README.md"])  # example2021widgets is retracted
+    html_row = re.search(r'<tr data-confidence="conclusion"[^>]*><td><a href="#claim-widgets-scale">[^\n]*', files["index.html"])
+    assert html_row is not None and "<td>3 / 2<td>" in html_row.group(0)

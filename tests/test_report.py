@@ -659,3 +659,19 @@ def test_quick_markdown_escape_agrees_with_md_escape(text: str) -> None:
     from claimtrack.report.sections import md
 
     assert md(text) == md_escape(text).replace("\x00", "\ufffd")
+
+
+def test_command_default_out_is_the_librarys_report_folder_from_anywhere(
+    fixture_lib: claimtrack.Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(fixture_lib.root / "claims")
+    result = CliRunner().invoke(main, ["report", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert (fixture_lib.root / "report" / "README.md").is_file() and not (fixture_lib.root / "claims" / "report").exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = CliRunner().invoke(main, ["--root", str(fixture_lib.root), "report", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [str(fixture_lib.root.resolve() / "report" / "README.md")]
+    assert not (elsewhere / "report").exists()

@@ -15,6 +15,7 @@ import claimtrack
 import claimtrack.report as report
 from claimtrack.errors import ClaimtrackError
 from claimtrack.report import paged
+from claimtrack.report.section_list import SectionList
 
 
 def _paged(root: Path, pages_from: int = 1) -> claimtrack.Library:
@@ -152,16 +153,6 @@ def test_cli_counts_the_data_files(tmp_path: Path) -> None:
     ]
 
 
-def test_taken_gives_one_side_and_lets_it_go() -> None:
-    from claimtrack.report.sections import taken
-
-    sections = [("h0", "m0"), ("h1", "m1"), ("h2", "m2")]
-    assert list(taken(sections, 0, 1, 5)) == ["h1", "h2"]
-    assert sections == [("h0", "m0"), ("", "m1"), ("", "m2")]
-    assert list(taken(sections, 1)) == ["m0", "m1", "m2"]
-    assert sections == [("h0", ""), ("", ""), ("", "")]
-
-
 def test_written_files_are_the_rendered_ones_and_keep_no_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import claimtrack.report.context as context
 
@@ -184,7 +175,7 @@ def test_written_files_are_the_rendered_ones_and_keep_no_section(tmp_path: Path,
     assert written == rendered and len(rendered) >= 5
     [ctx] = built
     sections = ctx["sections"]
-    assert isinstance(sections, list) and sections and all(pair == ("", "") for pair in sections)
+    assert isinstance(sections, SectionList) and len(sections) == len(ctx["claims"]) > 0
 
 
 @pytest.mark.parametrize("fail_at", [2, 3], ids=["a-data-file", "after-the-data-files"])
@@ -214,3 +205,44 @@ def test_a_report_failing_while_its_files_are_made_leaves_nothing(
     with pytest.raises(ClaimtrackError, match="could not be made"):
         report.write(lib, tmp_path / "new" / "out", formats=["html", "md"])
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("count", [0, 1, 999, 1000, 2500])
+def test_claims_data_made_in_pieces_is_the_one_json_of_all_rows(count: int) -> None:
+    from claimtrack.report.context import ClaimRow
+
+    rows = [
+        ClaimRow(id=f"c{i}", statement='s \u2028 "q" é', confidence="x", rank=1, status="active", supporting=i,
+                 contradicting=0, min_support=None if i % 2 else 2, revisions=3, created="", updated="2020")
+        for i in range(count)
+    ]  # fmt: skip
+    pieces = list(paged._claims_js(rows))
+    whole = paged._js({"chunk": paged.CHUNK, "perPage": paged.PER_PAGE, "rows": paged._rows(rows)})
+    assert "".join(pieces) == f"window.ctClaims = {whole};\n"
+    assert len(pieces) == 2 + -(-count // 1000)
+
+
+def test_a_framed_page_is_its_frame_with_each_part_in_place() -> None:
+    from claimtrack.report.html import framed, part_mark
+
+    frame = f"<p>head</p>{part_mark('a')}<p>mid</p>{part_mark('b')}{part_mark('a')}"
+    made: list[str] = []
+
+    def part(name: str) -> Iterator[str]:
+        made.append(name)
+        yield from (f"<{name}1>", f"<{name}2>")
+
+    pieces = framed(frame, {"a": lambda: part("a"), "b": lambda: part("b")})
+    assert made == []  # nothing is made before it is read
+    assert "".join(pieces) == "<p>head</p><a1><a2><p>mid</p><b1><b2><a1><a2>"
+
+
+def test_a_title_that_looks_like_a_part_mark_stays_text_on_the_bibliography_page(tmp_path: Path) -> None:
+    lib = _paged(tmp_path / "lib")
+    toml = tmp_path / "lib" / "claimtrack.toml"
+    text = re.sub(r'^title = ".*"$', "", toml.read_text(encoding="utf-8"), flags=re.M)
+    toml.write_text('title = "<!--ct-part:uncited_items--> refs"\n' + text, encoding="utf-8")
+    files = report.render(claimtrack.open(lib.root), ["html"])
+    page = files["bibliography.html"]
+    assert "&lt;!--ct-part:uncited_items--&gt; refs" in page and "<!--ct-part" not in page
+    assert page.count('<li id="ref-') == len(lib.sources)

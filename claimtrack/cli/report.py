@@ -18,9 +18,8 @@ PROGRESS_THRESHOLD = 1000
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("report"),
-    show_default=True,
-    help="Folder to write the report into.",
+    default=None,
+    help="Folder to write the report into.  [default: report/ in the library's folder]",
 )
 @click.option(
     "--format",
@@ -38,7 +37,7 @@ PROGRESS_THRESHOLD = 1000
     "Default: [report] style in claimtrack.toml, else claimtrack-author-date.",
 )
 @pass_library
-def report(lib, out: Path, fmt: str, style: str | None) -> None:  # type: ignore[no-untyped-def]
+def report(lib, out: Path | None, fmt: str, style: str | None) -> None:  # type: ignore[no-untyped-def]
     """Write a report of the library: what is claimed, how strongly, on what evidence, and how it changed.
 
     Audit findings are shown in the report, not fatal. The written paths are
@@ -53,6 +52,8 @@ def report(lib, out: Path, fmt: str, style: str | None) -> None:  # type: ignore
     from ..report import write
 
     lib.require_readable()
+    if out is None:  # beside claims/, wherever in the library (or with --root, from wherever) it is run
+        out = _shown(lib.root / "report")
     total = len(lib.claims)
     formats = fmt.split(",")
     if total > PROGRESS_THRESHOLD:
@@ -68,3 +69,11 @@ def report(lib, out: Path, fmt: str, style: str | None) -> None:  # type: ignore
             parts[path.parent] = parts.get(path.parent, 0) + 1
     for folder, count in parts.items():
         echo(f"{folder}{os.sep} ({count} file{'' if count == 1 else 's'})")
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the current folder when it is inside it (as the paths printed are), else as it is."""
+    try:
+        return path.absolute().relative_to(Path.cwd())
+    except ValueError:
+        return path

@@ -67,16 +67,31 @@ def render(
     ``progress`` is called with the number of claims just rendered (e.g. a
     click progress bar's ``update``).
     """
-    return {
-        name: text if isinstance(text, str) else "".join(text) for name, text in _files(lib, formats, style, progress).items()
-    }
+    with _files(lib, formats, style, progress) as files:
+        return {name: text if isinstance(text, str) else "".join(text) for name, text in files.items()}
 
 
+@contextlib.contextmanager
 def _files(
     lib: Library, formats: Iterable[str], style: str | None, progress: Callable[[int], None] | None
-) -> dict[str, str | Iterator[str]]:
-    """The report's files as ``{file name: text or its pieces}``: pieces are made only as they are read, in this order."""
+) -> Iterator[dict[str, str | Iterator[str]]]:
+    """The report's files as ``{file name: text or its pieces}``: pieces are made only as they are read, in this order.
+
+    The claims' sections wait in a store (see :mod:`.section_list`) until the files that show them are read,
+    within this context.
+    """
     wanted = _formats(formats)
+    held: list[Any] = []
+    try:
+        yield _made(lib, wanted, style, progress, held)
+    finally:
+        for store in held:
+            store.close()
+
+
+def _made(
+    lib: Library, wanted: list[str], style: str | None, progress: Callable[[int], None] | None, held: list[Any]
+) -> dict[str, str | Iterator[str]]:
     findings = _load_findings(lib)
     out: dict[str, str | Iterator[str]] = {}
     if "html" in wanted or "md" in wanted:
@@ -95,6 +110,8 @@ def _files(
         def plain(sources: Any, keys: list[str]) -> dict[str, Any]:
             return plain_references(sources, keys, md_escape, cache=cache)
 
+        if sections is not None:
+            held.append(sections)
         try:
             context = build(
                 lib,
@@ -108,8 +125,7 @@ def _files(
         finally:
             if cache is not None:
                 cache.close()
-            if sections is not None:
-                sections.close()
+        held.append(context["sections"])
         if "html" in wanted:
             from .paged import pages_from, render_paged
 
@@ -189,8 +205,12 @@ def write(
     ``csv`` and ``json`` (one file per frame: ``claims.csv``, ...).
     Audit findings are shown in the report, never fatal.
     """
-    files = _files(lib, formats, style, progress)
-    out = Path(out_dir)
+    with _files(lib, formats, style, progress) as files:
+        return _write_files(files, Path(out_dir))
+
+
+def _write_files(files: dict[str, str | Iterator[str]], out: Path) -> list[Path]:
+    """Write ``files`` into ``out``: all beside their places, then all put in place."""
     made = [folder for folder in (out, *out.parents) if not folder.exists()]  # deepest first
     staged: list[tuple[Path, Path]] = []
     try:

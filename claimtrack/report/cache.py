@@ -123,36 +123,45 @@ class SectionCache(CacheFile):
     schema = "CREATE TABLE IF NOT EXISTS sections (id TEXT PRIMARY KEY, key TEXT, html TEXT, md TEXT)"
     probe = "SELECT count(*) FROM sections WHERE id = ''"
 
-    def get_many(self, keys: Mapping[str, str]) -> dict[str, tuple[str, str]]:
-        """``claim id -> (html, markdown)`` for each id whose stored key is ``keys[id]``."""
+    def matching(self, keys: Mapping[str, str]) -> set[str]:
+        """The ids whose stored key is ``keys[id]``: their rows can be shown."""
         db = self.connect()
-        out: dict[str, tuple[str, str]] = {}
         if db is None:
-            return out
+            return set()
         try:
-            for claim_id, key, html, md in db.execute("SELECT id, key, html, md FROM sections"):
-                if keys.get(claim_id) == key and isinstance(html, str) and isinstance(md, str):
-                    out[claim_id] = (html, md)
+            return {claim_id for claim_id, key in db.execute("SELECT id, key FROM sections") if keys.get(claim_id) == key}
+        except sqlite3.Error:
+            return set()
+
+    def side(self, ids: list[str], side: int) -> dict[str, tuple[str, str]]:
+        """``claim id -> (key, html)`` (``side`` 0) or ``(key, markdown)`` (1) for those of ``ids`` stored."""
+        db = self.connect()
+        if db is None or not ids:
+            return {}
+        column = ("html", "md")[side]
+        marks = ",".join("?" * len(ids))
+        try:
+            rows = db.execute(f"SELECT id, key, {column} FROM sections WHERE id IN ({marks})", ids).fetchall()  # noqa: S608
         except sqlite3.Error:
             return {}
-        return out
+        return {claim_id: (key, text) for claim_id, key, text in rows if isinstance(key, str) and isinstance(text, str)}
 
-    def update(self, rows: Iterable[tuple[str, str, str, str]], keep: Iterable[str]) -> None:
-        """Store ``(id, key, html, markdown)`` rows and drop the rows of claims not in ``keep``."""
+    def put(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """Store ``(id, key, html, markdown)`` rows."""
+        if rows:
+            self.write(
+                lambda cursor: cursor.executemany("INSERT OR REPLACE INTO sections (id, key, html, md) VALUES (?, ?, ?, ?)", rows)
+            )
+
+    def keep_only(self, keep: Iterable[str]) -> None:
+        """Drop the rows of claims not in ``keep``."""
         db = self.connect()
         if db is None:
             return
-        rows = list(rows)
         keep = set(keep)
         try:
             gone = [(claim_id,) for (claim_id,) in db.execute("SELECT id FROM sections") if claim_id not in keep]
         except sqlite3.Error:
             return
-        if not rows and not gone:
-            return
-
-        def work(cursor: sqlite3.Cursor) -> None:
-            cursor.executemany("DELETE FROM sections WHERE id = ?", gone)
-            cursor.executemany("INSERT OR REPLACE INTO sections (id, key, html, md) VALUES (?, ?, ?, ?)", rows)
-
-        self.write(work)
+        if gone:
+            self.write(lambda cursor: cursor.executemany("DELETE FROM sections WHERE id = ?", gone))

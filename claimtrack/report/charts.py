@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -53,8 +53,12 @@ def _nice_max(value: int) -> int:
     return value
 
 
-def revisions_chart(revisions: Sequence[tuple[str, str]], ident: str = "chart-revisions") -> Markup:
-    """``revisions`` as (ISO date, kind) pairs -> a stacked bar chart over time."""
+def revisions_chart(
+    revisions: Iterable[tuple[str, str]] | Mapping[tuple[str, str], int], ident: str = "chart-revisions"
+) -> Markup:
+    """``revisions`` as (ISO date, kind) pairs, or how many there are of each -> a stacked bar chart over time."""
+    if not isinstance(revisions, Mapping):
+        revisions = Counter(revisions)
     width, height, left, right, top, bottom = 720, 270, 44, 12, 14, 78
     if not revisions:
         return _svg(
@@ -77,8 +81,8 @@ def revisions_chart(revisions: Sequence[tuple[str, str]], ident: str = "chart-re
                 year, month = year + 1, 1
         key = lambda d: d[:7]  # noqa: E731
     counts: dict[str, Counter[str]] = {b: Counter() for b in buckets}
-    for date, kind in revisions:
-        counts[key(date)][kind] += 1
+    for (date, kind), number in revisions.items():
+        counts[key(date)][kind] += number
     kinds = [k for k in KIND_COLORS if any(c[k] for c in counts.values())]
     kinds += sorted({k for c in counts.values() for k in c} - set(kinds))
     top_value = _nice_max(max(sum(c.values()) for c in counts.values()))

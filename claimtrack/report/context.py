@@ -12,20 +12,24 @@ unchanged), and lists the uncited entries plainly.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..heap import release_freed
 from ..model import Claim, Stance
 from .changes import Segment, change_segments
 from .citations import plain_references as _plain_references_of
 from .mdtext import md_escape
-from .notices import badged, marked, notice_rows
+from .notices import badged, marker, notice_rows
+from .section_list import SectionList, SectionStore, temporary_store
 from .sections import Links, anchor_for_key, claim_sections
 from .workers import Pool
 
@@ -108,11 +112,16 @@ def _cited_keys(claim: Claim) -> Iterable[str]:
         yield from revision.evidence
 
 
-def _row(claim: Claim, links: Links) -> ClaimRow:
-    supporting = contradicting = 0
+def _row(claim: Claim, links: Links, days: dict[dt.date, str], retracted: frozenset[str]) -> ClaimRow:
+    """The claim's row; ``days`` holds each day's ISO text, shared by every row of that day.
+
+    Support is counted as the audit counts it: distinct sources, none of the ``retracted`` ones.
+    """
+    supporting: set[str] = set()
+    contradicting = 0
     for item in claim.evidence:
         if item.stance is Stance.SUPPORTS:
-            supporting += 1
+            supporting.add(item.source)
         elif item.stance is Stance.CONTRADICTS:
             contradicting += 1
     rank, minimum = links.level(claim.confidence)
@@ -122,13 +131,22 @@ def _row(claim: Claim, links: Links) -> ClaimRow:
         confidence=claim.confidence,
         rank=rank,
         status=claim.status.value,
-        supporting=supporting,
+        supporting=len(supporting - retracted) if retracted else len(supporting),
         contradicting=contradicting,
         min_support=minimum,
         revisions=len(claim.revisions),
-        created=claim.created.isoformat() if claim.created else "",
-        updated=claim.updated.isoformat() if claim.updated else "",
+        created=_iso(claim.created, days),
+        updated=_iso(claim.updated, days),
     )
+
+
+def _iso(day: dt.date | None, days: dict[dt.date, str]) -> str:
+    if day is None:
+        return ""
+    text = days.get(day)
+    if text is None:
+        text = days[day] = day.isoformat()
+    return text
 
 
 def _sections(
@@ -138,42 +156,47 @@ def _sections(
     cache: SectionCache | None,
     salt: str | None,
     pool: Pool,
-) -> Callable[[Callable[[int], None] | None], list[tuple[str, str]]]:
-    """Begin rendering each claim's (HTML, Markdown) sections, read from the cache when its key matches.
+) -> Callable[[Callable[[int], None] | None], SectionList]:
+    """Begin rendering the sections of each claim whose cached row's key does not match.
 
     The claims to render are a job of ``pool``; call the answer (with a
-    progress callback) for the sections, in the order of ``claims``.
+    progress callback) for the sections, in the order of ``claims``. Each
+    chunk is stored as it comes (in the cache, else in a temporary store),
+    so no more than a few chunks' text is held at once.
     """
     from .cache import section_key
 
-    keys: dict[str, str] = {}
-    found: dict[str, tuple[str, str]] = {}
+    ids = [claim.id for claim in claims]
     if cache is not None and salt is not None:
-        keys = {claim.id: section_key(salt, lib, claim, links) for claim in claims}
-        found = cache.get_many(keys)
-    missing = [index for index, claim in enumerate(claims) if claim.id not in found]
+        keys = [section_key(salt, lib, claim, links) for claim in claims]
+        found = cache.matching(dict(zip(ids, keys, strict=True)))
+    else:
+        keys, found = [""] * len(claims), set()
+    missing = [index for index, claim_id in enumerate(ids) if claim_id not in found]
+    hits = len(ids) - len(missing)
+    del found  # the cache's copies of the ids
 
     def task(indexes: list[int]) -> list[tuple[str, str]]:
         return [claim_sections(claims[index], links) for index in indexes]
 
     job = pool.add(task, missing, chunk=250)
 
-    def finish(progress: Callable[[int], None] | None) -> list[tuple[str, str]]:
-        if progress is not None and found:
-            progress(len(found))
-        rendered = dict(zip(missing, job.results(progress), strict=True))
-        out: list[tuple[str, str]] = []
-        fresh: list[tuple[str, str, str, str]] = []
-        for index, claim in enumerate(claims):
-            pair = found.get(claim.id)
-            if pair is None:
-                pair = rendered[index]
-                if keys:
-                    fresh.append((claim.id, keys[claim.id], *pair))
-            out.append(pair)
-        if cache is not None and keys:
-            cache.update(fresh, keep=keys)
-        return out
+    def finish(progress: Callable[[int], None] | None) -> SectionList:
+        if progress is not None and hits:
+            progress(hits)
+        store: SectionStore = cache if cache is not None and salt is not None else temporary_store()
+        try:
+            for count, (number, pairs) in enumerate(job.each(progress), 1):
+                chunk = job.chunks[number]
+                store.put([(ids[i], keys[i], html, md) for i, (html, md) in zip(chunk, pairs, strict=True)])
+                if count % 8 == 0:
+                    release_freed()  # the stored sections' text, from the C allocator
+        except BaseException:
+            store.close()
+            raise
+        if store is cache:
+            cache.keep_only(ids)
+        return SectionList(ids, keys, store, redo=lambda index: claim_sections(claims[index], links))
 
     return finish
 
@@ -240,15 +263,43 @@ def _build(
         formatting = references(used_keys, pool)
         rendering = _sections(lib, claims, links, cache, salt, pool)
         pool.start()
-        rows = [_row(claim, links) for claim in claims]
+        days: dict[dt.date, str] = {}
+        retracted = lib.notices.retracted() if lib.notices else frozenset()
+        rows = [_row(claim, links, days, retracted) for claim in claims]
         used = set(used_keys)
         plain = (plain_references or _plain_references)(sources, [key for key in sources if key not in used])
         sections = rendering(progress)
-        formatted = formatting()
+        try:
+            formatted = formatting()
+        except BaseException:
+            sections.close()
+            raise
+    try:
+        return _context(lib, claims, rows, sections, formatted, plain, used_keys, citing, links, findings)
+    except BaseException:
+        sections.close()
+        raise
+
+
+def _context(
+    lib: Library,
+    claims: list[Claim],
+    rows: list[ClaimRow],
+    sections: SectionList,
+    formatted: dict[str, Reference],
+    plain: dict[str, Reference],
+    used_keys: list[str],
+    citing: dict[str, list[str]],
+    links: Links,
+    findings: list[Any] | None,
+) -> dict[str, Any]:
+    scale = lib.settings.scale
+    sources = lib.sources
+    claim_ids = links.claim_ids
     notices = lib.notices
     if notices:  # a badge in each noticed reference and under the heading of each claim citing one (see .notices)
         formatted, plain = badged(formatted, notices), badged(plain, notices)
-        sections = marked(sections, claims, notices)
+        sections.mark = marker(claims, notices)
 
     bibliography = sorted(
         (ReferenceView(key, anchor_for_key(key), formatted[key], tuple(citing.get(key, ()))) for key in used_keys),
@@ -276,8 +327,9 @@ def _build(
     statuses = ["active", "superseded", "retracted"]
     by_status = [{"status": s, "count": per_status.get(s, 0)} for s in statuses]
     grouped, totals, omitted = _findings(findings)
-    revisions = [(r.date.isoformat(), r.kind.value) for claim in claims for r in claim.revisions]
-    dates = [date for date, _ in revisions]
+    by_day: Counter[tuple[dt.date, str]] = Counter((r.date, r.kind.value) for claim in claims for r in claim.revisions)
+    revisions = Counter({(day.isoformat(), kind): number for (day, kind), number in by_day.items()})
+    dates = sorted({date for date, _ in revisions})
     digest = library_digest(lib)
     return {
         "title": lib.settings.title,
@@ -301,9 +353,9 @@ def _build(
         "findings_available": findings is not None,
         "finding_count": sum(totals.values()),
         "source_problems": list(getattr(sources, "problems", ())),
-        "revision_count": len(dates),
-        "first_date": min(dates) if dates else None,
-        "last_date": max(dates) if dates else None,
+        "revision_count": revisions.total(),
+        "first_date": dates[0] if dates else None,
+        "last_date": dates[-1] if dates else None,
         "source_count": len(sources),
         "notices": notice_rows(notices, citing),
     }

@@ -11,6 +11,8 @@ citeproc's output (checked by :mod:`.citations`).
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import jinja2
@@ -20,7 +22,17 @@ from .charts import revisions_chart, support_chart
 from .notices import notices_html
 from .sections import Links, attr, fill, status_badge, text
 
-__all__ = ["render_html", "environment", "bibliography_items", "uncited_items", "link_functions"]
+__all__ = [
+    "render_html",
+    "environment",
+    "bibliography_items",
+    "bibliography_pieces",
+    "uncited_items",
+    "uncited_pieces",
+    "link_functions",
+    "framed",
+    "part_mark",
+]
 
 
 @functools.cache
@@ -66,7 +78,12 @@ def bibliography_items(entries: list[Any], links: Links, *, page: str = "", limi
     ``page`` is the file the claims' sections are on (empty: this one); with
     ``limit``, an entry names that many claims and counts the rest.
     """
-    out = []
+    return "".join(bibliography_pieces(entries, links, page=page, limit=limit))
+
+
+def bibliography_pieces(entries: list[Any], links: Links, *, page: str = "", limit: int | None = None) -> Iterator[str]:
+    """:func:`bibliography_items` in pieces of a few hundred entries."""
+    out: list[str] = []
     for r in entries:
         out.append(f'<li id="{attr(r.anchor)}"><cite>{r.reference.html}</cite> <span class="key">[{text(r.key)}]</span>')
         if r.claims:
@@ -81,13 +98,42 @@ def bibliography_items(entries: list[Any], links: Links, *, page: str = "", limi
         else:
             out.append('<span class="cited-by muted">Not cited by any claim.</span>')
         out.append("</li>\n")
-    return "".join(out)
+        if len(out) >= 2000:
+            yield "".join(out)
+            out.clear()
+    yield "".join(out)
 
 
 def uncited_items(entries: list[Any]) -> str:
-    return "".join(
-        f'<li id="{attr(r.anchor)}"><span class="key">[{text(r.key)}]</span> {r.reference.html}</li>\n' for r in entries
-    )
+    return "".join(uncited_pieces(entries))
+
+
+def uncited_pieces(entries: list[Any]) -> Iterator[str]:
+    """:func:`uncited_items` in pieces of a thousand entries."""
+    for start in range(0, len(entries), 1000):
+        yield "".join(
+            f'<li id="{attr(r.anchor)}"><span class="key">[{text(r.key)}]</span> {r.reference.html}</li>\n'
+            for r in entries[start : start + 1000]
+        )
+
+
+#: Where a long part goes in a rendered frame: autoescaped text cannot make ``<!--``.
+_PART = re.compile(r"<!--ct-part:(\w+)-->")
+
+
+def part_mark(name: str) -> Markup:
+    """The mark :func:`framed` puts the part ``name`` in place of."""
+    return Markup(f"<!--ct-part:{name}-->")
+
+
+def framed(frame: str, parts: Mapping[str, Callable[[], Iterable[str]]]) -> Iterator[str]:
+    """``frame`` (a page rendered with :func:`part_mark` where each long part goes) in pieces, each part made as it is read."""
+    pieces = _PART.split(frame)
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            yield from parts[piece]()
+        elif piece:
+            yield piece
 
 
 def render_html(context: dict[str, Any], *, style_name: str) -> str:
@@ -96,7 +142,7 @@ def render_html(context: dict[str, Any], *, style_name: str) -> str:
     links: Links = context["links"]
     references = {r.key: str(r.reference.html) for r in context["bibliography"]}
     fallback = sum(1 for r in context["bibliography"] if r.reference.formatted_by == "fallback")
-    details = "".join(fill(html, references) for html, _ in context["sections"])
+    details = "".join(fill(html, references) for html in context["sections"].side(0))
     return (
         environment()
         .get_template("report.html.j2")

@@ -62,7 +62,8 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def _table(rows: list[Any], links: Any) -> str:
+def _table(rows: list[Any], links: Any) -> Iterator[str]:
+    """The claims table's lines, a thousand a piece."""
     out = []
     for c in rows:
         support = f"{c.supporting} / {c.min_support}" if c.min_support is not None else str(c.supporting)
@@ -71,24 +72,28 @@ def _table(rows: list[Any], links: Any) -> str:
             f"| {links.md_link(c.id)} | {md_escape(c.statement)} | {md_escape(c.confidence)} | {md_escape(c.status)} "
             f"| {support}{warn} | {c.revisions} | {c.updated} |\n"
         )
-    return "".join(out)
+        if len(out) == 1000:
+            yield "".join(out)
+            out.clear()
+    yield "".join(out)
 
 
-def _bibliography(entries: list[Any], links: Any) -> str:
+def _bibliography(entries: list[Any], links: Any) -> Iterator[str]:
+    """The cited entries' lines, each naming every claim citing it, a few hundred entries a piece."""
     out = []
     for r in entries:
         out.append(f"- {r.reference.markdown} \\[{md_escape(r.key)}\\]")
         if r.claims:
             out.append(" — cited by " + ", ".join(links.md_link(c) for c in r.claims))
         out.append("\n")
-    return "".join(out)
+        if len(out) >= 1000:
+            yield "".join(out)
+            out.clear()
+    yield "".join(out)
 
 
 def render_markdown(context: dict[str, Any], *, style_name: str) -> str:
-    """The Markdown report for a context made by :func:`claimtrack.report.context.build`.
-
-    As :func:`markdown_pieces`, it lets go of the context's Markdown sections: render it once per context.
-    """
+    """The Markdown report for a context made by :func:`claimtrack.report.context.build`."""
     return "".join(markdown_pieces(context, style_name=style_name))
 
 
@@ -96,19 +101,19 @@ def markdown_pieces(context: dict[str, Any], *, style_name: str) -> Iterator[str
     """The Markdown report in pieces, each claim's section made as it is read and then let go of.
 
     The report of a large library is hundreds of megabytes: written piece by piece, it is never
-    held whole, nor are the sections it has shown (see :func:`.sections.taken`).
+    held whole, nor are the sections it shows (see :mod:`.section_list`).
     """
     from .notices import notices_markdown
-    from .sections import MARK, fill, taken
+    from .sections import MARK, fill
 
     links = context["links"]
     references = {r.key: str(r.reference.markdown) for r in context["bibliography"]}
     # The frame is rendered with a mark where each long part goes, so that runs of blank
     # lines are squeezed in the frame alone; the parts hold none.
     parts: dict[str, Callable[[], Iterable[str]]] = {
-        "table_rows": lambda: [_table(context["claims"], links)],
-        "claim_details": lambda: (fill(md, references) for md in taken(context["sections"], 1)),
-        "bibliography_items": lambda: [_bibliography(context["bibliography"], links)],
+        "table_rows": lambda: _table(context["claims"], links),
+        "claim_details": lambda: (fill(md, references) for md in context["sections"].side(1)),
+        "bibliography_items": lambda: _bibliography(context["bibliography"], links),
         "uncited_items": lambda: (f"- \\[{md_escape(r.key)}\\] {r.reference.markdown}\n" for r in context["uncited"]),
         "notices_section": lambda: [notices_markdown(context["notices"], links)],
     }

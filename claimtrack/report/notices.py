@@ -7,7 +7,7 @@ claims' cached sections depending on notices.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..notices import Notice, Notices
     from .citations import Reference
 
-__all__ = ["badged", "marked", "notice_rows", "notices_html", "notices_markdown"]
+__all__ = ["badged", "marker", "notice_rows", "notices_html", "notices_markdown"]
 
 _CLASS = {
     "retraction": "retracted",
@@ -84,23 +84,29 @@ def _claim_notice(claim: Claim, notices: Notices) -> Notice | None:
     return found
 
 
-def marked(sections: list[tuple[str, str]], claims: list[Claim], notices: Notices) -> list[tuple[str, str]]:
-    """The claims' (HTML, Markdown) sections, each claim that cites a noticed source marked under its heading."""
-    out = []
-    for (html, md), claim in zip(sections, claims, strict=True):
-        notice = _claim_notice(claim, notices)
-        if notice is not None:
-            kind = _CLASS[notice.kind.value]
+def marker(claims: list[Claim], notices: Notices) -> Callable[[int, int, str], str]:
+    """``mark(index, side, text)``: the HTML (``side`` 0) or Markdown (1) section of ``claims[index]``, marked
+    under its heading when the claim cites a noticed source."""
+    found: dict[int, Notice | None] = {}
+
+    def mark(index: int, side: int, text: str) -> str:
+        if index not in found:
+            found[index] = _claim_notice(claims[index], notices)
+        notice = found[index]
+        if notice is None:
+            return text
+        kind = _CLASS[notice.kind.value]
+        if side == 0:
             link = f"#notices-{attr(notice.source)}"
             title = attr(f"{notice.source}: {notice.short()}")
-            html = html.replace(
+            return text.replace(
                 "</h3>", f' <a class="notice notice-{kind}" href="{link}" title="{title}">{_CITES[kind]}</a></h3>', 1
             )
-            md = md.replace(
-                "\n\n", f"\n\n**{_CITES[kind].capitalize()}:** {md_escape(notice.source)}, {md_escape(notice.short())}.\n\n", 1
-            )
-        out.append((html, md))
-    return out
+        return text.replace(
+            "\n\n", f"\n\n**{_CITES[kind].capitalize()}:** {md_escape(notice.source)}, {md_escape(notice.short())}.\n\n", 1
+        )
+
+    return mark
 
 
 def notice_rows(notices: Notices, citing: Mapping[str, list[str]]) -> list[dict[str, Any]]:

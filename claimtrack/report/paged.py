@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from ..errors import ClaimtrackError
 from .charts import revisions_chart, support_chart
-from .html import bibliography_items, environment, link_functions, uncited_items
+from .html import bibliography_pieces, environment, framed, link_functions, part_mark, uncited_pieces
 from .notices import notices_html
-from .sections import Links, fill, taken
+from .sections import Links, fill
+
+if TYPE_CHECKING:
+    from .section_list import SectionList
 
 __all__ = ["PAGED_FROM", "CHUNK", "PER_PAGE", "CITED_BY_LIMIT", "pages_from", "render_paged", "DATA_DIR"]
 
@@ -65,6 +68,15 @@ def _js(payload: Any) -> str:
     return body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+def _claims_js(rows: list[Any]) -> Iterator[str]:
+    """``data/claims.js``: the table's rows as ``window.ctClaims``, made and given a thousand rows at a time."""
+    head = _js({"chunk": CHUNK, "perPage": PER_PAGE, "rows": []})
+    yield f"window.ctClaims = {head[:-2]}"
+    for start in range(0, len(rows), 1000):
+        yield ("," if start else "") + _js(_rows(rows[start : start + 1000]))[1:-1]
+    yield "]};\n"
+
+
 def _rows(rows: list[Any]) -> list[list[Any]]:
     return [
         [
@@ -86,7 +98,7 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
     """The report's files (``index.html``, ``bibliography.html``, ``data/...``) as ``{name: text}``.
 
     Each data file of sections is made only when its text is read (pieces to write or join, in
-    the order of the files), and lets go of the sections' HTML it shows (see :func:`.sections.taken`).
+    the order of the files), reading the sections' HTML it shows only then (see :mod:`.section_list`).
     """
     claims = context["claims"]
     links: Links = context["links"]
@@ -109,14 +121,18 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
             chart_support=support_chart(claims, context["by_confidence"]),
             notices_section=Markup(notices_html(context["notices"], links)),
         ),
-        "bibliography.html": env.get_template("bibliography-page.html.j2").render(
-            **common,
-            bibliography_items=Markup(
-                bibliography_items(context["bibliography"], links, page="index.html", limit=CITED_BY_LIMIT)
+        "bibliography.html": framed(
+            env.get_template("bibliography-page.html.j2").render(
+                **common, bibliography_items=part_mark("bibliography_items"), uncited_items=part_mark("uncited_items")
             ),
-            uncited_items=Markup(uncited_items(context["uncited"])),
+            {
+                "bibliography_items": lambda: _to_index(
+                    bibliography_pieces(context["bibliography"], links, page="index.html", limit=CITED_BY_LIMIT)
+                ),
+                "uncited_items": lambda: _to_index(uncited_pieces(context["uncited"])),
+            },
         ),
-        f"{DATA_DIR}/claims.js": f"window.ctClaims = {_js({'chunk': CHUNK, 'perPage': PER_PAGE, 'rows': _rows(claims)})};\n",
+        f"{DATA_DIR}/claims.js": _claims_js(claims),
     }
     sections = context["sections"]
     for number, start in enumerate(range(0, len(sections), CHUNK)):
@@ -124,6 +140,12 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
     return files
 
 
-def _details(number: int, sections: list[tuple[str, str]], start: int, references: dict[str, str]) -> Iterator[str]:
-    part = [fill(html, references) for html in taken(sections, 0, start, start + CHUNK)]
+def _to_index(pieces: Iterator[str]) -> Iterator[str]:
+    """The bibliography page's entries, their notice badges linking to the notices listed on the first page."""
+    for piece in pieces:
+        yield piece.replace('href="#notices-', 'href="index.html#notices-')
+
+
+def _details(number: int, sections: SectionList, start: int, references: dict[str, str]) -> Iterator[str]:
+    part = [fill(html, references) for html in sections.side(0, start, start + CHUNK)]
     yield f"ctDetails({number}, {_js(part)});\n"

@@ -15,7 +15,7 @@ bibliography or the citation style changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..history import states_before
@@ -86,18 +86,6 @@ def fill(section: str, references: Mapping[str, str]) -> str:
     for i in range(1, len(parts), 2):
         parts[i] = references.get(parts[i], "")
     return "".join(parts)
-
-
-def taken(sections: list[tuple[str, str]], side: int, start: int = 0, stop: int | None = None) -> Iterator[str]:
-    """The HTML (``side`` 0) or Markdown (1) of ``sections[start:stop]``, each let go of once given.
-
-    A large report writes its files as they are made: what one file has shown is not
-    kept for the rest of the run, and the other format's text stays for its own file.
-    """
-    for index in range(start, len(sections) if stop is None else min(stop, len(sections))):
-        pair = sections[index]
-        yield pair[side]
-        sections[index] = ("", pair[1]) if side == 0 else (pair[0], "")
 
 
 class Links:

@@ -17,7 +17,7 @@ their results, which is why every job is added before :meth:`Pool.start`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -50,30 +50,56 @@ class Job:
         self.futures: list[Future[list[Any]] | None] = []
 
     def results(self, progress: Callable[[int], None] | None = None) -> list[Any]:
-        """Every item's result, in order: chunks no worker has started are done here, from the last one back.
+        """Every item's result, in order (see :meth:`each`)."""
+        done = dict(self.each(progress))
+        return [result for index in range(len(self.chunks)) for result in done[index]]
 
-        ``progress`` is called with the number of items of each chunk as it is done.
+    def each(self, progress: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[Any]]]:
+        """``(chunk number, its results)`` for every chunk, as each is done.
+
+        Chunks no worker has started are done here, from the last one back; between two of them,
+        the chunks workers have finished are given, so that their results are not all held at
+        once; nor are they kept once given: call this once. ``progress`` is called with the number
+        of items of each chunk as it is given.
         """
-        done: dict[int, list[Any]] = {}
+        given: set[int] = set()
+
+        def finished(index: int, chunk: list[Any]) -> list[Any]:
+            future = self.futures[index]
+            assert future is not None
+            self.futures[index] = None  # a future keeps its result: once given, let it go
+            try:
+                return future.result()
+            except (OSError, BrokenProcessPool):
+                return self.task(chunk)  # a worker died (a process limit, memory): do it here
+
+        def ready() -> Iterator[tuple[int, list[Any]]]:
+            for index, future in enumerate(self.futures):
+                if index not in given and future is not None and future.done() and not future.cancelled():
+                    given.add(index)
+                    yield index, finished(index, self.chunks[index])
+
         for index in range(len(self.chunks) - 1, -1, -1):
+            if index in given:
+                continue
             future = self.futures[index] if index < len(self.futures) else None
             if future is None or future.cancel():
-                done[index] = self.task(self.chunks[index])
+                given.add(index)
+                results = self.task(self.chunks[index])
                 if progress is not None:
                     progress(len(self.chunks[index]))
-        out: list[Any] = []
+                yield index, results
+                for other, results in ready():
+                    if progress is not None:
+                        progress(len(self.chunks[other]))
+                    yield other, results
         for index, chunk in enumerate(self.chunks):
-            if index not in done:
-                future = self.futures[index]
-                assert future is not None
-                try:
-                    done[index] = future.result()
-                except (OSError, BrokenProcessPool):
-                    done[index] = self.task(chunk)  # a worker died (a process limit, memory): do it here
+            if index not in given:
+                given.add(index)
+                results = finished(index, chunk)
                 if progress is not None:
                     progress(len(chunk))
-            out.extend(done[index])
-        return out
+                yield index, results
 
 
 class Pool:
