@@ -103,7 +103,8 @@ def _answer(helper: subprocess.Popen[bytes]) -> bytes:
 def begin(store: Store, hashes: Mapping[str, str], *, then: Callable[[], None] = lambda: None) -> Checking:
     """Start checking the files named in ``hashes`` (name -> SHA-256), in a helper process when there are many;
     ``then`` is called when the verdict is that nothing changed."""
-    if len(hashes) < HELPER_FROM or not sys.executable:
+    # A frozen application's executable is the application itself, not a Python to give a script to.
+    if len(hashes) < HELPER_FROM or not sys.executable or getattr(sys, "frozen", False):
         return Checking(store, hashes, None, then)
     names = "".join(f"{name}\n" for name in hashes).encode("utf-8")
     try:

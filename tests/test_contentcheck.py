@@ -119,6 +119,16 @@ def test_without_a_working_helper_the_check_runs_here(
     assert ("untracked-edit", "claim-03") in _rules(audit_all(lib))
 
 
+def test_a_frozen_application_starts_no_helper(
+    many: claimtrack.Library, helpers: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = _loaded(many.root)
+    monkeypatch.setattr(contentcheck.sys, "frozen", True, raising=False)
+    _edit_behind_the_cache(many.store.path_for("claim-11"), "number 11 holds", "number 11 helds")
+    assert ("untracked-edit", "claim-11") in _rules(audit_all(lib))
+    assert helpers == []
+
+
 def test_the_helper_is_stopped_when_the_rules_fail(
     many: claimtrack.Library, helpers: list[list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
