@@ -153,3 +153,12 @@ def test_a_small_library_is_checked_in_this_process(lib: claimtrack.Library, hel
     assert len(opened.claims) == 1
     audit_all(opened)
     assert helpers == [] and opened.claims.content_checked
+
+
+def test_there_is_nothing_to_begin_before_a_load_or_after_a_check(many: claimtrack.Library) -> None:
+    lib = claimtrack.open(many.root)
+    assert lib.files_checking() is None  # nothing loaded: the audit's checked load reads every file itself
+    assert len(lib.claims) == _COUNT
+    checking = lib.files_checking()
+    assert checking is not None and checking.unchanged() and lib.claims.content_checked
+    assert lib.files_checking() is None  # checked already
