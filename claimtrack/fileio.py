@@ -55,6 +55,8 @@ __all__ = [
 TEMP_PREFIX = ".ct-tmp-"
 # Small pieces given to write_temp are gathered up to this many bytes a write.
 _WRITE_BATCH = 1 << 20
+# Messages at least this long are signed piece by piece rather than joined first.
+_SIGN_JOINED = 1 << 20
 CACHE_DIR = ".claimtrack"
 STALE_AFTER = 60.0  # seconds: a temporary file this old belongs to a writer that died
 _SWEPT = "swept"
@@ -388,12 +390,19 @@ def library_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
 def sign(key: bytes, *parts: str | bytes) -> bytes:
     """An HMAC-SHA256 over ``parts``, each length-prefixed, so no two different lists of parts sign alike."""
     pieces: list[bytes] = []
+    size = 0
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         pieces += (len(data).to_bytes(8, "big"), data)
-    # One call over the joined message: the same HMAC as updating piece by piece, without the pure-Python
-    # HMAC object (a cold load signs every claim's cache row; a warm load checks every one).
-    return hmac.digest(key, b"".join(pieces), "sha256")
+        size += len(data)
+    if size < _SIGN_JOINED:
+        # One call over the joined message: the same HMAC as updating piece by piece, without the pure-Python
+        # HMAC object (a cold load signs every claim's cache row; a warm load checks every one).
+        return hmac.digest(key, b"".join(pieces), "sha256")
+    mac = hmac.new(key, digestmod="sha256")  # a large payload (a bibliography's cache) is not copied to be signed
+    for piece in pieces:
+        mac.update(piece)
+    return mac.digest()
 
 
 def read_signed(path: Path, *context: str) -> bytes | None:
@@ -410,17 +419,20 @@ def read_signed(path: Path, *context: str) -> bytes | None:
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             return None
-        chunks = []
-        while chunk := os.read(fd, _READ_CHUNK):
+        mac = os.read(fd, 32)
+        # The payload in one read of the size the file has (and a byte more, to see it did not grow), so a
+        # large one is not read in pieces and joined.
+        chunks = [os.read(fd, max(info.st_size - 32, 0) + 1)]
+        while chunks[-1] and (chunk := os.read(fd, _READ_CHUNK)):
             chunks.append(chunk)
     except OSError:
         return None
     finally:
         os.close(fd)
-    data = b"".join(chunks)
-    mac, payload = data[:32], data[32:]
+    payload = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(mac) < 32 or not hmac.compare_digest(mac, sign(key, *context, payload)):
         return None
     return payload

@@ -432,3 +432,23 @@ def test_a_signed_cache_is_not_flushed_to_disk_but_a_library_file_is(tmp_path, m
     assert synced == [] and fileio.read_signed(tmp_path / "cache.bin", "context") == b"payload"
     fileio.atomic_write(tmp_path / "claim.toml", "id = 'x'\n")
     assert len(synced) >= 1
+
+
+def test_a_large_signed_payload_reads_back_and_a_changed_byte_is_refused(tmp_path) -> None:
+    import hashlib
+    import hmac
+
+    from claimtrack import fileio
+
+    payload = bytes(range(256)) * 9000  # 2.3 MB: signed piece by piece, read in one call
+    assert fileio.write_signed(tmp_path / "big.bin", payload, "lib", "file")
+    assert fileio.read_signed(tmp_path / "big.bin", "lib", "file") == payload
+    key = b"k" * 32
+    joined = b"".join(len(p).to_bytes(8, "big") + p for p in (b"lib", payload))
+    assert fileio.sign(key, "lib", payload) == hmac.new(key, joined, hashlib.sha256).digest()
+    data = bytearray((tmp_path / "big.bin").read_bytes())
+    data[len(data) // 2] ^= 1
+    (tmp_path / "big.bin").write_bytes(bytes(data))
+    assert fileio.read_signed(tmp_path / "big.bin", "lib", "file") is None
+    (tmp_path / "big.bin").write_bytes(bytes(data[:20]))
+    assert fileio.read_signed(tmp_path / "big.bin", "lib", "file") is None
