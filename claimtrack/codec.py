@@ -64,6 +64,9 @@ class _Problems:
     def __init__(self, file: str | None) -> None:
         self.file = file
         self.items: list[ClaimtrackError] = []
+        # The records read so far, by kind and items: a claim and its revisions repeat the same evidence,
+        # facts and appearances, and one frozen record for each is built, pickled and held once.
+        self.records: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
 
     def add(self, key: str, message: str, hint: str | None = None) -> None:
         self.items.append(ClaimtrackError(message, file=self.file, key=key, hint=hint))
@@ -160,7 +163,11 @@ def _records(p: _Problems, key: str, value: object, kind: str) -> tuple[Any, ...
                 kind != "evidence" or (item.get("stance", "supports") in _STANCES and not item["source"].startswith(CLAIM_PREFIX))
             )
         ):
-            out.append(cls(**item))
+            seen = (kind, tuple(item.items()))
+            record = p.records.get(seen)
+            if record is None:
+                record = p.records[seen] = cls(**item)
+            out.append(record)
             continue
         where = f"{key}[{i}]"
         _unknown(p, where + ".", item, (*required, *optional))

@@ -93,3 +93,20 @@ def test_id_must_match_file_name() -> None:
 @given(claims())
 def test_raw_round_trip(claim: Any) -> None:
     assert claim_from_raw(claim_to_raw(claim)) == claim
+
+
+def test_a_record_repeated_in_a_file_is_one_object_kept_through_a_pickle() -> None:
+    import pickle
+    import tomllib
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "claims" / "001-models-code-or-text.toml").read_text(encoding="utf-8")
+    claim = claim_from_raw(tomllib.loads(text))
+    created, *later = claim.revisions
+    assert created.set_evidence is not None and created.set_appearances is not None
+    assert claim.evidence[0] is created.set_evidence[0]  # the same evidence, read twice
+    assert later[-1].add_appearances[0] is claim.appearances[0]
+    assert claim.appearances[0] is not created.set_appearances[0]  # the wording changed: another record
+    assert claim.appearances[0] != created.set_appearances[0]
+    again = pickle.loads(pickle.dumps(claim))
+    assert again == claim and again.evidence[0] is again.revisions[0].set_evidence[0]  # type: ignore[index]
