@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from .errors import HistoryError
-from .model import KINDS_KEEPING_CONTENT, KINDS_WITHOUT_REASON, Claim, Revision, RevisionKind, Stance, Status, provides
+from .model import KINDS_KEEPING_CONTENT, KINDS_WITHOUT_REASON, Claim, Revision, RevisionKind, Stance, Status, folded, provides
 from .seals import digest_of, first_broken_seal, seal
 
 __all__ = [
@@ -288,7 +288,7 @@ def verify(claim: Claim) -> Verified:
         unanswered=tuple(
             i for i, item in enumerate(claim.evidence) if item.stance is Stance.CONTRADICTS and not (item.note or "").strip()
         ),
-        facts=tuple((fact.key, " ".join(fact.value.casefold().split())) for fact in claim.facts),
+        facts=tuple((fact.key, folded(fact.value)) for fact in claim.facts),
     )
     broken = first_broken_seal(claim.revisions)
     try:

@@ -159,6 +159,12 @@ def _compact(cls: type) -> type:
     return cls
 
 
+def folded(text: str) -> str:
+    """``text`` case-folded, its runs of white space made one space: ``text`` itself when that changes nothing."""
+    out = " ".join(text.casefold().split())
+    return text if out == text else out
+
+
 def _strs(values: Iterable[object] | None) -> tuple[str, ...]:
     return tuple(str(v) for v in values or ())
 
@@ -187,7 +193,7 @@ class Fact:
     @builtins.property  # the field named 'property' hides the builtin here
     def key(self) -> tuple[str, str]:
         """What two claims must agree on: the subject and property, case-folded."""
-        return (" ".join(self.subject.casefold().split()), " ".join(self.property.casefold().split()))
+        return (folded(self.subject), folded(self.property))
 
 
 @_compact

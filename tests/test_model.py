@@ -71,3 +71,13 @@ def test_to_date() -> None:
     assert to_date(dt.datetime(2022, 12, 11, 5)) == dt.date(2022, 12, 11)
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         to_date("Dec 11")
+
+
+def test_folded_text_is_the_text_itself_when_folding_changes_nothing() -> None:
+    from claimtrack.model import Fact, folded
+
+    text = "".join(["context", " window"])  # a string of its own, not a constant shared by the compiler
+    assert folded(text) is text
+    assert folded("Context  Window\n") == "context window"
+    fact = Fact("model 7", "Context window", "16384")
+    assert fact.key == ("model 7", "context window") and fact.key[0] is fact.subject
