@@ -66,7 +66,7 @@ class _Problems:
         self.items: list[ClaimtrackError] = []
         # The records read so far, by kind and items: a claim and its revisions repeat the same evidence,
         # facts and appearances, and one frozen record for each is built, pickled and held once.
-        self.records: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
+        self.records: dict[tuple[str, tuple[Any, ...]], Any] = {}
 
     def add(self, key: str, message: str, hint: str | None = None) -> None:
         self.items.append(ClaimtrackError(message, file=self.file, key=key, hint=hint))
@@ -101,7 +101,9 @@ def _texts(p: _Problems, key: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         p.add(key, "must be a list of strings", 'write it as ["a", "b"]')
         return ()
-    return tuple(value)
+    texts = tuple(value)
+    seen = ("texts", texts)
+    return p.records.setdefault(seen, texts)  # a claim repeats its first revision's tags
 
 
 def _ids(p: _Problems, key: str, value: object) -> tuple[str, ...]:
