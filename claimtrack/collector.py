@@ -6,7 +6,7 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-__all__ = ["collector_paused"]
+__all__ = ["collector_paused", "collector_running"]
 
 
 @contextlib.contextmanager
@@ -27,3 +27,15 @@ def collector_paused() -> Iterator[None]:
             gc.unfreeze()
         if collecting:
             gc.enable()
+
+
+@contextlib.contextmanager
+def collector_running() -> Iterator[None]:
+    """Run the block with the cyclic garbage collector on (work whose garbage forms cycles), then put it back."""
+    paused = not gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.disable()

@@ -36,3 +36,15 @@ def test_the_collector_stays_off_when_it_was_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_collector_runs_inside_a_paused_block_and_is_paused_again_after() -> None:
+    import gc
+
+    from claimtrack.collector import collector_paused, collector_running
+
+    with collector_paused():
+        with collector_running():
+            assert gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()

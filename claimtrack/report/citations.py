@@ -24,19 +24,19 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import html
 import json
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 from markupsafe import Markup, escape
 
+from ..collector import collector_running
 from ..errors import ClaimtrackError
 from ..latex import ET_AL
 from ..suggest import hint_with
@@ -284,18 +284,6 @@ def format_references(
     return start_formatting(sources, keys, style_name, md_escape, cache=cache)()
 
 
-@contextlib.contextmanager
-def _collecting() -> Iterator[None]:
-    """Run the block with the cyclic garbage collector on, then put it back as it was."""
-    paused = not gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.disable()
-
-
 def start_formatting(
     sources: Mapping[str, Any],
     keys: Iterable[str],
@@ -343,7 +331,7 @@ def start_formatting(
         out: list[tuple[str | None, str | None]] = []
         # citeproc-py's objects hold one another in cycles: with the collector paused (see .context),
         # the garbage of a chunk of entries would outlive it, hundreds of megabytes for thousands.
-        with memoised_lookups(), _collecting():
+        with memoised_lookups(), collector_running():
             for key in items:
                 try:
                     csl = sources[key].to_csl()

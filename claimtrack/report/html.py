@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from .charts import revisions_chart, support_chart
 from .notices import notices_html
-from .sections import Links, attr, fill, status_badge, text
+from .sections import Links, attr, fill, status_badge, text, with_parts
 
 __all__ = [
     "render_html",
@@ -128,12 +128,7 @@ def part_mark(name: str) -> Markup:
 
 def framed(frame: str, parts: Mapping[str, Callable[[], Iterable[str]]]) -> Iterator[str]:
     """``frame`` (a page rendered with :func:`part_mark` where each long part goes) in pieces, each part made as it is read."""
-    pieces = _PART.split(frame)
-    for index, piece in enumerate(pieces):
-        if index % 2:
-            yield from parts[piece]()
-        elif piece:
-            yield piece
+    return with_parts(_PART.split(frame), parts)
 
 
 def render_html(context: dict[str, Any], *, style_name: str) -> str:

@@ -104,7 +104,7 @@ def markdown_pieces(context: dict[str, Any], *, style_name: str) -> Iterator[str
     held whole, nor are the sections it shows (see :mod:`.section_list`).
     """
     from .notices import notices_markdown
-    from .sections import MARK, fill
+    from .sections import MARK, fill, with_parts
 
     links = context["links"]
     references = {r.key: str(r.reference.markdown) for r in context["bibliography"]}
@@ -127,9 +127,4 @@ def markdown_pieces(context: dict[str, Any], *, style_name: str) -> Iterator[str
             **{name: Markup(f"{MARK}{name}{MARK}") for name in parts},
         )
     )
-    pieces = re.sub(r"\n{3,}", "\n\n", frame).split(MARK)
-    for i, piece in enumerate(pieces):
-        if i % 2:
-            yield from parts[piece]()
-        elif piece:
-            yield piece
+    yield from with_parts(re.sub(r"\n{3,}", "\n\n", frame).split(MARK), parts)

@@ -15,7 +15,7 @@ bibliography or the citation style changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..history import states_before
@@ -31,6 +31,7 @@ __all__ = [
     "text",
     "attr",
     "anchor_for_key",
+    "with_parts",
 ]
 
 MARK = "\x00"
@@ -38,6 +39,15 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9:.-]*")
 _ODD = re.compile(r"[^A-Za-z0-9:.-]")
 # Text md_escape leaves alone: none of the characters it escapes, no line break or NUL, no list-like or indented start.
 _MD_PLAIN = re.compile(r"(?![-+= \t])[^\\`*_\[\]~|#{}!&<>\n\r\x00]*")
+
+
+def with_parts(pieces: list[str], parts: Mapping[str, Callable[[], Iterable[str]]]) -> Iterator[str]:
+    """A rendered frame split at its marks (text, part name, text, ...) with each part made as it is read."""
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            yield from parts[piece]()
+        elif piece:
+            yield piece
 
 
 def text(value: Any) -> str:
