@@ -207,14 +207,15 @@ class FieldEdits:
         added, removed = tuple(dict.fromkeys(add)), tuple(dict.fromkeys(remove))
         if not added and not removed:
             raise HistoryError("nothing to change", key=claim_id, hint="pass --add TAG or --remove TAG")
+        tagged, untagged = set(current.tags), set(removed)  # sets: a revision may add 100,000 tags
         for name in added:
             _text(name, "a tag", "--add", claim_id)
-            if name in removed:
+            if name in untagged:
                 raise HistoryError(f"tag {name!r} is both added and removed", key=claim_id, hint="pass it once")
-            if name in current.tags:
+            if name in tagged:
                 raise _unchanged(claim_id, f"is already tagged {name!r}")
         for name in removed:
-            if name not in current.tags:
+            if name not in tagged:
                 listed = ", ".join(map(repr, current.tags)) or "none"
                 raise HistoryError(
                     f"has no tag {name!r}", key=claim_id, hint=hint_with(name, current.tags, f"its tags: {listed}")

@@ -8,6 +8,7 @@ The seals (``digest_of``, ``seal``, ``first_broken_seal``) live in :mod:`claimtr
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -107,18 +108,39 @@ def _apply(claim: Claim, state: dict[str, Any], revision: Revision, index: int) 
         removed, added = getattr(revision, remove_name), getattr(revision, add_name)
         if not removed and not added:
             continue  # the list as it was: most revisions touch one list, or none
-        items = list(current)
-        for item in removed:
-            if item not in items:
-                raise _fail(
-                    claim, index, f"remove_{name}", f"{_describe(item)} is not in {name}", "copy the entry exactly as it stands"
-                )
-            items.remove(item)
-        for item in added:
-            if item in items:
-                raise _fail(claim, index, f"add_{name}", f"{_describe(item)} is already in {name}", "remove it from add_" + name)
-            items.append(item)
-        state[name] = tuple(items)
+        state[name] = _edited(claim, index, name, current, removed, added)
+
+
+def _edited(claim: Claim, index: int, name: str, current: tuple[Any, ...], removed: Any, added: Any) -> tuple[Any, ...]:
+    """``current`` less ``removed`` (the first occurrence of each) plus ``added``, in time linear in all three.
+
+    Entries are counted in a dict, not searched for in the list, so that a revision
+    adding or removing 100,000 tags costs what reading them does.
+    """
+    present = Counter(current)
+    taken: Counter[Any] = Counter()  # how many of each entry's first occurrences go
+    for item in removed:
+        if not present[item]:
+            raise _fail(
+                claim, index, f"remove_{name}", f"{_describe(item)} is not in {name}", "copy the entry exactly as it stands"
+            )
+        present[item] -= 1
+        taken[item] += 1
+    items = list(current)
+    for item in added:
+        if present[item]:
+            raise _fail(claim, index, f"add_{name}", f"{_describe(item)} is already in {name}", "remove it from add_" + name)
+        present[item] = 1
+        items.append(item)
+    if not taken:
+        return tuple(items)
+    kept = []
+    for item in items:  # the current entries come first, so the ones skipped are theirs
+        if taken[item]:
+            taken[item] -= 1
+        else:
+            kept.append(item)
+    return tuple(kept)
 
 
 def _describe(item: object) -> str:
@@ -305,8 +327,10 @@ def verify(claim: Claim) -> Verified:
 def states_before(claim: Claim) -> list[Claim | None]:
     """The claim just before each of its revisions (None before the first), in one pass.
 
-    A history that cannot be replayed (the audit reports it) gives None from the
-    broken revision on.
+    Each state holds the fields the revisions before it give; its ``revisions`` are
+    empty, since a copy of every prefix would make a long history's cost grow with
+    its square. A history that cannot be replayed (the audit reports it) gives None
+    from the broken revision on.
     """
     revisions = claim.revisions
     out: list[Claim | None] = [None] * len(revisions)
@@ -316,7 +340,7 @@ def states_before(claim: Claim) -> list[Claim | None]:
     try:
         for index, revision in enumerate(revisions):
             if index:
-                out[index] = attrs.evolve(claim, revisions=revisions[:index], **state)
+                out[index] = attrs.evolve(claim, revisions=(), **state)
             _apply(claim, state, revision, index)
     except (HistoryError, ValueError):  # a broken history is the audit's to report
         pass

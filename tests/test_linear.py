@@ -1,0 +1,105 @@
+"""Every input path is linear: a hostile file costs in proportion to its size, not its square.
+
+Each case is timed at a size and at eight times that size: linear code takes about
+eight times as long (a little more once the data outgrows the processor's caches),
+quadratic code sixty-four times. The bound, three times linear, leaves room for a
+busy machine and still fails the quadratic code these cases were written against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import time
+from collections.abc import Callable
+
+from claimtrack.history import replay
+from claimtrack.model import Claim, Revision, RevisionKind
+from claimtrack.store import parse_claim_text
+from claimtrack.views import history_rows
+
+#: How much larger the large case is than the small one.
+_FACTOR = 8
+#: The largest growth a linear path may show when its input grows by ``_FACTOR``.
+_LINEAR = 3.0 * _FACTOR
+
+
+def _seconds(run: Callable[[], object]) -> float:
+    gc.collect()
+    gc.disable()  # a collection falling into one run is noise, not the cost of the input
+    try:
+        start = time.perf_counter()
+        run()
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
+
+
+def _growth(make: Callable[[int], Callable[[], object]], n: int, tries: int = 5) -> float:
+    """How much longer the case takes at ``_FACTOR * n`` than at ``n``.
+
+    The small case's best of a few runs; then the large case until one run is within
+    the bound (a busy machine can slow any one run), at most ``tries`` times.
+    """
+    small, large = make(n), make(_FACTOR * n)
+    small()  # warm up imports and caches before timing
+    base = min(_seconds(small) for _ in range(tries))
+    best = float("inf")
+    for _ in range(tries):
+        best = min(best, _seconds(large))
+        if best < _LINEAR * base:
+            break
+    return best / base
+
+
+# -- D6: a revision adding many tags ------------------------------------------------
+
+
+def _tagged_claim(n: int) -> Claim:
+    tags = ",".join(f'"{i:x}"' for i in range(n))
+    text = (
+        'id = "q"\nstatement = "S."\nconfidence = "hypothesis"\ntags = []\ndepends_on = []\n\n'
+        '[[revisions]]\ndate = 2022-12-01\nkind = "created"\nby = "T"\nstatement = "S."\nconfidence = "hypothesis"\n'
+        "tags = []\ndepends_on = []\nappearances = []\nfacts = []\nevidence = []\n\n[[revisions]]\ndate = 2022-12-02\n"
+        f'kind = "editorial"\nby = "T"\nadd_tags = [{tags}]\n'
+    )
+    return parse_claim_text(text, file="q.toml", expected_id="q")
+
+
+def test_replaying_a_revision_that_adds_many_tags_is_linear() -> None:
+    def make(n: int) -> Callable[[], object]:
+        claim = _tagged_claim(n)
+        return lambda: replay(claim)
+
+    assert _growth(make, 2_500) < _LINEAR
+
+
+def test_removing_many_tags_and_duplicates_keeps_the_list_semantics() -> None:
+    created = Revision(
+        kind=RevisionKind.CREATED,
+        date=dt.date(2022, 12, 1),
+        by="T",
+        statement="S.",
+        confidence="hypothesis",
+        set_tags=("a", "b", "a", "c"),
+    )
+    edit = Revision(kind=RevisionKind.EDITORIAL, date=dt.date(2022, 12, 2), by="T", remove_tags=("a", "c"), add_tags=("d",))
+    assert replay(Claim(id="q", statement="S.", confidence="hypothesis", revisions=(created, edit))).tags == ("b", "a", "d")
+
+
+# -- D29: the history of a claim with many revisions -------------------------------------
+
+
+def _reviewed_claim(n: int) -> Claim:
+    day = dt.date(2022, 12, 1)
+    created = Revision(kind=RevisionKind.CREATED, date=day, by="T", statement="S.", confidence="hypothesis")
+    reviews = tuple(Revision(kind=RevisionKind.REVIEW, date=day, by="T", reason=f"looked {i}") for i in range(n))
+    return Claim(id="q", statement="S.", confidence="hypothesis", revisions=(created, *reviews))
+
+
+def test_the_history_of_many_revisions_is_linear() -> None:
+    def make(n: int) -> Callable[[], object]:
+        claim = _reviewed_claim(n)
+        return lambda: history_rows(claim)
+
+    assert _growth(make, 2_500) < _LINEAR
