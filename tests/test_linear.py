@@ -13,6 +13,11 @@ import gc
 import time
 from collections.abc import Callable
 
+import pytest
+from markdown_it import MarkdownIt
+
+from claimtrack.documents.latex_text import _visible, latex_blocks
+from claimtrack.documents.markdown import critic_plugin, parse_markdown
 from claimtrack.history import replay
 from claimtrack.model import Claim, Revision, RevisionKind
 from claimtrack.store import parse_claim_text
@@ -47,7 +52,7 @@ def _growth(make: Callable[[int], Callable[[], object]], n: int, tries: int = 5)
     best = float("inf")
     for _ in range(tries):
         best = min(best, _seconds(large))
-        if best < _LINEAR * base:
+        if best < _LINEAR * base or best > 3 * _LINEAR * base:  # within the bound, or far beyond any noise
             break
     return best / base
 
@@ -103,3 +108,62 @@ def test_the_history_of_many_revisions_is_linear() -> None:
         return lambda: history_rows(claim)
 
     assert _growth(make, 2_500) < _LINEAR
+
+
+# -- D7, D8: documents full of openers without closers ------------------------------------
+
+
+def _critic_only() -> MarkdownIt:
+    """A parser with the CriticMarkup rule and little else, so that its cost is not lost in the others'."""
+    return MarkdownIt("zero").use(critic_plugin)
+
+
+@pytest.mark.parametrize("opener", ["{++", "{--", "{~~", "{~~a~>", "{>>"])
+def test_criticmarkup_openers_without_closers_are_read_in_linear_time(opener: str) -> None:
+    parser = _critic_only()
+
+    def make(n: int) -> Callable[[], object]:
+        text = opener * n + "\n"
+        return lambda: parser.parse(text)
+
+    assert _growth(make, 2_000) < _LINEAR
+
+
+@pytest.mark.parametrize("closer", ["++}", "~~}"])
+def test_many_openers_before_one_closer_are_read_in_linear_time(closer: str) -> None:
+    parser = _critic_only()
+
+    def make(n: int) -> Callable[[], object]:
+        text = "{~~" * n + closer + "\n"
+        return lambda: parser.parse(text)
+
+    assert _growth(make, 2_000) < _LINEAR
+
+
+def test_criticmarkup_marks_still_read_as_before() -> None:
+    (block,) = parse_markdown("A {~~b~>c~~} d {++e++} {~~f~~} g ~> h {--i--} {>>j<<}.\n")
+    assert block.text == "A bc d e {f} g ~> h i j."
+
+
+@pytest.mark.parametrize("command", ["\\claim{", "\\begin{", "\\claim[", "\\cite{", "\\item[", "\\end{x}[", "\\emph["])
+def test_latex_commands_without_closers_are_read_in_linear_time(command: str) -> None:
+    def make(n: int) -> Callable[[], object]:
+        text = command * n + "\n"
+        return lambda: latex_blocks(text)
+
+    assert _growth(make, 4_000) < _LINEAR
+
+
+@pytest.mark.parametrize(
+    ("line", "seen"),
+    [
+        pytest.param("We \\emph{saw} it \\cite[p.~2]{a,b} \\claim{c1}.", "We saw it  .", id="commands"),
+        pytest.param("\\begin{figure}[t]{x} A \\end{figure}", " A ", id="environment"),
+        pytest.param("\\item[a] one \\item two", "-  one - two", id="items"),
+        pytest.param("\\claim{c1 and \\cite{x", "c1 and x", id="unclosed"),
+        pytest.param("\\cite[p. 2] {k} after", " after", id="blank-before-brace"),
+        pytest.param("\\reference{x} 50\\% \\label[a][b]{l}", "x 50% ", id="unknown-name"),
+    ],
+)
+def test_latex_lines_lose_their_commands_as_before(line: str, seen: str) -> None:
+    assert _visible(line) == seen

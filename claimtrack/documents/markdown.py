@@ -102,6 +102,25 @@ class Block:
         return None
 
 
+def _next(state: StateInline, needle: str, start: int) -> int:
+    """Where ``needle`` next occurs in the inline text at or after ``start`` (before ``posMax``), or -1.
+
+    The answer is remembered on the state: every later search starting at or before it
+    gets it without scanning again, so a text of many openers without a closer is read
+    once, not once per opener.
+    """
+    found: dict[tuple[str, int], tuple[int, int]] = vars(state).setdefault("_critic_found", {})
+    key = (needle, state.posMax)
+    known = found.get(key)
+    if known is not None:
+        searched_from, at = known
+        if searched_from <= start and (at < 0 or at >= start):
+            return at
+    at = state.src.find(needle, start, state.posMax)
+    found[key] = (start, at)
+    return at
+
+
 def _critic_rule(state: StateInline, silent: bool) -> bool:
     """Inline rule: one CriticMarkup mark, from its opener to its closer, as a ``critic`` token."""
     pos = state.pos
@@ -109,12 +128,14 @@ def _critic_rule(state: StateInline, silent: bool) -> bool:
     if opener not in _CRITIC:
         return False
     kind, closer = _CRITIC[opener]
-    end = state.src.find(closer, pos + 3, state.posMax)
+    end = _next(state, closer, pos + 3)
     if end < 0 or end + 3 > state.posMax:
         return False
+    if kind == "substitute":
+        arrow = _next(state, "~>", pos + 3)
+        if arrow < 0 or arrow + 2 > end:
+            return False
     body = state.src[pos + 3 : end]
-    if kind == "substitute" and "~>" not in body:
-        return False
     if not silent:
         token = state.push("critic", "", 0)
         token.markup = opener
