@@ -144,7 +144,7 @@ def conflicted_files(store: Store) -> list[Path]:
         if markers.has_conflict(text):
             try:
                 tomli.loads(text)
-            except tomli.TOMLDecodeError:
+            except (tomli.TOMLDecodeError, RecursionError):  # a file too deep to read is not merged either
                 out.append(path)
     return out
 

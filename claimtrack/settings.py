@@ -19,6 +19,7 @@ import tomli
 from .errors import SettingsError
 from .fileio import read_input
 from .model import DEFAULT_SCALE, ConfidenceLevel, ConfidenceScale
+from .nesting import load_toml
 from .suggest import did_you_mean
 
 __all__ = ["Settings", "SETTINGS_FILE", "SEVERITIES"]
@@ -71,9 +72,7 @@ class Settings:
                 f"is not UTF-8 (byte {e.start})", file=SETTINGS_FILE, line=line, hint="save the file as UTF-8"
             ) from e
         try:
-            raw = tomli.loads(text)
-        except RecursionError as e:
-            raise SettingsError("is nested too deeply to read", file=SETTINGS_FILE, hint="remove the nesting") from e
+            raw = load_toml(text, file=SETTINGS_FILE, error=SettingsError)
         except tomli.TOMLDecodeError as e:
             match = re.search(r"line (\d+)", str(e))
             message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))

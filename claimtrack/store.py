@@ -22,6 +22,7 @@ from .codec import claim_from_raw, revision_to_raw
 from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError
 from .fileio import TEMP_PREFIX, atomic_write, library_lock, read_input, sweep_temp_files
 from .model import Claim, Revision, validate_id
+from .nesting import load_toml
 from .tomledit import appended, newline_of, render_claim, update_document, with_newline
 
 __all__ = ["Store", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
@@ -115,14 +116,10 @@ def _unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFile
 def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) -> Claim:
     """Parse and validate one claim file's text."""
     try:
-        raw = shared_strings(tomli.loads(text), {})
-    except RecursionError as e:
-        # tomli refuses inline arrays and tables nested more than 1,000 deep, as a RecursionError.
-        raise ClaimFileError(
-            "is nested too deeply to read (arrays or tables inside one another)",
-            file=file,
-            hint="a claim file needs only a few levels; remove the nesting",
-        ) from e
+        raw = shared_strings(
+            load_toml(text, file=file, error=ClaimFileError, hint="a claim file needs only a few levels; remove the nesting"),
+            {},
+        )
     except tomli.TOMLDecodeError as e:
         if regions := markers.conflict_regions(text):
             raise _unresolved_conflict(file, regions) from e

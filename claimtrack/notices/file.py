@@ -17,6 +17,7 @@ import tomli
 
 from ..errors import ClaimtrackError, NoticeError
 from ..fileio import read_input
+from ..nesting import load_toml
 from .records import ORIGINS, Notice, NoticeKind
 
 __all__ = ["NOTICES_FILE", "KEYS", "load", "render", "sort_key"]
@@ -70,7 +71,7 @@ def load(path: Path) -> tuple[Notice, ...]:
         reason = getattr(e, "strerror", None) or str(e)
         raise NoticeError(f"cannot be read: {reason}", file=path.name, hint="restore it from version control") from e
     try:
-        raw = tomli.loads(text)
+        raw = load_toml(text, file=path.name, error=NoticeError, hint="remove the nesting, or restore it from version control")
     except tomli.TOMLDecodeError as e:
         line = getattr(e, "lineno", None)
         message = str(e).split(" (at line")[0]

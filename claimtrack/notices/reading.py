@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import zlib
 from pathlib import Path
 
@@ -18,10 +19,15 @@ from .retraction_watch import read as read_retraction_watch
 from .works import parse_json
 from .works import read as read_works
 
-__all__ = ["Read", "read_file", "read_bytes", "FORMATS"]
+__all__ = ["Read", "read_file", "read_bytes", "FORMATS", "MAX_UNPACKED"]
 
 #: What ``claimtrack notices import`` reads, as named in its messages.
 FORMATS = "a Retraction Watch CSV, Crossref works (JSON or JSON lines) or OpenAlex works (JSON lines)"
+
+#: The most a compressed file may unpack to. Crossref's and OpenAlex's snapshot parts unpack to tens
+#: of megabytes, the whole Retraction Watch database to about 60; a few kilobytes of gzip can
+#: claim gigabytes, so unpacking stops here.
+MAX_UNPACKED = 512 * 2**20
 
 
 @attrs.frozen
@@ -60,16 +66,30 @@ def read_file(path: str | Path, index: SourceIndex) -> Read:
     return read_bytes(data, str(path), index)
 
 
+def _unpacked(data: bytes, file: str) -> bytes:
+    """The gzip-compressed ``data`` unpacked, read no further than :data:`MAX_UNPACKED`: a small bomb cannot fill memory."""
+    limit = MAX_UNPACKED
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as packed:
+            unpacked = packed.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as e:
+        raise NoticeError(f"is a broken gzip file ({e})", file=file, hint="download it again") from e
+    if len(unpacked) > limit:
+        raise NoticeError(
+            f"unpacks to more than {limit / 2**20:g} MiB (from {len(data):,} bytes), too much to import at once",
+            file=file,
+            hint="split it into smaller files (zcat FILE | split -l 100000) and import those",
+        )
+    return unpacked
+
+
 def read_bytes(data: bytes, file: str, index: SourceIndex) -> Read:
     """Recognise the format of ``data`` and read it (``file`` names it in errors); gzip-compressed data is unpacked first.
 
     Crossref's and OpenAlex's snapshots come compressed (``part_000.gz``).
     """
     if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as e:
-            raise NoticeError(f"is a broken gzip file ({e})", file=file, hint="download it again") from e
+        data = _unpacked(data, file)
     text = decode(data)
     start = text.lstrip()
     if not start:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import NoticeError
+from ..nesting import load_json
 from .matching import SourceIndex, normal_doi
 from .records import Notice, NoticeKind
 
@@ -33,6 +34,9 @@ CROSSREF_TYPES = {
 }
 
 
+_DEEP = "a work nests only a few levels; download the file again"
+
+
 def parse_json(text: str, file: str) -> Iterator[tuple[Any, int]]:
     """The JSON values in ``text`` with the line each starts on: one document, or one per line (JSON lines).
 
@@ -40,18 +44,17 @@ def parse_json(text: str, file: str) -> Iterator[tuple[Any, int]]:
     NoticeError naming the line and column of the first thing that is not JSON.
     """
     try:
-        yield json.loads(text), 1
+        yield load_json(text, file=file, line=1, error=NoticeError, hint=_DEEP), 1
         return
     except json.JSONDecodeError as whole:
         # "Extra data": a whole value was read and more follows, as in JSON lines; anything else is broken where it says.
         if whole.msg != "Extra data":
             raise _broken(whole, file, whole.lineno, whole.colno) from whole
-    loads = json.loads
     for i, line in enumerate(text.splitlines(), start=1):
         if not line or line.isspace():
             continue
         try:
-            value = loads(line)
+            value = load_json(line, file=file, line=i, error=NoticeError, hint=_DEEP)
         except json.JSONDecodeError as e:
             raise _broken(e, file, i, e.colno) from e
         yield value, i
