@@ -16,6 +16,7 @@ started from.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from ..latex import decode, parse_name, split_names, verbatim
 from .texescape import escape, protect_title, verbatim_value
 
-__all__ = ["to_bibtex", "from_source", "csl_type", "bibtex_type", "arxiv_id", "parse_date", "CSL_TYPES", "MONTHS"]
+__all__ = ["to_bibtex", "from_source", "text_value", "csl_type", "bibtex_type", "arxiv_id", "parse_date", "CSL_TYPES", "MONTHS"]
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -212,6 +213,8 @@ def parse_date(value: Any) -> tuple[list[int], str | None]:
 
     Returns ``([], literal)`` when there is no usable number, ``([], None)`` when there is nothing.
     """
+    if isinstance(value, dt.date):  # YAML reads "issued: 2021-07-07" as a date
+        return [value.year, value.month, value.day], None
     if isinstance(value, list) and value and isinstance(value[0], Mapping):  # citeproc-yaml: [{year: 2020, month: 5}]
         first = value[0]
         value = {"date-parts": [[first.get("year"), first.get("month"), first.get("day")]]}
@@ -270,7 +273,10 @@ def _name(person: Mapping[str, Any]) -> str | None:
     return f"{fam}, {giv}" if given else fam
 
 
-def _text(value: Any) -> str | None:
+def text_value(value: Any) -> str | None:
+    """A CSL value as text: a string, a number, or the first string of a list; None for anything else or blank."""
+    if isinstance(value, list):  # Crossref's "ISSN": ["0028-0836", "1476-4687"], older "container-title": ["Nature"]
+        value = next((v for v in value if isinstance(v, (str, int)) and str(v).strip()), None)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
@@ -286,7 +292,7 @@ def _note(note: str) -> str:
 def to_bibtex(item: Mapping[str, Any], *, abstract: bool = False) -> tuple[str, list[tuple[str, str]], list[str]]:
     """A CSL item as (entry type, [(field, raw value), ...], CSL variables not carried over)."""
     item_type = str(item.get("type") or "article")
-    genre = _text(item.get("genre")) or ""
+    genre = text_value(item.get("genre")) or ""
     kind = bibtex_type(item_type, genre)
     fields: list[tuple[str, str]] = []
 
@@ -294,7 +300,7 @@ def to_bibtex(item: Mapping[str, Any], *, abstract: bool = False) -> tuple[str, 
         if value is not None and value != "":
             fields.append((name, value))
 
-    if title := _text(item.get("title")):
+    if title := text_value(item.get("title")):
         put("title", protect_title(title))
     for role in ("author", "editor", "translator"):
         put(role, _names(item.get(role)))
@@ -307,29 +313,29 @@ def to_bibtex(item: Mapping[str, Any], *, abstract: bool = False) -> tuple[str, 
                 put("date", f"{parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}")
     elif literal:
         put("year", escape(literal))
-    if container := _text(item.get("container-title")):
+    if container := text_value(item.get("container-title")):
         put("booktitle" if kind in _BOOKTITLE else ("howpublished" if kind == "misc" else "journal"), escape(container))
-    if volume := _text(item.get("volume")):
+    if volume := text_value(item.get("volume")):
         put("volume", escape(volume))
-    issue, number = _text(item.get("issue")), _text(item.get("number"))
+    issue, number = text_value(item.get("issue")), text_value(item.get("number"))
     if kind == "article":
         put("number", escape(issue) if issue else None)
     else:
         put("number", escape(number) if number else None)
         put("issue", escape(issue) if issue else None)
-    if page := _text(item.get("page")):
+    if page := text_value(item.get("page")):
         put("pages", escape(re.sub(r"\s*[-\u2010-\u2015]+\s*", "--", page)))
-    if publisher := _text(item.get("publisher")):
+    if publisher := text_value(item.get("publisher")):
         place = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}.get(kind, "publisher")
         put(place, escape(publisher))
     if genre and kind in ("phdthesis", "mastersthesis", "techreport"):
         put("type", escape(genre))
     for csl, bib, how in _SIMPLE:
-        if (value := _text(item.get(csl))) is not None and bib not in dict(fields):
+        if (value := text_value(item.get(csl))) is not None and bib not in dict(fields):
             put(bib, escape(value) if how == "text" else verbatim_value(value))
-    if doi := _text(item.get("DOI")):
+    if doi := text_value(item.get("DOI")):
         put("doi", verbatim_value(re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.IGNORECASE)))
-    if url := _text(item.get("URL")):
+    if url := text_value(item.get("URL")):
         put("url", verbatim_value(url))
     accessed, _ = parse_date(item.get("accessed"))
     if len(accessed) == 3:
@@ -337,9 +343,9 @@ def to_bibtex(item: Mapping[str, Any], *, abstract: bool = False) -> tuple[str, 
     if (arxiv := arxiv_id(item)) is not None:
         put("eprint", verbatim_value(arxiv))
         put("archiveprefix", "arXiv")
-    if abstract and (text := _text(item.get("abstract"))):
+    if abstract and (text := text_value(item.get("abstract"))):
         put("abstract", escape(text))
-    if (note := _text(item.get("note"))) and (kept := _note(note)):
+    if (note := text_value(item.get("note"))) and (kept := _note(note)):
         put("note", escape(kept))
     if csl_type(kind, dict(fields)) != item_type and item_type in CSL_TYPES:
         put("entrysubtype", item_type)

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from ..errors import SourceError
-from .csl import arxiv_id, parse_date, to_bibtex
+from .csl import arxiv_id, parse_date, text_value, to_bibtex
 
 __all__ = ["NewEntry", "KEY_SCHEMES", "entry_from_item", "entry_text", "standard_id", "auto_key", "key_variants", "bad_key"]
 
@@ -139,7 +139,7 @@ def auto_key(item: Mapping[str, Any]) -> str:
     parts, literal = parse_date(item.get("issued"))
     year = str(parts[0]) if parts else re.sub(r"\D", "", literal or "")[:4]
     word = ""
-    for raw in re.split(r"[\s\-:/]+", str(item.get("title") or "")):
+    for raw in re.split(r"[\s\-:/]+", text_value(item.get("title")) or ""):
         candidate = _ascii_word(raw)
         if candidate and candidate not in _FUNCTION_WORDS:
             word = candidate

@@ -169,6 +169,8 @@ def _checked_items(data: Any, origin: str) -> list[Mapping[str, Any]]:
         seen[ident] = number
         for name in ("title", "container-title", "volume", "issue", "page", "DOI", "URL", "publisher"):
             value = item.get(name)
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                continue  # a list of strings: the first one is taken
             if value is not None and not isinstance(value, (str, int, float)):
                 raise SourceError(f"{where}: {name} is a {type(value).__name__}, not text", file=origin, key=ident,
                                   hint="write it as a string")  # fmt: skip

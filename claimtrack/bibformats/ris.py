@@ -80,22 +80,22 @@ def _check_structure(text: str, origin: str) -> None:
         if tag == "TY":
             if opened is not None:
                 raise SourceError(f"a record opens here while the one from line {opened} has no ER line", file=origin,
-                                  line=number, hint="end every record with 'ER  - '")  # fmt: skip
+                                  line=number, hint="end every record with an ER line")  # fmt: skip
             opened = number
         elif tag == "ER":
             if opened is None:
                 raise SourceError(
-                    "an ER line closes no record", file=origin, line=number, hint="start every record with 'TY  - '"
+                    "an ER line closes no record", file=origin, line=number, hint="start every record with a TY line"
                 )
             opened = None
             records += 1
         elif opened is None:
             raise SourceError(f"the tag {tag} is outside a record", file=origin, line=number,
-                              hint="start every record with 'TY  - '")  # fmt: skip
+                              hint="start every record with a TY line")  # fmt: skip
     if opened is not None:
-        raise SourceError("the record has no ER line", file=origin, line=opened, hint="end every record with 'ER  - '")
+        raise SourceError("the record has no ER line", file=origin, line=opened, hint="end every record with an ER line")
     if not records:
-        raise SourceError("holds no RIS record", file=origin, hint="a record starts with 'TY  - ' and ends with 'ER  - '")
+        raise SourceError("holds no RIS record", file=origin, hint="a record starts with a TY line and ends with an ER line")
 
 
 def parse_ris(text: str, origin: str) -> list[dict[str, Any]]:
