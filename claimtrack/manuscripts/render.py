@@ -66,14 +66,14 @@ def _marks(m: Manuscript, claims: list[Claim], report: str) -> str:
     return f"\\textsuperscript{{{marks}}}" if m.syntax == "latex" else f" ({marks})"
 
 
-def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim], keys: dict[str, str]) -> str:
+def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim], renamed: dict[str, str]) -> str:
     text = m.text
     parts = []
     for item in group.items:
         if item.claim is None:
             cited = text[item.key_start : item.key_end]
-            if item.key in keys:  # [@doi:10.1/X] of an entry keyed doi:10.1/x, or keyed by name
-                cited = cited.replace(item.key, keys[item.key], 1)
+            if item.key in renamed:  # [@doi:10.1/X] of an entry keyed doi:10.1/x, or keyed by name
+                cited = cited.replace(item.key, renamed[item.key], 1)
             parts.append(text[item.start : item.key_start] + cited + text[item.key_end : item.end])
             continue
         keys = _sources(claims[item.claim])
@@ -129,15 +129,15 @@ def render_text(lib: Any, m: Manuscript, *, marks: bool = False, report: str = D
     for group in m.groups:
         for claim_id in group.claims:
             claims.setdefault(claim_id, library.claims[claim_id])
-    keys = _cited_keys(lib, m)
+    renamed = _cited_keys(lib, m)
     out: list[str] = []
     pos = 0
     count = 0
     for group in m.groups:
-        if not group.claims and not any(item.key in keys for item in group.items):
+        if not group.claims and not any(item.key in renamed for item in group.items):
             continue
         start = group.start
-        rendered = _latex_group(group, claims) if m.syntax == "latex" else _pandoc_group(m, group, claims, keys)
+        rendered = _latex_group(group, claims) if m.syntax == "latex" else _pandoc_group(m, group, claims, renamed)
         if not rendered:
             while start > pos and m.text[start - 1] in " \t~":
                 start -= 1
