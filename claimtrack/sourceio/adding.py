@@ -101,7 +101,7 @@ class _Planner:
                 self.refusals.append(
                     SourceError(
                         f"the key is already in {BIB_FILE} (as {key!r}, {where}) with other fields",
-                        file=self.current.path if line else None,
+                        file=BIB_FILE if line else None,
                         line=line,
                         key=entry.key,
                         hint=f"did you mean {self._free(entry.key)!r}, which is free? (`claimtrack source sync` takes new fields)",
