@@ -7,7 +7,6 @@ a bibliography) and what to do; nothing is written before every answer is in.
 
 from __future__ import annotations
 
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -38,25 +37,29 @@ class Answer:
 
 def _get(url: str, accept: str, timeout: float, what: str) -> Answer:
     request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": _USER_AGENT})
+    # A failure is raised after the except block, not chained: the chained traceback would keep the
+    # connection's socket alive until some later garbage collection.
+    failure: SourceError | None = None
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked by the caller
             data = response.read(_MAX_ANSWER + 1)
             media = response.headers.get_content_type() or ""
             charset = response.headers.get_content_charset() or "utf-8"
     except urllib.error.HTTPError as e:
-        raise _http_error(e.code, what) from e
-    except TimeoutError as e:
-        raise SourceError(
-            f"no answer within {timeout:g} s", key=what, hint="try again later, or use --offline for answers kept earlier"
-        ) from e
+        e.close()
+        failure = _http_error(e.code, what)
+    except TimeoutError:
+        failure = _timed_out(timeout, what)
     except urllib.error.URLError as e:
-        if isinstance(e.reason, (TimeoutError, socket.timeout)):
-            raise SourceError(f"no answer within {timeout:g} s", key=what,
-                              hint="try again later, or use --offline for answers kept earlier") from e  # fmt: skip
-        raise SourceError(f"cannot reach {urllib.parse.urlsplit(url).netloc}: {e.reason}", key=what,
-                          hint="check the connection, or use --offline for answers kept earlier") from e  # fmt: skip
+        if isinstance(e.reason, TimeoutError):
+            failure = _timed_out(timeout, what)
+        else:
+            failure = SourceError(f"cannot reach {urllib.parse.urlsplit(url).netloc}: {e.reason}", key=what,
+                                  hint="check the connection, or use --offline for answers kept earlier")  # fmt: skip
     except (OSError, ValueError) as e:
-        raise SourceError(f"the answer could not be read: {e}", key=what, hint="try again later") from e
+        failure = SourceError(f"the answer could not be read: {e}", key=what, hint="try again later")
+    if failure is not None:
+        raise failure
     if len(data) > _MAX_ANSWER:
         raise SourceError(f"the answer is larger than {_MAX_ANSWER >> 20} MB", key=what, hint="export fewer entries at a time")
     try:
@@ -64,6 +67,12 @@ def _get(url: str, accept: str, timeout: float, what: str) -> Answer:
     except (UnicodeDecodeError, LookupError) as e:
         raise SourceError("the answer is not text in the encoding it names", key=what, hint="check the address") from e
     return Answer(media, body, url)
+
+
+def _timed_out(timeout: float, what: str) -> SourceError:
+    return SourceError(
+        f"no answer within {timeout:g} s", key=what, hint="try again later, or use --offline for answers kept earlier"
+    )
 
 
 def _http_error(code: int, what: str) -> SourceError:
