@@ -17,7 +17,7 @@ from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyB
 from .bibparse import block_line, block_reason, parsing_quietly
 from .errors import SourceError
 
-__all__ = ["new_blocks", "check_free", "spliced"]
+__all__ = ["new_blocks", "check_free", "spliced", "appended"]
 
 
 def new_blocks(bibtex: str) -> tuple[list[Block], tuple[str, ...]]:
@@ -77,6 +77,11 @@ def check_free(current: Any, data: bytes, blocks: Iterable[Block], keys: Iterabl
 def spliced(data: bytes, blocks: Iterable[Block]) -> bytes:
     """The file's bytes with the blocks' own text appended, in the file's line ending."""
     return data + _appendix(data, [b.raw or "" for b in blocks])
+
+
+def appended(data: bytes, texts: list[str]) -> bytes:
+    """The file's bytes with these entries' texts appended, as :func:`spliced` appends blocks."""
+    return data + _appendix(data, texts)
 
 
 def _strings_of(data: bytes) -> list[String]:

@@ -26,7 +26,8 @@ __all__ = ["Settings", "SETTINGS_FILE", "SEVERITIES"]
 
 SETTINGS_FILE = "claimtrack.toml"
 SEVERITIES = ("error", "warning", "info", "off")
-_KEYS = ("title", "confidence", "rules", "report")
+_KEYS = ("title", "confidence", "rules", "report", "sources")
+_SOURCES_KEYS = ("resolver", "timeout")
 _CONFIDENCE_KEYS = ("levels",)
 _LEVEL_KEYS = ("name", "meaning", "min_support")
 _REPORT_KEYS = ("style", "pages_from")
@@ -52,6 +53,7 @@ class Settings:
     scale: ConfidenceScale = DEFAULT_SCALE
     rules: Mapping[str, str] = attrs.field(factory=dict)
     report: Mapping[str, Any] = attrs.field(factory=dict)
+    sources: Mapping[str, Any] = attrs.field(factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> Settings:
@@ -137,4 +139,29 @@ class Settings:
         _refuse_unknown(report, _REPORT_KEYS, "report.")
         if not isinstance(report.get("style", ""), str):
             raise SettingsError("must be a string", file=SETTINGS_FILE, key="report.style", hint='write style = "apa"')
-        return cls(title=title, scale=scale, rules=dict(rules), report=dict(report))
+        return cls(
+            title=title, scale=scale, rules=dict(rules), report=dict(report), sources=_sources_table(raw.get("sources", {}))
+        )
+
+
+def _sources_table(table: Any) -> dict[str, Any]:
+    """``[sources]``: the DOI resolver's address (``resolver``) and how long to wait for it (``timeout``, seconds)."""
+    if not isinstance(table, Mapping):
+        raise SettingsError(
+            "must be a table", file=SETTINGS_FILE, key="sources", hint='write [sources] then resolver = "https://doi.org"'
+        )
+    _refuse_unknown(table, _SOURCES_KEYS, "sources.")
+    resolver = table.get("resolver", "https://doi.org")
+    if not isinstance(resolver, str) or not re.match(r"https?://[^\s/]+", resolver):
+        raise SettingsError(
+            "must be an http(s) address", file=SETTINGS_FILE, key="sources.resolver", hint='write resolver = "https://doi.org"'
+        )
+    timeout = table.get("timeout", 20)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
+        raise SettingsError(
+            "must be a number of seconds, more than 0 and at most 600",
+            file=SETTINGS_FILE,
+            key="sources.timeout",
+            hint="write timeout = 20",
+        )
+    return dict(table)

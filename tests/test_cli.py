@@ -36,7 +36,7 @@ def test_the_whole_story(empty: Path) -> None:
         "--by", "A. Author", "--date", "2022-12-11",
     )  # fmt: skip
     assert (code, out) == (0, "added cdv2-context (hypothesis)\n")
-    assert run(empty, "source", "add", stdin=ENTRY)[:2] == (0, "added 1 entry: chen2021codex\n")
+    assert run(empty, "source", "add", stdin=ENTRY)[:2] == (0, "added 1 entry: chen2021codex\nalready present 0, refused 0\n")
     code, out, _ = run(empty, "cite", "cdv2-context", "chen2021codex", "--by", "A. Author", "--date", "2022-12-11")
     assert (code, out) == (0, "cdv2-context: cited chen2021codex (supports); 1 evidence entry\n")
     path = empty / "claims" / "cdv2-context.toml"

@@ -34,6 +34,9 @@ DOCUMENTS = {
     "appendix.tex": "It is the strongest model on GSM8K \\claim{cdv2-sota}.\n",
     "notes.md": "code-davinci-002 has a context window of 4096 tokens.\n",
     "new-entries.bib": "@misc{fu2022gptroadmap, title = {How does GPT Obtain its Ability?}, author = {Fu, Yao}, year = {2022}}\n",
+    "references.json": '[{"id": "ouyang2022training", "type": "article", "title": "Training language models to follow instructions with human feedback", "author": [{"family": "Ouyang", "given": "Long"}], "issued": {"date-parts": [[2022, 3, 4]]}, "DOI": "10.48550/arXiv.2203.02155", "URL": "https://arxiv.org/abs/2203.02155"}]',
+    "zotero-export.json": '[{"id": "fu2022gptroadmap", "type": "webpage", "title": "How does GPT Obtain its Ability?", "author": [{"family": "Fu", "given": "Yao"}], "issued": {"date-parts": [[2022, 12]]}, "DOI": "10.48550/arXiv.2203.02155", "URL": "https://arxiv.org/abs/2203.02155"}]',
+    "doi-cache.json": '{"format": 1, "answers": {"doi:10.48550/arxiv.2203.02155": {"media": "application/vnd.citationstyles.csl+json", "body": "{\\"id\\": \\"https://doi.org/10.48550/arxiv.2203.02155\\", \\"type\\": \\"article\\", \\"title\\": \\"Training language models to follow instructions with human feedback\\", \\"author\\": [{\\"family\\": \\"Ouyang\\", \\"given\\": \\"Long\\"}], \\"issued\\": {\\"date-parts\\": [[2022, 3, 4]]}, \\"DOI\\": \\"10.48550/arXiv.2203.02155\\", \\"URL\\": \\"https://arxiv.org/abs/2203.02155\\"}", "url": "", "fetched": "2026-12-01"}}}',
 }
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from ..bibformats.citekeys import citation_map
 from ..errors import DocumentError
 from ..fileio import atomic_write
 from ..model import Claim, Status, to_date
@@ -65,12 +66,15 @@ def _marks(m: Manuscript, claims: list[Claim], report: str) -> str:
     return f"\\textsuperscript{{{marks}}}" if m.syntax == "latex" else f" ({marks})"
 
 
-def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim]) -> str:
+def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim], renamed: dict[str, str]) -> str:
     text = m.text
     parts = []
     for item in group.items:
         if item.claim is None:
-            parts.append(text[item.start : item.end])
+            cited = text[item.key_start : item.key_end]
+            if item.key in renamed:  # [@doi:10.1/X] of an entry keyed doi:10.1/x, or keyed by name
+                cited = cited.replace(item.key, renamed[item.key], 1)
+            parts.append(text[item.start : item.key_start] + cited + text[item.key_end : item.end])
             continue
         keys = _sources(claims[item.claim])
         if not keys:
@@ -88,6 +92,14 @@ def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim])
 def _latex_group(group: CitationGroup, claims: dict[str, Claim]) -> str:
     keys = list(dict.fromkeys(key for claim_id in group.claims for key in _sources(claims[claim_id])))
     return f"\\cite{group.options}{{{','.join(keys)}}}" if keys else ""
+
+
+def _cited_keys(lib: Any, m: Manuscript) -> dict[str, str]:
+    """Ordinary citations whose key names an entry of references.bib another way (see :mod:`claimtrack.bibformats.citekeys`)."""
+    if m.syntax == "latex" or getattr(lib, "sources", None) is None:
+        return {}
+    ordinary = [item.key for group in m.groups for item in group.items if item.claim is None]
+    return citation_map(lib.sources, ordinary) if ordinary else {}
 
 
 def _unknown(lib: ClaimLookup, m: Manuscript) -> Iterator[str]:
@@ -117,14 +129,15 @@ def render_text(lib: Any, m: Manuscript, *, marks: bool = False, report: str = D
     for group in m.groups:
         for claim_id in group.claims:
             claims.setdefault(claim_id, library.claims[claim_id])
+    renamed = _cited_keys(lib, m)
     out: list[str] = []
     pos = 0
     count = 0
     for group in m.groups:
-        if not group.claims:
+        if not group.claims and not any(item.key in renamed for item in group.items):
             continue
         start = group.start
-        rendered = _latex_group(group, claims) if m.syntax == "latex" else _pandoc_group(m, group, claims)
+        rendered = _latex_group(group, claims) if m.syntax == "latex" else _pandoc_group(m, group, claims, renamed)
         if not rendered:
             while start > pos and m.text[start - 1] in " \t~":
                 start -= 1
