@@ -16,6 +16,7 @@ than then so such can could may might must should would will shall do does did d
 into onto about above after before between both each few more most other some any all only own same very just over under
 again further once here while during through until upon via per using used use e g eg ie et al"""
 _STOP = frozenset(_STOP_WORDS.split())
+_CONTRACTION = re.compile(r"['\u2019](?:ll|re|ve|s|d|t|m)\b")
 _MAX_WORDS = 6
 _MAX_LENGTH = 60
 
@@ -33,6 +34,7 @@ def id_from_words(text: str, *, words: int = _MAX_WORDS) -> str:
     'initial-gpt-3-trained-common-crawl'
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = _CONTRACTION.sub("", ascii_text)
     found = _WORD.findall(ascii_text)
     telling = [w for w in found if w not in _STOP] or found or ["claim"]
     out: list[str] = []
