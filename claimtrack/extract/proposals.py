@@ -11,6 +11,7 @@ resolves, then every claim, in one write.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,6 +50,19 @@ def _list(values: Iterable[str]) -> str:
     return "[" + ", ".join(_s(v) for v in values) + "]"
 
 
+def _value(value: Any) -> str:
+    """A TOML value: a string, a date, a list, or an inline table."""
+    if isinstance(value, str):
+        return _s(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{name} = {_value(item)}" for name, item in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    return json.dumps(value)
+
+
 def render_proposals(extraction: Extraction, *, name: str = "proposals.toml") -> str:
     """The proposals file's text."""
     out = [_HEADER.format(name=name)]
@@ -65,8 +79,12 @@ def render_proposals(extraction: Extraction, *, name: str = "proposals.toml") ->
             f"statement = {_s(p.statement)}",
             f"confidence = {_s(p.confidence)}" + (f"  # hedged: {', '.join(p.hedges)}" if p.hedges else ""),
             f"tags = {_list(p.tags)}",
-            f"note = {_s(f'proposed from {p.path}, line {p.line}')}",
         ]
+        if p.date is not None:
+            lines += [f"date = {p.date.isoformat()}", f"by = {_s(p.by or '')}"]
+            lines.append(f"note = {_s(f'first written in commit {p.commit}; proposed from {p.path}, line {p.line}')}")
+        else:
+            lines.append(f"note = {_s(f'proposed from {p.path}, line {p.line}')}")
         for key in p.evidence:
             lines += ["[[claims.evidence]]", f"source = {_s(key)}", 'stance = "supports"']
             if p.locator:
@@ -75,6 +93,9 @@ def render_proposals(extraction: Extraction, *, name: str = "proposals.toml") ->
         if p.locator:
             lines.append(f"locator = {_s(p.locator)}")
         lines.append(f"text = {_s(p.text)}")
+        for revision in p.revisions:
+            lines.append("[[claims.revisions]]")
+            lines += [f"{name} = {_value(value)}" for name, value in revision.items()]
         out.append("\n".join(lines) + "\n")
     return "\n".join(out)
 
@@ -165,6 +186,14 @@ def apply_proposals(
         if key not in sources and any(a.get("document") == key for c in claims for a in c.get("appearances", [])):
             entries.append(stub_entry(key, title=doc.get("title"), path=doc.get("path")))
     used = {e.get("source") for c in claims for e in c.get("evidence", []) if isinstance(e, dict)}
+    used |= {
+        e.get("source")
+        for c in claims
+        for r in c.get("revisions", []) or []
+        if isinstance(r, dict)
+        for e in r.get("add_evidence", []) or []
+        if isinstance(e, dict)
+    }
     for key in data.get("sources", {}).get("missing", []):
         if key in used and key not in sources:
             entries.append(stub_entry(key))
@@ -177,13 +206,27 @@ def apply_proposals(
     return ApplyResult(result, tuple(str(p) for p in rewrites))
 
 
+def _final_appearances(claim: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The claim's appearances once its revisions are applied (a history brings the text up to date)."""
+    current = [a for a in claim.get("appearances", []) if isinstance(a, Mapping)]
+    for revision in claim.get("revisions", []) or []:
+        if not isinstance(revision, Mapping):
+            continue
+        if revision.get("appearances") is not None:
+            current = list(revision["appearances"])
+        for gone in revision.get("remove_appearances", []) or []:
+            current = [a for a in current if a != gone]
+        current += [a for a in revision.get("add_appearances", []) or [] if isinstance(a, Mapping)]
+    return current
+
+
 def _rewrites(claims: Sequence[Mapping[str, Any]], documents: Mapping[str, Any], proposals: Path) -> dict[Path, str]:
     """Each paper's new text: every applied claim's citation beside its sentence's source citations."""
     wanted: dict[str, list[tuple[str, str]]] = {}
     for claim in claims:
-        for appearance in claim.get("appearances", []):
+        for appearance in _final_appearances(claim):
             key, text = appearance.get("document"), appearance.get("text")
-            if key in documents and text:
+            if isinstance(key, str) and key in documents and text:
                 wanted.setdefault(key, []).append((str(claim.get("id")), text))
     problems: list[ClaimtrackError] = []
     out: dict[Path, str] = {}

@@ -7,6 +7,7 @@ library has it as an appearance (same document, same words) or as its statement.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -53,6 +54,11 @@ class Proposal:
     line: int
     hedges: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()  # cited keys references.bib does not have
+    # From the document's git history: when and by whom the sentence was first written, and what followed.
+    date: dt.date | None = None
+    by: str | None = None
+    commit: str | None = None
+    revisions: tuple[dict[str, Any], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
