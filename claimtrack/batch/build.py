@@ -105,7 +105,8 @@ def _rebased(error: ClaimtrackError, row: Row, prefix: str) -> list[ClaimtrackEr
     out = []
     for problem in problems:
         key = (problem.key or "").removeprefix("revision.").removeprefix("revision")
-        out.append(_problem(row, problem.message, prefix + ("." + key if key and prefix else key), problem.hint))
+        joined = prefix + ("." if "revisions[" in prefix else ": ") + key if key and prefix else prefix or key
+        out.append(_problem(row, problem.message, joined, problem.hint))
     return out
 
 

@@ -34,6 +34,7 @@ _LATEX_QUOTE = re.compile(r"\\begin\{(quote|quotation|displayquote|verse|figure\
 _LATEX_CAPTION = re.compile(r"\\caption\*?\s*(?:\[[^\[\]]*\])?\s*\{")
 _OPEN_BRACKET = re.compile(r"(?<![\\!])\[(?=[^\[\]\n]*?(?<![\w@\\])-?@\w)")
 _SPACE = re.compile(r"\s+")
+_BRACKETED_CITE = re.compile(r"\s*\[[^\[\]]*@[^\[\]]*\]")
 _BEFORE_PUNCT = re.compile(r"\s+([.,;:!?)\]])")
 _AFTER_OPEN = re.compile(r"([(\[])\s+")
 _EMPTY_PARENS = re.compile(r"\(\s*[,;]?\s*\)")
@@ -99,7 +100,8 @@ def _markdown_layout(text: str, starts: list[int]) -> tuple[list[tuple[int, str]
         if token.type == "heading_open":
             title = tokens[i + 1].content if i + 1 < len(tokens) else ""
             start, end = span(*token.map)
-            headings.append((start, _SPACE.sub(" ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title)).strip(" #*_")))
+            title = _BRACKETED_CITE.sub("", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title))
+            headings.append((start, _SPACE.sub(" ", title).strip(" #*_")))
             skipped.append((start, end))
         elif token.type in ("blockquote_open", "table_open") or token.type == "inline" and _CAPTION_START.match(token.content):
             skipped.append(span(*token.map))
