@@ -54,6 +54,10 @@ def _text(path: Path) -> str:
         raise BatchError("no such file", file=str(path), hint="check the path") from e
     except OSError as e:
         raise BatchError(f"cannot be read ({e.strerror or e})", file=str(path), hint="check its permissions") from e
+    return _decode(data, path)
+
+
+def _decode(data: bytes, path: Path) -> str:
     if b"\x00" in data[:8192]:
         raise BatchError("is not text (it holds NUL bytes)", file=str(path), hint="give a CSV, JSON lines, TOML or JSON-LD file")
     try:
@@ -63,10 +67,26 @@ def _text(path: Path) -> str:
         raise BatchError(f"is not UTF-8 (byte {e.start})", file=str(path), line=line, hint="save it as UTF-8") from e
 
 
-def read_rows(lib: Library, path: str | Path, *, format: str | None = None) -> tuple[list[Row], str]:  # noqa: A002
-    """The rows of a batch file and the BibTeX entries it brings (ClaimReview's reviews and appearances)."""
+def read_rows(
+    lib: Library,
+    path: str | Path,
+    *,
+    format: str | None = None,  # noqa: A002
+    text: str | bytes | None = None,
+) -> tuple[list[Row], str]:
+    """The rows of a batch file and the BibTeX entries it brings (ClaimReview's reviews and appearances).
+
+    ``text``: the file's content when it was read already (standard input); ``path`` then only names it.
+    """
     path = Path(path)
-    text = _text(path)
+    if text is None:
+        text = _text(path)
+    elif format is None:
+        raise BatchError(
+            "the format of standard input is not known", file=str(path), hint="pass --format csv, jsonl, toml or claimreview"
+        )
+    elif isinstance(text, bytes):
+        text = _decode(text, path)
     kind = format or _format_of(path, text)
     if kind not in FORMATS:
         raise BatchError(f"unknown batch format {kind!r}", key="format", hint="use one of " + ", ".join(FORMATS))
@@ -106,7 +126,7 @@ def add_rows(
     claims, problems = build(lib, rows, new_sources=new_keys, by=by, date=date)
     raise_problems(problems, what)
     if not claims:
-        raise BatchError("holds no claims", file=what, hint="add rows, one a claim")
+        return BatchResult(())
     return write_claims(lib, claims, bibtex=bibtex or None, what=what)
 
 
@@ -117,10 +137,12 @@ def add_from(
     format: str | None = None,  # noqa: A002
     by: str | None = None,
     date: dt.date | str | None = None,
+    text: str | bytes | None = None,
 ) -> BatchResult:
     """Add every claim of a batch file (CSV, JSON lines, TOML or ClaimReview), all or nothing.
 
-    ``by`` and ``date`` fill the rows that name no author or date.
+    ``by`` and ``date`` fill the rows that name no author or date; ``text`` is the file's content when it
+    was read already (standard input, with ``format`` given).
     """
-    rows, bibtex = read_rows(lib, path, format=format)
+    rows, bibtex = read_rows(lib, path, format=format, text=text)
     return add_rows(lib, rows, bibtex=bibtex, by=by, date=date, what=str(path))

@@ -45,8 +45,9 @@ def init(directory: Path, title: str | None) -> None:
     "--from",
     "from_file",
     default=None,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Add every claim of a batch file instead: CSV, JSON lines, TOML or ClaimReview JSON-LD, all or nothing.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Add every claim of a batch file instead (- reads standard input, with --format): CSV, JSON lines, TOML or "
+    "ClaimReview JSON-LD, all or nothing.",
 )
 @click.option(
     "--format", "batch_format", type=click.Choice(["csv", "jsonl", "toml", "claimreview"]), default=None,
@@ -71,11 +72,10 @@ def add(
     """Add a new claim with id ID, or every claim of a batch file with --from.
 
     \b
-    Examples:
+    Example:
       claimtrack add cdv2-context --statement "code-davinci-002 has a context window of 4096 tokens." \\
           --confidence conclusion --tag code-davinci-002 --by "A. Author" --date 2022-12-11
-      claimtrack add --from claims.csv
-      claimtrack add --from factchecks.json      # schema.org ClaimReview records
+      printf 'id,statement,confidence,date\\npalm-code-share,PaLM was pretrained on 5% code.,hypothesis,2022-12-11\\n' | claimtrack add --from - --format csv
     """
     if from_file is not None:
         if claim_id or statement or confidence or tags or depends_on or note:
@@ -84,7 +84,8 @@ def add(
             )
         from ..batch import add_from
 
-        result = add_from(lib, from_file, format=batch_format, by=by, date=date)
+        text = sys.stdin.buffer.read() if str(from_file) == "-" else None
+        result = add_from(lib, from_file, format=batch_format, by=by, date=date, text=text)
         added = f"; added {plural(len(result.sources), 'entry', 'entries')} to references.bib" if result.sources else ""
         echo(f"added {plural(len(result.claims), 'claim')} with {plural(result.revisions, 'revision')} from {from_file}{added}")
         return

@@ -46,11 +46,13 @@ def extract(
 ) -> None:
     """Propose a claim for every sentence of DOCUMENTS that cites sources, to review and then apply.
 
+    Writes the proposals to a file to review (drop a claim, change an id or a level), then
+    `--apply` adds them all or none, and `--cite` cites each new claim beside its sentence's sources.
+
     \b
-    Examples:
-      claimtrack extract content/*.md                 # writes proposals.toml and lists it
-      claimtrack extract --history content/02.introduction.md
-      claimtrack extract --apply proposals.toml --cite
+    Example:
+      claimtrack extract paper.md paper.tex && claimtrack extract --apply proposals.toml --cite
+      claimtrack extract --history paper.md --out history.toml
     """
     from .. import extract as ex
 
