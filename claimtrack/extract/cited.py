@@ -100,7 +100,7 @@ def _markdown_layout(text: str, starts: list[int]) -> tuple[list[tuple[int, str]
         if token.type == "heading_open":
             title = tokens[i + 1].content if i + 1 < len(tokens) else ""
             start, end = span(*token.map)
-            title = _BRACKETED_CITE.sub("", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title))
+            title = _EMPHASIS.sub(r"\2", _BRACKETED_CITE.sub("", _LINK.sub(r"\1", title)))
             headings.append((start, _SPACE.sub(" ", title).strip(" #*_")))
             skipped.append((start, end))
         elif token.type in ("blockquote_open", "table_open") or token.type == "inline" and _CAPTION_START.match(token.content):
