@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -216,3 +217,28 @@ def test_cli_add_from_reports_what_it_added(lib: claimtrack.Library, tmp_path: P
     assert "added 2 claims with 3 revisions" in result.output
     result = CliRunner().invoke(main, ["--root", str(lib.root), "add", "--from", str(path), "other-id"])
     assert result.exit_code == 2 and "--from reads everything from the file" in result.output
+
+
+def test_a_failure_part_way_leaves_no_claim(lib: claimtrack.Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(CSV, encoding="utf-8")
+    real = os.replace
+    calls = []
+
+    def failing(src: object, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError):
+        add_from(lib, path)
+    assert files(lib) == []  # the first file, put in place, went again; no temporary file is left
+
+
+def test_standard_input_needs_a_format(lib: claimtrack.Library) -> None:
+    result = CliRunner().invoke(main, ["--root", str(lib.root), "add", "--from", "-"], input=CSV)
+    assert result.exit_code == 2 and "pass --format" in result.output
+    result = CliRunner().invoke(main, ["--root", str(lib.root), "add", "--from", "-", "--format", "csv"], input=CSV)
+    assert result.exit_code == 0 and "added 2 claims" in result.output

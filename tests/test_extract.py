@@ -276,3 +276,19 @@ def test_history_outside_git_is_one_error(lib: claimtrack.Library, tmp_path: Pat
     path.write_text("Text [@chen2021codex].\n", encoding="utf-8")
     code, out = run(lib.root, "extract", "--history", str(path), "--out", str(tmp_path / "p.toml"))
     assert code == 2 and "is not in a git work tree" in out and "Traceback" not in out
+
+
+def test_extract_json_lists_the_proposals(lib: claimtrack.Library, paper: Path, tmp_path: Path) -> None:
+    code, out = run(lib.root, "extract", str(paper / "02.introduction.md"), "--out", str(tmp_path / "p.toml"), "--format", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert [p["id"] for p in data["proposals"]] == ["citations-added-arxiv-pubmed-ids-urls", "add-second-reference-doi"]
+    assert data["proposals"][0]["evidence"][0] == "arxiv:1906.11238" and "pmid:32015508" in data["missing"]
+
+
+def test_extract_unbalanced_citation_from_the_command_line(lib: claimtrack.Library, tmp_path: Path) -> None:
+    path = tmp_path / "draft.md"
+    path.write_text("# Draft\n\nCodex reads code [@chen2021codex; @brown2020language.\n", encoding="utf-8")
+    code, out = run(lib.root, "extract", str(path), "--out", str(tmp_path / "p.toml"))
+    assert code == 2 and f"{path}:3: a citation has an unbalanced bracket" in out and "Traceback" not in out
+    assert not (tmp_path / "p.toml").exists()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import BatchError, ClaimtrackError
 from ..fileio import read_input
-from .build import BatchResult, Row, build, raise_problems, write_claims
+from .build import BatchResult, Row, build_claims, raise_problems, write_claims
 from .claimreview import is_claimreview, read_claimreview
 from .readers import CSV_COLUMNS, read_csv, read_jsonl, read_toml
 
@@ -123,7 +123,7 @@ def add_rows(
             _, new_keys = new_blocks(bibtex)
         except ClaimtrackError as e:
             raise BatchError(f"its sources cannot be added: {e.message}", file=what, hint=e.hint) from e
-    claims, problems = build(lib, rows, new_sources=new_keys, by=by, date=date)
+    claims, problems = build_claims(lib, rows, new_sources=new_keys, by=by, date=date)
     raise_problems(problems, what)
     if not claims:
         return BatchResult(())

@@ -3,7 +3,7 @@
 A :class:`Row` is one claim as a batch file gives it: the claim's first state
 (statement, confidence, tags, evidence, appearances, the date and author of its
 ``created`` revision) and the revisions that followed, each in the claim file's
-own revision shape. :func:`build` turns the rows into sealed claims, checking
+own revision shape. :func:`build_claims` turns the rows into sealed claims, checking
 each revision as :meth:`Library.append <claimtrack.Library.append>` would (its
 kind, reason, confidence level, evidence keys and date order), and collects
 every problem with the row's line; :func:`write_claims` puts the claims in place
@@ -36,7 +36,7 @@ from ..writes import check_revision
 if TYPE_CHECKING:
     from ..library import Library
 
-__all__ = ["Row", "build", "write_claims", "BatchResult", "raise_problems"]
+__all__ = ["Row", "build_claims", "write_claims", "BatchResult", "raise_problems"]
 
 #: The keys of a row (the claim's first state and its later revisions).
 ROW_KEYS = frozenset(
@@ -110,7 +110,7 @@ def _rebased(error: ClaimtrackError, row: Row, prefix: str) -> list[ClaimtrackEr
     return out
 
 
-def build(
+def build_claims(
     lib: Library,
     rows: Iterable[Row],
     *,
@@ -284,6 +284,16 @@ def _check_later(row: Row, prefix: str, revision: Revision, scale: Any, known: s
     return problems
 
 
+def _refuse_taken(lib: Library, staged: Sequence[tuple[Path, Path]], what: str) -> None:
+    taken = [path for _, path in staged if os.path.lexists(path)]
+    if taken:
+        raise ClaimExistsError(
+            f"claim {taken[0].stem!r} already exists",
+            file=str(taken[0].relative_to(lib.root)),
+            hint=f"another writer added it meanwhile; nothing was written from {what}",
+        )
+
+
 def write_claims(lib: Library, claims: Sequence[Claim], *, bibtex: str | None = None, what: str = "the batch") -> BatchResult:
     """Write every claim (new files), and first add ``bibtex``'s entries to references.bib: all or nothing.
 
@@ -305,26 +315,29 @@ def write_claims(lib: Library, claims: Sequence[Claim], *, bibtex: str | None = 
         raise ClaimtrackError(
             f"cannot be used as the claims folder: {e.strerror or e}", file="claims", hint="move that file away"
         ) from e
+    replaced: list[Path] = []
     try:
         for path, text in texts:
             staged.append((write_temp(path, text, durable=False), path))
         if staged:
             os.sync()  # one flush for the whole batch, before any file takes its place
+        with library_lock(lib.root):
+            _refuse_taken(lib, staged, what)  # before references.bib changes: the usual refusal writes nothing
         added: tuple[str, ...] = ()
         if bibtex:
             added = lib.add_sources(bibtex, origin=what)
         with library_lock(lib.root):
-            taken = [path for _, path in staged if os.path.lexists(path)]
-            if taken:
-                raise ClaimExistsError(
-                    f"claim {taken[0].stem!r} already exists",
-                    file=str(taken[0].relative_to(lib.root)),
-                    hint=f"another writer added it meanwhile; nothing was written from {what}",
-                )
+            _refuse_taken(lib, staged, what)  # another writer may have added one meanwhile
             for tmp, path in staged:
                 os.replace(tmp, path)
+                replaced.append(path)
             staged = []
         _fsync_dir(store.claims_dir)
+    except BaseException:
+        for path in replaced:  # a failure part way (a full disk): the files put in place go again
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
     finally:
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
