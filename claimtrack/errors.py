@@ -26,6 +26,7 @@ __all__ = [
     "MergeConflictError",
     "GitError",
     "NoticeError",
+    "BatchError",
 ]
 
 
@@ -135,3 +136,11 @@ class GitError(ClaimtrackError, RuntimeError):
 
 class NoticeError(ClaimtrackError, ValueError):
     """A notices file (Retraction Watch, Crossref, OpenAlex) or the library's notices.toml that cannot be read."""
+
+
+class BatchError(ClaimtrackError, ValueError):
+    """A batch of claims (``add --from``, ``extract --apply``) with bad rows; ``problems`` holds every one, nothing was written."""
+
+    def __init__(self, message: str, *, problems: tuple[ClaimtrackError, ...] = (), **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.problems = problems

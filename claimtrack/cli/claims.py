@@ -35,33 +35,62 @@ def init(directory: Path, title: str | None) -> None:
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
-@click.option("--statement", required=True, help="What is claimed.")
+@click.argument("claim_id", metavar="ID", required=False)
+@click.option("--statement", default=None, help="What is claimed (required unless --from is given).")
 @click.option("--confidence", default=None, help="A level of the library's scale. Default: hypothesis.")
 @click.option("--tag", "tags", multiple=True, help="A label; repeat for several.")
 @click.option("--depends-on", "depends_on", multiple=True, help="Id of a claim this one rests on; repeat for several.")
 @click.option("--note", default=None, help="A note on the first revision, e.g. how the date is known.")
+@click.option(
+    "--from",
+    "from_file",
+    default=None,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Add every claim of a batch file instead (- reads standard input, with --format): CSV, JSON lines, TOML or "
+    "ClaimReview JSON-LD, all or nothing.",
+)
+@click.option(
+    "--format", "batch_format", type=click.Choice(["csv", "jsonl", "toml", "claimreview"]), default=None,
+    help="The batch file's format. Default: from its suffix (.csv, .jsonl, .toml; .json/.html with ClaimReview).",
+)  # fmt: skip
 @by_option
 @date_option
 @pass_library
 def add(
     lib: Library,
-    claim_id: str,
-    statement: str,
+    claim_id: str | None,
+    statement: str | None,
     confidence: str | None,
     tags: tuple[str, ...],
     depends_on: tuple[str, ...],
     note: str | None,
+    from_file: Path | None,
+    batch_format: str | None,
     by: str | None,
     date: str | None,
 ) -> None:
-    """Add a new claim with id ID.
+    """Add a new claim with id ID, or every claim of a batch file with --from.
 
     \b
     Example:
       claimtrack add cdv2-context --statement "code-davinci-002 has a context window of 4096 tokens." \\
           --confidence conclusion --tag code-davinci-002 --by "A. Author" --date 2022-12-11
+      printf 'id,statement,confidence,date\\npalm-code-share,PaLM was pretrained on 5% code.,hypothesis,2022-12-11\\n' | claimtrack add --from - --format csv
     """
+    if from_file is not None:
+        if claim_id or statement or confidence or tags or depends_on or note:
+            raise click.UsageError(
+                "--from reads everything from the file: give no ID, --statement, --confidence, --tag, --depends-on or --note"
+            )
+        from ..batch import add_from
+
+        text = sys.stdin.buffer.read() if str(from_file) == "-" else None
+        result = add_from(lib, from_file, format=batch_format, by=by, date=date, text=text)
+        added = f"; added {plural(len(result.sources), 'entry', 'entries')} to references.bib" if result.sources else ""
+        echo(f"added {plural(len(result.claims), 'claim')} with {plural(result.revisions, 'revision')} from {from_file}{added}")
+        return
+    if claim_id is None or statement is None:
+        raise click.UsageError("give ID and --statement, or --from FILE")
     claim = lib.add(claim_id, statement, confidence=confidence, tags=tags, depends_on=depends_on, by=by, date=date, note=note)
     echo(f"added {claim.id} ({claim.confidence})")
 
