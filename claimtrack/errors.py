@@ -26,6 +26,8 @@ __all__ = [
     "MergeConflictError",
     "GitError",
     "NoticeError",
+    "InvalidValueError",
+    "ValueTypeError",
 ]
 
 
@@ -135,3 +137,11 @@ class GitError(ClaimtrackError, RuntimeError):
 
 class NoticeError(ClaimtrackError, ValueError):
     """A notices file (Retraction Watch, Crossref, OpenAlex) or the library's notices.toml that cannot be read."""
+
+
+class InvalidValueError(ClaimtrackError, ValueError):
+    """A date, a text or a list that is not one a library keeps: a day that does not exist, a blank name."""
+
+
+class ValueTypeError(ClaimtrackError, TypeError):
+    """A value of the wrong type given to the Python API: a number for a statement, one string for a list of tags."""
