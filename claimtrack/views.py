@@ -85,7 +85,7 @@ def claim_detail(claim: Claim) -> dict[str, Any]:
 def history_rows(claim: Claim, commits: Sequence[Commit | None] | None = None) -> list[dict[str, Any]]:
     """One row per revision, oldest first (a back-dated one at its own date; ``index`` is its place in the file), with
     the change rendered both ways (and, given, the commit that added it)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     befores = states_before(claim)
     for index, revision in chronological(claim.revisions):
         before = befores[index]
@@ -107,9 +107,10 @@ def history_rows(claim: Claim, commits: Sequence[Commit | None] | None = None) -
         )
     found: Sequence[Commit | None] = commits or ()
     for row in rows if found else ():
-        if row["index"] >= len(found):
+        at = int(row["index"])
+        if at >= len(found):
             continue
-        commit = found[row["index"]]
+        commit = found[at]
         row.update(
             commit=commit.hash if commit else None,
             author=commit.author if commit else None,
