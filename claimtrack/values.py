@@ -237,27 +237,24 @@ def check_texts(values: object, key: str, **where: Any) -> tuple[str, ...]:
     return tuple(check_text(item, f"{key}[{i}]", **where) for i, item in enumerate(items))
 
 
-def check_records(values: object, cls: type[T], key: str, **where: Any) -> tuple[T, ...]:
-    """A list of records of ``cls`` (appearances, facts, evidence), their texts checked."""
+def check_records(values: object, cls: type[T], key: str, *, texts: bool = True, **where: Any) -> tuple[T, ...]:
+    """A list of records of ``cls`` (appearances, facts, evidence), their texts checked (unless not ``texts``:
+    records copied from a file to be removed are taken as they are)."""
     items = _iterable(values, key, f"{cls.__name__} records", **where)
     for i, item in enumerate(items):
         if not isinstance(item, cls):
             raise ValueTypeError(
-                f"must be a {cls.__name__}, not {type(item).__name__}",
+                f"must be a record made with {cls.__name__}(...), not {type(item).__name__}",
                 key=f"{key}[{i}]",
                 hint=f"make it with claimtrack.{cls.__name__}(...)",
                 **where,
             )
-        for field in getattr(cls, "__attrs_attrs__", ()):
+        for field in getattr(cls, "__attrs_attrs__", ()) if texts else ():
             text = getattr(item, field.name)
             name = field.name
             if isinstance(text, str):
-                check_text(text, f"{key}[{i}].{name}", blank=name not in _REQUIRED_RECORD_TEXTS, **where)
+                check_text(text, f"{key}[{i}].{name}", **where)
     return items
-
-
-#: The record fields that must say something (the others may be given empty).
-_REQUIRED_RECORD_TEXTS = frozenset({"document", "subject", "property", "value", "source"})
 
 
 def _iterable(values: object, key: str, what: str, **where: Any) -> tuple[Any, ...]:

@@ -42,7 +42,7 @@ def check_values(revision: Revision) -> Revision:
             check_texts(getattr(revision, key), key)
     for name, cls in _RECORD_LISTS:
         for key in (f"set_{name}", f"add_{name}", f"remove_{name}"):
-            check_records(getattr(revision, key), cls, key)
+            check_records(getattr(revision, key), cls, key, texts=not key.startswith("remove_"))
     return revision
 
 
