@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 import claimtrack
 from claimtrack.cli import main
 from claimtrack.errors import HistoryError
-from claimtrack.history import chronological, first_broken_seal, statement_versions
+from claimtrack.history import chronological, first_broken_seal, replay, statement_versions
 from claimtrack.seals import canonical
 
 TODAY = dt.date.today()
@@ -191,3 +192,65 @@ def test_the_bundled_corpus_reads_the_same_in_date_order() -> None:
     for claim in claimtrack.open(root).claims.values():
         assert [i for i, _ in chronological(claim.revisions)] == list(range(len(claim.revisions))), claim.id
         assert first_broken_seal(claim.revisions) is None
+
+
+def test_the_worked_example_in_the_format_doc_verifies_and_reads_as_it_says() -> None:
+    import re
+    import tomllib
+
+    from claimtrack.codec import revision_from_raw
+    from claimtrack.model import Claim
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    fences = re.findall(r"^```(\w*)\n(.*?)^```", doc, re.MULTILINE | re.DOTALL)
+    (history,) = [body for lang, body in fences if lang == "toml" and "recorded = " in body]
+    (shown,) = [body.strip() for lang, body in fences if lang == "json" and '"recorded"' in body]
+    revisions = tuple(revision_from_raw(raw) for raw in tomllib.loads(history)["revisions"])
+    assert first_broken_seal(revisions) is None and revisions[-1].recorded is not None
+    assert canonical(revisions[-1]) == shown
+    claim = replay(Claim(id="cdv2-context-window", statement="", confidence="hypothesis", revisions=revisions))
+    assert claim.statement == "OpenAI's code-davinci-002 has a context window of 8192 tokens."
+    assert [claim.as_of(d).statement for d in ("2022-12-13", "2022-12-14")] == [  # type: ignore[union-attr]
+        "code-davinci-002 has a context window of 4096 tokens.",
+        "OpenAI's code-davinci-002 has a context window of 4096 tokens.",
+    ]
+
+
+def test_the_readme_examples_run_out_of_date_order_with_the_session_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CLAIMTRACK_BY and CLAIMTRACK_DATE set, the README's tour with its dated correction written last."""
+    from test_docs import REPO, blocks, run_line, shell_lines
+
+    for name in ("claims", "references.bib", "claimtrack.toml"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        elif source.exists():
+            shutil.copy(source, tmp_path / name)
+    monkeypatch.setenv("CLAIMTRACK_BY", "A. Tester")
+    monkeypatch.setenv("CLAIMTRACK_DATE", "2022-12-21")
+    shells = blocks(REPO / "README.md", "sh")
+    tour = list(shell_lines(next(b for b in shells if "claimtrack init my-survey" in b)))
+    fields = list(shell_lines(next(b for b in shells if "claimtrack tag cdv2-context" in b)))
+    (dated,) = [line for line in tour if line.startswith("claimtrack revise") and "--date" in line]
+    tour.remove(dated)
+    cwd = tmp_path
+    for line in tour:
+        cwd = run_line(line, cwd)
+    for line in fields:  # every field changed on 2022-12-21 (the session's date) or 2022-12-20 ...
+        cwd = run_line(line, cwd)
+    cwd = run_line(dated, cwd)  # ... and then the correction made on 2022-12-18
+    survey = claimtrack.open(cwd)
+    monkeypatch.chdir(tmp_path)
+    for number, python in enumerate(blocks(REPO / "README.md", "python")):
+        exec(compile(python, f"README.md python block {number}", "exec"), {"claimtrack": claimtrack})
+    claim = survey.reload().claim("cdv2-context")
+    undated = [r for r in claim.revisions if r.date == dt.date(2022, 12, 21)]
+    assert undated and {r.by for r in claim.revisions[1:]} <= {"A. Tester", "A. Author"}
+    assert any(r.by == "A. Tester" for r in claim.revisions)
+    (backfilled,) = [r for r in claim.revisions if r.recorded is not None]
+    assert (backfilled.date, backfilled.old, backfilled.new) == (dt.date(2022, 12, 18), "4096", "8192")
+    assert claim.as_of("2022-12-18").statement.endswith("8192 tokens.")  # type: ignore[union-attr]
+    assert claim.as_of("2022-12-17").statement.endswith("4096 tokens.")  # type: ignore[union-attr]
+    assert [f for f in survey.audit() if f.severity == "error"] == []
