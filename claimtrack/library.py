@@ -285,7 +285,9 @@ class Library(FieldEdits, LifeVerbs):
 
     def select(self, *, confidence: Iterable[str] = (), tags: Iterable[str] = (), status: Iterable[str] = ()) -> list[Claim]:
         """Claims matching every given filter (any of the values within one filter), sorted by id."""
-        confidence, tags, status = set(confidence), set(tags), set(status)
+        confidence, tags, status = (
+            set(check_texts(v, k)) for v, k in ((confidence, "confidence"), (tags, "tags"), (status, "status"))
+        )
         if confidence - set(self.settings.scale.names):
             held = {claim.confidence for claim in self.claims.values()}
             for level in confidence - held:  # a level off the scale that claims still hold is a fair filter

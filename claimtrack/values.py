@@ -34,6 +34,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+import attrs
+
 from .errors import InvalidValueError, ValueTypeError
 
 __all__ = [
@@ -252,8 +254,10 @@ def check_records(values: object, cls: type[T], key: str, *, texts: bool = True,
         for field in getattr(cls, "__attrs_attrs__", ()) if texts else ():
             text = getattr(item, field.name)
             name = field.name
-            if isinstance(text, str):
-                check_text(text, f"{key}[{i}].{name}", **where)
+            if text is not None:
+                # An optional part given empty is as good as not given (a file may hold it so); blank-looking is not.
+                optional = field.default is not attrs.NOTHING
+                check_text(text, f"{key}[{i}].{name}", blank=optional and text == "", **where)
     return items
 
 

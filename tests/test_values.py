@@ -311,6 +311,18 @@ def test_a_real_command_line_with_a_byte_that_is_not_utf8(root: Path) -> None:
             id="kind-int",
         ),
         pytest.param(lambda lib: lib.cite("good", 42), "source: must be a string, not int", id="cite-int"),
+        pytest.param(lambda lib: lib.select(tags="abc"), "tags: must be a list of strings", id="select-tags-str"),
+        pytest.param(lambda lib: lib.import_notices("rw.csv"), "files: must be a list of files", id="notices-str"),
+        pytest.param(
+            lambda lib: lib.fact("good", subject="S", property="p", value=8192, reason="r"),
+            "value: must be a string",
+            id="fact-int",
+        ),
+        pytest.param(
+            lambda lib: lib.appearance("good", "src1", locator=5),
+            r"add_appearances\[0\].locator: must be a string",
+            id="locator-int",
+        ),
         pytest.param(
             lambda lib: lib.append("good", {"kind": "review"}), "revision: must be a Revision, not dict", id="append-dict"
         ),

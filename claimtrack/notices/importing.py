@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ..errors import ClaimtrackError, NoticeError
+from ..errors import ClaimtrackError, NoticeError, ValueTypeError
 from ..fileio import atomic_write, library_lock, sweep_temp_files
 from .collection import Notices
 from .file import NOTICES_FILE, load, render, sort_key
@@ -71,6 +71,8 @@ def import_files(
     """
     from ..edits import author, parse_date
 
+    if isinstance(paths, (str, bytes)):  # one file's name is not a list of one-letter names
+        raise ValueTypeError("must be a list of files, not a single string", key="files", hint=f"wrap it in a list: [{paths!r}]")
     paths = list(paths)
     if not paths:
         raise NoticeError("no file to import", key="FILE", hint="pass a Retraction Watch CSV, Crossref or OpenAlex file")
