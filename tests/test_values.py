@@ -498,3 +498,13 @@ def test_notices_import_takes_the_environment_too(noticed: Path, monkeypatch: py
 def test_the_json_history_of_a_value_round_trips(root: Path) -> None:
     code, out, _ = run(root, "history", "good", "--format", "json")
     assert code == 0 and json.loads(out)[0]["recorded"] is None
+
+
+def test_import_apply_takes_the_session_date_and_refuses_a_future_one(root: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "d.md"
+    doc.write_text("A ~~good~~ great claim.\n", encoding="utf-8")
+    refused(root, "import", str(doc), "--apply", "--date", "9999-01-01", expected="date: 9999-01-01 is in the future")
+    code, _, err = run(root, "import", str(doc), "--apply", env={"CLAIMTRACK_DATE": "2022-12-20", "CLAIMTRACK_BY": "E. Nv"})
+    assert code == 0, err
+    last = claimtrack.open(root).claim("good").revisions[-1]
+    assert (last.date, last.by) == (dt.date(2022, 12, 20), "E. Nv") and "great" in (last.new or "")
