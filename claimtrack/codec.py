@@ -43,7 +43,7 @@ _SCALARS = ("statement", "confidence", "status", "superseded_by")
 
 _CLAIM_KEYS = {"id", *_SCALARS, *LIST_FIELDS, "revisions", "ignore"}
 _REVISION_KEYS = {
-    "date", "kind", "by", "reason", "credited", "evidence", "note", "digest", "after",
+    "date", "recorded", "kind", "by", "reason", "credited", "evidence", "note", "digest", "after",
     *_SCALARS, "field", "old", "new",
     *(f"{op}_{name}" for op in ("add", "remove") for name in LIST_FIELDS),
     *(name for name in LIST_FIELDS if name != "evidence"),
@@ -256,6 +256,8 @@ def _revision(p: _Problems, where: str, raw: object) -> Revision | None:
     kind = _enum(p, prefix + "kind", raw.get("kind"), RevisionKind, required=True)
     # Only the keys the revision has are read; the others keep the record's defaults.
     fields: dict[str, Any] = {}
+    if "recorded" in raw:
+        fields["recorded"] = _date(p, prefix + "recorded", raw["recorded"])
     for name in _REVISION_TEXTS:
         if name in raw:
             value = raw[name]
@@ -398,6 +400,8 @@ _ADD_REMOVE = tuple((f"{op}_{name}", name in ("tags", "depends_on")) for name in
 def revision_to_raw(revision: Revision) -> dict[str, Any]:
     """The revision as TOML-shaped data, in a stable key order."""
     out: dict[str, Any] = {"date": revision.date, "kind": revision.kind.value}
+    if revision.recorded is not None:
+        out = {"date": revision.date, "recorded": revision.recorded, "kind": revision.kind.value}
     for name in _REVISION_SCALARS:
         value = getattr(revision, name)
         if value:

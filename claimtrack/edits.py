@@ -13,22 +13,31 @@ and the history still replays to the file's fields.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import attrs
 
-from .errors import ClaimNotFoundError, ClaimtrackError, HistoryError
+from .errors import ClaimNotFoundError, ClaimtrackError, HistoryError, InvalidValueError, ValueTypeError
 from .folder import default_author
-from .model import Appearance, Claim, Evidence, Fact, Revision, RevisionKind, Stance, to_date
+from .model import Appearance, Claim, Evidence, Fact, Revision, RevisionKind, Stance
 from .suggest import hint_with
+from .values import check_text, check_texts, date_or_default, is_blank
 
 if TYPE_CHECKING:
     from .settings import Settings
     from .store import Store
 
-__all__ = ["FieldEdits", "RevisionMeta", "RevisionOptions", "parse_date", "command_for", "FIELD_COMMANDS"]
+__all__ = [
+    "FieldEdits",
+    "RevisionMeta",
+    "RevisionOptions",
+    "parse_date",
+    "author",
+    "revision_kind",
+    "command_for",
+    "FIELD_COMMANDS",
+]
 
 #: The commands that change each field of a claim through a revision (``{id}``: the claim's id).
 FIELD_COMMANDS = {
@@ -43,21 +52,33 @@ FIELD_COMMANDS = {
     "evidence": ("claimtrack cite {id} KEY", "claimtrack uncite {id} KEY"),
 }
 
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-
 
 def parse_date(value: dt.date | str | None) -> dt.date:
-    """A date from ``YYYY-MM-DD`` (today when None), or one clear error."""
-    if value is None:
-        return dt.date.today()
+    """The date of a change from ``YYYY-MM-DD`` (when None: ``CLAIMTRACK_DATE``, else today), or one clear error.
+
+    Checked as every way in checks it (:func:`claimtrack.values.check_date`): a real day, not after today.
+    """
+    return date_or_default(value)
+
+
+def author(by: object) -> str:
+    """Who makes a change: ``by`` checked as a name, else ``CLAIMTRACK_BY``, git's user.name or the login name."""
+    return default_author() if by is None else check_text(by, "by")
+
+
+def revision_kind(kind: object, default: RevisionKind) -> RevisionKind:
+    """``kind`` as a :class:`RevisionKind` (``default`` when None), or one clear error."""
+    if kind is None:
+        return default
+    if not isinstance(kind, str):
+        raise ValueTypeError(f"must be a string, not {type(kind).__name__}", key="kind", hint="pass a kind such as 'correction'")
     try:
-        return to_date(value)
+        return RevisionKind(kind)
     except ValueError as e:
-        if isinstance(value, str) and _ISO.fullmatch(value.strip()):
-            raise ClaimtrackError(
-                f"{value.strip()!r} does not exist", key="date", hint="check the month and day; write it as YYYY-MM-DD"
-            ) from e
-        raise ClaimtrackError(f"{value!r} is not a date", key="date", hint="write it as YYYY-MM-DD") from e
+        choices = [k.value for k in RevisionKind]
+        raise InvalidValueError(
+            f"{kind!r} is not a revision kind", key="kind", hint=hint_with(str(kind), choices, "use " + ", ".join(choices))
+        ) from e
 
 
 def command_for(field: str, claim_id: str) -> str:
@@ -83,9 +104,9 @@ class RevisionOptions(RevisionMeta, total=False):
 
 
 def _text(value: str | None, what: str, option: str, claim_id: str) -> str:
-    if value is None or not value.strip():
+    if value is None or (isinstance(value, str) and is_blank(value)):
         raise ClaimtrackError(f"{what} cannot be empty", key=claim_id, hint=f"pass {option} TEXT")
-    return value
+    return check_text(value, option.lstrip("-"))
 
 
 def _unchanged(claim_id: str, message: str) -> HistoryError:
@@ -123,9 +144,9 @@ class FieldEdits:
         kind = meta.pop("kind", None)
         revision = Revision(
             date=parse_date(meta.pop("date", None)),
-            kind=RevisionKind(kind or default_kind),
-            by=meta.pop("by", None) or default_author(),
-            evidence=tuple(meta.pop("evidence", ()) or ()),
+            kind=revision_kind(kind, default_kind),
+            by=author(meta.pop("by", None)),
+            evidence=check_texts(meta.pop("evidence", ()), "evidence"),
             **meta,
             **changes,
         )
@@ -161,15 +182,16 @@ class FieldEdits:
         current = self.claim(claim_id)
         if kind is None:
             kind = self._kind_for(current, confidence) if old is None and statement is None else RevisionKind.CORRECTION
+        kind = revision_kind(kind, RevisionKind.CORRECTION)
         if confidence is not None and confidence == current.confidence and old is None and statement is None:
             raise HistoryError(f"confidence is already {confidence!r}", key=claim_id, hint="nothing to change")
         revision = Revision(
             date=parse_date(date),
-            kind=RevisionKind(kind),
-            by=by or default_author(),
+            kind=kind,
+            by=author(by),
             reason=reason,
             credited=credited,
-            evidence=tuple(evidence),
+            evidence=check_texts(evidence, "evidence"),
             note=note,
             statement=statement,
             # A confidence change alone is recorded old -> new, so it renders as a diff.
@@ -204,7 +226,7 @@ class FieldEdits:
         >>> lib.tag("cdv2-context", add=["context-window"], remove=["draft"])  # doctest: +SKIP
         """
         current = self.claim(claim_id)
-        added, removed = tuple(dict.fromkeys(add)), tuple(dict.fromkeys(remove))
+        added, removed = tuple(dict.fromkeys(check_texts(add, "add"))), tuple(dict.fromkeys(check_texts(remove, "remove")))
         if not added and not removed:
             raise HistoryError("nothing to change", key=claim_id, hint="pass --add TAG or --remove TAG")
         tagged, untagged = set(current.tags), set(removed)  # sets: a revision may add 100,000 tags
@@ -236,7 +258,7 @@ class FieldEdits:
         >>> lib.depend("cot-from-code", on=["codex-code-data"], drop=["old-claim"], reason="...")  # doctest: +SKIP
         """
         current = self.claim(claim_id)
-        added, dropped = tuple(dict.fromkeys(on)), tuple(dict.fromkeys(drop))
+        added, dropped = tuple(dict.fromkeys(check_texts(on, "on"))), tuple(dict.fromkeys(check_texts(drop, "drop")))
         if not added and not dropped:
             raise HistoryError("nothing to change", key=claim_id, hint="pass --on OTHER or --drop OTHER")
         for other in added:
@@ -366,6 +388,7 @@ class FieldEdits:
         >>> lib.appearance("cdv2-context", "fu2022gptroadmap", locator="section 4",
         ...                text="code-davinci-002 ... 8192 tokens")          # doctest: +SKIP
         """
+        check_text(document, "document")
         current = self.claim(claim_id)
         meta: dict[str, Any] = dict(revision)
         here = [a for a in current.appearances if a.document == document and (locator is None or a.locator == locator)]
@@ -405,6 +428,7 @@ class FieldEdits:
 
         >>> lib.cite("cdv2-context", "chen2021codex", locator="section 2", note="...")  # doctest: +SKIP
         """
+        check_text(source, "source")
         try:
             item = Evidence(source=source, stance=Stance(stance), locator=locator, quote=quote, note=note)
         except ValueError as e:

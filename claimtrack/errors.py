@@ -27,6 +27,8 @@ __all__ = [
     "GitError",
     "NoticeError",
     "BatchError",
+    "InvalidValueError",
+    "ValueTypeError",
 ]
 
 
@@ -144,3 +146,11 @@ class BatchError(ClaimtrackError, ValueError):
     def __init__(self, message: str, *, problems: tuple[ClaimtrackError, ...] = (), **where: object) -> None:
         super().__init__(message, **where)  # type: ignore[arg-type]
         self.problems = problems
+
+
+class InvalidValueError(ClaimtrackError, ValueError):
+    """A date, a text or a list that is not one a library keeps: a day that does not exist, a blank name."""
+
+
+class ValueTypeError(ClaimtrackError, TypeError):
+    """A value of the wrong type given to the Python API: a number for a statement, one string for a list of tags."""

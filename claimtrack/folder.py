@@ -10,15 +10,22 @@ from pathlib import Path
 from .errors import ClaimtrackError, LibraryNotFoundError
 from .fileio import TEMP_PREFIX, atomic_write
 from .settings import SETTINGS_FILE
+from .values import by_from_environment
 
 __all__ = ["BIB_FILE", "default_author", "find_root", "init_library", "is_library"]
 
 BIB_FILE = "references.bib"
 
 
-@functools.cache
 def default_author() -> str:
-    """git's user.name, else the login name."""
+    """``CLAIMTRACK_BY`` when set, else git's user.name, else the login name."""
+    preset = by_from_environment()
+    return preset if preset is not None else _system_author()
+
+
+@functools.cache
+def _system_author() -> str:
+    """git's user.name, else the login name (asked once a process)."""
     try:
         name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5).stdout.strip()
     except (OSError, subprocess.SubprocessError):

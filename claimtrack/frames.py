@@ -18,6 +18,7 @@ frame is flat and round-trips through CSV.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -154,6 +155,15 @@ def _text(value: Any) -> Any:
     return value if value else pd.NA
 
 
+#: The days a ``datetime64[ns]`` column can hold.
+_FIRST_DAY, _LAST_DAY = dt.date(1677, 9, 22), dt.date(2262, 4, 11)
+
+
+def _holdable(value: object) -> bool:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return isinstance(day, dt.date) and _FIRST_DAY <= day <= _LAST_DAY
+
+
 def _frame(name: str, rows: list[dict[str, Any]], levels: Sequence[str]) -> pd.DataFrame:
     """Build one frame with exactly its documented columns and dtypes."""
     data: dict[str, Any] = {}
@@ -165,7 +175,10 @@ def _frame(name: str, rows: list[dict[str, Any]], levels: Sequence[str]) -> pd.D
         elif kind == "string":
             data[column] = pd.array([_text(v) for v in values], dtype="string")
         elif kind == "datetime64[ns]":
-            data[column] = pd.to_datetime(pd.Series([pd.NaT if v is None else v for v in values], dtype=object)).astype(kind)
+            # A date pandas cannot hold (before 1677 or after 2262, in a hand-written file; the audit reports it) is missing.
+            data[column] = pd.to_datetime(
+                pd.Series([v if _holdable(v) else pd.NaT for v in values], dtype=object), errors="coerce"
+            ).astype(kind)
         else:
             data[column] = pd.array([pd.NA if v is None else v for v in values], dtype=kind)
     return pd.DataFrame(data, columns=list(COLUMNS[name]))
@@ -384,7 +397,7 @@ def _read_csv(text: str, name: str, scale: ConfidenceScale | Sequence[str] | Non
     names = scale.names if isinstance(scale, ConfidenceScale) else tuple(scale or DEFAULT_SCALE.names)
     for column, kind in columns.items():
         if kind == "datetime64[ns]":
-            df[column] = pd.to_datetime(df[column], format="%Y-%m-%d").astype(kind)
+            df[column] = pd.to_datetime(df[column], format="%Y-%m-%d", errors="coerce").astype(kind)
         elif kind == "confidence":
             levels = _scale_levels(ConfidenceScale(()), [*names, *df[column].dropna()])
             df[column] = pd.Categorical(

@@ -8,8 +8,9 @@ The seals (``digest_of``, ``seal``, ``first_broken_seal``) live in :mod:`claimtr
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -36,6 +37,7 @@ __all__ = [
     "STATE_FIELDS",
     "brief",
     "states_before",
+    "chronological",
 ]
 
 #: The claim fields a history determines (all but ``id``, ``revisions``, ``ignore``).
@@ -149,6 +151,20 @@ def _describe(item: object) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in attrs.asdict(item).items() if v is not None)  # type: ignore[arg-type]
 
 
+def chronological(revisions: Sequence[Revision]) -> list[tuple[int, Revision]]:
+    """The revisions (with their places in the file) in the order they take effect: by date, in the order
+    written within a day, the created one first.
+
+    That is the file's order unless a revision was back-dated below a later-dated one (a correction found
+    later): it takes effect at its own date, though it stays where it was written.
+    """
+    pairs = list(enumerate(revisions))
+    dates = [r.date for r in revisions]
+    if all(map(operator.le, dates, dates[1:])):
+        return pairs
+    return pairs[:1] + sorted(pairs[1:], key=lambda pair: pair[1].date)
+
+
 def _state_of(claim: Claim, revisions: Iterable[tuple[int, Revision]]) -> dict[str, Any]:
     state: dict[str, Any] = {}
     for index, revision in revisions:
@@ -157,10 +173,72 @@ def _state_of(claim: Claim, revisions: Iterable[tuple[int, Revision]]) -> dict[s
 
 
 def apply(claim: Claim, revision: Revision) -> Claim:
-    """The claim after one more revision (the revision is appended to its history)."""
-    state = {name: getattr(claim, name) for name in STATE_FIELDS}
-    _apply(claim, state, revision, len(claim.revisions))
-    return attrs.evolve(claim, revisions=(*claim.revisions, revision), **state)
+    """The claim after one more revision (the revision is appended to its history).
+
+    A revision dated before the latest one takes effect at its date: the
+    history is replayed with it there, and when it cannot apply at its date,
+    or a later-dated revision no longer applies after it, the error names both.
+    """
+    latest = claim.updated
+    if latest is None or revision.date >= latest:
+        state = {name: getattr(claim, name) for name in STATE_FIELDS}
+        _apply(claim, state, revision, len(claim.revisions))
+        return attrs.evolve(claim, revisions=(*claim.revisions, revision), **state)
+    after = attrs.evolve(claim, revisions=(*claim.revisions, revision))
+    return attrs.evolve(after, **_backdated_state(after))
+
+
+def _backdated_state(claim: Claim) -> dict[str, Any]:
+    """The state of a claim whose last revision is back-dated, replayed in date order, with errors naming both
+    the back-dated revision and the later-dated one it conflicts with."""
+    new = len(claim.revisions) - 1
+    revision = claim.revisions[new]
+    order = chronological(claim.revisions)
+    state: dict[str, Any] = {}
+    for k, (index, applied) in enumerate(order):
+        before = dict(state)
+        try:
+            _apply(claim, state, applied, index)
+        except HistoryError as e:
+            if index != new:
+                raise HistoryError(
+                    f"revisions[{index}], dated {applied.date}, no longer applies after revisions[{new}], "
+                    f"dated {revision.date}: {e.message}",
+                    file=claim.path,
+                    key=claim.id,
+                    hint=f"the change dated {revision.date} contradicts one made later; date it {applied.date} or later, "
+                    "or record it as a new correction of the current wording",
+                ) from e
+            later = _made_later(claim, before, order[k + 1 :], revision, new)
+            where = f" (revisions[{later[0]}] made that change on {later[1].date})" if later else ""
+            raise HistoryError(
+                f"revisions[{new}], dated {revision.date}, cannot apply at its date: {e.message}{where}",
+                file=claim.path,
+                key=claim.id,
+                hint=(
+                    f"the text it changes did not exist yet then: date it {later[1].date} or later"
+                    if later
+                    else "change what the claim said at that date (`claimtrack show ID --as-of DATE` shows it)"
+                ),
+            ) from e
+    return state
+
+
+def _made_later(
+    claim: Claim, state: dict[str, Any], following: list[tuple[int, Revision]], revision: Revision, new: int
+) -> tuple[int, Revision] | None:
+    """The later-dated revision after which ``revision`` would apply: what made the text it changes."""
+    state = dict(state)
+    for index, applied in following:
+        if index == new:
+            continue
+        try:
+            _apply(claim, state, applied, index)
+            _apply(claim, dict(state), revision, new)
+        except HistoryError:
+            continue
+        return index, applied
+    return None
 
 
 def replay(claim: Claim) -> Claim:
@@ -177,19 +255,20 @@ def _replayed(claim: Claim) -> dict[str, Any]:
             key=claim.id,
             hint='make revisions[0] kind = "created"',
         )
-    return _state_of(claim, enumerate(claim.revisions))
+    return _state_of(claim, chronological(claim.revisions))
 
 
 @provides("as_of")
 def as_of(claim: Claim, date: dt.date) -> Claim | None:
     """The claim as it stood at the end of ``date``, or None if it did not exist yet.
 
-    Its ``revisions`` are those made by then.
+    Its ``revisions`` are those made by then (a back-dated one at its own date), in the order written.
     """
-    kept = [(i, r) for i, r in enumerate(claim.revisions) if r.date <= date]
+    kept = [(i, r) for i, r in chronological(claim.revisions) if r.date <= date]
     if not kept or kept[0][0] != 0:
         return None
-    return attrs.evolve(claim, revisions=tuple(r for _, r in kept), **_state_of(claim, kept))
+    made = tuple(r for _, r in sorted(kept, key=lambda pair: pair[0]))
+    return attrs.evolve(claim, revisions=made, **_state_of(claim, kept))
 
 
 @attrs.frozen
@@ -241,10 +320,11 @@ class Verified:
     unsealed: tuple[int, ...] = ()  # revisions without a digest
     last_sealed: int | None = None  # the last revision with a digest: unsealed ones above it are a gap in the seals
     unreasoned: tuple[int, ...] = ()  # revisions that need a reason and give none
-    out_of_order: tuple[int, ...] = ()  # revisions dated before the latest one above them
+    out_of_order: tuple[int, ...] = ()  # revisions dated before the latest one above them, not back-dated with `recorded`
     last_change: int | None = None  # the latest revision (by date; the later one on a tie) that changed content
     changed_on: dt.date | None = None  # that revision's date: what the claims resting on this one compare with
     last_date: dt.date | None = None  # the latest revision date
+    first_date: dt.date | None = None  # the earliest revision date
     supports: int = 0  # distinct sources whose evidence supports the claim
     unanswered: tuple[int, ...] = ()  # contradicting evidence with no note
     #: Per fact, what two claims must agree on and its value, case-folded: ((subject, property), value).
@@ -274,7 +354,8 @@ def verify(claim: Claim) -> Verified:
     unsealed, unreasoned, out_of_order = [], [], []
     last_change: int | None = None
     last_sealed: int | None = None
-    change_date = latest = None
+    change_date = latest = earliest = None
+    created = claim.revisions[0].date if claim.revisions else None
     for index, revision in enumerate(claim.revisions):
         kind, date = revision.kind, revision.date
         if revision.digest is None:
@@ -285,8 +366,10 @@ def verify(claim: Claim) -> Verified:
             unreasoned.append(index)
         if latest is None or date >= latest:
             latest = date
-        else:
-            out_of_order.append(index)
+        elif revision.recorded is None or revision.recorded < latest or (created is not None and date < created):
+            out_of_order.append(index)  # back-dated by hand, not as a write records it
+        if earliest is None or date < earliest:
+            earliest = date
         if kind not in KINDS_KEEPING_CONTENT and (change_date is None or date >= change_date):
             last_change, change_date = index, date
         for key in revision.evidence:
@@ -306,6 +389,7 @@ def verify(claim: Claim) -> Verified:
         last_change=last_change,
         changed_on=change_date,
         last_date=latest,
+        first_date=earliest,
         supports=len({item.source for item in claim.evidence if item.stance is Stance.SUPPORTS}),
         unanswered=tuple(
             i for i, item in enumerate(claim.evidence) if item.stance is Stance.CONTRADICTS and not (item.note or "").strip()
@@ -338,7 +422,7 @@ def states_before(claim: Claim) -> list[Claim | None]:
         return out
     state: dict[str, Any] = {}
     try:
-        for index, revision in enumerate(revisions):
+        for index, revision in chronological(revisions):
             if index:
                 out[index] = attrs.evolve(claim, revisions=(), **state)
             _apply(claim, state, revision, index)
@@ -361,7 +445,7 @@ def statement_versions(claim: Claim) -> tuple[StatementVersion, ...]:
     """Every wording of the statement, oldest first; the last is the current one."""
     versions: list[StatementVersion] = []
     state: dict[str, Any] = {}
-    for index, revision in enumerate(claim.revisions):
+    for index, revision in chronological(claim.revisions):
         before = state.get("statement")
         _apply(claim, state, revision, index)
         if state["statement"] != before:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .edits import FieldEdits, parse_date
+from .edits import FieldEdits, author, parse_date
 from .errors import (
     ClaimFileError,
     ClaimNotFoundError,
@@ -23,6 +23,7 @@ from .errors import (
     LibraryNotFoundError,
     SourceError,
     SourceNotFoundError,
+    ValueTypeError,
 )
 from .folder import BIB_FILE, default_author, find_root, init_library, is_library
 from .history import replay
@@ -41,8 +42,9 @@ from .model import (
 from .settings import Settings
 from .store import Store
 from .suggest import hint_with
+from .values import check_date, check_records, check_text, check_texts, is_blank
 from .views import plural
-from .writes import SealResult, check_revision
+from .writes import SealResult, check_revision, check_values
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -258,7 +260,7 @@ class Library(FieldEdits, LifeVerbs):
     def claim_as_of(self, claim_id: str, date: dt.date | str) -> Claim:
         """One claim as it stood at the end of ``date``."""
         claim = self.claim(claim_id)
-        then = claim.as_of(parse_date(date))
+        then = claim.as_of(check_date(date, future=True))
         if then is None:
             raise ClaimtrackError(
                 f"did not exist yet on {date}", key=claim_id, hint=f"it was created on {claim.created}; pick a later date"
@@ -283,7 +285,9 @@ class Library(FieldEdits, LifeVerbs):
 
     def select(self, *, confidence: Iterable[str] = (), tags: Iterable[str] = (), status: Iterable[str] = ()) -> list[Claim]:
         """Claims matching every given filter (any of the values within one filter), sorted by id."""
-        confidence, tags, status = set(confidence), set(tags), set(status)
+        confidence, tags, status = (
+            set(check_texts(v, k)) for v, k in ((confidence, "confidence"), (tags, "tags"), (status, "status"))
+        )
         if confidence - set(self.settings.scale.names):
             held = {claim.confidence for claim in self.claims.values()}
             for level in confidence - held:  # a level off the scale that claims still hold is a fair filter
@@ -373,12 +377,16 @@ class Library(FieldEdits, LifeVerbs):
     ) -> Claim:
         """Create a claim; its first revision records this whole first state."""
         validate_id(claim_id)
-        if not statement or not statement.strip():
+        if statement is None or (isinstance(statement, str) and is_blank(statement)):  # zero-width characters alone too
             raise ClaimtrackError("a claim needs a statement", key="statement", hint='pass --statement "..."')
+        check_text(statement, "statement")
         names = self.settings.scale.names
-        confidence = confidence or ("hypothesis" if "hypothesis" in names else names[-1])
-        self._check_confidence(confidence)
-        depends_on, evidence = tuple(depends_on), tuple(evidence)
+        if confidence is None:
+            confidence = "hypothesis" if "hypothesis" in names else names[-1]
+        self._check_confidence(check_text(confidence, "confidence"))
+        tags, depends_on = check_texts(tags, "tags"), check_texts(depends_on, "depends_on")
+        appearances = check_records(appearances, Appearance, "appearances")
+        facts, evidence = check_records(facts, Fact, "facts"), check_records(evidence, Evidence, "evidence")
         for other in depends_on:
             self._check_claim_exists(other)
         for item in evidence:
@@ -386,7 +394,7 @@ class Library(FieldEdits, LifeVerbs):
         revision = Revision(
             date=parse_date(date),
             kind=RevisionKind.CREATED,
-            by=by or default_author(),
+            by=author(by),
             note=note,
             statement=statement,
             confidence=confidence,
@@ -396,6 +404,7 @@ class Library(FieldEdits, LifeVerbs):
             set_facts=tuple(facts),
             set_evidence=evidence,
         )
+        check_values(revision)
         claim = replay(Claim(id=claim_id, statement=statement, confidence=confidence, revisions=(revision,)))
         return self._written(self.store.create(claim))
 
@@ -408,6 +417,11 @@ class Library(FieldEdits, LifeVerbs):
         tag the claim already has), or when it is dated before
         the last one.
         """
+        if not isinstance(revision, Revision):
+            raise ValueTypeError(
+                f"must be a Revision, not {type(revision).__name__}", key="revision", hint="make it with claimtrack.Revision(...)"
+            )
+        check_values(revision)
         self._check_claim_exists(claim_id)
         if revision.kind is RevisionKind.CREATED:
             raise HistoryError("a claim is created only once", key=claim_id, hint="use add() for a new claim")

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .edits import parse_date
+from .edits import author, parse_date
 from .errors import HistoryError
-from .folder import default_author
 from .model import Claim, Revision, RevisionKind, Status, validate_id
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ class LifeVerbs:
         revision = Revision(
             date=parse_date(date),
             kind=kind,
-            by=by or default_author(),
+            by=author(by),
             reason=reason,
             field="status",
             old=current.status.value,
@@ -77,7 +76,7 @@ class LifeVerbs:
             revision = Revision(
                 date=parse_date(date),
                 kind=RevisionKind.SUPERSESSION,
-                by=by or default_author(),
+                by=author(by),
                 reason=reason,
                 # A checked change when it names one, else a new value (a file cannot hold an empty ``old``).
                 field="superseded_by" if successor else None,
@@ -90,5 +89,5 @@ class LifeVerbs:
 
     def review(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:
         """Record that a person re-checked the claim; nothing else changes."""
-        revision = Revision(date=parse_date(date), kind=RevisionKind.REVIEW, by=by or default_author(), reason=reason)
+        revision = Revision(date=parse_date(date), kind=RevisionKind.REVIEW, by=author(by), reason=reason)
         return self.append(claim_id, revision)

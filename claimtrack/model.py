@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .errors import InvalidIdError
+from .errors import InvalidIdError, InvalidValueError, ValueTypeError
 
 __all__ = [
     "Stance",
@@ -63,7 +63,11 @@ def validate_id(value: str) -> str:
     >>> validate_id("gpt3-pretraining-corpus")
     'gpt3-pretraining-corpus'
     """
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str):
+        raise ValueTypeError(
+            f"a claim id must be a string, not {type(value).__name__}", key="id", hint="pass the id as text, e.g. 'gpt3-context'"
+        )
+    if not value:
         raise InvalidIdError("a claim id cannot be empty", key=repr(value), hint="use lower-case letters, digits and hyphens")
     if len(value) > 80 or not _ID.fullmatch(value):
         raise InvalidIdError(
@@ -75,7 +79,7 @@ def validate_id(value: str) -> str:
 
 
 def to_date(value: object) -> dt.date:
-    """Accept a date, a datetime or an ISO ``YYYY-MM-DD`` string."""
+    """Accept a date, a datetime or an ISO ``YYYY-MM-DD`` string (see :mod:`claimtrack.values` for the checked one)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -85,7 +89,7 @@ def to_date(value: object) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+    raise InvalidValueError(f"{value!r} is not a date", key="date", hint="write it as YYYY-MM-DD")
 
 
 class _FastPickle(enum.StrEnum):
@@ -166,6 +170,12 @@ def folded(text: str) -> str:
 
 
 def _strs(values: Iterable[object] | None) -> tuple[str, ...]:
+    if isinstance(values, (str, bytes)):  # one key is not a list of its letters
+        raise ValueTypeError(
+            f"must be a list of strings, not a single {type(values).__name__}",
+            key="evidence",
+            hint=f"wrap it in a list: [{values!r}]",
+        )
     return tuple(str(v) for v in values or ())
 
 
@@ -241,10 +251,16 @@ class Revision:
     * ``set_*``: a whole new list; ``add_*`` / ``remove_*``: list edits.
 
     ``evidence`` lists the source keys the change rests on.
+
+    ``date`` is when the change was made; ``recorded``, when it was written,
+    is set on a revision dated before one above it (a correction found later):
+    it takes effect at its ``date`` and stays where it was written, sealed
+    with its ``recorded`` date.
     """
 
     date: dt.date = attrs.field(converter=to_date)
     kind: RevisionKind = attrs.field(converter=RevisionKind)
+    recorded: dt.date | None = attrs.field(default=None, converter=attrs.converters.optional(to_date))
     by: str = ""
     reason: str | None = None
     credited: str | None = None
@@ -344,8 +360,8 @@ class Claim:
 
     @property
     def updated(self) -> dt.date | None:
-        """Date of the last revision that changed content or re-checked it."""
-        return self.revisions[-1].date if self.revisions else None
+        """The latest revision date (a revision back-dated below the last one does not count as later)."""
+        return max(r.date for r in self.revisions) if self.revisions else None
 
     @property
     def supporting(self) -> tuple[Evidence, ...]:

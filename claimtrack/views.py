@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .history import render_criticmarkup, render_markdown, states_before
+from .history import chronological, render_criticmarkup, render_markdown, states_before
 from .model import Claim
 
 if TYPE_CHECKING:
@@ -18,7 +18,9 @@ __all__ = ["plural", "shorten", "claim_row", "claim_detail", "history_rows", "CL
 CLAIM_COLUMNS = ["id", "confidence", "status", "statement", "tags", "evidence", "revisions", "updated"]
 #: What ``claimtrack history --git`` adds to each row: the commit that added the revision.
 GIT_COLUMNS = ["commit", "author", "email", "committed"]
-HISTORY_COLUMNS = ["index", "date", "kind", "by", "credited", "change", "criticmarkup", "reason", "evidence", "note", "digest"]
+HISTORY_COLUMNS = [
+    "index", "date", "kind", "by", "credited", "change", "criticmarkup", "reason", "evidence", "note", "digest", "recorded"
+]  # fmt: skip
 
 
 def plural(number: int, noun: str, many: str | None = None) -> str:
@@ -81,9 +83,12 @@ def claim_detail(claim: Claim) -> dict[str, Any]:
 
 
 def history_rows(claim: Claim, commits: Sequence[Commit | None] | None = None) -> list[dict[str, Any]]:
-    """One row per revision, oldest first, with the change rendered both ways (and, given, the commit that added it)."""
-    rows = []
-    for index, (revision, before) in enumerate(zip(claim.revisions, states_before(claim), strict=True)):
+    """One row per revision, oldest first (a back-dated one at its own date; ``index`` is its place in the file), with
+    the change rendered both ways (and, given, the commit that added it)."""
+    rows: list[dict[str, Any]] = []
+    befores = states_before(claim)
+    for index, revision in chronological(claim.revisions):
+        before = befores[index]
         rows.append(
             {
                 "index": index,
@@ -97,9 +102,15 @@ def history_rows(claim: Claim, commits: Sequence[Commit | None] | None = None) -
                 "evidence": list(revision.evidence),
                 "note": revision.note,
                 "digest": revision.digest,
+                "recorded": revision.recorded,
             }
         )
-    for row, commit in zip(rows, commits or (), strict=False):
+    found: Sequence[Commit | None] = commits or ()
+    for row in rows if found else ():
+        at = int(row["index"])
+        if at >= len(found):
+            continue
+        commit = found[at]
         row.update(
             commit=commit.hash if commit else None,
             author=commit.author if commit else None,

@@ -2,33 +2,65 @@
 
 A revision is refused, writing nothing, when the claim's file shows an
 untracked edit (its fields differ from what its revisions give), when it is
-dated before the revision it would follow, or when it names a change that
-changes nothing.
+dated before the claim was created, when it cannot apply at its date, or
+when it names a change that changes nothing. A revision dated before the
+latest one (back-filled) is kept, with the day it was ``recorded``.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import attrs
 
 from .edits import command_for
 from .errors import ClaimtrackError, HistoryError
 from .history import STATE_FIELDS, apply, replay
-from .model import Claim, Revision
+from .model import Appearance, Claim, Evidence, Fact, Revision
+from .values import check_day, check_optional_text, check_records, check_text, check_texts
 
-__all__ = ["check_revision", "refuse_untracked", "names_change", "SealResult"]
+__all__ = ["check_revision", "check_values", "refuse_untracked", "names_change", "SealResult"]
+
+#: A revision's texts that must say something when given, and those that may be empty (a span edit's ``new``).
+_TEXTS = ("reason", "credited", "note", "statement", "confidence", "superseded_by", "field")
+_SPANS = ("old", "new")
+_RECORD_LISTS = (("appearances", Appearance), ("facts", Fact), ("evidence", Evidence))
+
+
+def check_values(revision: Revision) -> Revision:
+    """``revision`` when each of its values is one a library keeps (see :mod:`claimtrack.values`), else one clear error:
+    a date that is not after today, texts of valid UTF-8 that are not blank, lists of the right records."""
+    check_day(revision.date)
+    check_text(revision.by, "by")
+    for name in _TEXTS:
+        check_optional_text(getattr(revision, name), name)
+    for name in _SPANS:
+        check_optional_text(getattr(revision, name), name, blank=True)
+    check_texts(revision.evidence, "evidence")
+    for name in ("tags", "depends_on"):
+        for key in (f"set_{name}", f"add_{name}", f"remove_{name}"):
+            check_texts(getattr(revision, key), key)
+    for name, cls in _RECORD_LISTS:
+        for key in (f"set_{name}", f"add_{name}", f"remove_{name}"):
+            check_records(getattr(revision, key), cls, key, texts=not key.startswith("remove_"))
+    return revision
 
 
 def check_revision(current: Claim, revision: Revision) -> Revision:
     """``revision`` when it may follow the claim as it stands in its file, else one clear error."""
     refuse_untracked(current)
-    last = current.revisions[-1].date if current.revisions else None
-    if last is not None and revision.date < last:
+    created, last = current.created, current.updated
+    if created is not None and revision.date < created:
         raise HistoryError(
-            f"a revision dated {revision.date} cannot follow one dated {last}",
+            f"a revision dated {revision.date} is before the claim was created ({created})",
             file=current.path,
             key=current.id,
-            hint=f"the history is kept in date order; use --date {last} or later and say the true date in --note",
+            hint=f"date it {created} or later",
         )
+    # A change found later and dated when it was made (back-filled) takes effect at its date, and says when it
+    # was written; one in date order needs no such note.
+    recorded = dt.date.today() if last is not None and revision.date < last else None
+    revision = attrs.evolve(revision, recorded=recorded)
     if names_change(revision):
         after = apply(current, revision)
         if all(getattr(after, name) == getattr(current, name) for name in STATE_FIELDS):

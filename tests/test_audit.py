@@ -291,6 +291,10 @@ def plant_dates_out_of_order(lib):
     put(lib, "time-travel", "GPT-3 is big.", later=(later("2022-12-01", kind="review"),))
 
 
+def plant_date_out_of_range(lib):
+    put(lib, "wrong-clock", "GPT-3 is big.", later=(later("9999-12-31", kind="review"),))
+
+
 def plant_conflicting_facts(lib):
     put(lib, "gpt3-window-4k", "GPT-3 reads 4096 tokens.", facts=[Fact(" gpt-3 ", "Context  Window", "4096")])
 
@@ -404,6 +408,7 @@ CASES: list[tuple[str, Callable[[claimtrack.Library], None], set[tuple[str | Non
     ("span-not-found", plant_span_not_found, {("bad-span", None)}, set()),
     ("unreplayable-history", plant_unreplayable_history, {("bad-remove", None)}, set()),
     ("dates-out-of-order", plant_dates_out_of_order, {("time-travel", None)}, set()),
+    ("date-out-of-range", plant_date_out_of_range, {("wrong-clock", None)}, set()),
     ("conflicting-facts", plant_conflicting_facts, {("gpt3-context", None), ("gpt3-window-4k", None)}, set()),
     ("conflicting-facts", plant_conflicting_facts_within, {("two-values", None)}, set()),
     ("missing-dependency", plant_missing_dependency, {("orphan", None)}, set()),

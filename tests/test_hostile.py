@@ -294,7 +294,7 @@ ARG_CASES = {
     ),
     "revise-date-before-history": (
         ["revise", "good", "--statement", "New.", "--reason", "r", "--date", "2020-01-01", "--by", "x"],
-        "good: a revision dated 2020-01-01 cannot follow one dated 2022-12-11",
+        "good: a revision dated 2020-01-01 is before the claim was created (2022-12-11)",
     ),
     "revise-evidence-dot-dot": (
         ["revise", "good", "--statement", "New.", "--reason", "r", "--evidence", "claim:../x"],

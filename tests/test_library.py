@@ -91,7 +91,7 @@ def test_supersede_needs_an_existing_successor(cdv2: claimtrack.Library) -> None
         pytest.param(
             lambda lib: lib.revise("cdv2-context", old="8192", new="1", reason="r", date="2022-01-01"),
             HistoryError,
-            "cannot follow",
+            "is before the claim was created",
             id="date-before-history",
         ),
         pytest.param(

@@ -358,11 +358,11 @@ def test_a_newer_file_updates(lib, tmp_path):
     newer.write_bytes(
         RW.read_bytes().replace(b'"Correction","+Error in Table;"', b'"Retraction","+Error in Table;+Error in Data;"')
     )
-    result = claimtrack.open(lib.root).import_notices([newer], by="A. Reader", date="2027-01-02")
+    result = claimtrack.open(lib.root).import_notices([newer], by="A. Reader", date="2026-12-02")
     assert [n.source for n in result.updated] == ["sample2022benchmark"] and result.unchanged == 2
     notices = claimtrack.open(lib.root).notices
     (updated,) = notices.about("sample2022benchmark")
-    assert (updated.kind, updated.file, updated.imported) == (NoticeKind.RETRACTION, "retraction_watch_2027.csv", "2027-01-02")
+    assert (updated.kind, updated.file, updated.imported) == (NoticeKind.RETRACTION, "retraction_watch_2027.csv", "2026-12-02")
     assert notices.about("example2021widgets")[0].imported == "2026-12-01"  # unchanged notices keep their import
 
 

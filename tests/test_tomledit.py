@@ -56,10 +56,10 @@ def test_multiline_strings_that_look_like_tables_can_be_revised(
     original = lib.claim("c")
     lib.revise("c", old="X", new="Y", reason="span", by="B", date="2022-12-12")
     lib.revise("c", statement=new + "\nend", reason="whole", by="B", date="2022-12-13")
-    lib.cite("c", "src1", locator="p. 2", quote=new, by="B", date="2022-12-14")
+    lib.cite("c", "src1", locator="p. 2", quote=new + "\nend", by="B", date="2022-12-14")  # a blank quote is refused
     claim = claimtrack.open(root).claim("c")
     assert claim.statement == new + "\nend"
-    assert claim.revisions[1].new == "Y" and claim.evidence[-1].quote == new
+    assert claim.revisions[1].new == "Y" and claim.evidence[-1].quote == new + "\nend"
     assert claim.revisions[0] == original.revisions[0]
     assert replay(claim) == claim and first_broken_seal(claim.revisions) is None
     data = path.read_bytes()

@@ -39,6 +39,7 @@ RULES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "span-not-found": ("error", "a span edit's old text does not occur exactly once where it applies"),
         "unreplayable-history": ("error", "the revisions cannot be replayed for another reason"),
         "dates-out-of-order": ("error", "a revision is dated before the one it follows"),
+        "date-out-of-range": ("error", "a revision is dated after today (a day's clock skew allowed) or before 1700"),
         "seal-gap": ("error", "an unsealed revision sits above a sealed one (inserted, or its seal stripped)"),
         "seals-lost": ("warning", "a sealed history goes on with unsealed revisions (written by hand, or seals stripped)"),
         "rewritten-past": ("error", "with --base REF: a revision that existed at REF was rewritten, removed or moved"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -9,6 +10,7 @@ from ..edits import command_for
 from ..errors import HistoryError
 from ..history import Verified
 from ..model import Claim
+from ..values import EARLIEST, SKEW, latest_allowed
 from .context import Context, Draft
 
 __all__ = ["check", "against_base"]
@@ -17,7 +19,12 @@ _REVISION_KEY = re.compile(r"revisions\[(\d+)\]\.?(\w*)")
 
 
 def check(ctx: Context) -> Iterator[Draft]:
+    latest = latest_allowed()
     for claim, checked, _ in ctx.entries:
+        if (checked.last_date is not None and checked.last_date > latest) or (
+            checked.first_date is not None and checked.first_date < EARLIEST
+        ):
+            yield from _out_of_range(ctx, claim, latest)
         if checked.history_clean:
             continue
         yield from _replay(ctx, claim, checked)
@@ -138,6 +145,24 @@ def _dates(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
             f"revision {i} ({revision.kind.value}) is dated {revision.date}, before the one it follows ({latest})",
             where=f"revisions[{i}]",
             hint="revisions are kept oldest first; fix the date, and say how it is known in note",
+        )
+
+
+def _out_of_range(ctx: Context, claim: Claim, latest: dt.date) -> Iterator[Draft]:
+    """Revisions dated after today (beyond a day's skew: written with a wrong clock or year) or before EARLIEST."""
+    for i, revision in enumerate(claim.revisions):
+        if revision.date > latest:
+            what, hint = f"after today ({latest - SKEW})", "no later revision can be written before that day; fix the year"
+        elif revision.date < EARLIEST:
+            what, hint = f"before {EARLIEST}", "check the year"
+        else:
+            continue
+        yield ctx.at(
+            claim,
+            "date-out-of-range",
+            f"revision {i} ({revision.kind.value}) is dated {revision.date}, {what}",
+            where=f"revisions[{i}]",
+            hint=hint + "; a date is changed by restoring the file and writing the revision again with the right --date",
         )
 
 

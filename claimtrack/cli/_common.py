@@ -169,12 +169,15 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     )
 
 
-by_option = click.option("--by", "by", default=None, help="Who makes the change. Default: git's user.name, else the login name.")
+by_option = click.option(
+    "--by", "by", default=None, help="Who makes the change. Default: $CLAIMTRACK_BY, else git's user.name, else the login name."
+)
 date_option = click.option(
     "--date",
     "date",
     default=None,
-    help="When the change was made (YYYY-MM-DD), which may be long before it is recorded. Default: today.",
+    help="When the change was made (YYYY-MM-DD, not after today), which may be long before it is recorded. "
+    "Default: $CLAIMTRACK_DATE, else today.",
 )
 
 

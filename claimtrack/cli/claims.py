@@ -347,7 +347,8 @@ def history(lib: Library, claim_id: str, fmt: str, git: bool) -> None:
             commit = "\n      not committed yet"
             if row["commit"]:
                 commit = f"\n      commit {row['commit'][:10]} by {row['author']} <{row['email']}>, {row['committed']}"
-        return f"{row['index']:>3}  {row['date']}  {row['kind']:<13} {row['by']}{credit}\n      {row['change']}{why}{commit}"
+        recorded = f"\n      recorded {row['recorded']}, back-dated to when it was made" if row["recorded"] else ""
+        return f"{row['index']:>3}  {row['date']}  {row['kind']:<13} {row['by']}{credit}\n      {row['change']}{why}{recorded}{commit}"
 
     emit(rows, fmt, columns=HISTORY_COLUMNS + (GIT_COLUMNS if git else []), text=text)
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ClaimtrackError
-from ..model import Claim, to_date
+from ..model import Claim
+from ..values import date_or_default
 from .matching import contains_words, versions_of
 from .records import AppliedChange, ApplyResult, ImportResult, ProposedRevision
 from .tracked import import_changes
@@ -77,7 +78,7 @@ def apply_changes(
         changes = import_changes(lib, changes)
     imported = changes if isinstance(changes, ImportResult) else None
     items: tuple[ProposedRevision, ...] = imported.changes if imported is not None else tuple(changes)  # type: ignore[arg-type]
-    fallback = to_date(date) if date is not None else dt.date.today()
+    fallback = date_or_default(date)  # checked like every --date; CLAIMTRACK_DATE when not given
     current: dict[str, Claim] = {}
     results: list[AppliedChange] = []
     for change in items:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
-from ..history import states_before
+from ..history import chronological, states_before
 from ..model import Claim, Revision, RevisionKind
 
 __all__ = ["Correction", "corrections_since", "corrections_markdown", "corrections_latex", "CORRECTION_KINDS"]
@@ -48,7 +48,7 @@ def corrections_since(claims: Iterable[Claim], since: dt.date, everything: Mappi
     out = []
     for claim in claims:
         states = states_before(claim)
-        for index, revision in enumerate(claim.revisions):
+        for index, revision in chronological(claim.revisions):  # a back-dated change at its own date
             if revision.kind not in CORRECTION_KINDS or revision.date <= since:
                 continue
             state = states[index]

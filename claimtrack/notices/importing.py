@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ..errors import NoticeError
+from ..errors import ClaimtrackError, NoticeError, ValueTypeError
 from ..fileio import atomic_write, library_lock, sweep_temp_files
 from .collection import Notices
 from .file import NOTICES_FILE, load, render, sort_key
@@ -69,17 +69,17 @@ def import_files(
 
     Raises NoticeError, writing nothing, when any file cannot be read.
     """
-    from ..folder import default_author
-    from ..model import to_date
+    from ..edits import author, parse_date
 
+    if isinstance(paths, (str, bytes)):  # one file's name is not a list of one-letter names
+        raise ValueTypeError("must be a list of files, not a single string", key="files", hint=f"wrap it in a list: [{paths!r}]")
     paths = list(paths)
     if not paths:
         raise NoticeError("no file to import", key="FILE", hint="pass a Retraction Watch CSV, Crossref or OpenAlex file")
     try:
-        day = (to_date(date) if date is not None else dt.date.today()).isoformat()
-    except ValueError as e:
-        raise NoticeError(f"{date!r} is not a date", key="date", hint="write it as YYYY-MM-DD") from e
-    who = by or default_author()
+        day, who = parse_date(date).isoformat(), author(by)
+    except ClaimtrackError as e:  # what notices raise, for callers that catch NoticeError
+        raise NoticeError(e.message, file=e.file, key=e.key, hint=e.hint) from e
     index = SourceIndex(lib.sources)
     reads = tuple(read_file(path, index) for path in paths)
     new = [

@@ -8,6 +8,8 @@ import re
 
 import attrs
 
+from ..values import check_partial
+
 __all__ = ["Notice", "NoticeKind", "ORIGINS", "ENDING_KINDS", "CORRECTING_KINDS", "earliest_day"]
 
 
@@ -55,6 +57,8 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 def _check_date(instance: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
     if value is not None and not _DATE.fullmatch(value):
         raise ValueError(f"{attribute.name} must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    if value is not None:
+        check_partial(value, key=attribute.name)  # a real year, month and day, in the range a library keeps
 
 
 def earliest_day(date: str) -> dt.date:

@@ -14,7 +14,8 @@ import io
 import re
 from typing import Any
 
-from ..errors import NoticeError
+from ..errors import InvalidValueError, NoticeError
+from ..values import partial_date
 from .matching import SourceIndex
 from .records import Notice, NoticeKind
 
@@ -143,9 +144,12 @@ def _date(value: str, file: str, line: int) -> str | None:
         raise NoticeError(
             f"RetractionDate {value!r} is not a date", file=file, line=line, hint="the export writes dates as 3/14/2023 0:00"
         )
-    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-        raise NoticeError(f"RetractionDate {value!r} is not a date", file=file, line=line, hint="check the row")
-    return f"{year}-{int(month):02d}-{int(day):02d}"
+    try:
+        return partial_date(year, month, day)
+    except InvalidValueError as e:
+        raise NoticeError(
+            f"RetractionDate {value!r} is not a date ({e.message})", file=file, line=line, hint="check the row"
+        ) from e
 
 
 def _reasons(value: str) -> str | None:

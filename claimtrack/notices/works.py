@@ -13,8 +13,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..errors import NoticeError
+from ..errors import InvalidValueError, NoticeError
 from ..nesting import load_json
+from ..values import partial_date
 from .matching import SourceIndex, normal_doi
 from .records import Notice, NoticeKind
 
@@ -182,7 +183,9 @@ def _date_parts(value: Any, file: str, line: int) -> str | None:
         return None
     try:
         parts = value["date-parts"][0]
-        numbers = [int(p) for p in parts if p is not None][:3]
+        numbers = [p for p in parts if p is not None][:3]
+        if not all(isinstance(p, (int, float, str)) and not isinstance(p, bool) for p in numbers):
+            raise TypeError("a date part is not a number")
     except (KeyError, IndexError, TypeError, ValueError) as e:
         raise NoticeError(
             f"an update's date is not Crossref's date-parts: {json.dumps(value)[:60]}",
@@ -192,6 +195,10 @@ def _date_parts(value: Any, file: str, line: int) -> str | None:
         ) from e
     if not numbers:
         return None
-    if not (1 <= (numbers + [1, 1])[1] <= 12 and 1 <= (numbers + [1, 1])[2] <= 31):
-        raise NoticeError(f"an update's date {parts} is not a date", file=file, line=line, hint="check the work's record")
-    return "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:])])
+    try:
+        return partial_date(*numbers)
+    except InvalidValueError as e:
+        shown = json.dumps(parts)[:60]
+        raise NoticeError(
+            f"an update's date {shown} is not a date ({e.message})", file=file, line=line, hint="check the work's record"
+        ) from e

@@ -69,7 +69,7 @@ def revisions_chart(
     span = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
     by_year = span > 48
     if by_year:
-        buckets = [str(y) for y in range(int(first[:4]), int(last[:4]) + 1)]
+        buckets = [f"{y:04d}" for y in range(int(first[:4]), int(last[:4]) + 1)]  # as the ISO dates write them
         key = lambda d: d[:4]  # noqa: E731
     else:
         buckets = []

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from ..history import states_before
+from ..history import chronological, states_before
 from ..model import Claim, Stance
 from .changes import change_segments
 from .mdtext import md_escape
@@ -185,7 +185,9 @@ def _counts(claim: Claim) -> tuple[int, int]:
 
 
 def _revisions(claim: Claim) -> list[tuple[Any, Any]]:
-    return [(r, change_segments(r, before)) for r, before in zip(claim.revisions, states_before(claim), strict=True)]
+    # Oldest first by date: a back-dated revision is shown where it took effect.
+    befores = states_before(claim)
+    return [(r, change_segments(r, befores[i])) for i, r in chronological(claim.revisions)]
 
 
 # -- HTML ------------------------------------------------------------------------------
