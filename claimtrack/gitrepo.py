@@ -18,8 +18,21 @@ from pathlib import Path
 import attrs
 
 from .errors import GitError
+from .fileio import atomic_write, read_text_input
 
-__all__ = ["Repo", "Commit", "open_repo", "setup", "setup_if_in_work_tree", "is_set_up", "ATTRIBUTES_LINE", "DRIVER"]
+__all__ = [
+    "Repo",
+    "Commit",
+    "open_repo",
+    "setup",
+    "setup_if_in_work_tree",
+    "is_set_up",
+    "ATTRIBUTES_LINE",
+    "DRIVER",
+    "driver_command",
+    "driver_is_unsafe",
+    "read_attributes",
+]
 
 #: The driver's name in ``.gitattributes`` and git's config.
 DRIVER = "claimtrack"
@@ -159,8 +172,25 @@ class Repo:
 
 
 def driver_command() -> str:
-    """The command git runs to merge a claim file: this Python's claimtrack, so no PATH lookup is needed."""
-    return f"{shlex.quote(sys.executable)} -m claimtrack git merge-driver %O %A %B %P"
+    """The command git runs to merge a claim file: this Python, isolated (``-I``), running this claimtrack's
+    driver script by its absolute path, with the paths after ``--``.
+
+    git runs it at the top of the work tree, which a stranger may have filled: nothing there is ever imported
+    (see :mod:`claimtrack.mergedriver`), and a path starting with ``-`` is never read as an option.
+    """
+    script = Path(__file__).resolve().with_name("mergedriver.py")
+    return f"{shlex.quote(sys.executable)} -I {shlex.quote(str(script))} -- %O %A %B %P"
+
+
+def driver_is_unsafe(command: str) -> bool:
+    """Whether a registered driver command can import code from the work tree or read a path as an option.
+
+    Every command an earlier claimtrack registered (``python -m claimtrack git merge-driver %O %A %B %P``)
+    is; a command of another program is not claimtrack's to judge.
+    """
+    words = command.split()
+    ours = "claimtrack" in command and ("merge-driver" in words or "mergedriver.py" in command)
+    return ours and command != driver_command() and ("-I" not in words or "--" not in words)
 
 
 def setup(root: Path) -> list[str]:
@@ -173,17 +203,25 @@ def setup(root: Path) -> list[str]:
     repo = open_repo(root)
     changed = []
     attributes = root / ".gitattributes"
-    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    text = read_attributes(root)
     if ATTRIBUTES_LINE not in (line.strip() for line in text.splitlines()):
-        from .fileio import atomic_write
-
         atomic_write(attributes, text + ("\n" if text and not text.endswith("\n") else "") + ATTRIBUTES_LINE + "\n")
         changed.append(f"{repo.relative(attributes)}: {ATTRIBUTES_LINE}")
     for key, value in ((f"merge.{DRIVER}.name", "claimtrack claim histories"), (f"merge.{DRIVER}.driver", driver_command())):
-        if repo.config(key) != value:
+        old = repo.config(key)
+        if old != value:
             repo.git("config", "--local", key, value)
-            changed.append(f"git config {key}")
+            unsafe = key.endswith(".driver") and old is not None and driver_is_unsafe(old)
+            changed.append(
+                f"git config {key}" + (" (replaced an unsafe command that could run code from the work tree)" if unsafe else "")
+            )
     return changed
+
+
+def read_attributes(root: Path) -> str:
+    """The text of the library's ``.gitattributes`` ("" when it has none); ClaimtrackError in one line when it
+    is not a regular UTF-8 text file (a folder, a FIFO, other bytes)."""
+    return read_text_input(root / ".gitattributes") or ""
 
 
 def setup_if_in_work_tree(root: Path) -> list[str]:
@@ -200,6 +238,6 @@ def is_set_up(root: Path) -> bool:
         repo = open_repo(root)
     except GitError:
         return False
-    attributes = root / ".gitattributes"
-    lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
-    return repo.config(f"merge.{DRIVER}.driver") is not None and ATTRIBUTES_LINE in (line.strip() for line in lines)
+    lines = read_attributes(root).splitlines()
+    driver = repo.config(f"merge.{DRIVER}.driver")
+    return driver is not None and not driver_is_unsafe(driver) and ATTRIBUTES_LINE in (line.strip() for line in lines)

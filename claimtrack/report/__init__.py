@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ClaimtrackError
-from ..fileio import write_temp
+from ..fileio import refuse_linked_folder, sweep_folder, write_temp
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -213,6 +213,7 @@ def _write_files(files: dict[str, str | Iterator[str]], out: Path) -> list[Path]
     """Write ``files`` into ``out``: all beside their places, then all put in place."""
     made = [folder for folder in (out, *out.parents) if not folder.exists()]  # deepest first
     staged: list[tuple[Path, Path]] = []
+    refuse_linked_folder(out)
     try:
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -223,7 +224,7 @@ def _write_files(files: dict[str, str | Iterator[str]], out: Path) -> list[Path]
         # Every file is written before any is put in place: a refused report leaves no file, and no folder, behind.
         for name, text in files.items():
             path = out / name
-            if path.parent != out and not path.parent.exists():
+            if path.parent != out and not os.path.lexists(path.parent):
                 path.parent.mkdir()
                 made.insert(0, path.parent)
             staged.append((write_temp(path, text), path))
@@ -240,6 +241,10 @@ def _write_files(files: dict[str, str | Iterator[str]], out: Path) -> list[Path]
             raise ClaimtrackError(f"cannot write: {e.strerror or e}", file=out, hint="check the folder's free space") from e
         raise
     _remove_leftovers(out, files)
+    from .paged import DATA_DIR
+
+    for folder in dict.fromkeys([out, out / DATA_DIR, *(path.parent for _, path in staged)]):
+        sweep_folder(folder)  # what an earlier report, killed while writing, left here
     return [path for _, path in staged]
 
 
