@@ -24,7 +24,7 @@ from .fileio import TEMP_PREFIX, atomic_write, library_lock, read_input, sweep_t
 from .model import Claim, Revision, validate_id
 from .tomledit import appended, newline_of, render_claim, update_document, with_newline
 
-__all__ = ["Store", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
+__all__ = ["Store", "claim_text", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
 
 #: Larger claim files are refused: a 50 MB statement takes the parser seconds
 #: to read, and a claim file of a few kilobytes holds hundreds of revisions.
@@ -110,6 +110,19 @@ def _unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFile
         line=None,
         hint="run `claimtrack resolve`",
     )
+
+
+def claim_text(data: bytes, *, file: str) -> str:
+    """A claim file's bytes as text, the one way every reader takes them (from disk, or from a git commit):
+    UTF-8, a leading byte-order mark dropped, at most MAX_CLAIM_BYTES; ClaimFileError otherwise."""
+    if len(data) > MAX_CLAIM_BYTES:
+        raise _too_large(len(data), file)
+    try:
+        # Some editors start UTF-8 files with a byte-order mark, which TOML does not allow.
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        line = e.object[: e.start].count(b"\n") + 1
+        raise ClaimFileError(f"is not UTF-8 (byte {e.start})", file=file, line=line, hint="save the file as UTF-8") from e
 
 
 def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) -> Claim:
@@ -198,19 +211,11 @@ class Store:
         try:
             if data is None:
                 data = read_input(path, shown=self._relative(path), error=ClaimFileError)
-            if len(data) > MAX_CLAIM_BYTES:
-                raise _too_large(len(data), self._relative(path))
-            # Some editors start UTF-8 files with a byte-order mark, which TOML does not allow.
-            return data.decode("utf-8").removeprefix("\ufeff")
-        except UnicodeDecodeError as e:
-            line = e.object[: e.start].count(b"\n") + 1
-            raise ClaimFileError(
-                f"is not UTF-8 (byte {e.start})", file=self._relative(path), line=line, hint="save the file as UTF-8"
-            ) from e
         except OSError as e:
             raise ClaimFileError(
                 f"cannot be read: {e.strerror}", file=self._relative(path), hint="check that it exists and is readable"
             ) from e
+        return claim_text(data, file=self._relative(path))
 
     def load_path(self, path: Path, data: bytes | None = None, *, shown: str | None = None) -> Claim:
         """Parse one claim file (``data``: its bytes, when already read; ``shown``: its path from the library's
@@ -333,6 +338,9 @@ class Store:
             count = sum(1 for a, b in zip(current.revisions, sealed, strict=True) if a.digest != b.digest)
             if not count:
                 return 0
+            from .writes import refuse_unreplayable
+
+            refuse_unreplayable(current, what="nothing was sealed")  # a seal vouches for a history that applies
             text = self.read_text(path)
             doc = self._edit(path, text)
             for table, revision in zip(doc["revisions"], sealed, strict=True):  # type: ignore[arg-type]
