@@ -227,3 +227,78 @@ def test_init_in_a_read_only_folder_says_so(tmp_path: Path):
         one_line_error(ct("init", str(folder / "sub")), "cannot make a library here")
     finally:
         folder.chmod(0o700)
+
+
+# The cache signing key (D13)
+
+
+def _key_at(folder: Path, mode: int = 0o600, data: bytes = b"k" * 32) -> Path:
+    path = folder / "claimtrack" / "cache-key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(mode)
+    return path
+
+
+def test_a_key_inside_the_library_is_never_trusted_nor_made(lib: Path, monkeypatch: pytest.MonkeyPatch):
+    from claimtrack.fileio import signing_key
+
+    cache = lib / ".cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    assert signing_key() is None
+    assert not (cache / "claimtrack" / "cache-key").exists()  # not made there either
+    _key_at(cache)
+    assert signing_key() is None
+
+
+@pytest.mark.usefixtures("plain_git")
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_key_in_the_work_tree_of_a_library_is_never_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from claimtrack.fileio import signing_key
+
+    top = tmp_path / "clone"
+    _git_init(top)
+    claimtrack.init_library(top / "notes")
+    _key_at(top / ".cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(top / ".cache"))
+    assert signing_key() is None
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_a_key_others_may_read_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: int):
+    from claimtrack.fileio import signing_key
+
+    _key_at(tmp_path / "cache", mode)  # as git checks a committed file out
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert signing_key() is None
+
+
+def test_a_private_key_outside_every_library_is_used_and_one_is_made_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from claimtrack.fileio import signing_key
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "made"))
+    made = signing_key()
+    assert made is not None and len(made) == 32
+    assert (tmp_path / "made" / "claimtrack" / "cache-key").stat().st_mode & 0o777 == 0o600
+    _key_at(tmp_path / "cache", 0o600, b"secret" * 6)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert signing_key() == b"secret" * 6
+
+
+def test_a_key_that_is_a_link_is_not_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from claimtrack.fileio import signing_key
+
+    real = _key_at(tmp_path / "real")
+    (tmp_path / "cache" / "claimtrack").mkdir(parents=True)
+    (tmp_path / "cache" / "claimtrack" / "cache-key").symlink_to(real)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert signing_key() is None
+
+
+def test_rendered_sections_are_bound_to_the_library_path(lib: Path, tmp_path: Path):
+    from claimtrack.report.cache import page_salt
+
+    copy = tmp_path / "copy"
+    shutil.copytree(lib, copy)
+    first, second = page_salt(claimtrack.open_library(lib)), page_salt(claimtrack.open_library(copy))
+    assert first is not None and second is not None and first != second
