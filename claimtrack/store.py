@@ -21,7 +21,7 @@ from . import history, markers, seals
 from .codec import claim_from_raw, revision_to_raw
 from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError
 from .fileio import TEMP_PREFIX, atomic_write, library_lock, read_input, sweep_temp_files
-from .model import Claim, Revision, validate_id
+from .model import Claim, Revision, validate_id, validate_new_id
 from .tomledit import appended, newline_of, render_claim, update_document, with_newline
 
 __all__ = ["Store", "claim_text", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
@@ -245,8 +245,8 @@ class Store:
             ) from e
 
     def create(self, claim: Claim) -> Claim:
-        """Write a new claim file, sealing its revisions; refuse to overwrite."""
-        path = self.path_for(claim.id)
+        """Write a new claim file, sealing its revisions; refuse to overwrite, and an id Windows reserves."""
+        path = self.path_for(validate_new_id(claim.id))
         claim = _sealed(claim)
         if (size := _text_size(claim.to_raw())) > MAX_CLAIM_BYTES:
             raise _too_large(size, self._relative(path), "would be")  # before tomlkit spends seconds on it
