@@ -302,3 +302,48 @@ def test_rendered_sections_are_bound_to_the_library_path(lib: Path, tmp_path: Pa
     shutil.copytree(lib, copy)
     first, second = page_salt(claimtrack.open_library(lib)), page_salt(claimtrack.open_library(copy))
     assert first is not None and second is not None and first != second
+
+
+# [report] style paths (D23)
+
+_STYLE = Path(claimtrack.__file__).parent / "report" / "styles" / "claimtrack-author-date.csl"
+
+
+def _with_style(lib: Path, value: str) -> None:
+    settings = lib / "claimtrack.toml"
+    settings.write_text(settings.read_text() + f'\n[report]\nstyle = "{value}"\n')
+
+
+def test_a_style_path_in_the_settings_is_the_library_s_wherever_the_command_runs(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    shutil.copy(_STYLE, lib / "mystyle.csl")
+    _with_style(lib, "mystyle.csl")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = ct("--root", str(lib), "report", "--format", "md")
+    assert result.exit_code == 0, result.output
+    readme = (lib / "report" / "README.md").read_text()
+    assert "Formatted with the mystyle.csl citation style" in readme and str(lib) not in readme
+
+
+def test_a_style_that_is_a_fifo_is_refused_at_once(lib: Path):
+    os.mkfifo(lib / "hang.csl")
+    _with_style(lib, "hang.csl")
+    started = time.monotonic()
+    result = ct("--root", str(lib), "report", "--format", "md")
+    one_line_error(result, "hang.csl", "FIFO")
+    assert time.monotonic() - started < 20
+
+
+def test_a_style_that_is_a_folder_is_refused_in_one_line(lib: Path):
+    (lib / "dir.csl").mkdir()
+    _with_style(lib, "dir.csl")
+    one_line_error(ct("--root", str(lib), "report", "--format", "md"), "dir.csl", "folder")
+
+
+def test_a_style_path_on_the_command_line_is_the_user_s(lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    shutil.copy(_STYLE, tmp_path / "cli.csl")
+    monkeypatch.chdir(tmp_path)
+    assert ct("--root", str(lib), "report", "--format", "md", "--style", "cli.csl").exit_code == 0
