@@ -105,12 +105,26 @@ class Repo:
         """The full hash of the commit ``ref`` names; GitError when it names none."""
         done = self.git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
         if done.returncode != 0:
-            raise GitError(
-                f"{ref!r} names no commit",
-                file=str(self.top),
-                hint="give a branch, tag or commit that exists here, e.g. --base origin/main (fetch it first)",
-            )
+            raise GitError(f"{ref!r} names no commit", file=str(self.top), hint=self._ref_hint(ref))
         return done.stdout.decode().strip()
+
+    def ref_names(self) -> list[str]:
+        """The branches (local and remote-tracking) and tags here, by their short names, and HEAD."""
+        done = self.git("for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes", "refs/tags", check=False)
+        names = done.stdout.decode("utf-8", "replace").split() if done.returncode == 0 else []
+        return ["HEAD", *names]
+
+    def _ref_hint(self, ref: str) -> str:
+        """What to give instead of ``ref``: the closest branch or tag name, else a few that exist; never ``ref`` itself."""
+        from .suggest import did_you_mean
+
+        names = [name for name in self.ref_names() if name != ref]
+        guess = _one_slip(ref, names) or did_you_mean(ref, names)
+        if guess:
+            return f"{guess} (a branch, tag or commit that exists here)"
+        branches = [name for name in names if name != "HEAD" and not name.endswith("/HEAD")][:5]
+        example = f"; here: {', '.join(branches)}" if branches else ""
+        return f"give a branch, tag or commit that exists here (fetch it first){example}"
 
     def has_commits(self) -> bool:
         return self.git("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
@@ -169,6 +183,15 @@ class Repo:
     def config(self, key: str) -> str | None:
         done = self.git("config", "--local", "--get", key, check=False)
         return done.stdout.decode().strip() if done.returncode == 0 else None
+
+
+def _one_slip(word: str, names: Sequence[str]) -> str | None:
+    """ "did you mean 'x'?" for the name one typing slip away (``mian`` for ``main``), before any looser likeness."""
+    from rapidfuzz.distance import OSA
+
+    near = [(OSA.distance(word, name), name) for name in names]
+    best = min(near, default=None)
+    return f"did you mean {best[1]!r}?" if best and best[0] <= max(1, len(word) // 4) else None
 
 
 def driver_command() -> str:

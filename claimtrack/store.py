@@ -19,7 +19,7 @@ import tomlkit
 
 from . import history, markers, seals
 from .codec import claim_from_raw, revision_to_raw
-from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError
+from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError, MergeConflictError
 from .fileio import TEMP_PREFIX, atomic_write, library_lock, read_input, sweep_temp_files
 from .model import Claim, Revision, validate_id, validate_new_id
 from .tomledit import appended, newline_of, render_claim, update_document, with_newline
@@ -102,14 +102,33 @@ def key_lines(text: str) -> dict[str, int]:
     return out
 
 
-def _unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFileError:
-    """The error for a claim file that still holds git's conflict markers."""
+def _unresolved_conflict(file: str, regions: list[tuple[int, int]], text: str) -> ClaimFileError:
+    """The error for a claim file that still holds git's conflict markers, with what will finish the merge."""
     return ClaimFileError(
         f"unresolved merge conflict (lines {', '.join(f'{first}-{last}' for first, last in regions)})",
         file=file,
         line=None,
-        hint="run `claimtrack resolve`",
+        hint=_conflict_hint(text, file),
     )
+
+
+def _conflict_hint(text: str, file: str) -> str:
+    """``claimtrack resolve`` when it can merge the two sides; else what it (and the merge driver) would say."""
+    from .merge import merge_claims
+
+    by_hand = f"take one side (`git checkout --ours -- {file}` or `--theirs`)"
+    pair = markers.sides(text)
+    if pair is None:
+        return f"the conflict markers do not pair up: fix them by hand, or {by_hand}"
+    stem = file.rpartition("/")[2].removesuffix(".toml")
+    try:
+        ours, theirs = (parse_claim_text(side, file=file, expected_id=stem or None) for side in pair)
+        merge_claims(ours, theirs)
+    except MergeConflictError as e:
+        return f"`claimtrack resolve` cannot merge it ({e.message}): {by_hand}, then record the other side's change as a new revision"
+    except ClaimtrackError as e:
+        return f"`claimtrack resolve` cannot merge it (a side does not read: {e.message}): {by_hand} and fix it by hand"
+    return "run `claimtrack resolve`"
 
 
 def claim_text(data: bytes, *, file: str) -> str:
@@ -138,7 +157,7 @@ def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) ->
         ) from e
     except tomli.TOMLDecodeError as e:
         if regions := markers.conflict_regions(text):
-            raise _unresolved_conflict(file, regions) from e
+            raise _unresolved_conflict(file, regions, text) from e
         match = re.search(r"line (\d+)", str(e))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(e))
         line = int(match.group(1)) if match else None

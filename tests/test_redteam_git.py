@@ -175,3 +175,85 @@ def test_a_failed_write_of_the_merged_file_leaves_ours_whole(tmp_path: Path, mon
     assert sides["ours"].read_bytes() == before
     assert not [p for p in folder.iterdir() if p.name.startswith(".ct-tmp-")]
     assert root.exists()
+
+
+# After a conflict the driver refused (issue 22, point 9)
+
+BIB = "@article{brown2020, title={Language Models}, author={Brown, Tom}, year={2020}}\n"
+
+
+@pytest.fixture
+def refused(tmp_path: Path) -> Path:
+    """A merge the driver refused: both branches corrected the same number differently; c1 cites brown2020."""
+    top = tmp_path / "repo"
+    top.mkdir()
+    git(top, "init", "-q", "-b", "main")
+    for key, value in (("user.name", "T"), ("user.email", "t@example.org"), ("commit.gpgsign", "false")):
+        git(top, "config", key, value)
+    assert ct(top, "init", str(top)).exit_code == 0
+    (top / "references.bib").write_text(BIB)
+    assert ct(top, "add", "c1", "--statement", "X has 4096 tokens.", "--by", "A", "--date", "2022-12-01").exit_code == 0
+    assert ct(top, "cite", "c1", "brown2020", "--by", "A", "--date", "2022-12-01").exit_code == 0
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "init")
+    git(top, "checkout", "-qb", "a")
+    assert ct(top, "revise", "c1", "--old", "4096", "--new", "8192", "--reason", "a", "--by", "A",
+              "--date", "2022-12-02").exit_code == 0  # fmt: skip
+    git(top, "commit", "-qam", "a")
+    git(top, "checkout", "-q", "main")
+    assert ct(top, "revise", "c1", "--old", "4096", "--new", "2048", "--reason", "m", "--by", "M",
+              "--date", "2022-12-03").exit_code == 0  # fmt: skip
+    git(top, "commit", "-qam", "main")
+    done = git(top, "merge", "--no-edit", "a", check=False)
+    assert done.returncode != 0 and "merge conflict in claim 'c1'" in done.stdout + done.stderr
+    assert "<<<<<<<" in (top / "claims" / "c1.toml").read_text()
+    return top
+
+
+def test_show_and_audit_say_what_the_driver_said_not_resolve(refused: Path):
+    assert ct(refused, "resolve").exit_code == 2  # resolve refuses this conflict, so no hint may send the user there
+    for args in (["show", "c1"], ["audit"]):
+        result = ct(refused, *args)
+        assert result.exit_code != 0
+        assert "run `claimtrack resolve`" not in result.output, result.output
+        assert "`claimtrack resolve` cannot merge it (merge conflict in claim 'c1'" in result.output, result.output
+        assert "git checkout --ours -- claims/c1.toml" in result.output
+        assert "record the other side's change as a new revision" in result.output
+
+
+def test_a_conflict_resolve_can_finish_still_points_to_resolve(tmp_path: Path):
+    top = tmp_path / "repo"
+    root = two_branches(top)
+    git(top, "config", "--remove-section", "merge.claimtrack")  # git's own line merge, as without setup
+    assert git(top, "merge", "--no-edit", "a", check=False).returncode != 0
+    result = ct(root, "show", "c1")
+    assert "run `claimtrack resolve`" in result.output
+    assert ct(root, "resolve").exit_code == 0
+
+
+def test_sources_of_a_conflicted_claim_are_not_reported_unused(refused: Path):
+    result = ct(refused, "audit")
+    assert "claim-unreadable" in result.output
+    assert "bib-unused" not in result.output, result.output
+
+
+def test_a_source_no_file_names_is_still_unused(refused: Path):
+    (refused / "references.bib").write_text(BIB + "@article{other2021, title={T}, author={A, B}, year={2021}}\n")
+    result = ct(refused, "audit")
+    assert "entry 'other2021' is cited by no claim" in result.output
+    assert "entry 'brown2020'" not in result.output
+
+
+def test_a_misspelt_base_gets_a_did_you_mean_of_the_branch_names(refused: Path):
+    result = ct(refused, "audit", "--base", "mian")
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "'mian' names no commit" in result.output and "did you mean 'main'?" in result.output
+
+
+@pytest.mark.parametrize("ref", ["origin/main", "no-such-branch-at-all"])
+def test_a_hint_never_offers_the_value_that_just_failed(refused: Path, ref: str):
+    result = ct(refused, "audit", "--base", ref)
+    assert result.exit_code == 2
+    hint = result.output.split("; ", 1)[1]
+    assert ref not in hint, result.output
+    assert "main" in hint  # a branch that does exist here
