@@ -32,6 +32,7 @@ __all__ = [
     "driver_command",
     "driver_is_unsafe",
     "read_attributes",
+    "registered_driver",
 ]
 
 #: The driver's name in ``.gitattributes`` and git's config.
@@ -253,6 +254,18 @@ def setup_if_in_work_tree(root: Path) -> list[str]:
         return setup(root)
     except GitError:
         return []
+
+
+def registered_driver(root: Path) -> str | None:
+    """The merge driver command registered for claim files in the git repository holding ``root``; None outside one
+    (found without running git when no folder above holds ``.git``) or when none is registered."""
+    here = root.resolve()
+    if not any(os.path.lexists(folder / ".git") for folder in (here, *here.parents)):
+        return None
+    try:
+        return open_repo(root).config(f"merge.{DRIVER}.driver")
+    except GitError:
+        return None
 
 
 def is_set_up(root: Path) -> bool:

@@ -112,12 +112,15 @@ def test_an_unsafe_registration_is_found_and_replaced_by_setup(tmp_path: Path):
     git(top, "config", "merge.claimtrack.driver", old)
     assert driver_is_unsafe(old)
     assert not is_set_up(root)
+    audit = ct(root, "audit")
+    assert audit.exit_code == 1 and "unsafe-merge-driver" in audit.output and "claimtrack git setup" in audit.output
     result = ct(root, "git", "setup")
     assert result.exit_code == 0
     assert "replaced an unsafe command" in result.output
     assert git(top, "config", "merge.claimtrack.driver").stdout.strip() == driver_command()
     assert is_set_up(root)
     assert ct(root, "git", "setup").output.startswith("already set up")
+    assert ct(root, "audit").exit_code == 0
 
 
 def test_another_programs_driver_is_not_called_unsafe():
