@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import hmac
 import os
 import secrets
@@ -517,7 +518,7 @@ def signing_key() -> bytes | None:
     """
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "claimtrack"
     path = base / "cache-key"
-    if _inside_library(base):
+    if _inside_library(str(base)):
         return None
     with contextlib.suppress(OSError):
         return _private_key(path)
@@ -550,11 +551,13 @@ def _private_key(path: Path) -> bytes | None:
         os.close(fd)
 
 
-def _inside_library(folder: Path) -> bool:
-    """Whether ``folder`` is in a claims library (a folder holding claims/ and claimtrack.toml) or in the git work
-    tree of one (a folder holding .git and such a library)."""
+@functools.lru_cache(maxsize=8)
+def _inside_library(name: str) -> bool:
+    """Whether the folder ``name`` is in a claims library (a folder holding claims/ and claimtrack.toml) or in the
+    git work tree of one (a folder holding .git and such a library). Asked once a process for a folder: each
+    command signs and checks several caches."""
     try:
-        folder = folder.resolve()
+        folder = Path(name).resolve()
     except (OSError, RuntimeError):
         return True  # a place that cannot be resolved is no place for a key
     for above in (folder, *folder.parents):
