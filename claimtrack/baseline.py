@@ -20,7 +20,7 @@ from .gitrepo import Commit, open_repo
 from .merge import identity
 from .model import Claim, Revision
 from .seals import canonical
-from .store import parse_claim_text
+from .store import claim_text, parse_claim_text
 
 __all__ = ["Change", "changes_since", "compare", "revision_commits"]
 
@@ -31,7 +31,7 @@ class Change:
 
     claim: str
     index: int | None  # the revision's index at the base; None for the claim as a whole
-    what: str  # rewritten | removed | moved | unsealed | resealed | deleted
+    what: str  # rewritten | removed | moved | unsealed | resealed | deleted | unreadable
     message: str
     file: str
 
@@ -67,9 +67,21 @@ def changes_since(root: Path, claims: Mapping[str, Claim], ref: str) -> tuple[st
         if data is None:
             continue
         try:
-            before = parse_claim_text(data.decode("utf-8"), file=name, expected_id=claim_id)
-        except (ClaimtrackError, UnicodeDecodeError):
-            continue  # a file unreadable at the base has no past to compare
+            before = parse_claim_text(claim_text(data, file=name), file=name, expected_id=claim_id)
+        except ClaimtrackError as e:
+            # Read as every reader reads it (a byte-order mark is no reason), and still unreadable: its past cannot
+            # be compared, which is never the same as having none.
+            why = (f"line {e.line}: " if e.line else "") + e.message
+            out.append(
+                Change(
+                    claim_id,
+                    None,
+                    "unreadable",
+                    f"the claim file at {where} does not read ({why}), so its past cannot be checked",
+                    name,
+                )
+            )
+            continue
         now = claims.get(claim_id)
         if now is None:
             if not (claims_dir / Path(path).name).exists():
@@ -129,8 +141,8 @@ def revision_commits(root: Path, claim: Claim) -> list[Commit | None]:
         if data is None:
             continue
         try:
-            then = parse_claim_text(data.decode("utf-8"), file=path, expected_id=claim.id)
-        except (ClaimtrackError, UnicodeDecodeError):
+            then = parse_claim_text(claim_text(data, file=path), file=path, expected_id=claim.id)
+        except ClaimtrackError:
             continue  # a commit with conflict markers or a broken file holds no revision for certain
         for revision in then.revisions:
             index = wanted.pop(identity(revision), None)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import hmac
 import os
 import secrets
@@ -39,11 +40,14 @@ __all__ = [
     "atomic_write",
     "write_temp",
     "read_input",
+    "refuse_linked_folder",
+    "read_text_input",
     "not_regular",
     "library_lock",
     "cache_dir",
     "cache_file",
     "sweep_temp_files",
+    "sweep_folder",
     "TEMP_PREFIX",
     "signing_key",
     "sign",
@@ -118,6 +122,25 @@ def read_input(path: str | Path, *, shown: str | Path | None = None, error: type
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def read_text_input(path: Path, *, shown: str | Path | None = None) -> str | None:
+    """A small UTF-8 text input such as ``.gitignore`` or ``.gitattributes``: its text (a BOM dropped), None when
+    there is no such file; ClaimtrackError in one line when it is a folder, a FIFO, a device, not UTF-8, or unreadable.
+    """
+    name = shown if shown is not None else path
+    try:
+        data = read_input(path, shown=name)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise ClaimtrackError(f"cannot be read: {e.strerror or e}", file=name, hint="check the file's permissions") from e
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        raise ClaimtrackError(
+            f"is not UTF-8 text (byte {e.start} is {data[e.start]:#04x})", file=name, hint="save it as UTF-8, or remove it"
+        ) from e
 
 
 def cache_dir(root: Path) -> Path:
@@ -198,8 +221,25 @@ def cache_file(root: Path, name: str) -> Path:
     return path
 
 
+def refuse_linked_folder(folder: Path) -> None:
+    """Refuse (ClaimtrackError) a folder that is a symbolic link: a file written in it would land wherever the link
+    points, outside the library (a committed ``report -> ../other-project``). An absent folder passes."""
+    try:
+        linked = stat.S_ISLNK(os.lstat(folder).st_mode)
+    except OSError:
+        return  # absent (made later), or the write itself will say what is wrong
+    if linked:
+        raise ClaimtrackError(
+            "is a symbolic link to a folder, and claimtrack does not write through links",
+            file=folder,
+            hint="replace the link with a real folder, or name the folder it points to",
+        )
+
+
 def _refuse_link(path: Path) -> None:
-    """Writes replace regular files only: a symbolic link (its target may be anywhere) or a device is refused."""
+    """Writes replace regular files only: a symbolic link (its target may be anywhere) or a device is refused,
+    and so is a file in a folder that is a link."""
+    refuse_linked_folder(path.parent)
     try:
         st = os.lstat(path)
     except OSError:
@@ -283,15 +323,15 @@ def _cannot_write(path: Path, e: OSError) -> ClaimtrackError:
 def sweep_temp_files(root: Path, *, older_than: float = STALE_AFTER) -> int:
     """Delete temporary files that writers killed mid-write left behind; return how many.
 
-    Looks in the library's root (references.bib, claimtrack.toml), claims/
-    and .claimtrack/ (the caches). Call it holding the library lock. Readers
+    Looks in the library's root (references.bib, claimtrack.toml), claims/,
+    report/ (with its data/ folder) and .claimtrack/ (the caches). Call it holding the library lock. Readers
     never take these files for data, so this is only tidying: it runs at most
     once every ``older_than`` seconds (a stamp file in .claimtrack/ says when
     it last ran), so a write to a large library does not pay for a folder
     listing every time.
     """
     now = time.time()
-    folders = [root, root / "claims"]
+    folders = [root, root / "claims", root / "report", root / "report" / "data"]
     try:
         cache: Path | None = cache_dir(root)
     except ClaimtrackError:
@@ -300,17 +340,30 @@ def sweep_temp_files(root: Path, *, older_than: float = STALE_AFTER) -> int:
         if not _stamp_is_old(cache / _SWEPT, now, older_than):
             return 0
         folders.append(cache)
+    return sum(sweep_folder(folder, older_than=older_than, now=now) for folder in folders)
+
+
+def sweep_folder(folder: Path, *, older_than: float = STALE_AFTER, now: float | None = None) -> int:
+    """Delete the temporary files older than ``older_than`` seconds directly in ``folder``; return how many.
+
+    The report's folder is swept by each report written into it, so a report killed mid-write leaves no
+    half-written copy there for long (nor for publishing with the folder). A folder that is a link is not
+    looked into; a link found is removed, never followed.
+    """
+    now = time.time() if now is None else now
     removed = 0
-    for folder in folders:
-        with contextlib.suppress(OSError), os.scandir(folder) as entries:
-            for entry in entries:
-                if not entry.name.startswith(TEMP_PREFIX):
-                    continue
-                with contextlib.suppress(OSError):
-                    st = entry.stat(follow_symlinks=False)
-                    if now - st.st_mtime > older_than and not stat.S_ISDIR(st.st_mode):
-                        os.unlink(entry.path)  # a link is removed, never followed
-                        removed += 1
+    with contextlib.suppress(OSError):
+        if stat.S_ISLNK(os.lstat(folder).st_mode):
+            return 0
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.name.startswith(TEMP_PREFIX):
+                continue
+            with contextlib.suppress(OSError):
+                st = entry.stat(follow_symlinks=False)
+                if now - st.st_mtime > older_than and not stat.S_ISDIR(st.st_mode):
+                    os.unlink(entry.path)  # a link is removed, never followed
+                    removed += 1
     return removed
 
 
@@ -456,23 +509,69 @@ def write_signed(path: Path, payload: bytes, *context: str) -> bool:
 
 def signing_key() -> bytes | None:
     """A per-user secret, kept outside every library, that signs derived caches; None when it cannot be had
-    (no writable home), which disables them."""
+    (no writable home), which disables them.
+
+    A key is trusted only where no clone can have put it: not inside a claims library (``XDG_CACHE_HOME`` set to
+    a folder of the clone, as CI jobs do to keep it), a regular file of this user's, and private (mode 0600: git
+    checks files out readable by all, so a key committed to a repository is never taken). Otherwise caches are
+    not used, and the key is never made there.
+    """
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "claimtrack"
     path = base / "cache-key"
+    if _inside_library(str(base)):
+        return None
     with contextlib.suppress(OSError):
-        return path.read_bytes()[:64] or None
+        return _private_key(path)
     try:
         base.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_bytes(32))
-        return path.read_bytes()[:64]
+        return _private_key(path)
     except FileExistsError:
         with contextlib.suppress(OSError):
-            return path.read_bytes()[:64] or None
+            return _private_key(path)
     except OSError:
         pass
     return None
+
+
+def _private_key(path: Path) -> bytes | None:
+    """The key in ``path`` when it is a regular file (not a link) of this user's that no one else may read;
+    None for one that is not; OSError when it cannot be opened."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o077:
+            return None
+        if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+            return None
+        return os.read(fd, 64) or None
+    finally:
+        os.close(fd)
+
+
+@functools.lru_cache(maxsize=8)
+def _inside_library(name: str) -> bool:
+    """Whether the folder ``name`` is in a claims library (a folder holding claims/ and claimtrack.toml) or in the
+    git work tree of one (a folder holding .git and such a library). Asked once a process for a folder: each
+    command signs and checks several caches."""
+    try:
+        folder = Path(name).resolve()
+    except (OSError, RuntimeError):
+        return True  # a place that cannot be resolved is no place for a key
+    for above in (folder, *folder.parents):
+        if _holds_library(above):
+            return True
+        if os.path.lexists(above / ".git"):
+            with contextlib.suppress(OSError), os.scandir(above) as entries:
+                if any(entry.is_dir(follow_symlinks=False) and _holds_library(Path(entry.path)) for entry in entries):
+                    return True
+    return False
+
+
+def _holds_library(folder: Path) -> bool:
+    return (folder / "claims").is_dir() and (folder / "claimtrack.toml").is_file()
 
 
 def fork_is_safe() -> bool:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import getpass
+import os
 import subprocess
 from pathlib import Path
 
 from .errors import ClaimtrackError, LibraryNotFoundError
-from .fileio import TEMP_PREFIX, atomic_write
+from .fileio import TEMP_PREFIX, atomic_write, read_text_input
 from .settings import SETTINGS_FILE
 from .values import by_from_environment
 
@@ -60,27 +62,63 @@ def init_library(path: str | Path = ".", *, title: str | None = None) -> Path:
     """Make an empty library: claims/, references.bib, claimtrack.toml, .gitignore.
 
     Inside a git work tree it also sets up claimtrack's merge driver (see :func:`claimtrack.gitrepo.setup`).
+    All or nothing: ``.gitignore`` and ``.gitattributes`` are read before anything is made, and a failure
+    part way (a full disk, a read-only folder) removes what was made, so the same command can be run again.
     """
-    root = Path(path)
-    if (root / "claims").exists() or (root / SETTINGS_FILE).exists():
-        raise ClaimtrackError("is already a claims library", file=str(root), hint="use it as it is, or choose another folder")
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "claims").mkdir()
-    name = title or root.resolve().name or "Claims"
-    atomic_write(root / SETTINGS_FILE, _SETTINGS_TEMPLATE.format(title=name.replace("\\", "\\\\").replace('"', '\\"')))
-    if not (root / BIB_FILE).exists():
-        atomic_write(root / BIB_FILE, "")
-    ignore = root / ".gitignore"
-    lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.exists() else []
-    # A killed write leaves a temporary file (.ct-tmp-references.bib.*) beside its target until the next
-    # write sweeps it: never commit one.
-    wanted = [line for line in (".claimtrack/", "report/", f"{TEMP_PREFIX}*") if line not in lines]
-    if wanted:
-        atomic_write(ignore, "\n".join([*lines, *wanted]) + "\n")
-    from .gitrepo import setup_if_in_work_tree
+    from .gitrepo import read_attributes, setup_if_in_work_tree
 
-    setup_if_in_work_tree(root)
+    root = Path(path)
+    made: list[Path] = []  # folders and files this call made, in the order made
+    ignore = root / ".gitignore"
+    old_ignore: str | None = None
+    try:
+        if (root / "claims").exists() or (root / SETTINGS_FILE).exists():
+            raise ClaimtrackError("is already a claims library", file=str(root), hint="use it as it is, or choose another folder")
+        old_ignore = read_text_input(ignore)
+        read_attributes(root)  # refused now, not after the library is half made
+        made += reversed([folder for folder in (root, *root.parents) if not os.path.lexists(folder)])
+        root.mkdir(parents=True, exist_ok=True)
+        made.append(root / "claims")
+        (root / "claims").mkdir()
+        name = title or root.resolve().name or "Claims"
+        made.append(root / SETTINGS_FILE)
+        atomic_write(root / SETTINGS_FILE, _SETTINGS_TEMPLATE.format(title=name.replace("\\", "\\\\").replace('"', '\\"')))
+        if not os.path.lexists(root / BIB_FILE):
+            made.append(root / BIB_FILE)
+            atomic_write(root / BIB_FILE, "")
+        lines = old_ignore.splitlines() if old_ignore is not None else []
+        # A killed write leaves a temporary file (.ct-tmp-references.bib.*) beside its target until the next
+        # write sweeps it: never commit one.
+        wanted = [line for line in (".claimtrack/", "report/", f"{TEMP_PREFIX}*") if line not in lines]
+        if wanted:
+            atomic_write(ignore, "\n".join([*lines, *wanted]) + "\n")
+            if old_ignore is None:
+                made.append(ignore)
+        setup_if_in_work_tree(root)
+    except BaseException as e:
+        _undo(made, ignore, old_ignore)
+        if isinstance(e, OSError):
+            raise ClaimtrackError(
+                f"cannot make a library here: {e.strerror or e}",
+                file=str(root),
+                hint="choose a folder you may write to, with a shorter name, on a disk with free space",
+            ) from e
+        raise
     return root
+
+
+def _undo(made: list[Path], ignore: Path, old_ignore: str | None) -> None:
+    """Remove what a failed :func:`init_library` made, newest first, and put back the ``.gitignore`` it changed."""
+    if old_ignore is not None:
+        with contextlib.suppress(ClaimtrackError, OSError):
+            if read_text_input(ignore) != old_ignore:
+                atomic_write(ignore, old_ignore)
+    for path in reversed(made):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()  # only when empty: nothing this call did not make is removed
+            else:
+                path.unlink()
 
 
 _SETTINGS_TEMPLATE = """\

@@ -18,8 +18,22 @@ from pathlib import Path
 import attrs
 
 from .errors import GitError
+from .fileio import atomic_write, read_text_input
 
-__all__ = ["Repo", "Commit", "open_repo", "setup", "setup_if_in_work_tree", "is_set_up", "ATTRIBUTES_LINE", "DRIVER"]
+__all__ = [
+    "Repo",
+    "Commit",
+    "open_repo",
+    "setup",
+    "setup_if_in_work_tree",
+    "is_set_up",
+    "ATTRIBUTES_LINE",
+    "DRIVER",
+    "driver_command",
+    "driver_is_unsafe",
+    "read_attributes",
+    "registered_driver",
+]
 
 #: The driver's name in ``.gitattributes`` and git's config.
 DRIVER = "claimtrack"
@@ -92,12 +106,26 @@ class Repo:
         """The full hash of the commit ``ref`` names; GitError when it names none."""
         done = self.git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
         if done.returncode != 0:
-            raise GitError(
-                f"{ref!r} names no commit",
-                file=str(self.top),
-                hint="give a branch, tag or commit that exists here, e.g. --base origin/main (fetch it first)",
-            )
+            raise GitError(f"{ref!r} names no commit", file=str(self.top), hint=self._ref_hint(ref))
         return done.stdout.decode().strip()
+
+    def ref_names(self) -> list[str]:
+        """The branches (local and remote-tracking) and tags here, by their short names, and HEAD."""
+        done = self.git("for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes", "refs/tags", check=False)
+        names = done.stdout.decode("utf-8", "replace").split() if done.returncode == 0 else []
+        return ["HEAD", *names]
+
+    def _ref_hint(self, ref: str) -> str:
+        """What to give instead of ``ref``: the closest branch or tag name, else a few that exist; never ``ref`` itself."""
+        from .suggest import did_you_mean
+
+        names = [name for name in self.ref_names() if name != ref]
+        guess = _one_slip(ref, names) or did_you_mean(ref, names)
+        if guess:
+            return f"{guess} (a branch, tag or commit that exists here)"
+        branches = [name for name in names if name != "HEAD" and not name.endswith("/HEAD")][:5]
+        example = f"; here: {', '.join(branches)}" if branches else ""
+        return f"give a branch, tag or commit that exists here (fetch it first){example}"
 
     def has_commits(self) -> bool:
         return self.git("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
@@ -158,9 +186,35 @@ class Repo:
         return done.stdout.decode().strip() if done.returncode == 0 else None
 
 
+def _one_slip(word: str, names: Sequence[str]) -> str | None:
+    """ "did you mean 'x'?" for the name one typing slip away (``mian`` for ``main``), before any looser likeness."""
+    from rapidfuzz.distance import OSA
+
+    near = [(OSA.distance(word, name), name) for name in names]
+    best = min(near, default=None)
+    return f"did you mean {best[1]!r}?" if best and best[0] <= max(1, len(word) // 4) else None
+
+
 def driver_command() -> str:
-    """The command git runs to merge a claim file: this Python's claimtrack, so no PATH lookup is needed."""
-    return f"{shlex.quote(sys.executable)} -m claimtrack git merge-driver %O %A %B %P"
+    """The command git runs to merge a claim file: this Python, isolated (``-I``), running this claimtrack's
+    driver script by its absolute path, with the paths after ``--``.
+
+    git runs it at the top of the work tree, which a stranger may have filled: nothing there is ever imported
+    (see :mod:`claimtrack.mergedriver`), and a path starting with ``-`` is never read as an option.
+    """
+    script = Path(__file__).resolve().with_name("mergedriver.py")
+    return f"{shlex.quote(sys.executable)} -I {shlex.quote(str(script))} -- %O %A %B %P"
+
+
+def driver_is_unsafe(command: str) -> bool:
+    """Whether a registered driver command can import code from the work tree or read a path as an option.
+
+    Every command an earlier claimtrack registered (``python -m claimtrack git merge-driver %O %A %B %P``)
+    is; a command of another program is not claimtrack's to judge.
+    """
+    words = command.split()
+    ours = "claimtrack" in command and ("merge-driver" in words or "mergedriver.py" in command)
+    return ours and command != driver_command() and ("-I" not in words or "--" not in words)
 
 
 def setup(root: Path) -> list[str]:
@@ -173,17 +227,25 @@ def setup(root: Path) -> list[str]:
     repo = open_repo(root)
     changed = []
     attributes = root / ".gitattributes"
-    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    text = read_attributes(root)
     if ATTRIBUTES_LINE not in (line.strip() for line in text.splitlines()):
-        from .fileio import atomic_write
-
         atomic_write(attributes, text + ("\n" if text and not text.endswith("\n") else "") + ATTRIBUTES_LINE + "\n")
         changed.append(f"{repo.relative(attributes)}: {ATTRIBUTES_LINE}")
     for key, value in ((f"merge.{DRIVER}.name", "claimtrack claim histories"), (f"merge.{DRIVER}.driver", driver_command())):
-        if repo.config(key) != value:
+        old = repo.config(key)
+        if old != value:
             repo.git("config", "--local", key, value)
-            changed.append(f"git config {key}")
+            unsafe = key.endswith(".driver") and old is not None and driver_is_unsafe(old)
+            changed.append(
+                f"git config {key}" + (" (replaced an unsafe command that could run code from the work tree)" if unsafe else "")
+            )
     return changed
+
+
+def read_attributes(root: Path) -> str:
+    """The text of the library's ``.gitattributes`` ("" when it has none); ClaimtrackError in one line when it
+    is not a regular UTF-8 text file (a folder, a FIFO, other bytes)."""
+    return read_text_input(root / ".gitattributes") or ""
 
 
 def setup_if_in_work_tree(root: Path) -> list[str]:
@@ -194,12 +256,24 @@ def setup_if_in_work_tree(root: Path) -> list[str]:
         return []
 
 
+def registered_driver(root: Path) -> str | None:
+    """The merge driver command registered for claim files in the git repository holding ``root``; None outside one
+    (found without running git when no folder above holds ``.git``) or when none is registered."""
+    here = root.resolve()
+    if not any(os.path.lexists(folder / ".git") for folder in (here, *here.parents)):
+        return None
+    try:
+        return open_repo(root).config(f"merge.{DRIVER}.driver")
+    except GitError:
+        return None
+
+
 def is_set_up(root: Path) -> bool:
     """True when ``root`` is in a git work tree whose config and ``.gitattributes`` use claimtrack's driver."""
     try:
         repo = open_repo(root)
     except GitError:
         return False
-    attributes = root / ".gitattributes"
-    lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
-    return repo.config(f"merge.{DRIVER}.driver") is not None and ATTRIBUTES_LINE in (line.strip() for line in lines)
+    lines = read_attributes(root).splitlines()
+    driver = repo.config(f"merge.{DRIVER}.driver")
+    return driver is not None and not driver_is_unsafe(driver) and ATTRIBUTES_LINE in (line.strip() for line in lines)

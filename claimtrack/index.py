@@ -49,7 +49,7 @@ from .store import Store, key_lines
 __all__ = ["load_claims", "load_some", "unchanged", "Claims", "CACHE_NAME"]
 
 CACHE_NAME = "claims.sqlite"
-_FORMAT = "10"  # bump when the records or their pickled form change
+_FORMAT = "11"  # bump when the records, their pickled form or what verifying a claim finds change
 _RACY_NS = 2_000_000_000  # a file this close to the cache write may have changed unseen
 _PARALLEL_FROM = 3000  # below this many files a process pool costs more than it saves
 _BATCH = 500

@@ -132,7 +132,7 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> str | None:
         # Not a claim file both sides can read: git's own line merge decides.
         conflicts = Repo(ours.parent).merge_file(ours, base, theirs, name)
         return f"{e} (merged as plain text, with {conflicts} conflicts)" if conflicts else None
-    ours.write_bytes(merged.encode("utf-8"))
+    atomic_write(ours, merged)  # all or nothing: a full disk leaves git's %A whole, and git sees the failure
     return None
 
 

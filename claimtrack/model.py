@@ -31,6 +31,8 @@ __all__ = [
     "ConfidenceScale",
     "DEFAULT_SCALE",
     "validate_id",
+    "validate_new_id",
+    "WINDOWS_RESERVED",
     "to_date",
     "CLAIM_PREFIX",
     "provides",
@@ -74,6 +76,25 @@ def validate_id(value: str) -> str:
             f"{value!r} is not a valid claim id",
             key="id",
             hint="use 1 to 80 lower-case ASCII letters, digits and single hyphens, e.g. 'gpt3-context-window'",
+        )
+    return value
+
+
+#: Names Windows gives to devices, whatever follows the dot: a claim file ``con.toml`` cannot be checked out there.
+WINDOWS_RESERVED = frozenset(("con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))))
+
+
+def validate_new_id(value: str) -> str:
+    """:func:`validate_id`, and not a name Windows reserves (``con``, ``nul``, ``com1``...): for a claim to be made.
+
+    A file already named so is still read; only new ones are refused.
+    """
+    validate_id(value)
+    if value in WINDOWS_RESERVED:
+        raise InvalidIdError(
+            f"{value!r} cannot be a claim id: Windows reserves the name, so claims/{value}.toml could not be checked out there",
+            key="id",
+            hint=f"choose another id, e.g. {value + '-claim'!r}",
         )
     return value
 

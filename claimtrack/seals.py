@@ -110,17 +110,26 @@ def seal(revisions: Sequence[Revision], previous: str | None = None) -> tuple[Re
     return tuple(out)
 
 
+def copied_from(revisions: Sequence[Revision], index: int) -> int | None:
+    """The index of the sealed revision above ``index`` with the same digest (a copy of it), or None."""
+    digest = revisions[index].digest
+    return next((i for i in range(index) if digest and revisions[i].digest == digest), None)
+
+
 def first_broken_seal(revisions: Sequence[Revision]) -> int | None:
     """Index of the first revision whose digest does not verify, or None.
 
     Unsealed revisions (no digest) are skipped; a parent named in ``after``
     must be a sealed revision above it. Removing or rewriting a sealed revision
-    breaks the seal of every revision written after it.
+    breaks the seal of every revision written after it. A copy of a sealed
+    revision (the same digest twice) is no revision of its own: the copy fails.
     """
     seen: set[str] = set()
     for index, (revision, stated) in enumerate(zip(revisions, parents(revisions), strict=True)):
         if revision.digest is None:
             continue
+        if revision.digest in seen:
+            return index
         if revision.after and not seen.issuperset(revision.after):
             return index
         if revision.digest != digest_of(stated, revision):

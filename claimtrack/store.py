@@ -19,13 +19,13 @@ import tomlkit
 
 from . import history, markers, seals
 from .codec import claim_from_raw, revision_to_raw
-from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError
+from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError, MergeConflictError
 from .fileio import TEMP_PREFIX, atomic_write, library_lock, read_input, sweep_temp_files
-from .model import Claim, Revision, validate_id
+from .model import Claim, Revision, validate_id, validate_new_id
 from .nesting import load_toml
 from .tomledit import appended, newline_of, render_claim, update_document, with_newline
 
-__all__ = ["Store", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
+__all__ = ["Store", "claim_text", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
 
 #: Larger claim files are refused: a 50 MB statement takes the parser seconds
 #: to read, and a claim file of a few kilobytes holds hundreds of revisions.
@@ -103,14 +103,46 @@ def key_lines(text: str) -> dict[str, int]:
     return out
 
 
-def _unresolved_conflict(file: str, regions: list[tuple[int, int]]) -> ClaimFileError:
-    """The error for a claim file that still holds git's conflict markers."""
+def _unresolved_conflict(file: str, regions: list[tuple[int, int]], text: str) -> ClaimFileError:
+    """The error for a claim file that still holds git's conflict markers, with what will finish the merge."""
     return ClaimFileError(
         f"unresolved merge conflict (lines {', '.join(f'{first}-{last}' for first, last in regions)})",
         file=file,
         line=None,
-        hint="run `claimtrack resolve`",
+        hint=_conflict_hint(text, file),
     )
+
+
+def _conflict_hint(text: str, file: str) -> str:
+    """``claimtrack resolve`` when it can merge the two sides; else what it (and the merge driver) would say."""
+    from .merge import merge_claims
+
+    by_hand = f"take one side (`git checkout --ours -- {file}` or `--theirs`)"
+    pair = markers.sides(text)
+    if pair is None:
+        return f"the conflict markers do not pair up: fix them by hand, or {by_hand}"
+    stem = file.rpartition("/")[2].removesuffix(".toml")
+    try:
+        ours, theirs = (parse_claim_text(side, file=file, expected_id=stem or None) for side in pair)
+        merge_claims(ours, theirs)
+    except MergeConflictError as e:
+        return f"`claimtrack resolve` cannot merge it ({e.message}): {by_hand}, then record the other side's change as a new revision"
+    except ClaimtrackError as e:
+        return f"`claimtrack resolve` cannot merge it (a side does not read: {e.message}): {by_hand} and fix it by hand"
+    return "run `claimtrack resolve`"
+
+
+def claim_text(data: bytes, *, file: str) -> str:
+    """A claim file's bytes as text, the one way every reader takes them (from disk, or from a git commit):
+    UTF-8, a leading byte-order mark dropped, at most MAX_CLAIM_BYTES; ClaimFileError otherwise."""
+    if len(data) > MAX_CLAIM_BYTES:
+        raise _too_large(len(data), file)
+    try:
+        # Some editors start UTF-8 files with a byte-order mark, which TOML does not allow.
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        line = e.object[: e.start].count(b"\n") + 1
+        raise ClaimFileError(f"is not UTF-8 (byte {e.start})", file=file, line=line, hint="save the file as UTF-8") from e
 
 
 def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) -> Claim:
@@ -122,7 +154,7 @@ def parse_claim_text(text: str, *, file: str, expected_id: str | None = None) ->
         )
     except tomli.TOMLDecodeError as e:
         if regions := markers.conflict_regions(text):
-            raise _unresolved_conflict(file, regions) from e
+            raise _unresolved_conflict(file, regions, text) from e
         match = re.search(r"line (\d+)", str(e))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(e))
         line = int(match.group(1)) if match else None
@@ -195,19 +227,11 @@ class Store:
         try:
             if data is None:
                 data = read_input(path, shown=self._relative(path), error=ClaimFileError)
-            if len(data) > MAX_CLAIM_BYTES:
-                raise _too_large(len(data), self._relative(path))
-            # Some editors start UTF-8 files with a byte-order mark, which TOML does not allow.
-            return data.decode("utf-8").removeprefix("\ufeff")
-        except UnicodeDecodeError as e:
-            line = e.object[: e.start].count(b"\n") + 1
-            raise ClaimFileError(
-                f"is not UTF-8 (byte {e.start})", file=self._relative(path), line=line, hint="save the file as UTF-8"
-            ) from e
         except OSError as e:
             raise ClaimFileError(
                 f"cannot be read: {e.strerror}", file=self._relative(path), hint="check that it exists and is readable"
             ) from e
+        return claim_text(data, file=self._relative(path))
 
     def load_path(self, path: Path, data: bytes | None = None, *, shown: str | None = None) -> Claim:
         """Parse one claim file (``data``: its bytes, when already read; ``shown``: its path from the library's
@@ -237,8 +261,8 @@ class Store:
             ) from e
 
     def create(self, claim: Claim) -> Claim:
-        """Write a new claim file, sealing its revisions; refuse to overwrite."""
-        path = self.path_for(claim.id)
+        """Write a new claim file, sealing its revisions; refuse to overwrite, and an id Windows reserves."""
+        path = self.path_for(validate_new_id(claim.id))
         claim = _sealed(claim)
         if (size := _text_size(claim.to_raw())) > MAX_CLAIM_BYTES:
             raise _too_large(size, self._relative(path), "would be")  # before tomlkit spends seconds on it
@@ -330,6 +354,9 @@ class Store:
             count = sum(1 for a, b in zip(current.revisions, sealed, strict=True) if a.digest != b.digest)
             if not count:
                 return 0
+            from .writes import refuse_unreplayable
+
+            refuse_unreplayable(current, what="nothing was sealed")  # a seal vouches for a history that applies
             text = self.read_text(path)
             doc = self._edit(path, text)
             for table, revision in zip(doc["revisions"], sealed, strict=True):  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ latest one (back-filled) is kept, with the day it was ``recorded``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import attrs
 
@@ -17,9 +18,21 @@ from .edits import command_for
 from .errors import ClaimtrackError, HistoryError
 from .history import STATE_FIELDS, apply, replay
 from .model import Appearance, Claim, Evidence, Fact, Revision
+from .seals import copied_from, first_broken_seal
 from .values import check_day, check_optional_text, check_records, check_text, check_texts
 
-__all__ = ["check_revision", "check_values", "refuse_untracked", "names_change", "SealResult"]
+__all__ = [
+    "check_revision",
+    "check_values",
+    "refuse_untracked",
+    "refuse_unreplayable",
+    "refuse_broken_seal",
+    "revision_named",
+    "names_change",
+    "SealResult",
+]
+
+_REVISION_INDEX = re.compile(r"revisions\[(\d+)\]")
 
 #: A revision's texts that must say something when given, and those that may be empty (a span edit's ``new``).
 _TEXTS = ("reason", "credited", "note", "statement", "confidence", "superseded_by", "field")
@@ -97,17 +110,55 @@ def names_change(revision: Revision) -> bool:
     return any(getattr(revision, name) not in (None, ()) for name in _CHANGE_FIELDS)
 
 
-def refuse_untracked(current: Claim) -> None:
-    """Raise when the claim's fields differ from what its revisions give (an edit made without a revision)."""
+def revision_named(claim: Claim, key: str | None) -> str:
+    """ "revision N (kind, date)" for the revision an error's key points at (``c1: revisions[2].old``), else "its history"."""
+    match = _REVISION_INDEX.search(key or "")
+    if match is None or int(match.group(1)) >= len(claim.revisions):
+        return "its history"
+    revision = claim.revisions[int(match.group(1))]
+    return f"revision {match.group(1)} ({revision.kind.value}, {revision.date})"
+
+
+def refuse_unreplayable(current: Claim, *, what: str = "nothing was written") -> Claim:
+    """The claim its revisions give; HistoryError naming the revision that does not apply (a hand edit of the past)."""
     try:
-        replayed = replay(current)
+        return replay(current)
     except HistoryError as e:
         raise HistoryError(
-            f"its history cannot be replayed ({e.message})",
+            f"{revision_named(current, e.key)} no longer replays: {e.message}",
             file=current.path,
             key=current.id,
-            hint="fix the file first (`claimtrack audit` shows the problem); nothing was written",
+            hint=f"restore the file (e.g. `git checkout -- {current.path}`) or fix that revision "
+            f"(`claimtrack audit` shows the problem); {what}",
         ) from e
+
+
+def refuse_broken_seal(current: Claim) -> None:
+    """Raise when a sealed revision does not verify: the past was edited, and a new revision must not seal over it."""
+    broken = first_broken_seal(current.revisions)
+    if broken is None:
+        return
+    revision = current.revisions[broken]
+    copy = copied_from(current.revisions, broken)
+    why = (
+        f"repeats the seal of revision {copy} (a copy of it)"
+        if copy is not None
+        else "does not verify (it, or a sealed revision before it, was changed after it was sealed)"
+    )
+    raise HistoryError(
+        f"the seal of revision {broken} ({revision.kind.value}, {revision.date}) {why}",
+        file=current.path,
+        key=current.id,
+        hint=f"restore the file (e.g. `git checkout -- {current.path}`); a correction is a new revision, "
+        "never an edit of an old one; nothing was written",
+    )
+
+
+def refuse_untracked(current: Claim) -> None:
+    """Raise when the claim's fields differ from what its revisions give (an edit made without a revision),
+    when its history no longer replays, or when a seal does not verify (an edit of the past)."""
+    replayed = refuse_unreplayable(current)
+    refuse_broken_seal(current)
     differ = [name for name in STATE_FIELDS if getattr(current, name) != getattr(replayed, name)]
     if not differ:
         return

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 import claimtrack
 from claimtrack.cli import main
-from claimtrack.gitrepo import ATTRIBUTES_LINE
+from claimtrack.gitrepo import ATTRIBUTES_LINE, driver_command
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
@@ -88,7 +88,7 @@ def test_setup_writes_attributes_and_config_once(tmp_path: Path):
     git(repo, "init", "-q")
     assert ct(repo, "init", str(repo)).exit_code == 0  # init inside a work tree sets the driver up
     assert (repo / ".gitattributes").read_text() == ATTRIBUTES_LINE + "\n"
-    assert "-m claimtrack git merge-driver %O %A %B %P" in git(repo, "config", "merge.claimtrack.driver").stdout
+    assert git(repo, "config", "merge.claimtrack.driver").stdout.strip() == driver_command()
     again = ct(repo, "git", "setup")
     assert again.exit_code == 0 and again.output.startswith("already set up")
     assert (repo / ".gitattributes").read_text() == ATTRIBUTES_LINE + "\n"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
+from ..errors import ClaimtrackError
+from ..fileio import read_input
 from .context import BIB_FILE, Context, Draft
 
 __all__ = ["check"]
@@ -71,8 +74,9 @@ def _missing_fields(ctx: Context) -> Iterator[Draft]:
 
 def _unused(ctx: Context) -> Iterator[Draft]:
     used = ctx.cited  # every key used now or anywhere in a history
+    unread = _unreadable_texts(ctx)
     for key, line, _ in _raw_entries(ctx):
-        if key not in used:
+        if key not in used and not (unread and _named_in(key, unread)):
             yield Draft(
                 "bib-unused",
                 f"entry '{key}' is cited by no claim",
@@ -81,3 +85,20 @@ def _unused(ctx: Context) -> Iterator[Draft]:
                 file=BIB_FILE,
                 line=line or None,
             )
+
+
+def _unreadable_texts(ctx: Context) -> list[str]:
+    """The text of every claim file that does not read (a merge left conflicted, say): what it cites is unknown."""
+    texts = []
+    for problem in ctx.problems:
+        if not problem.file:
+            continue
+        with contextlib.suppress(ClaimtrackError, OSError):
+            texts.append(read_input(ctx.lib.root / problem.file).decode("utf-8", "replace"))
+    return texts
+
+
+def _named_in(key: str, texts: list[str]) -> bool:
+    """Whether a file that does not read names ``key`` as a string: on either side of a conflict, it may cite it."""
+    quoted = (f'"{key}"', f"'{key}'")
+    return any(q in text for text in texts for q in quoted)

@@ -59,6 +59,11 @@ RULES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "source-correction": ("warning", "a cited source was corrected (or given an erratum) after the claim's last revision"),
         "expression-of-concern": ("warning", "a cited source got an expression of concern after the claim's last revision"),
         "retraction-signal": ("warning", "a supporting source's title or note says it was retracted or withdrawn"),
+        # git
+        "unsafe-merge-driver": (
+            "error",
+            "git's merge driver for claim files is registered in a form that can run a clone's code",
+        ),
         # settings
         "unknown-rule": ("warning", "claimtrack.toml or an [[ignore]] names a rule that does not exist"),
     }

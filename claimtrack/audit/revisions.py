@@ -10,6 +10,7 @@ from ..edits import command_for
 from ..errors import HistoryError
 from ..history import Verified
 from ..model import Claim
+from ..seals import copied_from
 from ..values import EARLIEST, SKEW, latest_allowed
 from .context import Context, Draft
 
@@ -72,11 +73,16 @@ def _seals(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
     broken = checked.broken_seal
     if broken is not None:
         revision = claim.revisions[broken]
+        copy = copied_from(claim.revisions, broken)
+        why = (
+            f"repeats the digest of revision {copy}: it is a copy, not a revision of its own"
+            if copy is not None
+            else "does not verify: it, or a sealed revision before it, was changed after it was sealed"
+        )
         yield ctx.at(
             claim,
             "broken-seal",
-            f"the digest of revision {broken} ({revision.kind.value}, {revision.date}) does not verify: "
-            "it, or a sealed revision before it, was changed after it was sealed",
+            f"the digest of revision {broken} ({revision.kind.value}, {revision.date}) {why}",
             where=f"revisions[{broken}]",
             hint="restore the revision from version control; a correction is a new revision, never an edit of an old one",
         )
@@ -183,10 +189,14 @@ def against_base(ctx: Context, ref: str) -> Iterator[Draft]:
                 hint=f"a claim is never deleted: restore it ({show}) and retract or supersede it instead",
             )
             continue
+        if change.what == "unreadable":
+            hint = f"see {show}; compare with a base where the file reads (an earlier or a later commit)"
+        else:
+            hint = f"restore the past revisions as {show} has them; a correction is a new revision, never an edit of an old one"
         yield ctx.at(
             claim,
             "rewritten-past",
             change.message,
             where=f"revisions[{change.index}]" if change.index is not None else None,
-            hint=f"restore the past revisions as {show} has them; a correction is a new revision, never an edit of an old one",
+            hint=hint,
         )

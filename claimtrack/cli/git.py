@@ -53,11 +53,11 @@ def git_setup(lib: Library) -> None:
 @click.argument("name", default="claim file")
 @handle_errors
 def git_merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> None:
-    """What git runs to merge one claim file (%O %A %B %P); `claimtrack git setup` registers it.
+    """What git runs to merge one claim file (-- %O %A %B %P); `claimtrack git setup` registers it.
 
     \b
     Example:
-      claimtrack git merge-driver BASE OURS THEIRS claims/x.toml
+      claimtrack git merge-driver -- BASE OURS THEIRS claims/x.toml
     """
     problem = merge_driver(base, ours, theirs, name)
     if problem is not None:

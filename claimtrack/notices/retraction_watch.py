@@ -67,17 +67,69 @@ def read(text: str, file: str, index: SourceIndex) -> tuple[list[tuple[Notice, i
 
     Raises NoticeError, naming the missing columns, for a CSV whose header is not the export's.
     """
-    rows = csv.reader(io.StringIO(text, newline=""))
+    lines = _Lines(text)
+    rows = csv.reader(lines)
     try:
-        return _read(rows, file, index)
+        found = _read(rows, lines, file, index)
     except csv.Error as e:
         raise NoticeError(
             f"is not a well-formed CSV: {e}", file=file, line=rows.line_num, hint="download the export again"
         ) from e
+    if _ends_inside_quotes("".join(lines.last)):
+        raise NoticeError(
+            "ends inside a quoted field: the file was cut short (an interrupted download?)",
+            file=file,
+            line=rows.line_num - len(lines.last) + 1,
+            hint="download the export again; nothing was imported",
+        )
+    return found
 
 
-def _read(rows: Any, file: str, index: SourceIndex) -> tuple[list[tuple[Notice, int]], int]:
+class _Lines:
+    """The file's lines for ``csv.reader``, keeping the raw lines of the last record read (``last``)."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.record: list[str] = []
+        self.last: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.record.append(line)
+        return line
+
+    def take(self) -> None:
+        """Mark the end of a record: its lines become ``last``."""
+        self.last, self.record = self.record, []
+
+
+def _ends_inside_quotes(record: str) -> bool:
+    """Whether a record's raw text ends inside a quoted field, as the csv module reads it (a quote opens a field
+    only at its start; two quotes inside one are a quote; after the closing one, quotes are text)."""
+    quoted, at_start, i = False, True, 0
+    while i < len(record):
+        char = record[i]
+        if quoted:
+            if char == '"':
+                if record.startswith('"', i + 1):
+                    i += 2
+                    continue
+                quoted = False
+        elif char == '"' and at_start:
+            quoted = True
+            at_start = False
+        else:
+            at_start = char in ",\r\n"
+        i += 1
+    return quoted
+
+
+def _read(rows: Any, lines: _Lines, file: str, index: SourceIndex) -> tuple[list[tuple[Notice, int]], int]:
     header = next(rows, None) or []
+    lines.take()
     names = [name.strip().lstrip("\ufeff") for name in header]
     missing = [name for name in REQUIRED if name not in names]
     if missing:
@@ -95,6 +147,7 @@ def _read(rows: Any, file: str, index: SourceIndex) -> tuple[list[tuple[Notice, 
     count = 0
     by_pmid = index.pmid
     for row in rows:
+        lines.take()
         count += 1
         if len(row) < width:
             if not any(row):

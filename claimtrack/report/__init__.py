@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ClaimtrackError
-from ..fileio import write_temp
+from ..fileio import refuse_linked_folder, sweep_folder, write_temp
 
 if TYPE_CHECKING:
     from ..library import Library
 
-__all__ = ["write", "render", "FORMATS", "DEFAULT_FORMATS", "resolve_style"]
+__all__ = ["write", "render", "FORMATS", "DEFAULT_FORMATS", "resolve_style", "is_style_path"]
 
 FORMATS = ("html", "md", "csv", "json")
 DEFAULT_FORMATS = ("html", "md")
@@ -40,7 +40,20 @@ def resolve_style(lib: Library, style: str | None) -> str:
         raise ClaimtrackError(
             "must be a style name", file="claimtrack.toml", key="report.style", hint=f'write style = "{DEFAULT_STYLE}"'
         )
-    return chosen.strip()
+    chosen = chosen.strip()
+    if not style and is_style_path(chosen) and not Path(chosen).is_absolute():
+        return str(lib.root / chosen)  # a path in claimtrack.toml is the library's, wherever the command runs
+    return chosen
+
+
+def is_style_path(name: str) -> bool:
+    """Whether a style is named by a path to a .csl file rather than by a style's name."""
+    return "/" in name or os.sep in name or name.lower().endswith(".csl")
+
+
+def _shown_style(name: str) -> str:
+    """A style as the report names it: a file by its name alone, never a path on the machine that made it."""
+    return Path(name).name if is_style_path(name) else name
 
 
 def _formats(formats: Iterable[str]) -> list[str]:
@@ -99,13 +112,14 @@ def _made(
         from .context import build
         from .mdtext import md_escape
 
-        style_name = resolve_style(lib, style)
+        style_file = resolve_style(lib, style)
+        style_name = _shown_style(style_file)
 
         cache = _reference_cache(lib)
         sections, salt = _section_cache(lib)
 
         def references(keys: list[str], pool: Any) -> Callable[[], dict[str, Any]]:
-            return start_formatting(lib.sources, keys, style_name, md_escape, cache=cache, pool=pool)
+            return start_formatting(lib.sources, keys, style_file, md_escape, cache=cache, pool=pool)
 
         def plain(sources: Any, keys: list[str]) -> dict[str, Any]:
             return plain_references(sources, keys, md_escape, cache=cache)
@@ -213,6 +227,7 @@ def _write_files(files: dict[str, str | Iterator[str]], out: Path) -> list[Path]
     """Write ``files`` into ``out``: all beside their places, then all put in place."""
     made = [folder for folder in (out, *out.parents) if not folder.exists()]  # deepest first
     staged: list[tuple[Path, Path]] = []
+    refuse_linked_folder(out)
     try:
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -223,7 +238,7 @@ def _write_files(files: dict[str, str | Iterator[str]], out: Path) -> list[Path]
         # Every file is written before any is put in place: a refused report leaves no file, and no folder, behind.
         for name, text in files.items():
             path = out / name
-            if path.parent != out and not path.parent.exists():
+            if path.parent != out and not os.path.lexists(path.parent):
                 path.parent.mkdir()
                 made.insert(0, path.parent)
             staged.append((write_temp(path, text), path))
@@ -240,6 +255,10 @@ def _write_files(files: dict[str, str | Iterator[str]], out: Path) -> list[Path]
             raise ClaimtrackError(f"cannot write: {e.strerror or e}", file=out, hint="check the folder's free space") from e
         raise
     _remove_leftovers(out, files)
+    from .paged import DATA_DIR
+
+    for folder in dict.fromkeys([out, out / DATA_DIR, *(path.parent for _, path in staged)]):
+        sweep_folder(folder)  # what an earlier report, killed while writing, left here
     return [path for _, path in staged]
 
 

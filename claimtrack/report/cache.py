@@ -62,7 +62,8 @@ def page_salt(lib: Library) -> str | None:
         return None
     scale = [(level.name, level.min_support) for level in lib.settings.scale.levels]
     h = hashlib.sha256(secret)
-    h.update(f"\n{code}\n{json.dumps(scale, ensure_ascii=False)}\n".encode())
+    # The library's own path too: sections made for one library are never taken for another's.
+    h.update(f"\n{code}\n{json.dumps(scale, ensure_ascii=False)}\n{lib.root.resolve()}\n".encode())
     return h.hexdigest()
 
 

@@ -26,7 +26,9 @@ import contextlib
 import functools
 import hashlib
 import html
+import io
 import json
+import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -115,7 +117,18 @@ def load_style(name: str | None) -> Any:
 
     name = name or DEFAULT_STYLE
     shipped = STYLES_DIR / f"{name}.csl"
-    target = str(shipped) if shipped.is_file() else name
+    target: Any = str(shipped) if shipped.is_file() else name
+    if target == name and os.path.lexists(name):
+        # A file of the user's (or of a library's settings): read as every input is, so a FIFO or a device is
+        # refused at once instead of hanging the report; citeproc gets its bytes.
+        from ..fileio import read_input
+
+        try:
+            target = io.BytesIO(read_input(name, shown=name))
+        except OSError as e:
+            raise ClaimtrackError(
+                f"cannot read the citation style: {e.strerror or e}", file=name, key="style", hint="check the path"
+            ) from e
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
