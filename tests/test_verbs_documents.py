@@ -1,0 +1,162 @@
+"""The document verbs do what they say on real material: import --apply, diff, stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import claimtrack
+from claimtrack.documents import apply_changes, import_changes
+from claimtrack.documents.applying import replay_shown
+
+LEE = "Lee et al. reached greater than 93% accuracy on OCT images."
+
+
+def _lib(tmp_path: Path, **claims: str) -> claimtrack.Library:
+    lib = claimtrack.open(claimtrack.init(tmp_path / "lib"))
+    for claim_id, statement in claims.items():
+        lib.add(claim_id.replace("_", "-"), statement, by="A", date="2022-01-01")
+    return claimtrack.open(lib.root)
+
+
+def _doc(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "d.md"
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+# -- import --apply: the new span is exactly what replaces the old one ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("statement", "line", "new", "after", "credited"),
+    [
+        pytest.param(
+            LEE,
+            "Lee et al. reached ~~greater than 93%~~ more than 93% accuracy on OCT images.",
+            "more than 93%",
+            "Lee et al. reached more than 93% accuracy on OCT images.",
+            None,
+            id="as-reported",
+        ),
+        pytest.param(
+            LEE,
+            "Lee et al. reached ~~greater than 93%~~ more than 93% (corrected by A. Reader) accuracy on OCT images.",
+            "more than 93%",
+            "Lee et al. reached more than 93% accuracy on OCT images.",
+            "A. Reader",
+            id="credit-after-new",
+        ),
+        pytest.param(
+            LEE,
+            "Lee et al. reached ~~greater than 93%~~ more than 93% accuracy (corrected by A. Reader) on OCT images.",
+            "more than 93%",
+            "Lee et al. reached more than 93% accuracy on OCT images.",
+            "A. Reader",
+            id="credit-inside-the-rest",
+        ),
+        pytest.param(
+            "The cohort had roughly 1,200 patients in three hospitals.",
+            "The cohort had ~~roughly 1,200~~ exactly 1,187 patients in three hospitals.",
+            "exactly 1,187",
+            "The cohort had exactly 1,187 patients in three hospitals.",
+            None,
+            id="number-phrase",
+        ),
+        pytest.param(
+            "The model was trained on web text from many sources.",
+            "The model was trained on ~~web text~~ books and code (corrected by J. Doe) from many sources.",
+            "books and code",
+            "The model was trained on books and code from many sources.",
+            "J. Doe",
+            id="lower-case-phrase-with-credit",
+        ),
+    ],
+)
+def test_import_apply_writes_exactly_the_new_span(
+    tmp_path: Path, statement: str, line: str, new: str, after: str, credited: str | None
+) -> None:
+    lib = _lib(tmp_path, c1=statement)
+    outcome = apply_changes(lib, _doc(tmp_path, line), by="B", date="2022-02-01")
+    (result,) = outcome.results
+    assert (result.outcome, result.change.new, result.change.credited) == ("applied", new, credited)
+    claim = claimtrack.open(lib.root).claims["c1"]
+    assert claim.statement == after
+    assert claim.revisions[-1].credited == credited
+    # applying again changes nothing
+    again = apply_changes(claimtrack.open(lib.root), _doc(tmp_path, line), by="B", date="2022-02-01")
+    assert [r.outcome for r in again.results] == ["recorded"]
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        pytest.param("more than 93% accuracy on OCT images", id="overrun"),
+        pytest.param("more than 93% (corrected by A", id="credit-inside"),
+        pytest.param("more than 93% accuracy", id="overrun-by-one-word"),
+    ],
+)
+def test_a_replay_the_document_does_not_show_is_never_written(tmp_path: Path, new: str) -> None:
+    from claimtrack.documents import ProposedRevision
+
+    lib = _lib(tmp_path, lee=LEE)
+    shown = "Lee et al. reached more than 93% accuracy on OCT images."
+    change = ProposedRevision("correction", "greater than 93%", new, shown, 1, "d.md", claim="lee", score=90.0)
+    (result,) = apply_changes(lib, [change], by="B", date="2022-02-01").results
+    assert result.outcome == "skipped"
+    assert "which the document does not show" in (result.reason or "")
+    assert claimtrack.open(lib.root).claims["lee"].statement == LEE
+    assert len(claimtrack.open(lib.root).claims["lee"].revisions) == 1
+
+
+def test_replay_shown_accepts_a_document_that_words_the_claim_differently(tmp_path: Path) -> None:
+    lib = _lib(tmp_path, w="code-davinci-002 has a context window of 4096 tokens.")
+    after, why = replay_shown(lib.claims["w"], "4096", "8192", "code-davinci-002 has a context window 8192.")
+    assert (after, why) == ("code-davinci-002 has a context window of 8192 tokens.", None)
+
+
+# -- import --apply: skip reasons and "already recorded" ---------------------------------------------------------
+
+
+def test_skip_reason_names_the_revision_that_took_the_words_out(tmp_path: Path) -> None:
+    lib = _lib(tmp_path, x="Model X has 4096 tokens and 10 layers.")
+    lib.revise("x", old="10 layers", new="12 layers", reason="r", by="A", date="2022-01-02")
+    lib.revise("x", old="4096", new="8192", reason="r", by="A", date="2022-01-03")
+    lib.revise("x", old="12 layers", new="14 layers", reason="r", by="A", date="2022-01-04")
+    lib = claimtrack.open(lib.root)
+    (result,) = apply_changes(lib, _doc(tmp_path, "Model X has ~~4096~~ 16384 tokens and 14 layers."), by="B").results
+    assert result.outcome == "skipped"
+    assert "revision 2 (correction, 2022-01-03) replaced that wording" in (result.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("line", "since"),
+    [
+        pytest.param("Lee et al. reached {~~greater than~>more than~~} 93% accuracy on OCT images.", 1, id="critic-sub"),
+        pytest.param("Lee et al. reached ~~greater than 93%~~ more than 93% accuracy on OCT images.", 1, id="strike"),
+        pytest.param("Lee et al. reached more than 93% {++mean++} accuracy on OCT images.", 2, id="critic-insert"),
+    ],
+)
+def test_a_change_the_statement_already_says_is_already_recorded(tmp_path: Path, line: str, since: int) -> None:
+    lib = _lib(tmp_path, lee=LEE)
+    lib.revise("lee", statement="Lee et al. reached more than 93% accuracy on OCT images.", reason="r", by="A", date="2022-01-02")
+    if since == 2:
+        lib.revise(
+            "lee",
+            statement="Lee et al. reached more than 93% mean accuracy on OCT images.",
+            reason="r",
+            by="A",
+            date="2022-01-03",
+        )
+    lib = claimtrack.open(lib.root)
+    (result,) = apply_changes(lib, _doc(tmp_path, line), by="B").results
+    assert (result.outcome, result.revision_index) == ("recorded", since)
+    assert f"since revision {since}" in (result.reason or "")
+    assert len(claimtrack.open(lib.root).claims["lee"].revisions) == since + 1
+
+
+def test_import_without_claim_ends_the_new_span_before_a_credit(tmp_path: Path) -> None:
+    doc = _doc(tmp_path, "Lee et al. reached ~~greater than 93%~~ more than 93% (corrected by A. Reader) accuracy.")
+    (change,) = import_changes(None, doc).changes
+    assert (change.new, change.credited) == ("more than 93%", "A. Reader")
