@@ -4,7 +4,10 @@
 and ``\\claim[p.~3]{a,b}`` becomes ``\\cite[p.~3]{brown2020,chen2021}``, so
 pandoc, Quarto or BibTeX build the bibliography from references.bib as usual.
 A claim without supporting sources leaves nothing (a bracket left empty goes
-with the space before it). Ordinary citations stay as written.
+with the space before it). Ordinary citations stay as written. A source a
+notice retracted (notices.toml) is still cited, so the reader can find it,
+but marked: ``[@key, retracted]`` (in text ``@key [retracted]``) and
+``\\cite[retracted]{key}``.
 
 ``marks`` adds each claim's confidence, linked to its section of the HTML
 report (``report/index.html#claim-<id>``); ``since`` appends a Corrections
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +68,14 @@ def _marks(m: Manuscript, claims: list[Claim], report: str) -> str:
     return f"\\textsuperscript{{{marks}}}" if m.syntax == "latex" else f" ({marks})"
 
 
-def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim]) -> str:
+#: What a retracted source's citation says after it.
+RETRACTED_MARK = "retracted"
+
+
+def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim], retracted: Callable[[str], bool]) -> str:
     text = m.text
     parts = []
+    intext = group.kind == "intext"
     for item in group.items:
         if item.claim is None:
             parts.append(text[item.start : item.end])
@@ -76,7 +84,8 @@ def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim])
         if not keys:
             continue
         dash = "-" if text[item.key_start] == "-" else ""
-        cited = "; ".join(f"{dash}@{key}" for key in keys)
+        mark = f" [{RETRACTED_MARK}]" if intext else f", {RETRACTED_MARK}"
+        cited = "; ".join(f"{dash}@{key}{mark if retracted(key) else ''}" for key in keys)
         parts.append(text[item.start : item.key_start] + cited + text[item.key_end : item.end])
     if group.kind == "intext":
         return "".join(parts)
@@ -85,9 +94,13 @@ def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim])
     return "[" + ";".join(parts).lstrip() + "]"
 
 
-def _latex_group(group: CitationGroup, claims: dict[str, Claim]) -> str:
+def _latex_group(group: CitationGroup, claims: dict[str, Claim], retracted: Callable[[str], bool]) -> str:
     keys = list(dict.fromkeys(key for claim_id in group.claims for key in _sources(claims[claim_id])))
-    return f"\\cite{group.options}{{{','.join(keys)}}}" if keys else ""
+    standing = [key for key in keys if not retracted(key)]
+    ended = [key for key in keys if retracted(key)]
+    out = f"\\cite{group.options}{{{','.join(standing)}}}" if standing else ""
+    marked = f"\\cite[{RETRACTED_MARK}]{{{','.join(ended)}}}" if ended else ""
+    return "~".join(part for part in (out, marked) if part)
 
 
 def _unknown(lib: ClaimLookup, m: Manuscript) -> Iterator[str]:
@@ -120,11 +133,16 @@ def render_text(lib: Any, m: Manuscript, *, marks: bool = False, report: str = D
     out: list[str] = []
     pos = 0
     count = 0
+
+    def retracted(key: str) -> bool:
+        return library.retraction(key) is not None
+
     for group in m.groups:
         if not group.claims:
             continue
         start = group.start
-        rendered = _latex_group(group, claims) if m.syntax == "latex" else _pandoc_group(m, group, claims)
+        latex = m.syntax == "latex"
+        rendered = _latex_group(group, claims, retracted) if latex else _pandoc_group(m, group, claims, retracted)
         if not rendered:
             while start > pos and m.text[start - 1] in " \t~":
                 start -= 1
