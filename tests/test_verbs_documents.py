@@ -160,3 +160,124 @@ def test_import_without_claim_ends_the_new_span_before_a_credit(tmp_path: Path) 
     doc = _doc(tmp_path, "Lee et al. reached ~~greater than 93%~~ more than 93% (corrected by A. Reader) accuracy.")
     (change,) = import_changes(None, doc).changes
     assert (change.new, change.credited) == ("more than 93%", "A. Reader")
+
+
+# -- stale: every superseded span, retracted claims, subjects named otherwise -------------------------------------
+
+
+def _chest(tmp_path: Path) -> claimtrack.Library:
+    lib = _lib(tmp_path, cx="ChestX-ray8 has 108,948 images from 32,717 patients.")
+    lib.revise("cx", old="108,948", new="112,120", reason="r", by="A", date="2022-02-01")
+    lib.revise("cx", old="32,717", new="30,805", reason="r", by="A", date="2022-02-02")
+    return claimtrack.open(lib.root)
+
+
+def test_stale_reports_every_superseded_span_of_a_sentence(tmp_path: Path) -> None:
+    from claimtrack.documents import find_stale
+
+    lib = _chest(tmp_path)
+    found = find_stale(lib, [_doc(tmp_path, "ChestX-ray8 has 108,948 images from 32,717 patients.")], embeddings=False)
+    assert sorted((f.old, f.new, f.revision) for f in found) == [("108,948", "112,120", 1), ("32,717", "30,805", 2)]
+
+
+@pytest.mark.parametrize("tracked", [False, True])
+def test_stale_fix_fixes_every_span_in_one_run_and_says_what_is_left(tmp_path: Path, tracked: bool) -> None:
+    from claimtrack.manuscripts import fix_stale
+
+    lib = _chest(tmp_path)
+    doc = _doc(tmp_path, "ChestX-ray8 has 108,948 images from 32,717 patients.")
+    (result,) = fix_stale(lib, [doc], tracked=tracked)
+    assert [(f.old, f.line) for f in result.fixed] == [("108,948", 1), ("32,717", 1)]
+    assert result.unfixed == ()
+    text = doc.read_text(encoding="utf-8")
+    assert ("112,120" in text and "30,805" in text) and (("~~32,717~~" in text) == tracked)
+    assert fix_stale(claimtrack.open(lib.root), [doc])[0].fixed == ()
+
+
+def test_stale_fix_of_a_whole_new_statement_puts_each_changed_number_right(tmp_path: Path) -> None:
+    from claimtrack.manuscripts import fix_stale
+
+    lib = _lib(tmp_path, cy="ChestY has 1,000 images from 200 patients.")
+    lib.revise("cy", statement="ChestY has 1,200 images from 250 patients.", reason="r", by="A", date="2022-02-01")
+    doc = _doc(tmp_path, "ChestY has 1,000 images from 200 patients.")
+    (result,) = fix_stale(claimtrack.open(lib.root), [doc])
+    assert (len(result.fixed), result.unfixed) == (2, ())
+    assert doc.read_text(encoding="utf-8") == "ChestY has 1,200 images from 250 patients.\n"
+
+
+def test_stale_fix_counts_what_the_file_still_states_after_the_fix(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from claimtrack.cli import main
+
+    lib = _lib(tmp_path, x="Model X has a context window of 4096 tokens.")
+    lib.revise("x", old="4096", new="8192", reason="r", by="A", date="2022-02-01")
+    doc = _doc(tmp_path, "Model X has a context window of 4096 tokens.\n\nModel X: 4096 tokens of window, 4096 tokens.")
+    result = CliRunner().invoke(main, ["--root", str(lib.root), "stale", "--fix", str(doc)])
+    lines = result.output.splitlines()
+    left = int(lines[-1].split(", ")[1].split()[0])
+    rerun = CliRunner().invoke(main, ["--root", str(lib.root), "stale", str(doc)])
+    still = int(rerun.output.splitlines()[-1].split()[0])
+    assert left == still  # "N left" is what `stale` then finds, no fewer
+    assert result.exit_code == (1 if still else 0)
+
+
+@pytest.mark.parametrize("embeddings", [False, True])
+def test_a_sentence_stating_any_wording_of_a_retracted_claim_is_reported_as_retracted(tmp_path: Path, embeddings: bool) -> None:
+    from claimtrack.documents import find_stale
+    from claimtrack.manuscripts import fix_stale
+
+    lib = _lib(tmp_path, h="Drug X cures migraine in most adults.")
+    lib.revise("h", old="cures", new="may reduce", kind="hedge", reason="r", by="A", date="2022-02-01")
+    lib.retract("h", reason="the trial was withdrawn", by="A", date="2022-03-01")
+    lib = claimtrack.open(lib.root)
+    doc = _doc(tmp_path, "Drug X cures migraine in most adults.\n\nDrug X may reduce migraine in most adults.")
+    found = find_stale(lib, [doc], embeddings=embeddings)
+    assert [(f.line, f.kind, f.new, f.changes) for f in found] == [(1, "retracted", "", ()), (3, "retracted", "", ())]
+    (result,) = fix_stale(lib, [doc])
+    assert result.fixed == ()
+    assert all("may reduce" not in u.suggestion and u.reason == "the claim was retracted" for u in result.unfixed)
+    assert "Drug X cures migraine" in doc.read_text(encoding="utf-8")
+
+
+def test_a_superseded_claims_first_wording_names_the_successor(tmp_path: Path) -> None:
+    from claimtrack.documents import find_stale
+
+    lib = _lib(tmp_path, a="Model Q was trained on 300B tokens of web text.", b="Model Q was trained on 1.4T tokens.")
+    lib.revise("a", old="300B", new="400B", reason="r", by="A", date="2022-02-01")
+    lib.supersede("a", by_claim="b", reason="r", by="A", date="2022-03-01")
+    found = find_stale(
+        claimtrack.open(lib.root), [_doc(tmp_path, "Model Q was trained on 300B tokens of web text.")], embeddings=False
+    )
+    assert [(f.claim, f.kind, f.successor, f.current) for f in found] == [
+        ("a", "superseded", "b", "Model Q was trained on 1.4T tokens.")
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In Wang et al.'s lymph node study, the algorithm had about a 7% error rate versus about 3% for the pathologist.",
+        "The Radboud team's algorithm had about a 7% error rate versus about 3% for the pathologist, it says.",
+    ],
+)
+def test_stale_finds_the_old_span_word_for_word_whatever_the_subject_is_called(tmp_path: Path, sentence: str) -> None:
+    from claimtrack.documents import find_stale
+
+    lib = _lib(
+        tmp_path,
+        u="In the Camelyon16 challenge, the winning system had about a 7% error rate versus about 3% for the pathologist.",
+    )
+    lib.revise("u", old="about a 7% error rate versus about 3%", new="a 7.5% error rate versus 3.5%", reason="r", by="A",
+               date="2022-02-01")  # fmt: skip
+    (finding,) = find_stale(claimtrack.open(lib.root), [_doc(tmp_path, sentence)], embeddings=False)
+    assert (finding.claim, finding.old) == ("u", "about a 7% error rate versus about 3%")
+
+
+def test_a_short_old_value_alone_still_needs_the_subject(tmp_path: Path) -> None:
+    from claimtrack.documents import find_stale
+
+    lib = _lib(tmp_path, x="Model X has a context window of 4096 tokens.")
+    lib.revise("x", old="4096", new="8192", reason="r", by="A", date="2022-02-01")
+    doc = _doc(tmp_path, "Our cluster has a queue of 4096 tokens per batch.")
+    assert find_stale(claimtrack.open(lib.root), [doc], embeddings=False) == []
