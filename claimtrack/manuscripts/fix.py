@@ -4,7 +4,9 @@ Each passage the stale engine finds is looked for in the file's running text
 (the sentence on its line most like the one found, holding the old span as
 whole words); the old span is replaced by the new one, or with ``tracked`` by
 ``~~old~~ new (corrected by NAME)`` (LaTeX: ``\\sout{old} new ...``), NAME
-being the person the revision credits, else its author. A passage whose
+being the person the revision credits, else its author; the new text and
+NAME come from the library, so they are escaped for the document's format
+(Markdown, LaTeX). A passage whose
 change is not a span edit (a whole new statement, a retraction) is listed
 with the suggested text and left alone, as is one that cannot be found.
 
@@ -22,8 +24,9 @@ from typing import Any
 
 import attrs
 
-from ..documents.reading import read_text
+from ..documents.reading import MARKDOWN_SUFFIXES, read_text
 from ..fileio import atomic_write
+from .escaping import latex_text, markdown_text
 from .reading import parse_manuscript
 from .records import Manuscript
 from .spans import find_span, sentence_near
@@ -32,6 +35,11 @@ from .staleness import StaleEngine, StalePassage, stale_in_documents
 __all__ = ["FixedPassage", "UnfixedPassage", "FixResult", "fix_stale", "plan_fixes"]
 
 _BOM = "\ufeff".encode()
+_MARKDOWN = MARKDOWN_SUFFIXES | {".qmd", ".rmd"}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 @attrs.frozen
@@ -78,11 +86,16 @@ class FixResult:
 
 
 def _replacement(m: Manuscript, found: str, new: str, *, tracked: bool, name: str) -> str:
+    """What replaces ``found``: the library's new text (and credited name) escaped for the document's format."""
     if found[:1].isupper() and new[:1].islower():
         new = new[0].upper() + new[1:]  # the span opened the sentence
+    escape = latex_text if m.syntax == "latex" else markdown_text
+    if not tracked and m.syntax != "latex" and Path(str(m.path)).suffix.casefold() not in _MARKDOWN:
+        escape = _one_line  # plain text: nothing to escape but a line break
+    new = escape(new)
     if not tracked:
         return new
-    credit = f" (corrected by {name})" if name else ""
+    credit = f" (corrected by {escape(name)})" if name else ""
     struck = f"\\sout{{{found}}}" if m.syntax == "latex" else f"~~{found}~~"
     return f"{struck} {new}{credit}" if new else f"{struck}{credit}"
 

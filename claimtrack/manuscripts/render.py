@@ -10,13 +10,16 @@ but marked: ``[@key, retracted]`` (in text ``@key [retracted]``) and
 ``\\cite[retracted]{key}``.
 
 ``marks`` adds each claim's confidence, linked to its section of the HTML
-report (``report/index.html#claim-<id>``); ``since`` appends a Corrections
-section (see :mod:`corrections`). The source file is never written.
+report (``report/index.html#claim-<id>``, as the output file reaches it:
+:func:`report_link`); ``since`` appends a Corrections section (see
+:mod:`corrections`). The library's text (a level's name) is escaped for the
+paper's format (:mod:`.escaping`). The source file is never written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,15 +30,17 @@ import attrs
 from ..errors import DocumentError
 from ..fileio import atomic_write
 from ..model import Claim, Status, to_date
-from .corrections import corrections_latex, corrections_markdown, corrections_since, latex_escape
+from .corrections import corrections_latex, corrections_markdown, corrections_since
+from .escaping import latex_text, latex_url, markdown_text, markdown_url
 from .lookup import ClaimLookup
 from .reading import read_manuscript
 from .records import CitationGroup, Manuscript
 
-__all__ = ["render_manuscript", "render_text", "RenderResult", "DEFAULT_REPORT"]
+__all__ = ["render_manuscript", "render_text", "report_link", "RenderResult", "DEFAULT_REPORT"]
 
 #: Where ``marks`` link to: the HTML report ``claimtrack report`` writes by default.
 DEFAULT_REPORT = "report/index.html"
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|#|//")  # a scheme (https:, file:), a fragment, or //host
 _LATEX_BIBLIOGRAPHY = re.compile(r"^[ \t]*\\(?:bibliography\s*\{|printbibliography\b)|\\end\s*\{document\}", re.MULTILINE)
 
 
@@ -56,9 +61,22 @@ def _sources(claim: Claim) -> list[str]:
 def _mark(m: Manuscript, claim: Claim, report: str) -> str:
     label = claim.confidence if claim.status is Status.ACTIVE else f"{claim.confidence}, {claim.status.value}"
     if m.syntax == "latex":
-        url = report.replace("\\", "/").replace("%", "\\%").replace("#", "\\#")
-        return f"\\href{{{url}\\#claim-{claim.id}}}{{{latex_escape(label)}}}"
-    return f"[{label}]({report}#claim-{claim.id})"
+        return f"\\href{{{latex_url(report)}\\#claim-{claim.id}}}{{{latex_text(label)}}}"
+    return f"[{markdown_text(label)}]({markdown_url(report)}#claim-{claim.id})"
+
+
+def report_link(root: str | Path | None, report: str, output: str | Path) -> str:
+    """The report's address as the rendered file reaches it.
+
+    ``report`` is a path from the library's folder (``report/index.html``, the
+    default) or an address (``https://...``, an absolute path); a path is made
+    relative to the output file's folder, so ``-o build/paper.md`` links to
+    ``../report/index.html``.
+    """
+    if root is None or _ADDRESS.match(report) or Path(report).is_absolute():
+        return report
+    target = Path(output).absolute().parent
+    return Path(os.path.relpath(Path(root).absolute() / report, target)).as_posix()
 
 
 def _marks(m: Manuscript, claims: list[Claim], report: str) -> str:
@@ -187,7 +205,8 @@ def render_manuscript(lib: Any, path: str | Path, output: str | Path, *, marks: 
     if target.exists() and source.exists() and target.resolve() == source.resolve():
         raise DocumentError("is the manuscript itself", file=target, hint="name another output file; the source is never changed")
     m = read_manuscript(source)
-    result = render_text(lib, m, marks=marks, report=report, since=since)
+    link = report_link(getattr(lib, "root", None), report, target)
+    result = render_text(lib, m, marks=marks, report=link, since=since)
     if target.is_dir():
         raise DocumentError("is a folder", file=target, hint="name the output file, e.g. build/paper.md")
     try:
