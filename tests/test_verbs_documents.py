@@ -281,3 +281,46 @@ def test_a_short_old_value_alone_still_needs_the_subject(tmp_path: Path) -> None
     lib.revise("x", old="4096", new="8192", reason="r", by="A", date="2022-02-01")
     doc = _doc(tmp_path, "Our cluster has a queue of 4096 tokens per batch.")
     assert find_stale(claimtrack.open(lib.root), [doc], embeddings=False) == []
+
+
+# -- diff: a citation is not claim text -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param(
+            "ChestX-ray8 has 112,120 images.",
+            "ChestX-ray8 has 112,120 images [@url:https://nihcc.example/v/x].",
+            id="url-citation",
+        ),  # fmt: skip
+        pytest.param("Another line here.", "Another line here [see @wang2017, p. 3; @url:https://x.org/a].", id="several"),
+        pytest.param("As shown before, it works.", "As @wang2017 showed before, it works.", id="in-text"),
+        pytest.param("It works.", "It works [^1].", id="footnote-mark"),
+        pytest.param("It works [@a].", "It works [@b; @c].", id="changed-citation"),
+    ],
+)
+def test_diff_proposes_no_citation_as_claim_text(tmp_path: Path, old: str, new: str) -> None:
+    from claimtrack.documents import diff_documents
+
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text(old + "\n", encoding="utf-8")
+    b.write_text(new + "\n", encoding="utf-8")
+    changes = diff_documents(a, b)
+    assert all("@" not in (c.new or "") and "[^" not in (c.new or "") for c in changes), changes
+    if "@wang2017 showed" not in new:
+        assert changes == []
+
+
+def test_diff_still_sees_a_changed_word_beside_a_citation(tmp_path: Path) -> None:
+    from claimtrack.documents import diff_documents
+
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("Model X has 4096 tokens [@a].\n", encoding="utf-8")
+    b.write_text("Model X has 8192 tokens [@a; @url:https://x.org].\n", encoding="utf-8")
+    (change,) = diff_documents(a, b)
+    assert (change.old, change.new) == ("4096", "8192")
+    # an e-mail address is text, not a citation
+    a.write_text("Write to Model X's team at old@example.org for the weights.\n", encoding="utf-8")
+    b.write_text("Write to Model X's team at new@example.org for the weights.\n", encoding="utf-8")
+    assert [c.new for c in diff_documents(a, b, front_matter=True)] == ["new"]
