@@ -28,7 +28,7 @@ import attrs
 
 from .model import Appearance, Claim, Evidence, Fact, Revision, RevisionKind
 
-__all__ = ["Change", "what_changed", "format_change", "criticmarkup_change", "brief"]
+__all__ = ["Change", "what_changed", "record_changes", "format_change", "criticmarkup_change", "brief"]
 
 _SCALARS = ("confidence", "status", "superseded_by")
 _LISTS = ("tags", "depends_on", "appearances", "facts", "evidence")
@@ -106,6 +106,12 @@ def _differences(old: Any, new: Any) -> Iterator[Change]:
             yield Change("appearances", before, after, f"{name} {attr}")
 
 
+def record_changes(revision: Revision) -> Iterator[Change]:
+    """The entries a revision removed from and added to the claim's lists, a re-added entry as what differs in it."""
+    for name in _LISTS:
+        yield from _list_changes(revision, name)
+
+
 def _list_changes(revision: Revision, field: str) -> Iterator[Change]:
     removed: Sequence[Any] = getattr(revision, f"remove_{field}")
     added: list[Any] = list(getattr(revision, f"add_{field}"))
@@ -116,12 +122,9 @@ def _list_changes(revision: Revision, field: str) -> Iterator[Change]:
             yield Change(field, brief(item), None, field)
             continue
         found = list(_differences(item, added.pop(twin)))
-        yield from found or [Change(field, brief(item), brief(item), field)]
+        yield from found or [Change(field, None, brief(item), f"{field} (unchanged)")]
     for item in added:
         yield Change(field, None, brief(item), field)
-    whole = getattr(revision, f"set_{field}")
-    if whole is not None and revision.kind is not RevisionKind.CREATED:
-        yield Change(field, None, ", ".join(brief(item) for item in whole) or "none", f"{field} set to")
 
 
 def what_changed(revision: Revision, before: Claim | None = None) -> list[Change]:
@@ -151,7 +154,10 @@ def what_changed(revision: Revision, before: Claim | None = None) -> list[Change
             out.append(Change(name, old_text or None, text, name))
     if not created:
         for name in _LISTS:
-            out.extend(_list_changes(revision, name))
+            whole = getattr(revision, f"set_{name}")
+            if whole is not None:
+                out.append(Change(name, None, ", ".join(brief(item) for item in whole) or "none", f"{name} set to"))
+        out.extend(record_changes(revision))
     return out
 
 
