@@ -81,13 +81,19 @@ def _identity(item: Any) -> tuple[Any, ...] | None:
     return None
 
 
+def _text(value: Any) -> str | None:
+    """A value as text (a stance by its name), None kept."""
+    return None if value is None else str(getattr(value, "value", value))
+
+
 def _differences(old: Any, new: Any) -> Iterator[Change]:
     """What differs between two entries of the same name."""
     if isinstance(old, Fact):
         name = f"{new.subject} {new.property}"
-        if old.value != new.value or (old.subject, old.property) != (new.subject, new.property):
-            yield Change("facts", f"{old.subject} {old.property} = {old.value}" if old.key != new.key else old.value,
-                         new.value, name)  # fmt: skip
+        if (old.subject, old.property, old.value) != (new.subject, new.property, new.value):
+            # the same fact, written with other capitals: say how it was written, not only its value
+            spelled = (old.subject, old.property) != (new.subject, new.property)
+            yield Change("facts", f"{old.subject} {old.property} = {old.value}" if spelled else old.value, new.value, name)
         if old.note != new.note:
             yield Change("facts", old.note, new.note, f"{name} note")
         return
@@ -96,8 +102,7 @@ def _differences(old: Any, new: Any) -> Iterator[Change]:
         for attr in ("stance", "quote", "note"):
             before, after = getattr(old, attr), getattr(new, attr)
             if before != after:
-                text = lambda v: None if v is None else str(getattr(v, "value", v))  # noqa: E731 - a stance is an enum
-                yield Change("evidence", text(before), text(after), f"{name} {attr}")
+                yield Change("evidence", _text(before), _text(after), f"{name} {attr}")
         return
     name = f"appearance {brief(new)}"
     for attr in ("text", "note"):

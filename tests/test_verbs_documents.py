@@ -324,3 +324,13 @@ def test_diff_still_sees_a_changed_word_beside_a_citation(tmp_path: Path) -> Non
     a.write_text("Write to Model X's team at old@example.org for the weights.\n", encoding="utf-8")
     b.write_text("Write to Model X's team at new@example.org for the weights.\n", encoding="utf-8")
     assert [c.new for c in diff_documents(a, b, front_matter=True)] == ["new"]
+
+
+def test_already_recorded_names_the_revision_in_force(tmp_path: Path) -> None:
+    lib = _lib(tmp_path, x="Model X has 4096 tokens.")
+    lib.revise("x", old="4096 tokens", new="8192 tokens", reason="r", by="A", date="2022-01-02")
+    lib.revise("x", old="8192 tokens", new="4096 tokens", reason="undone", by="A", date="2022-01-03")
+    lib.revise("x", old="4096 tokens", new="8192 tokens", reason="again", by="A", date="2022-01-04")
+    (result,) = apply_changes(claimtrack.open(lib.root), _doc(tmp_path, "Model X has ~~4096~~ 8192 tokens."), by="B").results
+    assert (result.outcome, result.revision_index) == ("recorded", 3)
+    assert result.reason is not None and result.reason.startswith("revision 3 ")

@@ -87,11 +87,15 @@ def replay_shown(claim: Claim, old: str, new: str, shown: str) -> tuple[str, str
 
 
 def _already(claim: Claim, change: ProposedRevision) -> tuple[int, str] | None:
-    """The revision that records the change already, and how, or None."""
-    for index, revision in enumerate(claim.revisions):
+    """The revision that records the change already, and how, or None.
+
+    The latest such revision is named: after a change was undone and made again, it is the one in force.
+    """
+    latest = list(reversed(list(enumerate(claim.revisions))))
+    for index, revision in latest:
         if revision.is_span_edit and revision.old == change.old and revision.new == change.new:
             return index, f"revision {index} already records it"
-    for index, revision in enumerate(claim.revisions):
+    for index, revision in latest:
         if (
             revision.is_span_edit
             and change.old
