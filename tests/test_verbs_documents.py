@@ -334,3 +334,22 @@ def test_already_recorded_names_the_revision_in_force(tmp_path: Path) -> None:
     (result,) = apply_changes(claimtrack.open(lib.root), _doc(tmp_path, "Model X has ~~4096~~ 8192 tokens."), by="B").results
     assert (result.outcome, result.revision_index) == ("recorded", 3)
     assert result.reason is not None and result.reason.startswith("revision 3 ")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Lee et al. reached {~~greater than~>more than~~} 93% accuracy on OCT images (corrected by A. Reader).",
+        "Lee et al. reached {~~greater than~>more than~~} (corrected by A. Reader) 93% accuracy on OCT images.",
+    ],
+)
+def test_a_criticmarkup_change_takes_its_credit(tmp_path: Path, line: str) -> None:
+    lib = _lib(tmp_path, lee=LEE)
+    (result,) = apply_changes(lib, _doc(tmp_path, line), by="B", date="2022-02-01").results
+    assert (result.outcome, result.change.credited) == ("applied", "A. Reader")
+    assert "corrected by" not in result.change.sentence
+    claim = claimtrack.open(lib.root).claims["lee"]
+    assert (claim.statement, claim.revisions[-1].credited) == (
+        "Lee et al. reached more than 93% accuracy on OCT images.",
+        "A. Reader",
+    )

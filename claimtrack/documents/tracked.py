@@ -301,8 +301,27 @@ def extract_changes(
             )
         )
     notes: list[DocumentNote] = []
+    first_critic = len(changes)
     _critic_changes(block, rendered, where, sentences, changes, notes)
+    changes[first_critic:] = _credited(rendered, changes[first_critic:])
     return changes, notes
+
+
+def _credited(rendered: str, found: list[_Raw]) -> list[_Raw]:
+    """CriticMarkup changes with the "(corrected by NAME)" that follows each (before the next change), the credit
+    taken out of the sentence: it is about the change, not part of what the sentence says."""
+    out = []
+    for number, raw in enumerate(found):
+        following = found[number + 1].span[0] if number + 1 < len(found) else len(rendered)
+        end = raw.span[1]
+        m = _CREDIT.match(rendered, end) or _credit_after(rendered, end, raw.sentence.end, max(following, end))
+        if raw.credited is None and m is not None:
+            credit = m.group().strip()
+            text = re.sub(r" ([.,;:!?])", r"\1", " ".join(raw.sentence.text.replace(credit, " ").split()))
+            raw = attrs.evolve(raw, credited=m.group("name").strip(), sentence=attrs.evolve(raw.sentence, text=text),
+                               old_sentence=_clean(raw.old_sentence.replace(credit, " ")))  # fmt: skip
+        out.append(raw)
+    return out
 
 
 def _line(block: Block, where: tuple[int, ...], pos: int) -> int:
