@@ -15,6 +15,8 @@ from typing import Any
 
 import attrs
 
+from .changes import brief as _brief
+from .changes import criticmarkup_change, format_change, what_changed
 from .errors import HistoryError
 from .model import KINDS_KEEPING_CONTENT, KINDS_WITHOUT_REASON, Claim, Revision, RevisionKind, Stance, Status, folded, provides
 from .seals import digest_of, first_broken_seal, seal
@@ -455,61 +457,26 @@ def statement_versions(claim: Claim) -> tuple[StatementVersion, ...]:
     return tuple(versions)
 
 
-def _list_changes(revision: Revision) -> list[tuple[str, str, str]]:
-    out = []
-    for name in _LIST_FIELDS:
-        for sign, op in (("-", "remove"), ("+", "add")):
-            for item in getattr(revision, f"{op}_{name}"):
-                out.append((sign, name, brief(item)))
-    return out
-
-
 def brief(item: Any) -> str:
     """A record in a few words: ``brown2020 (supports, Table 2)``, ``GPT-3 / parameters = 175B``."""
-    if isinstance(item, str):
-        return item
-    if hasattr(item, "source"):
-        return f"{item.source} ({item.stance.value}{', ' + item.locator if item.locator else ''})"
-    if hasattr(item, "subject"):
-        return f"{item.subject} / {item.property} = {item.value}"
-    if hasattr(item, "document"):
-        return f"{item.document}{', ' + item.locator if item.locator else ''}"
-    return str(item)
+    return _brief(item)
 
 
 @provides("render_markdown")
 def render_markdown(revision: Revision, before: Claim | None = None) -> str:
-    """The change as Markdown, e.g. ``~~4096~~ 8192``; ``before`` shows a replaced statement whole."""
-    parts = []
-    if revision.kind is RevisionKind.CREATED:
-        parts.append(revision.statement or "")
-    if revision.old is not None and revision.new is not None:
-        label = "" if (revision.field or "statement") == "statement" else f"{revision.field}: "
-        parts.append(f"{label}~~{revision.old}~~ {revision.new}")
-    if revision.statement is not None and revision.kind is not RevisionKind.CREATED:
-        parts.append(f"~~{before.statement}~~ {revision.statement}" if before else revision.statement)
-    for name in _SCALAR_FIELDS:
-        value = getattr(revision, name)
-        if value is not None and revision.kind is not RevisionKind.CREATED:
-            old = getattr(before, name, None) if before else None
-            parts.append(f"{name}: ~~{old}~~ {value}" if old else f"{name}: {value}")
-    parts.extend(f"{sign} {name}: {text}" for sign, name, text in _list_changes(revision))
-    return "; ".join(p for p in parts if p) or revision.kind.value
+    """The change as Markdown, e.g. ``~~4096~~ 8192``; ``before`` shows a replaced statement whole.
+
+    Each change is put into words by :mod:`claimtrack.changes`, the one place that does it.
+    """
+    return "; ".join(format_change(c) for c in what_changed(revision, before)) or revision.kind.value
 
 
 @provides("render_criticmarkup")
 def render_criticmarkup(revision: Revision, before: Claim | None = None) -> str:
     """The change as CriticMarkup, e.g. ``{~~4096~>8192~~}``."""
-    parts = []
-    if revision.old is not None and revision.new is not None:
-        label = "" if (revision.field or "statement") == "statement" else f"{revision.field}: "
-        parts.append(f"{label}{{~~{revision.old}~>{revision.new}~~}}")
-    if revision.statement is not None and revision.kind is not RevisionKind.CREATED:
-        parts.append(f"{{~~{before.statement}~>{revision.statement}~~}}" if before else f"{{++{revision.statement}++}}")
-    for sign, name, text in _list_changes(revision):
-        parts.append(f"{{++{name}: {text}++}}" if sign == "+" else f"{{--{name}: {text}--}}")
+    if revision.kind is RevisionKind.CREATED:
+        return revision.statement or ""
+    parts = [criticmarkup_change(c) for c in what_changed(revision, before)]
     if revision.reason:
         parts.append(f"{{>>{revision.reason}<<}}")
-    return " ".join(parts) or (
-        revision.statement or "" if revision.kind is RevisionKind.CREATED else f"{{>>{revision.kind.value}<<}}"
-    )
+    return " ".join(parts) or f"{{>>{revision.kind.value}<<}}"

@@ -121,8 +121,7 @@ def _clean(root: Path) -> None:
         ),
         pytest.param(
             ["annotate", "cdv2-context", "openai2022models", "--note", "the index of 2022-11"],
-            "cdv2-context: evidence: - evidence: openai2022models (supports); + evidence: openai2022models (supports) "
-            "(3 revisions)\n",
+            "cdv2-context: evidence: + evidence openai2022models note: the index of 2022-11 (3 revisions)\n",
             "evidence",
             lambda c: c.evidence[0].note == "the index of 2022-11",
             id="annotate",

@@ -142,11 +142,15 @@ def test_apply_is_idempotent_and_skips_what_cannot_apply(doclib: claimtrack.Libr
 
 def test_apply_skips_an_old_text_that_is_gone(doclib: claimtrack.Library, tmp_path: Path) -> None:
     doc = tmp_path / "doc.md"
-    doc.write_text("code-davinci-002 has a context window ~~2048~~ **4096**.\n", encoding="utf-8")
+    doc.write_text("code-davinci-002 has a context window ~~2048~~ **16384**.\n", encoding="utf-8")
     result = import_changes(doclib, doc)
     assert result.changes[0].claim == "cdv2-context-window"
     (applied,) = apply_changes(doclib, result).results
     assert applied.outcome == "skipped" and "'2048' does not occur" in applied.reason
+    # the same change to the wording the statement has already is recorded, not skipped
+    doc.write_text("code-davinci-002 has a context window ~~2048~~ **4096**.\n", encoding="utf-8")
+    (applied,) = apply_changes(doclib, doc).results
+    assert applied.outcome == "recorded" and "says '4096' already, since revision 0" in applied.reason
 
 
 def test_apply_credits_and_dates(doclib: claimtrack.Library) -> None:

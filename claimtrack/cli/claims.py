@@ -342,6 +342,8 @@ def history(lib: Library, claim_id: str, fmt: str, git: bool) -> None:
     def text(row: Mapping[str, Any]) -> str:
         credit = f", credited {row['credited']}" if row["credited"] else ""
         why = f"\n      why: {row['reason']}" if row["reason"] else ""
+        why += f"\n      evidence: {', '.join(row['evidence'])}" if row["evidence"] else ""
+        why += f"\n      note: {row['note']}" if row["note"] else ""
         commit = ""
         if git:
             commit = "\n      not committed yet"

@@ -54,7 +54,7 @@ def check(ctx: click.Context, docs: tuple[Path, ...], fmt: str, strict: bool) ->
     "--report",
     default="report/index.html",
     show_default=True,
-    help="With --marks: the HTML report's address, as the rendered document will reach it.",
+    help="With --marks: the HTML report, as a path from the library (linked relative to the output file) or an address.",
 )
 @click.option(
     "--corrections",

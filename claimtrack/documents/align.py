@@ -4,7 +4,9 @@ Both versions are rendered to plain text as their readers see them (struck
 text dropped, Markdown formatting gone, lines re-joined), so bold-versus-plain
 and re-wrapped lines are no change. Paragraphs that are mostly CJK are left
 out (the early copy interleaves a Chinese translation with the English), and
-headings too (they state no claims). Paragraphs are then paired: first those
+headings too (they state no claims), and so are citations (``[@key]``,
+``[@url:...]``, an in-text ``@key``, a footnote mark): a citation added is
+no claim text. Paragraphs are then paired: first those
 with identical words anywhere in the document (moved text is no change), then
 the rest by rapidfuzz similarity, best pairs first. Inside a pair, a
 word-level diff gives the changed spans; a span that falls on a correction the
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,11 @@ FULL_PAIRING = 250_000
 _NEAR = 8  # old paragraphs each side of a new one's place scored against it past FULL_PAIRING
 _RARE = 16  # old paragraphs sharing a new one's rarer words scored against it past FULL_PAIRING
 _MARKERS = frozenset({"*", "_", "**", "__"})  # emphasis markers markdown-it kept as text
+# pandoc's citations as the rendered text shows them: a bracket holding a key after "@", or an in-text "@key"
+_BRACKET = re.compile(r"\[[^\[\]\n]{1,2000}\]")
+_CITES = re.compile(r"(?:^\[|[\s;])-?@[\w{]")
+_FAR = 1 << 62
+_IN_TEXT = re.compile(r"(?<![\w@\\])-?@\w(?:[\w]|[:.#$%&\-+?<>~/](?=\w))*")
 
 
 @attrs.frozen
@@ -93,11 +101,27 @@ def _paragraphs(blocks: Sequence[Block]) -> list[_Para]:
         text, sentences = block_sentences(block, "new")
         if not text.strip() or cjk_share(text) > CJK_LIMIT:
             continue
-        tokens = tuple(t for t in word_spans(text) if t[2] not in _MARKERS)
+        cited = _citations(text)
+        tokens = tuple(t for t in word_spans(text) if t[2] not in _MARKERS and not _inside(cited, t[0]))
         if tokens:
             with_struck = " ".join(t[2] for t in word_spans(block.render("old")[0]) if t[2] not in _MARKERS)
             out.append(_Para(block, text, block.render("new")[1], tokens, tuple(sentences), with_struck))
     return out
+
+
+def _citations(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` cites (``[@key]``, ``[see @a, p. 3; @url:https://...]``, an in-text ``@key``, a footnote mark
+    ``[^1]``), in order: a citation added or changed is no claim text."""
+    if "@" not in text and "[^" not in text:
+        return []
+    spans = [m.span() for m in _BRACKET.finditer(text) if _CITES.search(m.group()) or m.group().startswith("[^")]
+    spans += [m.span() for m in _IN_TEXT.finditer(text) if not _inside(spans, m.start())]
+    return sorted(spans)
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    at = bisect.bisect_right(spans, (offset, _FAR)) - 1
+    return at >= 0 and spans[at][0] <= offset < spans[at][1]
 
 
 def _pair(old: list[_Para], new: list[_Para]) -> tuple[list[tuple[int, int]], list[int], list[int]]:

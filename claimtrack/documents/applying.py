@@ -9,31 +9,94 @@ the change's new words (the claim records it in longer words: "code-only
 that cannot be applied (no claim matched, nothing to replace, the old text
 not occurring exactly once in the current statement, or the library refusing
 it) is skipped and reported; the rest of the batch still goes through.
+
+Before a change is written, :func:`replay_shown` replays it on the current
+statement exactly as the history will, and the change is written only when
+the document shows the result: the words around the new text, as the
+statement will read, stand in that order in the document's sentence. A new
+span that ran past its end ("more than 93% accuracy on OCT images" for
+"more than 93%") would give "... accuracy on OCT images accuracy on OCT
+images."; it is skipped, never sealed into the history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..errors import ClaimtrackError
-from ..model import Claim
+from ..errors import ClaimtrackError, HistoryError
+from ..history import apply as replay_one
+from ..model import Claim, Revision, RevisionKind, to_date
 from ..values import date_or_default
 from .matching import contains_words, versions_of
 from .records import AppliedChange, ApplyResult, ImportResult, ProposedRevision
+from .sentences import normalise
 from .tracked import import_changes
 
-__all__ = ["apply_changes"]
+__all__ = ["apply_changes", "replay_shown"]
+
+#: Words of the statement on each side of the new text that the document may show with it.
+_CONTEXT_WORDS = 2
+
+
+def _tokens(text: str) -> list[str]:
+    """Case-folded word and punctuation tokens (``code-only`` is three, so a change inside a word lines up)."""
+    return re.findall(r"\w+|[^\w\s]", normalise(text).casefold())
+
+
+def _holds(haystack: list[str], needle: list[str]) -> bool:
+    """Whether ``needle`` occurs as a contiguous run in ``haystack``."""
+    n = len(needle)
+    return not needle or any(haystack[i : i + n] == needle for i, word in enumerate(haystack) if word == needle[0])
+
+
+def _unshown(statement: list[str], shown: list[str]) -> int:
+    """How many of a statement's tokens the document's sentence does not hold."""
+    return sum((Counter(statement) - Counter(shown)).values())
+
+
+def replay_shown(claim: Claim, old: str, new: str, shown: str) -> tuple[str, str | None]:
+    """The statement a span edit ``old`` -> ``new`` gives on replay, and why the document does not show it (or None).
+
+    The replay is the history's own (:func:`claimtrack.history.apply`), so what
+    is checked is what would be sealed. ``shown`` is the document's sentence
+    after the change. It shows the result when it holds the new text with up to
+    two of the statement's words on each side, in order; or, for a document
+    that words the claim differently around the change, when it holds the new
+    text and the result states no words the document lacks beyond those the
+    statement already stated before the change.
+
+    >>> replay_shown(claim, "greater than 93%", "more than 93%", "Lee reached more than 93% accuracy.")  # doctest: +SKIP
+    ('Lee reached more than 93% accuracy.', None)
+    """
+    date = claim.revisions[-1].date if claim.revisions else dt.date.today()
+    try:
+        after = replay_one(claim, Revision(date, RevisionKind.CORRECTION, field="statement", old=old, new=new)).statement
+    except HistoryError as e:
+        return claim.statement, e.message
+    head, _, tail = claim.statement.partition(old)
+    doc, added = _tokens(shown), _tokens(new)
+    if _holds(doc, _tokens(head)[-_CONTEXT_WORDS:] + added + _tokens(tail)[:_CONTEXT_WORDS]):
+        return after, None
+    if _holds(doc, added) and _unshown(_tokens(after), doc) <= _unshown(_tokens(claim.statement), doc + _tokens(old)):
+        return after, None
+    return after, f"replaying it would make the statement {after!r}, which the document does not show"
 
 
 def _already(claim: Claim, change: ProposedRevision) -> tuple[int, str] | None:
-    """The revision that records the change already, and how, or None."""
-    for index, revision in enumerate(claim.revisions):
+    """The revision that records the change already, and how, or None.
+
+    The latest such revision is named: after a change was undone and made again, it is the one in force.
+    """
+    latest = list(reversed(list(enumerate(claim.revisions))))
+    for index, revision in latest:
         if revision.is_span_edit and revision.old == change.old and revision.new == change.new:
             return index, f"revision {index} already records it"
-    for index, revision in enumerate(claim.revisions):
+    for index, revision in latest:
         if (
             revision.is_span_edit
             and change.old
@@ -42,7 +105,29 @@ def _already(claim: Claim, change: ProposedRevision) -> tuple[int, str] | None:
             and contains_words(revision.new or "", change.new)
         ):
             return index, f"revision {index} records it in other words ({revision.old!r} -> {revision.new!r})"
-    return None
+    return _says_already(claim, change)
+
+
+def _says_already(claim: Claim, change: ProposedRevision) -> tuple[int, str] | None:
+    """The revision since which the statement says the change's new wording, when it says it instead of the old one.
+
+    "{~~greater than~>more than~~}" against a statement that reads "more than"
+    is recorded (by whatever revision gave that wording), not something to skip.
+    """
+    new, old = change.new, change.old or ""
+    if not new or not contains_words(claim.statement, new):
+        return None
+    if old and claim.statement.count(old) and not contains_words(new, old):
+        return None  # both wordings are there: which one the document means is not clear
+    versions = versions_of(claim)
+    since = versions[-1] if versions else None
+    for version in reversed(versions):
+        if not contains_words(version.statement, new):
+            break
+        since = version
+    if since is None:
+        return None
+    return since.index, f"the statement says {new!r} already, since revision {since.index} ({since.revision.kind.value})"
 
 
 def _why_not(claim: Claim, change: ProposedRevision) -> str:
@@ -50,11 +135,13 @@ def _why_not(claim: Claim, change: ProposedRevision) -> str:
     count = claim.statement.count(change.old or "")
     if count > 1:
         return f"{change.old!r} occurs {count} times in the current statement; record it by hand with a longer old text"
-    for version in versions_of(claim)[:-1]:
-        if change.old and contains_words(version.statement, change.old) and version.replaced_by is not None:
-            revision = claim.revisions[version.replaced_by]
+    versions = versions_of(claim)
+    # the revision that took the words out is the one after the last wording that still held them
+    for version, following in reversed(list(zip(versions, versions[1:], strict=False))):
+        if change.old and contains_words(version.statement, change.old) and not contains_words(following.statement, change.old):
+            revision = claim.revisions[following.index]
             return (
-                f"{change.old!r} is no longer in the statement: revision {version.replaced_by} "
+                f"{change.old!r} is no longer in the statement: revision {following.index} "
                 f"({revision.kind.value}, {revision.date.isoformat()}) replaced that wording"
             )
     return f"{change.old!r} does not occur in the current statement"
@@ -103,6 +190,10 @@ def apply_changes(
             continue
         if not change.old or claim.statement.count(change.old) != 1:
             results.append(AppliedChange(change, "skipped", _why_not(claim, change)))
+            continue
+        _, unshown = replay_shown(claim, change.old, change.new, change.sentence)
+        if unshown is not None:
+            results.append(AppliedChange(change, "skipped", f"{unshown}; record it with `claimtrack revise {claim.id}`"))
             continue
         source = change.file.rsplit("/", 1)[-1] if change.file else "a document"
         try:

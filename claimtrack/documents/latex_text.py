@@ -3,7 +3,8 @@
 Only what a reader sees is kept, line by line, so every sentence keeps the
 line it starts on: comments go, ``\\begin``/``\\end`` lines break paragraphs,
 ``\\item`` starts a list item, a sectioning command is a heading block of its
-title, ``\\cite``/``\\ref``/``\\label``/``\\claim`` and similar go, and the
+title, ``\\cite``/``\\ref``/``\\label``/``\\claim`` and similar go (so does struck text,
+``\\sout{...}``: it is what the document no longer says), and the
 formatting commands (``\\textbf{...}``, ``\\emph{...}``) leave their text.
 """
 
@@ -28,7 +29,7 @@ _ESCAPED = {r"\%": "%", r"\&": "&", r"\$": "$", r"\#": "#", r"\_": "_", "~": " "
 _ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*")  # {name} [options]? {argument}?
 _DROPPED = re.compile(
     r"\\(?:cite[a-zA-Z]*|ref|eqref|autoref|cref|Cref|label|claim|footnotemark|url|input|include|bibliography"
-    r"|bibliographystyle|usepackage|documentclass)\*?\s*"
+    r"|bibliographystyle|usepackage|documentclass|sout|st)\*?\s*"
 )  # [options]* {argument}
 _ITEM = re.compile(r"\\item\b\s*")  # [label]?
 _COMMAND = re.compile(r"\\[a-zA-Z]+\*?\s*")  # [options]?

@@ -6,7 +6,8 @@ decided by the rules of :mod:`.stale_rules` (span, value, meaning), each
 reporting its evidence. Candidates are found three ways, so a sentence is
 only judged against wordings it could state:
 
-* the rarest word of each old span (``C4``, ``should also be``);
+* the rarest word of each old span (``C4``, ``should also be``), and of
+  each wording of a retracted or superseded claim;
 * the rarest word of each subject of a wording whose values changed
   (``PaLM``), so a translation that keeps the name is found;
 * the nearest old texts by sentence embedding (WordLlama, from the installed
@@ -63,10 +64,7 @@ class StaleEngine:
         self.wordings: list[Wording] = [w for claim in by_id.values() for w in superseded_wordings(claim, by_id)]
         root = cache_root if cache_root is not None else getattr(claims, "root", None)
         self._root = Path(root) if root is not None else None
-        self._by_token = self._file_under(
-            (i, [tokens(old) for old, _ in w.changes if tokens(old)] + (list(w.subjects) if w.old_values else []))
-            for i, w in enumerate(self.wordings)
-        )
+        self._by_token = self._file_under((i, _keys(w)) for i, w in enumerate(self.wordings))
         self.model = load_model() if embeddings and self.wordings else None
         self._old_owner: Any = np.zeros(0, dtype=np.int64)
         if self.model is not None:
@@ -123,7 +121,8 @@ class StaleEngine:
     def sentences(
         self, texts: Sequence[str], before: Sequence[str] = (), *, within: Sequence[Collection[str]] | None = None
     ) -> list[list[tuple[Wording, float, str]]]:
-        """For each sentence, the wordings it states as ``(wording, score, why)``, best first, one per claim.
+        """For each sentence, the wordings it states as ``(wording, score, why)``, best first: one per claim, and
+        besides it each other revision of that claim whose old span the sentence still holds.
 
         ``before`` gives, per sentence, the sentence before it in its paragraph
         ("" for the first), which may name the subject ("they exhibit ...").
@@ -153,6 +152,7 @@ class StaleEngine:
                 candidates.update(self._by_token.get(token, ()))
             present = frozenset(value_set(text, words))
             best: dict[str, tuple[Wording, float, str]] = {}
+            spans: list[tuple[Wording, float, str, str]] = []
             for i in sorted(candidates):
                 wording = self.wordings[i]
                 old, new = self._similarities(vectors[n], i) if vectors is not None else (None, None)
@@ -160,10 +160,13 @@ class StaleEngine:
                 verdict = decide(candidate, wording)
                 if verdict is None:
                     continue
+                if verdict.span is not None:
+                    spans.append((wording, verdict.score, verdict.why, verdict.span))
                 held = best.get(wording.claim.id)
                 if held is None or verdict.score > held[1]:
                     best[wording.claim.id] = (wording, verdict.score, verdict.why)
-            out.append(sorted(best.values(), key=lambda found: (-found[1], found[0].claim.id)))
+            found = list(best.values()) + _other_spans(best, spans)
+            out.append(sorted(found, key=lambda item: (-item[1], item[0].claim.id, item[0].revision)))
         return out
 
     def findings(
@@ -182,6 +185,38 @@ class StaleEngine:
         """Findings for a passage of plain text whose first line is ``line``: each sentence at the line it starts on."""
         pairs = [(" ".join(text[s:e].split()), line + text.count("\n", 0, s)) for s, e in split_sentences(text)]
         return self.findings(pairs, file, ["", *(t for t, _ in pairs[:-1])])
+
+
+def _keys(wording: Wording) -> list[Sequence[str]]:
+    """The token sequences a wording is found by: its old spans, its subjects when values changed, and for a
+    retracted or superseded claim each of its wordings' sentences (so it is found without embeddings too)."""
+    keys: list[Sequence[str]] = [tokens(old) for old, _ in wording.changes if tokens(old)]
+    if wording.old_values:
+        keys += wording.subjects
+    if wording.kind != "correction":
+        keys += [found for text in wording.old_sentences if (found := tokens(text))]
+    return keys
+
+
+def _other_spans(
+    best: dict[str, tuple[Wording, float, str]], spans: list[tuple[Wording, float, str, str]]
+) -> list[tuple[Wording, float, str]]:
+    """The span findings of a claim beside its best one: each other revision whose old span the sentence still holds.
+
+    "ChestX-ray8 has 108,948 images from 32,717 patients." after one revision
+    corrected each number states two superseded spans, and both are reported
+    (so ``stale --fix`` fixes both), once each.
+    """
+    out: list[tuple[Wording, float, str]] = []
+    taken = {(wording.claim.id, wording.revision) for wording, _, _ in best.values()}
+    held = {(wording.claim.id, old) for wording, _, _ in best.values() for old, _ in wording.changes}
+    for wording, score, why, old in spans:
+        if (wording.claim.id, wording.revision) in taken or (wording.claim.id, old) in held:
+            continue
+        taken.add((wording.claim.id, wording.revision))
+        held.add((wording.claim.id, old))
+        out.append((wording, score, why))
+    return out
 
 
 def _slices(owners: Iterable[int]) -> dict[int, tuple[int, int]]:

@@ -5,9 +5,10 @@ One :class:`Wording` per thing that was replaced:
 * ``correction`` (any revision that changed the statement): the statement as
   it stood before, with the span(s) the revision changed (the revision's
   ``old`` -> ``new``, or the word-level difference of a whole new statement);
-* ``retracted``: a retracted claim's statement (nothing replaces it);
-* ``superseded``: a claim superseded by another, whose statement is then the
-  current wording (the successor is named).
+* ``retracted``: every wording a retracted claim ever had (nothing replaces
+  it, and none of its own later wordings is a fix);
+* ``superseded``: every wording of a claim superseded by another, whose
+  statement is then the current wording (the successor is named).
 
 A wording's old texts are the superseded statement, each appearance's text
 as it stood before the revision when the revision changed or removed it, each
@@ -259,7 +260,7 @@ def _status_revision(claim: Claim) -> int:
     return len(claim.revisions) - 1
 
 
-def _ended(claim: Claim, claims: Mapping[str, Claim], current: Sequence[str]) -> Wording | None:
+def _ended(claim: Claim, claims: Mapping[str, Claim], current: Sequence[str], statements: Sequence[str] = ()) -> Wording | None:
     """The wording of a retracted or superseded claim, or None while it is active."""
     if claim.status is Status.ACTIVE or not claim.revisions:
         return None
@@ -270,7 +271,7 @@ def _ended(claim: Claim, claims: Mapping[str, Claim], current: Sequence[str]) ->
     if successor is not None:
         replacement = successor.statement
         now = tuple(dict.fromkeys([successor.statement, *(a.text for a in successor.appearances if a.text)]))
-    subjects = _subjects([claim.statement], (), set())
+    subjects = _subjects(dict.fromkeys([claim.statement, *statements]), (), set())
     return Wording(
         claim, _status_revision(claim), kind, claim.statement, replacement, (),
         tuple(current), now, frozenset(), frozenset(), subjects, claim.superseded_by,
@@ -279,9 +280,21 @@ def _ended(claim: Claim, claims: Mapping[str, Claim], current: Sequence[str]) ->
 
 
 def superseded_wordings(claim: Claim, claims: Mapping[str, Claim]) -> Iterator[Wording]:
-    """Every superseded wording of ``claim`` (``claims`` names successors)."""
+    """Every superseded wording of ``claim`` (``claims`` names successors).
+
+    A retracted or superseded claim has one: every wording it ever had is
+    what ended, so a sentence stating its first wording is reported as
+    retracted (or superseded), never as a correction whose fix would be a
+    later wording of a claim that no longer holds.
+    """
     current = tuple(dict.fromkeys([claim.statement, *(a.text for a in claim.appearances if a.text)]))
     versions = versions_of(claim)
+    if claim.status is not Status.ACTIVE:
+        statements = [v.statement for v in reversed(versions)]
+        ended = _ended(claim, claims, tuple(dict.fromkeys([*current, *statements])), statements)
+        if ended is not None:
+            yield ended
+        return
     states: list[Claim | None] | None = None
     moved = any(r.set_appearances is not None or r.add_appearances or r.remove_appearances for r in claim.revisions[1:])
     for version in versions[:-1]:

@@ -42,7 +42,7 @@ from .markdown import COMMENT, DELETED, HIGHLIGHT, INSERTED, STRUCK, SUB_NEW, SU
 from .matching import ClaimMatcher, claims_of, contains_words, versions_of
 from .reading import read_document
 from .records import DocumentNote, ImportResult, ProposedRevision
-from .sentences import Sentence, block_sentences, excerpt, normalise, sentence_at
+from .sentences import Sentence, block_sentences, excerpt, normalise, sentence_at, word_spans
 
 __all__ = ["import_changes", "extract_changes", "resolve_date"]
 
@@ -154,6 +154,7 @@ def _new_span(
         end < limit
         and rendered[end] not in _STOP
         and not (rendered[end] in ".!?" and (end + 1 >= limit or rendered[end + 1].isspace()))
+        and not (rendered[end] == "(" and _CREDIT.match(rendered, end))
     ):
         end += 1
     return q, _trim(rendered, q, end)
@@ -165,13 +166,15 @@ def _trim(rendered: str, start: int, end: int) -> int:
     return end
 
 
-def _refine(claim: Claim, old: str, rendered: str, start: int, end: int) -> tuple[int, int]:
+def _refine(claim: Claim, old: str, rendered: str, start: int, end: int, limit: int) -> tuple[int, int]:
     """Use the matched claim's own history to pick the new span exactly (see module doc).
 
     A recorded revision with the same old text, or the word-level change from a
     superseded wording holding ``old`` to the current statement, names the new
     text; it is taken when the document's following text starts with it.
-    Otherwise the heuristic span stands.
+    Otherwise, when the current statement holds ``old`` once, the new text ends
+    where the document goes on as the statement goes on after ``old``
+    (:func:`_until_statement_resumes`). Otherwise the heuristic span stands.
     """
     from .superseded import core_span, word_changes  # the span arithmetic lives with the superseded wordings
 
@@ -183,14 +186,45 @@ def _refine(claim: Claim, old: str, rendered: str, start: int, end: int) -> tupl
     for version in versions_of(claim)[:-1]:
         if contains_words(version.statement, old):
             candidates += [new for o, new in word_changes(version.statement, claim.statement) if o == old and new]
-    if not candidates:
-        return start, end
-    # only as much of the following text as the longest candidate could need (normalising may shrink it)
-    following = normalise(rendered[start : start + 4 * max(map(len, candidates)) + 64]).casefold()
-    for new in sorted(set(candidates), key=len, reverse=True):
-        if following.startswith(normalise(new).casefold()):
-            return start, start + len(new)
-    return start, end
+    if candidates:
+        # only as much of the following text as the longest candidate could need (normalising may shrink it)
+        following = normalise(rendered[start : start + 4 * max(map(len, candidates)) + 64]).casefold()
+        for new in sorted(set(candidates), key=len, reverse=True):
+            if following.startswith(normalise(new).casefold()):
+                return start, start + len(new)
+    resumes = _until_statement_resumes(claim.statement, old, rendered, start, limit)
+    return (start, resumes) if resumes is not None else (start, end)
+
+
+#: How many of the statement's words after the old span must follow the new text in the document (fewer when the
+#: statement or the sentence ends sooner).
+_RESUME_WORDS = 3
+
+
+def _until_statement_resumes(statement: str, old: str, rendered: str, start: int, limit: int) -> int | None:
+    """Where the new text ends: where the document goes on with the words the statement has after ``old``.
+
+    Claim "reached greater than 93% accuracy on OCT images." and document text
+    "more than 93% accuracy on OCT images." after the struck words: the new
+    text is "more than 93%". A credit ("(corrected by A. Reader)") inside the
+    new text is skipped over. None when the statement does not hold ``old``
+    exactly once or the document never goes on as it does.
+    """
+    if not old or statement.count(old) != 1:
+        return None
+    want = [w for _, _, w in word_spans(statement.split(old, 1)[1])][:_RESUME_WORDS]
+    if not want:
+        return None
+    text = rendered[start : min(limit, start + 2 * MAX_NEW_SPAN)]
+    credit_spans = [m.span() for m in _CREDIT.finditer(text)]
+    got = [(a, b, w) for a, b, w in word_spans(text) if not any(c0 <= a < c1 for c0, c1 in credit_spans)]
+    for i in range(1, len(got)):
+        k = 0
+        while k < len(want) and i + k < len(got) and got[i + k][2] == want[k]:
+            k += 1
+        if k == len(want) or (k and i + k == len(got)):
+            return start + got[i - 1][1]
+    return None
 
 
 def _credit_after(rendered: str, start: int, sentence_end: int, limit: int) -> re.Match[str] | None:
@@ -229,8 +263,13 @@ def extract_changes(
         if matcher is not None and claims and matcher.may_know(old):
             found = matcher.match([rendered[sentence.start : sentence.end]], [old])
             if found.claim is not None:
-                start, end = _refine(claims[found.claim], old, rendered, start, end)
+                start, end = _refine(claims[found.claim], old, rendered, start, end, sentence.end)
         new = " ".join(rendered[start:end].split())
+        if (inside := _CREDIT.search(rendered, start, end)) is not None:
+            # "more than 93% (corrected by A. Reader) accuracy": the credit sits inside the new text, not in it
+            if credited is None:
+                credited, credit_text = inside.group("name").strip(), inside.group().strip()
+            new = " ".join(_CREDIT.sub(" ", rendered[start:end]).split())
         if credited is None and (m := _CREDIT.match(rendered, end)) is not None:
             credited, credit_text = m.group("name").strip(), m.group().strip()
         if credited is None:
@@ -262,8 +301,27 @@ def extract_changes(
             )
         )
     notes: list[DocumentNote] = []
+    first_critic = len(changes)
     _critic_changes(block, rendered, where, sentences, changes, notes)
+    changes[first_critic:] = _credited(rendered, changes[first_critic:])
     return changes, notes
+
+
+def _credited(rendered: str, found: list[_Raw]) -> list[_Raw]:
+    """CriticMarkup changes with the "(corrected by NAME)" that follows each (before the next change), the credit
+    taken out of the sentence: it is about the change, not part of what the sentence says."""
+    out = []
+    for number, raw in enumerate(found):
+        following = found[number + 1].span[0] if number + 1 < len(found) else len(rendered)
+        end = raw.span[1]
+        m = _CREDIT.match(rendered, end) or _credit_after(rendered, end, raw.sentence.end, max(following, end))
+        if raw.credited is None and m is not None:
+            credit = m.group().strip()
+            text = re.sub(r" ([.,;:!?])", r"\1", " ".join(raw.sentence.text.replace(credit, " ").split()))
+            raw = attrs.evolve(raw, credited=m.group("name").strip(), sentence=attrs.evolve(raw.sentence, text=text),
+                               old_sentence=_clean(raw.old_sentence.replace(credit, " ")))  # fmt: skip
+        out.append(raw)
+    return out
 
 
 def _line(block: Block, where: tuple[int, ...], pos: int) -> int:

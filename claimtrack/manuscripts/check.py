@@ -2,8 +2,10 @@
 
 For each citation of a claim the checks are, in order: does the claim exist
 (``unknown-claim``, with the nearest id), can its file be read, has it ended
-(``cites-retracted``, ``cites-superseded``), is it sound (``cites-needs-review``,
-``cites-under-supported``). For each sentence carrying citations, once per
+(``cites-retracted``, ``cites-superseded``), does it rest on a retracted
+source (``cites-retracted-source``: an error, or what claimtrack.toml's
+``[rules]`` makes the audit's ``retracted-source``), is it sound
+(``cites-needs-review``, ``cites-under-supported``). For each sentence carrying citations, once per
 cited claim: does it state a superseded wording (``states-superseded``, by the
 stale engine) or another value for one of the claim's facts
 (``value-mismatch``, see :mod:`values`).
@@ -95,8 +97,24 @@ class _Checker:
                 hint += f": {other.statement!r}"
             yield self.finding(m, "cites-superseded", at, cid, f"cites {cid!r}, which is superseded{named}", hint)
             return
+        yield from self._retracted_sources(m, claim, at)
         yield from self._needs_review(m, claim, at)
         yield from self._support(m, claim, at)
+
+    def _retracted_sources(self, m: Manuscript, claim: Claim, at: int) -> Iterator[CheckFinding]:
+        severity = self.lib.severity("retracted-source", CHECK_RULES["cites-retracted-source"][0])
+        if severity == "off" or _ignores(claim, "retracted-source"):
+            return
+        found = self.lib.retracted_sources(claim)
+        if not found:
+            return
+        standing = len({e.source for e in claim.supporting if not e.is_claim}) - len(found)
+        rest = "; no other source supports it" if standing == 0 else f"; {standing} other supporting source(s) stand"
+        for key, notice in found:
+            line, column = m.position(at)
+            message = f"cites {claim.id!r}, whose supporting source {key!r} was {notice.describe()}{rest}"
+            hint = f"a retracted paper supports nothing: cite another claim, or revise or retract {claim.id!r}"
+            yield CheckFinding("cites-retracted-source", severity, str(m.path), line, column, claim.id, message, hint)
 
     def _needs_review(self, m: Manuscript, claim: Claim, at: int) -> Iterator[CheckFinding]:
         if not claim.depends_on or _ignores(claim, "needs-review"):

@@ -21,6 +21,10 @@ CHECK_RULES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "unreadable-claim": ("error", "a cited claim's file cannot be read"),
         "cites-retracted": ("error", "a citation names a retracted claim"),
         "cites-superseded": ("error", "a citation names a superseded claim (the successor is named)"),
+        "cites-retracted-source": (
+            "error",
+            "a cited claim rests on a retracted source (severity as claimtrack.toml sets the audit's retracted-source)",
+        ),
         "states-superseded": ("error", "the citing sentence states a superseded wording of the cited claim"),
         "value-mismatch": ("error", "the citing sentence gives a value for a fact of the claim other than its current one"),
         "cites-needs-review": ("warning", "a cited claim rests on a claim changed after its last revision"),

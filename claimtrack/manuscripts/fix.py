@@ -4,7 +4,9 @@ Each passage the stale engine finds is looked for in the file's running text
 (the sentence on its line most like the one found, holding the old span as
 whole words); the old span is replaced by the new one, or with ``tracked`` by
 ``~~old~~ new (corrected by NAME)`` (LaTeX: ``\\sout{old} new ...``), NAME
-being the person the revision credits, else its author. A passage whose
+being the person the revision credits, else its author; the new text and
+NAME come from the library, so they are escaped for the document's format
+(Markdown, LaTeX). A passage whose
 change is not a span edit (a whole new statement, a retraction) is listed
 with the suggested text and left alone, as is one that cannot be found.
 
@@ -22,16 +24,22 @@ from typing import Any
 
 import attrs
 
-from ..documents.reading import read_text
+from ..documents.reading import MARKDOWN_SUFFIXES, read_text
 from ..fileio import atomic_write
+from .escaping import latex_text, markdown_text
 from .reading import parse_manuscript
 from .records import Manuscript
 from .spans import find_span, sentence_near
-from .staleness import StalePassage, stale_in_documents
+from .staleness import StaleEngine, StalePassage, stale_in_documents
 
 __all__ = ["FixedPassage", "UnfixedPassage", "FixResult", "fix_stale", "plan_fixes"]
 
 _BOM = "\ufeff".encode()
+_MARKDOWN = MARKDOWN_SUFFIXES | {".qmd", ".rmd"}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 @attrs.frozen
@@ -78,11 +86,16 @@ class FixResult:
 
 
 def _replacement(m: Manuscript, found: str, new: str, *, tracked: bool, name: str) -> str:
+    """What replaces ``found``: the library's new text (and credited name) escaped for the document's format."""
     if found[:1].isupper() and new[:1].islower():
         new = new[0].upper() + new[1:]  # the span opened the sentence
+    escape = latex_text if m.syntax == "latex" else markdown_text
+    if not tracked and m.syntax != "latex" and Path(str(m.path)).suffix.casefold() not in _MARKDOWN:
+        escape = _one_line  # plain text: nothing to escape but a line break
+    new = escape(new)
     if not tracked:
         return new
-    credit = f" (corrected by {name})" if name else ""
+    credit = f" (corrected by {escape(name)})" if name else ""
     struck = f"\\sout{{{found}}}" if m.syntax == "latex" else f"~~{found}~~"
     return f"{struck} {new}{credit}" if new else f"{struck}{credit}"
 
@@ -106,22 +119,22 @@ def plan_fixes(m: Manuscript, passages: Sequence[StalePassage], claims: Any, *, 
             reason, suggestion = _why_not(passage)
             unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence, reason, suggestion))
             continue
-        old, new = passage.changes[0]
-        sentence = sentence_near(m, passage.line, passage.sentence, old)
-        span = find_span(m, old, sentence.start, sentence.end) if sentence else None
-        if span is None:
-            unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence,
-                                          f"{old!r} was not found in the running text there", passage.current))  # fmt: skip
-            continue
-        if any(a < span[1] and span[0] < b for a, b, _ in edits):
-            unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence,
-                                          "it overlaps another fix in the same sentence", passage.current))  # fmt: skip
-            continue
         revision = claims[passage.claim].revisions[passage.revision]
-        found = m.text[span[0] : span[1]]
-        text = _replacement(m, found, new, tracked=tracked, name=revision.credited or revision.by)
-        edits.append((span[0], span[1], text))
-        fixed.append(FixedPassage(passage.claim, m.position(span[0])[0], found, text))
+        for old, new in passage.changes:  # every changed span of the passage, not only the first
+            sentence = sentence_near(m, passage.line, passage.sentence, old)
+            span = find_span(m, old, sentence.start, sentence.end) if sentence else None
+            if span is None:
+                unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence,
+                                              f"{old!r} was not found in the running text there", passage.current))  # fmt: skip
+                continue
+            if any(a < span[1] and span[0] < b for a, b, _ in edits):
+                unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence,
+                                              "it overlaps another fix in the same sentence", passage.current))  # fmt: skip
+                continue
+            found = m.text[span[0] : span[1]]
+            text = _replacement(m, found, new, tracked=tracked, name=revision.credited or revision.by)
+            edits.append((span[0], span[1], text))
+            fixed.append(FixedPassage(passage.claim, m.position(span[0])[0], found, text))
     out = m.text
     for start, end, text in sorted(edits, reverse=True):
         out = out[:start] + text + out[end:]
@@ -137,7 +150,8 @@ def fix_stale(lib: Any, paths: Iterable[str | Path], *, tracked: bool = False) -
     """
     files = [Path(p) for p in paths]
     texts = {str(p): read_text(p) for p in files}  # every file readable before any is written
-    found = stale_in_documents(lib, files)
+    engine = StaleEngine(lib)
+    found = stale_in_documents(lib, files, engine)
     results = []
     writes = []
     for path in files:
@@ -152,7 +166,23 @@ def fix_stale(lib: Any, paths: Iterable[str | Path], *, tracked: bool = False) -
             writes.append((path, text))
     for path, text in writes:
         _write_like(path, text)
-    return results
+    return _with_what_is_left(lib, engine, results, [path for path, _ in writes])
+
+
+def _with_what_is_left(lib: Any, engine: StaleEngine, results: list[FixResult], written: list[Path]) -> list[FixResult]:
+    """The results, with every passage the written files still state counted as left (so "0 left" is the truth)."""
+    if not written:
+        return results
+    again = stale_in_documents(lib, written, engine)
+    out = []
+    for result in results:
+        listed = {(u.claim, u.line) for u in result.unfixed}
+        left = [p for p in again.get(result.file, []) if (p.claim, p.line) not in listed]
+        more = tuple(
+            UnfixedPassage(p.claim, p.line, p.sentence, f"still stale after the fix ({p.why})", _why_not(p)[1]) for p in left
+        )
+        out.append(attrs.evolve(result, unfixed=result.unfixed + more) if more else result)
+    return out
 
 
 def _write_like(path: Path, text: str) -> None:

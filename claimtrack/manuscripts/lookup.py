@@ -1,4 +1,5 @@
-"""The library as manuscripts see it: the cited claims (and what they rest on), the ids, the confidence scale.
+"""The library as manuscripts see it: the cited claims (and what they rest on), the ids, the confidence scale,
+the retracted sources.
 
 A check needs the few claims a paper cites, not the whole library: they are
 read through the load cache alone (:func:`claimtrack.index.load_some`), unless
@@ -38,6 +39,26 @@ class ClaimLookup:
             self.claims = load_some(lib.store, claim_ids, dependencies=True)
         self._ids: list[str] | None = None
         self._near: dict[str, str | None] = {}
+        self._notices: Any = None
+
+    def retraction(self, key: str) -> Any:
+        """The retraction in force for source ``key`` (from notices.toml), None when it stands or there are no notices.
+
+        notices.toml is read on the first call only, so a paper citing no retracted source costs nothing more.
+        """
+        if self._notices is None:
+            self._notices = getattr(self.lib, "notices", None) or ()
+        return self._notices.retraction(key) if self._notices else None
+
+    def retracted_sources(self, claim: Claim) -> list[tuple[str, Any]]:
+        """The claim's supporting sources that were retracted, with the retraction of each, in evidence order."""
+        keys = dict.fromkeys(e.source for e in claim.supporting if not e.is_claim)
+        found = [(key, self.retraction(key)) for key in keys]
+        return [(key, notice) for key, notice in found if notice is not None]
+
+    def severity(self, rule: str, default: str) -> str:
+        """A rule's severity as claimtrack.toml's [rules] sets it (``off`` included), else ``default``."""
+        return str(getattr(self.lib.settings, "rules", {}).get(rule, default))
 
     def all_ids(self) -> list[str]:
         """Every claim id of the library (from the file names, when the claims are not loaded)."""

@@ -4,18 +4,24 @@
 and ``\\claim[p.~3]{a,b}`` becomes ``\\cite[p.~3]{brown2020,chen2021}``, so
 pandoc, Quarto or BibTeX build the bibliography from references.bib as usual.
 A claim without supporting sources leaves nothing (a bracket left empty goes
-with the space before it). Ordinary citations stay as written.
+with the space before it). Ordinary citations stay as written. A source a
+notice retracted (notices.toml) is still cited, so the reader can find it,
+but marked: ``[@key, retracted]`` (in text ``@key [retracted]``) and
+``\\cite[retracted]{key}``.
 
 ``marks`` adds each claim's confidence, linked to its section of the HTML
-report (``report/index.html#claim-<id>``); ``since`` appends a Corrections
-section (see :mod:`corrections`). The source file is never written.
+report (``report/index.html#claim-<id>``, as the output file reaches it:
+:func:`report_link`); ``since`` appends a Corrections section (see
+:mod:`corrections`). The library's text (a level's name) is escaped for the
+paper's format (:mod:`.escaping`). The source file is never written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +31,17 @@ from ..bibformats.citekeys import citation_map
 from ..errors import DocumentError
 from ..fileio import atomic_write
 from ..model import Claim, Status, to_date
-from .corrections import corrections_latex, corrections_markdown, corrections_since, latex_escape
+from .corrections import corrections_latex, corrections_markdown, corrections_since
+from .escaping import latex_text, latex_url, markdown_text, markdown_url
 from .lookup import ClaimLookup
 from .reading import read_manuscript
 from .records import CitationGroup, Manuscript
 
-__all__ = ["render_manuscript", "render_text", "RenderResult", "DEFAULT_REPORT"]
+__all__ = ["render_manuscript", "render_text", "report_link", "RenderResult", "DEFAULT_REPORT"]
 
 #: Where ``marks`` link to: the HTML report ``claimtrack report`` writes by default.
 DEFAULT_REPORT = "report/index.html"
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|#|//")  # a scheme (https:, file:), a fragment, or //host
 _LATEX_BIBLIOGRAPHY = re.compile(r"^[ \t]*\\(?:bibliography\s*\{|printbibliography\b)|\\end\s*\{document\}", re.MULTILINE)
 
 
@@ -54,9 +62,22 @@ def _sources(claim: Claim) -> list[str]:
 def _mark(m: Manuscript, claim: Claim, report: str) -> str:
     label = claim.confidence if claim.status is Status.ACTIVE else f"{claim.confidence}, {claim.status.value}"
     if m.syntax == "latex":
-        url = report.replace("\\", "/").replace("%", "\\%").replace("#", "\\#")
-        return f"\\href{{{url}\\#claim-{claim.id}}}{{{latex_escape(label)}}}"
-    return f"[{label}]({report}#claim-{claim.id})"
+        return f"\\href{{{latex_url(report)}\\#claim-{claim.id}}}{{{latex_text(label)}}}"
+    return f"[{markdown_text(label)}]({markdown_url(report)}#claim-{claim.id})"
+
+
+def report_link(root: str | Path | None, report: str, output: str | Path) -> str:
+    """The report's address as the rendered file reaches it.
+
+    ``report`` is a path from the library's folder (``report/index.html``, the
+    default) or an address (``https://...``, an absolute path); a path is made
+    relative to the output file's folder, so ``-o build/paper.md`` links to
+    ``../report/index.html``.
+    """
+    if root is None or _ADDRESS.match(report) or Path(report).is_absolute():
+        return report
+    target = Path(output).absolute().parent
+    return Path(os.path.relpath(Path(root).absolute() / report, target)).as_posix()
 
 
 def _marks(m: Manuscript, claims: list[Claim], report: str) -> str:
@@ -66,9 +87,16 @@ def _marks(m: Manuscript, claims: list[Claim], report: str) -> str:
     return f"\\textsuperscript{{{marks}}}" if m.syntax == "latex" else f" ({marks})"
 
 
-def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim], renamed: dict[str, str]) -> str:
+#: What a retracted source's citation says after it.
+RETRACTED_MARK = "retracted"
+
+
+def _pandoc_group(
+    m: Manuscript, group: CitationGroup, claims: dict[str, Claim], renamed: dict[str, str], retracted: Callable[[str], bool]
+) -> str:
     text = m.text
     parts = []
+    intext = group.kind == "intext"
     for item in group.items:
         if item.claim is None:
             cited = text[item.key_start : item.key_end]
@@ -80,7 +108,8 @@ def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim],
         if not keys:
             continue
         dash = "-" if text[item.key_start] == "-" else ""
-        cited = "; ".join(f"{dash}@{key}" for key in keys)
+        mark = f" [{RETRACTED_MARK}]" if intext else f", {RETRACTED_MARK}"
+        cited = "; ".join(f"{dash}@{key}{mark if retracted(key) else ''}" for key in keys)
         parts.append(text[item.start : item.key_start] + cited + text[item.key_end : item.end])
     if group.kind == "intext":
         return "".join(parts)
@@ -89,9 +118,13 @@ def _pandoc_group(m: Manuscript, group: CitationGroup, claims: dict[str, Claim],
     return "[" + ";".join(parts).lstrip() + "]"
 
 
-def _latex_group(group: CitationGroup, claims: dict[str, Claim]) -> str:
+def _latex_group(group: CitationGroup, claims: dict[str, Claim], retracted: Callable[[str], bool]) -> str:
     keys = list(dict.fromkeys(key for claim_id in group.claims for key in _sources(claims[claim_id])))
-    return f"\\cite{group.options}{{{','.join(keys)}}}" if keys else ""
+    standing = [key for key in keys if not retracted(key)]
+    ended = [key for key in keys if retracted(key)]
+    out = f"\\cite{group.options}{{{','.join(standing)}}}" if standing else ""
+    marked = f"\\cite[{RETRACTED_MARK}]{{{','.join(ended)}}}" if ended else ""
+    return "~".join(part for part in (out, marked) if part)
 
 
 def _cited_keys(lib: Any, m: Manuscript) -> dict[str, str]:
@@ -133,11 +166,16 @@ def render_text(lib: Any, m: Manuscript, *, marks: bool = False, report: str = D
     out: list[str] = []
     pos = 0
     count = 0
+
+    def retracted(key: str) -> bool:
+        return library.retraction(key) is not None
+
     for group in m.groups:
         if not group.claims and not any(item.key in renamed for item in group.items):
             continue
         start = group.start
-        rendered = _latex_group(group, claims) if m.syntax == "latex" else _pandoc_group(m, group, claims, renamed)
+        latex = m.syntax == "latex"
+        rendered = _latex_group(group, claims, retracted) if latex else _pandoc_group(m, group, claims, renamed, retracted)
         if not rendered:
             while start > pos and m.text[start - 1] in " \t~":
                 start -= 1
@@ -182,7 +220,8 @@ def render_manuscript(lib: Any, path: str | Path, output: str | Path, *, marks: 
     if target.exists() and source.exists() and target.resolve() == source.resolve():
         raise DocumentError("is the manuscript itself", file=target, hint="name another output file; the source is never changed")
     m = read_manuscript(source)
-    result = render_text(lib, m, marks=marks, report=report, since=since)
+    link = report_link(getattr(lib, "root", None), report, target)
+    result = render_text(lib, m, marks=marks, report=link, since=since)
     if target.is_dir():
         raise DocumentError("is a folder", file=target, hint="name the output file, e.g. build/paper.md")
     try:

@@ -19,7 +19,7 @@ from ..documents.records import StaleFinding
 from ..documents.stale import StaleEngine, find_stale
 from ..model import Claim
 
-__all__ = ["StalePassage", "PassageChecker", "stale_in_documents"]
+__all__ = ["StalePassage", "PassageChecker", "stale_in_documents", "StaleEngine"]
 
 
 @attrs.frozen
@@ -47,6 +47,21 @@ class StalePassage:
     sentence: str = ""
 
 
+#: The most words an old span of a whole new statement may have to be put right in place.
+_IN_PLACE_WORDS = 6
+
+
+def _in_place(span_edit: bool, changes: Sequence[tuple[str, str]]) -> bool:
+    """Whether the changes can be made where the passage states the old words.
+
+    A span edit can; so can a whole new statement whose changes are each a few words put in place of a few others
+    ("1,000 images from 200" -> "1,200 images from 250"), not a sentence rewritten.
+    """
+    if not changes or not all(old.strip() for old, _ in changes):
+        return False
+    return span_edit or all(len(old.split()) <= _IN_PLACE_WORDS and len(new.split()) <= _IN_PLACE_WORDS for old, new in changes)
+
+
 def _passage(finding: StaleFinding, claims: Mapping[str, Claim]) -> StalePassage:
     changes = tuple(finding.changes) or ((finding.old, finding.new),)
     claim = claims.get(finding.claim)
@@ -55,8 +70,7 @@ def _passage(finding: StaleFinding, claims: Mapping[str, Claim]) -> StalePassage
         finding.kind == "correction"
         and claim is not None
         and 0 <= revision < len(claim.revisions)
-        and claim.revisions[revision].is_span_edit
-        and all(old for old, _ in changes)
+        and _in_place(claim.revisions[revision].is_span_edit, changes)
     )
     return StalePassage(
         finding.claim, finding.superseded, finding.current, changes, finding.score, finding.why or "", revision,
@@ -84,10 +98,15 @@ class PassageChecker:
         return out
 
 
-def stale_in_documents(claims: Any, paths: Iterable[str | Path]) -> dict[str, list[StalePassage]]:
-    """The stale passages of each document by its path as given, with their lines and sentences."""
+def stale_in_documents(
+    claims: Any, paths: Iterable[str | Path], engine: StaleEngine | None = None
+) -> dict[str, list[StalePassage]]:
+    """The stale passages of each document by its path as given, with their lines and sentences.
+
+    ``engine`` is a :class:`StaleEngine` of ``claims`` to reuse (asking twice, before and after a fix).
+    """
     by_id = claims.claims if hasattr(claims, "claims") else claims
     out: dict[str, list[StalePassage]] = {}
-    for finding in find_stale(claims, paths):
+    for finding in find_stale(engine if engine is not None else claims, paths):
         out.setdefault(finding.file, []).append(_passage(finding, by_id))
     return out

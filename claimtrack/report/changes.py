@@ -11,6 +11,7 @@ import difflib
 import re
 from typing import NamedTuple
 
+from ..changes import record_changes
 from ..history import brief
 from ..model import Claim, Revision, RevisionKind
 
@@ -106,11 +107,17 @@ def change_segments(revision: Revision, before: Claim | None) -> tuple[tuple[Seg
             whole = getattr(revision, f"set_{name}")
             if whole is not None:
                 lines.append([Segment("label", f"{name}: "), Segment("ins", "; ".join(brief(i) for i in whole) or "(none)")])
-    for name in _LIST_FIELDS:
-        for item in getattr(revision, f"remove_{name}"):
-            lines.append([Segment("label", f"− {name}: "), *_spaced("del", brief(item))])
-        for item in getattr(revision, f"add_{name}"):
-            lines.append([Segment("label", f"+ {name}: "), *_spaced("ins", brief(item))])
+    # the list entries as claimtrack.changes words them: a re-added entry shows what differs in it
+    for change in record_changes(revision):
+        if change.kind == "changed":
+            old, new = change.old or "", change.new or ""
+            lines.append(
+                [Segment("label", f"{change.label}: "), *_spaced("del", old), Segment("text", " "), *_spaced("ins", new)]
+            )
+        elif change.kind == "removed":
+            lines.append([Segment("label", f"− {change.label}: "), *_spaced("del", change.old or "")])
+        else:
+            lines.append([Segment("label", f"+ {change.label}: "), *_spaced("ins", change.new or "")])
     if revision.kind is RevisionKind.REVIEW and not lines:
         lines.append([Segment("text", "re-checked; nothing changed")])
     if not lines:
