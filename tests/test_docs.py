@@ -93,31 +93,79 @@ def corpus(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_readme_shell_then_python(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shell blocks from `claimtrack init my-survey` on, in order, then the Python blocks, beside the corpus."""
-    shells = blocks(REPO / "README.md", "sh")
-    start = next(i for i, b in enumerate(shells) if "claimtrack init my-survey" in b)
+def test_readme_shell_and_python_in_reading_order(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shell and Python blocks from `claimtrack init my-survey` on, in the order a reader meets them, each where
+    the one before left the reader (the Python blocks in my-survey, beside the corpus as at the repository root)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = [(lang, body) for lang, body in FENCE.findall(readme) if lang in ("sh", "python")]
+    start = next(i for i, (_, b) in enumerate(found) if "claimtrack init my-survey" in b)
     cwd = corpus
-    for shell in shells[start:]:
-        if "pip install" in shell or re.search(r"^git ", shell, re.MULTILINE):
+    pythons = 0
+    namespace: dict[str, object] = {}  # one session, as in a notebook
+    for lang, block in found[start:]:
+        if lang == "python":
+            monkeypatch.chdir(cwd)
+            exec(compile(block, f"README.md python block {pythons}", "exec"), namespace)
+            pythons += 1
+            continue
+        if "pip install" in block or re.search(r"^git ", block, re.MULTILINE):
             continue  # the development set-up; git's commands want a repository (tests/test_git.py runs them)
-        if "examples/" in shell:  # "Writing a paper": at the repository root, with its example papers and a note
+        if "examples/" in block:  # "Writing a paper": at the repository root, with its example papers and a note
             shutil.copytree(REPO / "examples", corpus / "examples", dirs_exist_ok=True)
             (corpus / "notes.md").write_text("The initial GPT-3 was pretrained on C4 data from 2016 to 2019.\n", "utf-8")
-            for line in shell_lines(shell):
+            for line in shell_lines(block):
                 run_line(line, corpus)
             continue
-        for line in shell_lines(shell):
+        for line in shell_lines(block):
             cwd = run_line(line, cwd)
-    assert cwd == corpus / "my-survey"
-    monkeypatch.chdir(corpus)
-    for number, python in enumerate(blocks(REPO / "README.md", "python")):
-        exec(compile(python, f"README.md python block {number}", "exec"), {"claimtrack": claimtrack})
+    assert cwd == corpus / "my-survey" and pythons == 2
     survey = claimtrack.open(corpus / "my-survey")
     claim = survey.claim("cdv2-context")
     assert claim.statement.endswith("8,192 tokens.") and "code-model" in claim.tags
     assert [f.value for f in claim.facts] == ["8,192"]
     assert survey.claim("cdv2-long-prompts").evidence == ()
+
+
+def test_readme_quick_start_is_what_ci_runs() -> None:
+    """The quick start has exactly two set-up commands (the report at the root, the tests), and .ci/run runs them."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick = readme[readme.index("## Quick start") :]
+    (setup,) = [b for b in blocks_of(quick[: quick.index("### ")], "sh")]
+    commands = list(shell_lines(setup))
+    assert len(commands) == 2
+    assert commands[0].endswith("&& claimtrack report") and commands[1].endswith("&& python -m pytest")
+    ci = [line.strip() for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    ran = [line for line in ci if line and not line.startswith("#") and ("pip install -e" in line or "pytest" in line)]
+    assert ran == commands
+    # what a fresh clone does not check is said next to the command
+    assert re.search(r"about 340 of the tests are skipped", quick) and "Chromium" in quick
+
+
+def test_readme_puts_the_user_first() -> None:
+    """The tours and workflows come before the reference sections; internals and figures live in docs/."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    heads = [line[3:] for line in readme.splitlines() if line.startswith("## ")]
+    workflows = ["Quick start", "Writing a paper", "Claims in git", "Retractions and corrections of cited papers"]
+    assert heads[: len(workflows)] == workflows
+    for name in ("Performance", "Files, links and caches"):
+        section = readme[readme.index(f"## {name}") :]
+        section = section[: section.index("\n## ", 4)]
+        assert len(section) < 1200, f"the README's {name} section is a summary; the rest is in docs/"
+    for moved in ("malloc_trim", "HMAC", "generation", "cProfile"):
+        assert moved not in readme
+    assert "malloc_trim" in (REPO / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert "flock" in (REPO / "docs" / "internals.md").read_text(encoding="utf-8")
+    assert len(readme) < 30_000
+
+
+def test_doc_links_point_at_files() -> None:
+    for doc in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8")):
+            assert (doc.parent / target).is_file(), f"{doc.name} links to {target}, which is not there"
+
+
+def blocks_of(text: str, *languages: str) -> list[str]:
+    return [body for lang, body in FENCE.findall(text) if lang in languages]
 
 
 def test_readme_other_shell_blocks_name_real_commands() -> None:
