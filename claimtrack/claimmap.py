@@ -85,6 +85,7 @@ class Claims(Mapping[str, Claim]):
     _broken: dict[str | None, ClaimtrackError]
     _load: Callable[[], _Loaded]
     _read: Callable[[str], Claim]
+    _ids: Callable[[], list[str]] | None = None
     _single: dict[str, Claim]
 
     def __init__(
@@ -104,11 +105,15 @@ class Claims(Mapping[str, Claim]):
         self._broken = {p.file: p for p in problems}
 
     @classmethod
-    def lazy(cls, load: Callable[[], _Loaded], read: Callable[[str], Claim]) -> Claims:
-        """Claims that ``read`` one at a time on demand and ``load`` all together the first time all are needed."""
+    def lazy(
+        cls, load: Callable[[], _Loaded], read: Callable[[str], Claim], ids: Callable[[], list[str]] | None = None
+    ) -> Claims:
+        """Claims that ``read`` one at a time on demand and ``load`` all together the first time all are needed;
+        ``ids`` lists the claims' ids (their files' names) without reading them."""
         self = cls.__new__(cls)
         self._load = load
         self._read = read
+        self._ids = ids
         self._single = {}
         return self
 
@@ -154,11 +159,30 @@ class Claims(Mapping[str, Claim]):
             return claim_id in self._claims
         return isinstance(claim_id, str) and self.get(claim_id) is not None
 
+    def _listed(self) -> list[str] | None:
+        """The ids of a lazy mapping not loaded yet, from the files' names (None when they cannot be listed)."""
+        ids = self.__dict__.get("_ids")
+        return None if self.loaded or ids is None else ids()
+
     def __repr__(self) -> str:
-        if not self.loaded:  # a repr does not load the library
+        listed = self._listed()  # a repr does not load the library: an unloaded one counts its files
+        if listed is not None:
+            return f"<Claims: {plural(len(listed), 'claim')}>"
+        if not self.loaded:
             return f"<Claims: not loaded yet, {plural(len(self.__dict__.get('_single', {})), 'claim')} read one at a time>"
         more = f", {plural(len(self.problems), 'unreadable file')}" if self.problems else ""
         return f"<Claims: {plural(len(self._claims), 'claim')}{more}>"
+
+    def _repr_html_(self) -> str:
+        """A table for Jupyter: how many claims there are, and the first ones (read one at a time unless loaded)."""
+        from .notebook import TABLE_ROWS, claims_table
+
+        listed = self._listed()
+        if listed is None:
+            shown = [self._claims[i] for i in sorted(self._claims)[:TABLE_ROWS]]
+            return claims_table(shown, len(self._claims), problems=len(self.problems))
+        shown = [claim for claim in (self.get(i) for i in listed[:TABLE_ROWS]) if claim is not None]
+        return claims_table(shown, len(listed), problems=min(TABLE_ROWS, len(listed)) - len(shown))
 
     def get(self, claim_id: str, default: Any = None) -> Any:  # type: ignore[override]
         """The claim, or ``default`` when it is absent or its file cannot be read."""
