@@ -13,8 +13,9 @@ from typing import Any
 
 from .errors import ClaimNotFoundError, ClaimtrackError
 from .history import Verified, verify
-from .model import Claim, validate_id
+from .model import Claim
 from .pickled import ClaimView, DerivedView
+from .store import known_id
 from .suggest import hint_with
 from .views import plural
 
@@ -136,7 +137,7 @@ class Claims(Mapping[str, Claim]):
         try:
             return self._claims[claim_id]
         except KeyError:
-            validate_id(claim_id)
+            known_id(claim_id, lambda: self._claims)
             broken = self._broken.get(f"claims/{claim_id}.toml")
             if broken is not None:
                 raise broken from None
@@ -150,7 +151,7 @@ class Claims(Mapping[str, Claim]):
         """One claim read from its file alone, remembered until the whole library is loaded."""
         found = self._single.get(claim_id)
         if found is None:
-            validate_id(claim_id)
+            known_id(claim_id, self.__dict__.get("_ids") or tuple)
             found = self._single[claim_id] = self._read(claim_id)
         return found
 
