@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CONTROLS", "escape_controls", "json_controls", "written"]
+__all__ = ["CONTROLS", "CONTROL_CLASS", "escape_controls", "json_controls", "written"]
 
 #: The Unicode bidirectional controls: marks, embeddings, overrides and isolates.
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+#: The characters of :data:`CONTROLS`, for a regular expression's character class.
+CONTROL_CLASS = f"\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}"
 #: Every character that text output shows as an escape: C0 but tab and newline, DEL, C1, the bidi controls.
-CONTROLS = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
+CONTROLS = re.compile(f"[{CONTROL_CLASS}]")
 _JSON_RAW = re.compile(f"[\\x7f-\\x9f{_BIDI}]")  # the controls json.dumps leaves as they are
 
 

@@ -60,7 +60,8 @@ def add(
     \b
     Example:
       claimtrack add cdv2-context --statement "code-davinci-002 has a context window of 4096 tokens." \\
-          --confidence conclusion --tag code-davinci-002 --by "A. Author" --date 2022-12-11
+          --confidence conclusion --tag code-davinci-002 --tag draft --by "A. Author" --date 2022-12-11
+      claimtrack add cdv2-sota --statement "code-davinci-002 is the strongest model on GSM8K." --date 2022-12-11
     """
     claim = lib.add(claim_id, statement, confidence=confidence, tags=tags, depends_on=depends_on, by=by, date=date, note=note)
     echo(f"added {claim.id} ({claim.confidence})")
@@ -202,7 +203,7 @@ def retract(
 
     \b
     Example:
-      claimtrack retract cdv2-sota --reason "a later benchmark run did not reproduce it" \\
+      claimtrack retract cdv2-context --reason "the model was withdrawn; its window can no longer be checked" \\
           --credit "A. Reader" --evidence openai2022models
     """
     lib.retract(claim_id, reason=reason, by=by, date=date, credited=credited, evidence=evidence, note=note)
