@@ -60,6 +60,17 @@ def parse_date(value: dt.date | str | None) -> dt.date:
         raise ClaimtrackError(f"{value!r} is not a date", key="date", hint="write it as YYYY-MM-DD") from e
 
 
+def revision_kind(value: RevisionKind | str) -> RevisionKind:
+    """A revision kind from its name; a name that is none gets the closest kind (``corection``: did you mean...)."""
+    try:
+        return RevisionKind(value)
+    except ValueError:
+        kinds = [k.value for k in RevisionKind if k is not RevisionKind.CREATED]
+        raise ClaimtrackError(
+            f"{value!r} is not a revision kind", key="kind", hint=hint_with(str(value), kinds, "use " + ", ".join(kinds))
+        ) from None
+
+
 def command_for(field: str, claim_id: str) -> str:
     """The command (or commands) that change ``field``, in backticks: ```claimtrack tag x --add TAG```."""
     return " or ".join(f"`{command.format(id=claim_id)}`" for command in FIELD_COMMANDS[field])
@@ -123,7 +134,7 @@ class FieldEdits:
         kind = meta.pop("kind", None)
         revision = Revision(
             date=parse_date(meta.pop("date", None)),
-            kind=RevisionKind(kind or default_kind),
+            kind=revision_kind(kind or default_kind),
             by=meta.pop("by", None) or default_author(),
             evidence=tuple(meta.pop("evidence", ()) or ()),
             **meta,
@@ -165,7 +176,7 @@ class FieldEdits:
             raise HistoryError(f"confidence is already {confidence!r}", key=claim_id, hint="nothing to change")
         revision = Revision(
             date=parse_date(date),
-            kind=RevisionKind(kind),
+            kind=revision_kind(kind),
             by=by or default_author(),
             reason=reason,
             credited=credited,

@@ -165,3 +165,12 @@ def test_one_record_is_one_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "one.csv: retraction-watch, 1 record, 1 about this library's sources" in result.stdout
     assert "1 records" not in result.stdout
     assert repr(claimtrack.open(root).notices) == "<Notices: 1 about 1 source>"
+
+
+def test_a_mistyped_kind_from_python_gets_the_closest_kind(survey: Path) -> None:
+    lib = claimtrack.open(survey)
+    with pytest.raises(claimtrack.ClaimtrackError, match="'corection' is not a revision kind; did you mean 'correction'"):
+        lib.revise("gulshan2016", statement="S.", reason="r", kind="corection", by="A")
+    with pytest.raises(claimtrack.ClaimtrackError, match="did you mean 'editorial'"):
+        lib.tag("gulshan2016", add=["q"], kind="editorail", by="A")
+    assert len(lib.claim("gulshan2016").revisions) == 1  # nothing written
