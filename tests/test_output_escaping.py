@@ -112,3 +112,10 @@ def test_json_keeps_the_exact_text_with_nothing_raw(hostile: Path) -> None:
     text = done.stdout.decode("utf-8")
     assert _raw(text) == [] and "\\u202e" in text
     assert json.loads(text)["statement"] == claimtrack.open(hostile).claims["evil"].statement
+
+
+def test_a_usage_error_escapes_what_was_typed(hostile: Path) -> None:
+    for args in (["list", "--tag"], ["list", "--confidence", f"x{RLO}", "--format", f"j{RLO}"], [f"sh\x1b[2Jow{RLO}"]):
+        done = _run(hostile, *args)
+        err = done.stderr.decode("utf-8")
+        assert done.returncode == 2 and err.startswith("error: ") and _raw(err) == [], err

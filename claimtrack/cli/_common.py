@@ -94,12 +94,10 @@ class _Group(click.Group):
             command = e.ctx.command_path if e.ctx is not None else "claimtrack"
             message = " ".join(e.format_message().split()).rstrip(".")
             message = message[:1].lower() + message[1:]
-            click.echo(
-                f"error: {command}: {message}{' Else ' if message.endswith('?') else '; '}see `{command} --help`", err=True
-            )
+            echo(f"error: {command}: {message}{' Else ' if message.endswith('?') else '; '}see `{command} --help`", err=True)
             sys.exit(2)
         except click.ClickException as e:
-            click.echo(f"error: {' '.join(e.format_message().split())}", err=True)
+            echo(f"error: {' '.join(e.format_message().split())}", err=True)
             sys.exit(e.exit_code)
         except click.Abort:
             click.echo("aborted", err=True)
