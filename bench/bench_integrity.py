@@ -8,7 +8,7 @@ and against the warm load itself. Stages run in this process, one after
 another, best of ``--repeat``.
 
     python bench/bench_integrity.py                   # 10,000 claims
-    python bench/bench_integrity.py --sizes 100000    # the figure in the README
+    python bench/bench_integrity.py --sizes 100000    # the figure in docs/internals.md
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Every figure is a ratio against a baseline measured in the same run on the same 
 Each timed stage runs in a fresh Python process, so no in-process state helps it.
 
     python bench/bench_scale.py                       # 1k and 10k
-    python bench/bench_scale.py --sizes 10000,100000  # the figures in the README
+    python bench/bench_scale.py --sizes 10000,100000  # the figures in docs/performance.md
     python bench/bench_scale.py --sizes 20000 --corpus  # the bundled corpus's claims, repeated
 """
 

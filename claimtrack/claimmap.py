@@ -13,8 +13,9 @@ from typing import Any
 
 from .errors import ClaimNotFoundError, ClaimtrackError
 from .history import Verified, verify
-from .model import Claim, validate_id
+from .model import Claim
 from .pickled import ClaimView, DerivedView
+from .store import known_id
 from .suggest import hint_with
 from .views import plural
 
@@ -85,6 +86,7 @@ class Claims(Mapping[str, Claim]):
     _broken: dict[str | None, ClaimtrackError]
     _load: Callable[[], _Loaded]
     _read: Callable[[str], Claim]
+    _ids: Callable[[], list[str]] | None = None
     _single: dict[str, Claim]
 
     def __init__(
@@ -104,11 +106,15 @@ class Claims(Mapping[str, Claim]):
         self._broken = {p.file: p for p in problems}
 
     @classmethod
-    def lazy(cls, load: Callable[[], _Loaded], read: Callable[[str], Claim]) -> Claims:
-        """Claims that ``read`` one at a time on demand and ``load`` all together the first time all are needed."""
+    def lazy(
+        cls, load: Callable[[], _Loaded], read: Callable[[str], Claim], ids: Callable[[], list[str]] | None = None
+    ) -> Claims:
+        """Claims that ``read`` one at a time on demand and ``load`` all together the first time all are needed;
+        ``ids`` lists the claims' ids (their files' names) without reading them."""
         self = cls.__new__(cls)
         self._load = load
         self._read = read
+        self._ids = ids
         self._single = {}
         return self
 
@@ -131,7 +137,7 @@ class Claims(Mapping[str, Claim]):
         try:
             return self._claims[claim_id]
         except KeyError:
-            validate_id(claim_id)
+            known_id(claim_id, lambda: self._claims)
             broken = self._broken.get(f"claims/{claim_id}.toml")
             if broken is not None:
                 raise broken from None
@@ -145,7 +151,7 @@ class Claims(Mapping[str, Claim]):
         """One claim read from its file alone, remembered until the whole library is loaded."""
         found = self._single.get(claim_id)
         if found is None:
-            validate_id(claim_id)
+            known_id(claim_id, self.__dict__.get("_ids") or tuple)
             found = self._single[claim_id] = self._read(claim_id)
         return found
 
@@ -154,11 +160,30 @@ class Claims(Mapping[str, Claim]):
             return claim_id in self._claims
         return isinstance(claim_id, str) and self.get(claim_id) is not None
 
+    def _listed(self) -> list[str] | None:
+        """The ids of a lazy mapping not loaded yet, from the files' names (None when they cannot be listed)."""
+        ids = self.__dict__.get("_ids")
+        return None if self.loaded or ids is None else ids()
+
     def __repr__(self) -> str:
-        if not self.loaded:  # a repr does not load the library
+        listed = self._listed()  # a repr does not load the library: an unloaded one counts its files
+        if listed is not None:
+            return f"<Claims: {plural(len(listed), 'claim')}>"
+        if not self.loaded:
             return f"<Claims: not loaded yet, {plural(len(self.__dict__.get('_single', {})), 'claim')} read one at a time>"
         more = f", {plural(len(self.problems), 'unreadable file')}" if self.problems else ""
         return f"<Claims: {plural(len(self._claims), 'claim')}{more}>"
+
+    def _repr_html_(self) -> str:
+        """A table for Jupyter: how many claims there are, and the first ones (read one at a time unless loaded)."""
+        from .notebook import TABLE_ROWS, claims_table
+
+        listed = self._listed()
+        if listed is None:
+            shown = [self._claims[i] for i in sorted(self._claims)[:TABLE_ROWS]]
+            return claims_table(shown, len(self._claims), problems=len(self.problems))
+        shown = [claim for claim in (self.get(i) for i in listed[:TABLE_ROWS]) if claim is not None]
+        return claims_table(shown, len(listed), problems=min(TABLE_ROWS, len(listed)) - len(shown))
 
     def get(self, claim_id: str, default: Any = None) -> Any:  # type: ignore[override]
         """The claim, or ``default`` when it is absent or its file cannot be read."""

@@ -49,7 +49,7 @@ from .writes import SealResult, check_revision, check_values
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .audit import Finding
+    from .audit import Findings
     from .contentcheck import Checking
     from .notices import ImportResult, Notices
     from .sources import Sources
@@ -114,6 +114,17 @@ class Library(FieldEdits, LifeVerbs):
             held.append(plural(len(self._loaded["sources"][1]), "source"))
         return f"<Library {str(self.root)!r}" + (": " + ", ".join(held) if held else " (nothing loaded yet)") + ">"
 
+    def _repr_html_(self) -> str:
+        """A card for Jupyter: the title and folder, how many claims and sources, and the first claims."""
+        from .notebook import library_card
+
+        claims = self.claims
+        try:
+            sources: int | None = len(self.sources)
+        except ClaimtrackError:
+            sources = None  # an unreadable references.bib: the claims still show
+        return library_card(self.settings.title, str(self.root), len(claims._listed() or claims), sources, claims._repr_html_())
+
     # -- reading -------------------------------------------------------------
 
     def reload(self) -> Library:
@@ -147,7 +158,8 @@ class Library(FieldEdits, LifeVerbs):
 
             self._claims_loaded_ns = time.time_ns()
             hashes: dict[str, str] = {}
-            claims = Claims.lazy(lambda: load_claims(self.store, hashes=hashes), self._read_claim)
+            ids = lambda: [path.stem for path in self.store.files()]  # noqa: E731
+            claims = Claims.lazy(lambda: load_claims(self.store, hashes=hashes), self._read_claim, ids)
             claims.hashes = hashes
             return claims
 
@@ -307,9 +319,9 @@ class Library(FieldEdits, LifeVerbs):
         """Ids of the claims that rest on ``claim_id``."""
         return sorted(c.id for c in self.claims.values() if claim_id in c.depends_on)
 
-    def audit(self, *, base: str | None = None) -> list[Finding]:
-        """The audit's active findings, sorted by claim and rule; with ``base`` (a git revision) the past is also
-        checked against it (see ``claimtrack.audit_all`` for the ignored ones)."""
+    def audit(self, *, base: str | None = None) -> Findings:
+        """The audit's active findings (a list, a table in Jupyter), sorted by claim and rule; with ``base`` (a git
+        revision) the past is also checked against it (see ``claimtrack.audit_all`` for the ignored ones)."""
         from .audit import audit
 
         return audit(self, base=base)

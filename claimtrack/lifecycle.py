@@ -7,6 +7,7 @@ A claim is never deleted: its life ends with a ``retraction`` or a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .edits import author, parse_date
@@ -38,6 +39,7 @@ class LifeVerbs:
         by: str | None,
         date: Any,
         successor: str | None = None,
+        **about: Any,
     ) -> Claim:
         current = self.claim(claim_id)
         if current.status is not Status.ACTIVE:
@@ -55,17 +57,41 @@ class LifeVerbs:
             old=current.status.value,
             new=status.value,
             superseded_by=successor,
+            **about,
         )
         return self.append(claim_id, revision)
 
-    def retract(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:
-        """Mark a claim retracted; its history stays."""
-        return self._end(claim_id, RevisionKind.RETRACTION, Status.RETRACTED, reason, by, date)
+    def retract(
+        self,
+        claim_id: str,
+        *,
+        reason: str,
+        by: str | None = None,
+        date: dt.date | str | None = None,
+        credited: str | None = None,
+        evidence: Iterable[str] = (),
+        note: str | None = None,
+    ) -> Claim:
+        """Mark a claim retracted; its history stays. ``credited`` names who found the problem, ``evidence`` the
+        source keys the retraction rests on, ``note`` anything else to keep (how the date is known)."""
+        about = _about(credited, evidence, note)
+        return self._end(claim_id, RevisionKind.RETRACTION, Status.RETRACTED, reason, by, date, **about)
 
     def supersede(
-        self, claim_id: str, *, by_claim: str, reason: str, by: str | None = None, date: dt.date | str | None = None
+        self,
+        claim_id: str,
+        *,
+        by_claim: str,
+        reason: str,
+        by: str | None = None,
+        date: dt.date | str | None = None,
+        credited: str | None = None,
+        evidence: Iterable[str] = (),
+        note: str | None = None,
     ) -> Claim:
-        """Mark a claim superseded by another one (or name the successor of one superseded without a valid one)."""
+        """Mark a claim superseded by another one (or name the successor of one superseded without a valid one);
+        ``credited``, ``evidence`` and ``note`` as for :meth:`retract`."""
+        about = _about(credited, evidence, note)
         validate_id(by_claim)
         if by_claim == claim_id:
             raise HistoryError("a claim cannot supersede itself", key=claim_id, hint="name another claim with --by-claim")
@@ -83,11 +109,36 @@ class LifeVerbs:
                 old=successor or None,
                 new=by_claim if successor else None,
                 superseded_by=None if successor else by_claim,
+                **about,
             )
             return self.append(claim_id, revision)
-        return self._end(claim_id, RevisionKind.SUPERSESSION, Status.SUPERSEDED, reason, by, date, successor=by_claim)
+        return self._end(claim_id, RevisionKind.SUPERSESSION, Status.SUPERSEDED, reason, by, date, successor=by_claim, **about)
 
-    def review(self, claim_id: str, *, reason: str, by: str | None = None, date: dt.date | str | None = None) -> Claim:
-        """Record that a person re-checked the claim; nothing else changes."""
-        revision = Revision(date=parse_date(date), kind=RevisionKind.REVIEW, by=author(by), reason=reason)
+    def review(
+        self,
+        claim_id: str,
+        *,
+        reason: str,
+        by: str | None = None,
+        date: dt.date | str | None = None,
+        credited: str | None = None,
+        evidence: Iterable[str] = (),
+        note: str | None = None,
+    ) -> Claim:
+        """Record that a person re-checked the claim; nothing else changes. ``evidence`` names the source keys it
+        was checked against; ``credited`` and ``note`` as for :meth:`retract`."""
+        revision = Revision(
+            date=parse_date(date),
+            kind=RevisionKind.REVIEW,
+            by=author(by),
+            reason=reason,
+            **_about(credited, evidence, note),
+        )
         return self.append(claim_id, revision)
+
+
+def _about(credited: str | None, evidence: Iterable[str], note: str | None) -> dict[str, Any]:
+    """What every revision may say besides its change: who is credited, the keys it rests on, a note."""
+    if isinstance(evidence, str):
+        evidence = (evidence,)  # one key, not its letters
+    return {"credited": credited or None, "evidence": tuple(evidence), "note": note or None}

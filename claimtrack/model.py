@@ -337,6 +337,12 @@ class Revision:
         result: dict[str, Any] = _ABOVE["revision_to_raw"](self)
         return result
 
+    def _repr_html_(self) -> str:
+        """The revision for Jupyter: when, what kind, who, the change (``~~old~~ new``), why."""
+        from .notebook import revision_html
+
+        return revision_html(self)
+
 
 @_compact
 @attrs.frozen(slots=False)
@@ -395,8 +401,17 @@ class Claim:
         >>> claim.as_of("2022-12-12").statement  # doctest: +SKIP
         'code-davinci-002 has a context window of 4096 tokens.'
         """
-        then: Claim | None = _ABOVE["as_of"](self, to_date(date))
+        day = to_date(date)
+        then: Claim | None = _ABOVE["as_of"](self, day)
+        if then is not None:
+            object.__setattr__(then, "_viewed_as_of", day)  # not a field: a past view equals the claim it shows
         return then
+
+    @property
+    def viewed_as_of(self) -> dt.date | None:
+        """The date this claim was taken :meth:`as_of`, or None for the claim as it stands."""
+        day: dt.date | None = self.__dict__.get("_viewed_as_of")
+        return day
 
     def diff(self, start: dt.date | str, end: dt.date | str) -> Any:
         """What changed between two dates (a :class:`claimtrack.history.ClaimDiff`)."""

@@ -1,31 +1,82 @@
-"""HTML that Jupyter shows for a claim (a card) and for audit findings (a table).
+"""HTML that Jupyter shows: a library, its claims, a claim (a card), a revision, audit findings (a table).
 
-Records call these from their ``_repr_html_``; the functions read the records'
-attributes only, so this module imports nothing of the package.
+Records call these from their ``_repr_html_``; the functions read the records' attributes only and
+import what they draw with (the report's change segments) when called. Every text from a library is escaped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
-__all__ = ["claim_card", "findings_table"]
+__all__ = ["claim_card", "claims_table", "findings_table", "library_card", "revision_html"]
 
 _CARD = "font-family: sans-serif; border: 1px solid #ccc; border-radius: 6px; padding: 0.6em 0.9em; max-width: 60em"
 _MUTED = "color: #666; font-size: 90%"
+_SEGMENT = {"del": ("<del>", "</del>"), "ins": ("<ins>", "</ins>"), "label": (f'<span style="{_MUTED}">', "</span>")}
+#: A claims table shows this many rows; the rest are counted.
+TABLE_ROWS = 50
 
 
 def _value(value: Any) -> str:
     return escape(str(getattr(value, "value", value)))
 
 
+def _plural(number: int, noun: str) -> str:
+    return f"{number:,} {noun if number == 1 else noun + 's'}"
+
+
+def _change(revision: Any, before: Any) -> str:
+    """The change a revision makes, as the report shows it: old text struck through, new text inserted."""
+    from .report.changes import change_segments
+
+    lines = []
+    for line in change_segments(revision, before):
+        cells = []
+        for segment in line:
+            head, tail = _SEGMENT.get(segment.kind, ("", ""))
+            cells.append(f"{head}{escape(segment.text)}{tail}")
+        lines.append("".join(cells))
+    return "<br>".join(lines)
+
+
+def _who_why(revision: Any) -> tuple[str, str]:
+    """``2022-12-18 correction by A. Author, credited to A. Reader``, then why and what it rests on."""
+    head = f"{escape(str(revision.date))} {_value(revision.kind)}"
+    if revision.by:
+        head += f" by {escape(revision.by)}"
+    if revision.credited:
+        head += f", credited to {escape(revision.credited)}"
+    tail = ""
+    if revision.reason:
+        tail += f'<div style="{_MUTED}">why: {escape(revision.reason)}</div>'
+    if revision.evidence:
+        keys = ", ".join(f"<code>{escape(k)}</code>" for k in revision.evidence)
+        tail += f'<div style="{_MUTED}">rests on: {keys}</div>'
+    if revision.note:
+        tail += f'<div style="{_MUTED}">note: {escape(revision.note)}</div>'
+    return f'<div style="{_MUTED}">{head}</div>', tail
+
+
+def revision_html(revision: Any, before: Any = None) -> str:
+    """One revision: when, what kind, who made it and who is credited, the change, why."""
+    head, tail = _who_why(revision)
+    return f'<div class="claimtrack-revision">{head}<div>{_change(revision, before)}</div>{tail}</div>'
+
+
 def claim_card(claim: Any) -> str:
-    """A claim as an HTML card: id, confidence and status, statement, evidence, facts, appearances, last change."""
+    """A claim as an HTML card: id, confidence and status, statement, evidence, facts, appearances, and each
+    correction as the report shows it (``~~old~~ new``, who, why); a past view says the date it shows."""
+    from .history import states_before
+    from .model import KINDS_KEEPING_CONTENT
+
+    as_of = getattr(claim, "viewed_as_of", None)
+    when = f' <span style="{_MUTED}">as of {escape(str(as_of))}</span>' if as_of is not None else ""
     parts = [
         f'<div class="claimtrack-claim" style="{_CARD}">',
         f'<div><code>{escape(claim.id)}</code> <span style="{_MUTED}">'
-        f"{_value(claim.confidence)}, {_value(claim.status)}</span></div>",
+        f"{_value(claim.confidence)}, {_value(claim.status)}</span>{when}</div>",
         f'<p style="margin: 0.4em 0">{escape(claim.statement)}</p>',
     ]
     if claim.superseded_by:
@@ -56,15 +107,57 @@ def claim_card(claim: Any) -> str:
         parts.extend(f'<tr><td style="{_MUTED}; padding-right: 1em">{label}</td><td>{body}</td></tr>' for label, body in rows)
         parts.append("</table>")
     revisions = claim.revisions
+    changes = [
+        (r, before) for r, before in zip(revisions, states_before(claim), strict=True) if r.kind not in KINDS_KEEPING_CONTENT
+    ]
+    if changes:
+        parts.append(
+            f'<div style="margin-top: 0.4em">{"Change" if len(changes) == 1 else "Changes"} since it was recorded:</div>'
+        )
+        parts.append('<ol style="margin: 0.2em 0">')
+        parts.extend(f"<li>{revision_html(r, before)}</li>" for r, before in changes)
+        parts.append("</ol>")
     if revisions:
         last = revisions[-1]
-        count = f"{len(revisions)} revision{'' if len(revisions) == 1 else 's'}"
         parts.append(
-            f'<div style="{_MUTED}; margin-top: 0.4em">{count}; last: {escape(str(last.date))} '
-            f"{_value(last.kind)} by {escape(last.by)}: {escape(last.markdown())}</div>"
+            f'<div style="{_MUTED}; margin-top: 0.4em">{_plural(len(revisions), "revision")}; '
+            f"last: {escape(str(last.date))} {_value(last.kind)} by {escape(last.by)}</div>"
         )
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def claims_table(claims: Sequence[Any], total: int, *, problems: int = 0) -> str:
+    """Claims as a table (id, confidence, status, statement, revisions, last change) under how many there are;
+    ``claims`` are the first rows shown of ``total``."""
+    caption = _plural(total, "claim") + (f", {_plural(problems, 'unreadable file')}" if problems else "")
+    out = ['<table class="claimtrack-claims">', f'<caption style="text-align: left">{caption}</caption>']
+    head = "".join(
+        f'<th style="text-align: left">{name}</th>'
+        for name in ("id", "confidence", "status", "statement", "revisions", "last change")
+    )
+    out.append(f"<thead><tr>{head}</tr></thead><tbody>")
+    for claim in claims:
+        last = claim.revisions[-1] if claim.revisions else None
+        changed = f"{escape(str(last.date))} {_value(last.kind)}" if last else ""
+        cells = (
+            f"<code>{escape(claim.id)}</code>", _value(claim.confidence), _value(claim.status),
+            escape(claim.statement), str(len(claim.revisions)), changed,
+        )  # fmt: skip
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    if total > len(claims):
+        out.append(f'<tr><td colspan="6" style="{_MUTED}">and {_plural(total - len(claims), "more claim")}</td></tr>')
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def library_card(title: str, root: str, claims: int, sources: int | None, claims_html: str) -> str:
+    """A library: its title and folder, how many claims and sources it has, then its first claims."""
+    held = _plural(claims, "claim") + (f", {_plural(sources, 'source')}" if sources is not None else "")
+    return (
+        f'<div class="claimtrack-library" style="{_CARD}"><div><strong>{escape(title)}</strong> '
+        f'<span style="{_MUTED}"><code>{escape(root)}</code>: {held}</span></div>\n{claims_html}</div>'
+    )
 
 
 def findings_table(findings: Iterable[Any], *, caption: str = "") -> str:

@@ -10,7 +10,7 @@ atomically; the claim id is validated before any path is built.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,14 @@ import tomlkit
 
 from . import history, markers, seals
 from .codec import claim_from_raw, revision_to_raw
-from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError, MergeConflictError
+from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError, InvalidIdError, MergeConflictError
 from .fileio import TEMP_PREFIX, atomic_write, library_lock, read_input, sweep_temp_files
 from .model import Claim, Revision, validate_id, validate_new_id
 from .nesting import load_toml
+from .suggest import closest
 from .tomledit import appended, newline_of, render_claim, update_document, with_newline
 
-__all__ = ["Store", "claim_text", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
+__all__ = ["Store", "claim_text", "known_id", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]
 
 #: Larger claim files are refused: a 50 MB statement takes the parser seconds
 #: to read, and a claim file of a few kilobytes holds hundreds of revisions.
@@ -201,6 +202,21 @@ def _shared(item: Any, kind: type, seen: dict[str, str]) -> Any:
     return shared_strings(item, seen) if kind is dict or kind is list else item
 
 
+def known_id(claim_id: str, ids: Callable[[], Iterable[str]]) -> str:
+    """``claim_id`` when it is well formed; else InvalidIdError, whose hint offers the library's closest id
+    (``Gulshan2016`` -> ``did you mean 'gulshan2016'?``). ``ids`` lists the ids, called only for a bad one."""
+    try:
+        return validate_id(claim_id)
+    except InvalidIdError as e:
+        if isinstance(claim_id, str) and claim_id.strip():
+            known = list(ids())
+            lowered = "-".join(claim_id.lower().split())
+            guess = lowered if lowered in known else closest(lowered, known)
+            if guess:
+                e.hint = f"did you mean {guess!r}? Else {e.hint}"
+        raise
+
+
 class Store:
     """The ``claims/`` folder of one library."""
 
@@ -209,7 +225,7 @@ class Store:
         self.claims_dir = root / "claims"
 
     def path_for(self, claim_id: str) -> Path:
-        return self.claims_dir / f"{validate_id(claim_id)}.toml"
+        return self.claims_dir / f"{known_id(claim_id, lambda: (p.stem for p in self.files()))}.toml"
 
     def files(self) -> Iterator[Path]:
         """Claim files, sorted; temporary files of an interrupted write are never listed."""

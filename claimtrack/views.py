@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -13,7 +13,17 @@ from .model import Claim
 if TYPE_CHECKING:
     from .gitrepo import Commit
 
-__all__ = ["plural", "shorten", "claim_row", "claim_detail", "history_rows", "CLAIM_COLUMNS", "HISTORY_COLUMNS", "GIT_COLUMNS"]
+__all__ = [
+    "plural",
+    "shorten",
+    "no_match",
+    "claim_row",
+    "claim_detail",
+    "history_rows",
+    "CLAIM_COLUMNS",
+    "HISTORY_COLUMNS",
+    "GIT_COLUMNS",
+]
 
 CLAIM_COLUMNS = ["id", "confidence", "status", "statement", "tags", "evidence", "revisions", "updated"]
 #: What ``claimtrack history --git`` adds to each row: the commit that added the revision.
@@ -43,6 +53,29 @@ def shorten(text: str, width: int) -> str:
         return text
     cut = text.rfind(" ", 0, width + 1)
     return text[: cut if cut > 0 else width - 1].rstrip(" ,;:") + "…"
+
+
+def no_match(claims: Iterable[Claim], *, confidence: Sequence[str], tags: Sequence[str], status: Sequence[str]) -> str:
+    """Why ``claimtrack list`` with these filters lists nothing: a tag no claim holds is named, with the closest
+    tag that claims do hold.
+
+    >>> no_match([], confidence=(), tags=("retna",), status=())
+    "no claim matches --tag 'retna'; no claim has the tag 'retna'"
+    """
+    from .suggest import did_you_mean
+
+    asked = [
+        f"--{name} {value!r}"
+        for name, values in (("confidence", confidence), ("tag", tags), ("status", status))
+        for value in values
+    ]
+    line = "no claim matches " + " ".join(asked) if asked else "the library has no claims"
+    held = {tag for claim in claims for tag in claim.tags}
+    for tag in tags:
+        if tag not in held:
+            guess = did_you_mean(tag, sorted(held))
+            line += f"; no claim has the tag {tag!r}" + (f", {guess}" if guess else "")
+    return line
 
 
 def claim_row(claim: Claim) -> dict[str, Any]:

@@ -312,7 +312,7 @@ def test_root_is_accepted_after_the_command(root: Path) -> None:
 def test_a_mistyped_command_gets_a_did_you_mean(root: Path) -> None:
     assert (
         run(root, "tga", "cdv2-context")[2]
-        == "error: claimtrack: no command 'tga'; did you mean 'tag'? see `claimtrack --help`\n"
+        == "error: claimtrack: no command 'tga'; did you mean 'tag'? Else see `claimtrack --help`\n"
     )
 
 

@@ -66,8 +66,10 @@ def run_line(line: str, cwd: Path) -> Path:
         if words[0] == "pip" or words[0] == "python":
             continue  # the set-up commands: the suite itself runs them
         if words[0] == "git":
-            done = subprocess.run(words, cwd=cwd, capture_output=True, text=True)
+            # the editor a commit with no -m opens is one that keeps git's message (a merge's) as it is
+            done = subprocess.run(words, cwd=cwd, capture_output=True, text=True, env={**os.environ, "GIT_EDITOR": "true"})
             # "nothing to commit" is git's exit 1: the example's commit has nothing new when nothing conflicted
+            # (and a plain commit with no message is refused, exit 1, as it would be for a person who gave none)
             assert done.returncode == 0 or (words[1] == "commit" and done.returncode == 1), f"`{line}`: {done.stderr}"
             continue
         assert words[0] == "claimtrack", line
@@ -96,31 +98,79 @@ def corpus(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_readme_shell_then_python(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shell blocks from `claimtrack init my-survey` on, in order, then the Python blocks, beside the corpus."""
-    shells = blocks(REPO / "README.md", "sh")
-    start = next(i for i, b in enumerate(shells) if "claimtrack init my-survey" in b)
+def test_readme_shell_and_python_in_reading_order(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shell and Python blocks from `claimtrack init my-survey` on, in the order a reader meets them, each where
+    the one before left the reader (the Python blocks in my-survey, beside the corpus as at the repository root)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = [(lang, body) for lang, body in FENCE.findall(readme) if lang in ("sh", "python")]
+    start = next(i for i, (_, b) in enumerate(found) if "claimtrack init my-survey" in b)
     cwd = corpus
-    for shell in shells[start:]:
-        if "pip install" in shell or re.search(r"^git ", shell, re.MULTILINE):
+    pythons = 0
+    namespace: dict[str, object] = {}  # one session, as in a notebook
+    for lang, block in found[start:]:
+        if lang == "python":
+            monkeypatch.chdir(cwd)
+            exec(compile(block, f"README.md python block {pythons}", "exec"), namespace)
+            pythons += 1
+            continue
+        if "pip install" in block or re.search(r"^git ", block, re.MULTILINE):
             continue  # the development set-up; git's commands want a repository (tests/test_git.py runs them)
-        if "examples/" in shell:  # "Writing a paper": at the repository root, with its example papers and a note
+        if "examples/" in block:  # "Writing a paper": at the repository root, with its example papers and a note
             shutil.copytree(REPO / "examples", corpus / "examples", dirs_exist_ok=True)
             (corpus / "notes.md").write_text("The initial GPT-3 was pretrained on C4 data from 2016 to 2019.\n", "utf-8")
-            for line in shell_lines(shell):
+            for line in shell_lines(block):
                 run_line(line, corpus)
             continue
-        for line in shell_lines(shell):
+        for line in shell_lines(block):
             cwd = run_line(line, cwd)
-    assert cwd == corpus / "my-survey"
-    monkeypatch.chdir(corpus)
-    for number, python in enumerate(blocks(REPO / "README.md", "python")):
-        exec(compile(python, f"README.md python block {number}", "exec"), {"claimtrack": claimtrack})
+    assert cwd == corpus / "my-survey" and pythons == 2
     survey = claimtrack.open(corpus / "my-survey")
     claim = survey.claim("cdv2-context")
     assert claim.statement.endswith("8,192 tokens.") and "code-model" in claim.tags
     assert [f.value for f in claim.facts] == ["8,192"]
     assert survey.claim("cdv2-long-prompts").evidence == ()
+
+
+def test_readme_quick_start_is_what_ci_runs() -> None:
+    """The quick start has exactly two set-up commands (the report at the root, the tests), and .ci/run runs them."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick = readme[readme.index("## Quick start") :]
+    (setup,) = [b for b in blocks_of(quick[: quick.index("### ")], "sh")]
+    commands = list(shell_lines(setup))
+    assert len(commands) == 2
+    assert commands[0].endswith("&& claimtrack report") and commands[1].endswith("&& python -m pytest")
+    ci = [line.strip() for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    ran = [line for line in ci if line and not line.startswith("#") and ("pip install -e" in line or "pytest" in line)]
+    assert ran == commands
+    # what a fresh clone does not check is said next to the command
+    assert re.search(r"about 340 of the tests are skipped", quick) and "Chromium" in quick
+
+
+def test_readme_puts_the_user_first() -> None:
+    """The tours and workflows come before the reference sections; internals and figures live in docs/."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    heads = [line[3:] for line in readme.splitlines() if line.startswith("## ")]
+    workflows = ["Quick start", "Writing a paper", "Claims in git", "Retractions and corrections of cited papers"]
+    assert heads[: len(workflows)] == workflows
+    for name in ("Performance", "Files, links and caches"):
+        section = readme[readme.index(f"## {name}") :]
+        section = section[: section.index("\n## ", 4)]
+        assert len(section) < 1200, f"the README's {name} section is a summary; the rest is in docs/"
+    for moved in ("malloc_trim", "HMAC", "generation", "cProfile"):
+        assert moved not in readme
+    assert "malloc_trim" in (REPO / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert "flock" in (REPO / "docs" / "internals.md").read_text(encoding="utf-8")
+    assert len(readme) < 30_000
+
+
+def test_doc_links_point_at_files() -> None:
+    for doc in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8")):
+            assert (doc.parent / target).is_file(), f"{doc.name} links to {target}, which is not there"
+
+
+def blocks_of(text: str, *languages: str) -> list[str]:
+    return [body for lang, body in FENCE.findall(text) if lang in languages]
 
 
 def test_readme_other_shell_blocks_name_real_commands() -> None:
@@ -251,9 +301,58 @@ def test_every_help_example_runs(command: str, lines: list[str], survey: Path, t
             continue
         fresh = tmp_path / f"example-{number}"
         shutil.copytree(survey, fresh)
-        if command == "add":  # it adds the claim the other examples start from
-            (fresh / "claims" / "cdv2-context.toml").unlink()
+        if command == "add":  # it adds the claims the other examples start from
+            for name in ("cdv2-context", "cdv2-sota"):
+                (fresh / "claims" / f"{name}.toml").unlink()
         run_line(line, fresh)
+
+
+#: The commands in the order a person would run their --help examples, one after another, in one library.
+IN_A_ROW = [
+    "source", "source add", "source list", "add", "revise", "show", "cite", "annotate", "tag", "fact", "appearance",
+    "depend", "history", "list", "import", "diff", "stale", "check", "render", "notices", "notices import",
+    "notices list", "audit", "report", "review", "uncite", "supersede", "retract", "seal", "resolve", "git",
+    "git setup", "git merge-driver",
+]  # fmt: skip
+#: What the person has beside the library: documents, exported notices, a bibliography to add.
+AT_HAND = {**DOCUMENTS, "new-entries.bib": BIB}
+
+
+def test_every_help_example_runs_in_a_row(tmp_path: Path, plain_git: None) -> None:
+    """`claimtrack`'s and `init`'s examples, then every other command's, in one fresh library, none reset between."""
+    examples = dict(HELP)
+    assert set(examples) == {"", "init", *IN_A_ROW}, "place a new command in IN_A_ROW"
+    git = [("config", "user.name", "A. Author"), ("config", "user.email", "a@example.org"), ("config", "commit.gpgsign", "false")]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True, capture_output=True)
+    for args in git:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+    own = tmp_path / "own"
+    own.mkdir()
+    for line in examples[""]:
+        own = run_line(line, own)
+    for line in examples["init"]:
+        run_line(line, tmp_path)
+    (root,) = [p for p in tmp_path.iterdir() if p.is_dir() and p.name not in (".git", "own")]
+    assert not list((root / "claims").iterdir()) and (root / "references.bib").read_text(encoding="utf-8").strip() == ""
+    for name, text in AT_HAND.items():
+        (root / name).parent.mkdir(exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    notices = Path(__file__).resolve().parent / "data" / "notices"
+    for name, copy in (("retraction_watch.csv", "retraction_watch.csv"), ("crossref.jsonl", "crossref-works.jsonl"),
+                       ("openalex.jsonl", "openalex-works.jsonl")):  # fmt: skip
+        shutil.copy(notices / name, root / copy)
+    for args in (("add", "."), ("commit", "-q", "-m", "survey"), ("update-ref", "refs/remotes/origin/main", "HEAD")):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+    for command in IN_A_ROW:
+        if command == "git merge-driver":  # what git hands the driver: three versions of a claim file
+            text = (root / "claims" / "cdv2-sota.toml").read_text(encoding="utf-8").replace('id = "cdv2-sota"', 'id = "x"')
+            for name in ("BASE", "OURS", "THEIRS"):
+                (root / name).write_text(text, encoding="utf-8")
+        for line in examples[command]:
+            run_line(line, root)
+    lib = claimtrack.open(root)
+    assert lib.claims["cdv2-context"].status.value == "retracted" and lib.claims["cdv2-sota"].status.value == "superseded"
+    assert lib.claims["cdv2-context"].revisions[-1].credited == "A. Reader"
 
 
 def test_json_in_docs_parses() -> None:

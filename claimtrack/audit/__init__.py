@@ -15,8 +15,19 @@ claim on its own), ``revisions`` (history), ``facts``, ``dependencies``.
 
 from __future__ import annotations
 
-from .findings import RULES, SEVERITY_ORDER, AuditResult, Finding, Ignored
+from .findings import RULES, SEVERITY_ORDER, AuditResult, Finding, Findings, Ignored
 from .output import as_dict, render_text
 from .run import audit, audit_all
 
-__all__ = ["audit", "audit_all", "Finding", "Ignored", "AuditResult", "RULES", "SEVERITY_ORDER", "as_dict", "render_text"]
+__all__ = [
+    "audit",
+    "audit_all",
+    "Finding",
+    "Findings",
+    "Ignored",
+    "AuditResult",
+    "RULES",
+    "SEVERITY_ORDER",
+    "as_dict",
+    "render_text",
+]

@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 import attrs
 
-__all__ = ["Finding", "Ignored", "AuditResult", "RULES", "SEVERITY_ORDER"]
+__all__ = ["Finding", "Findings", "Ignored", "AuditResult", "RULES", "SEVERITY_ORDER"]
 
 #: Severities a finding can have, most serious first.
 SEVERITY_ORDER = ("error", "warning", "info")
@@ -102,6 +102,18 @@ class Finding:
         from ..notebook import findings_table
 
         return findings_table([self])
+
+
+class Findings(list[Finding]):
+    """The active findings of an audit: a list, which Jupyter shows as a table under how many of each severity."""
+
+    def _repr_html_(self) -> str:
+        from ..notebook import findings_table
+        from ..views import plural
+
+        count = {s: sum(1 for f in self if f.severity == s) for s in SEVERITY_ORDER}
+        caption = f"{plural(count['error'], 'error')}, {plural(count['warning'], 'warning')}, {count['info']} info"
+        return findings_table(self, caption=caption)
 
 
 @attrs.frozen

@@ -13,7 +13,7 @@ from ..store import line_of
 from ..suggest import did_you_mean
 from . import bib, claims, dependencies, facts, gitdriver, notices, revisions
 from .context import SETTINGS_FILE, Context, Draft
-from .findings import RULES, AuditResult, Finding, Ignored
+from .findings import RULES, AuditResult, Finding, Findings, Ignored
 
 if TYPE_CHECKING:
     from ..readable import ReadableLibrary
@@ -110,13 +110,13 @@ def _audit_all(lib: ReadableLibrary, base: str | None) -> AuditResult:
     )
 
 
-def audit(lib: ReadableLibrary, *, base: str | None = None) -> list[Finding]:
+def audit(lib: ReadableLibrary, *, base: str | None = None) -> Findings:
     """The active findings of :func:`audit_all`, sorted by (claim, rule).
 
     >>> for finding in claimtrack.open(".").audit():        # doctest: +SKIP
     ...     print(finding.severity, finding.rule, finding.claim, finding.message)
     """
-    return list(audit_all(lib, base=base).findings)
+    return Findings(audit_all(lib, base=base).findings)
 
 
 def _ignored_by(ctx: Context, draft: Draft) -> str | None:

@@ -17,6 +17,7 @@ from ..errors import ClaimtrackError
 from ..terminal import escape_controls, json_controls
 
 __all__ = [
+    "Choice",
     "main",
     "pass_library",
     "open_from_context",
@@ -44,14 +45,19 @@ def _set_root(ctx: click.Context, _param: click.Parameter, value: Path | None) -
             obj["root"] = value
 
 
+#: Commands that use no library, so take no ``--root``.
+_NO_LIBRARY = frozenset({"init"})
+
+
 class _Group(click.Group):
     """The command group: errors in one line, ``--root`` after the command too, did-you-mean for commands."""
 
     group_class = type  # subgroups (``claimtrack source``) are of this class too
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        # Every command also takes --root, so `claimtrack list --root DIR` works like `claimtrack --root DIR list`.
-        if not any(p.name == "root" for p in cmd.params):
+        # Every command also takes --root, so `claimtrack list --root DIR` works like `claimtrack --root DIR list`;
+        # but not `init`, which makes a library in the folder it is given rather than using one.
+        if cmd.name not in _NO_LIBRARY and not any(p.name == "root" for p in cmd.params):
             cmd.params.append(
                 click.Option(
                     ["--root"],
@@ -88,10 +94,10 @@ class _Group(click.Group):
             command = e.ctx.command_path if e.ctx is not None else "claimtrack"
             message = " ".join(e.format_message().split()).rstrip(".")
             message = message[:1].lower() + message[1:]
-            click.echo(f"error: {command}: {message}{' ' if message.endswith('?') else '; '}see `{command} --help`", err=True)
+            echo(f"error: {command}: {message}{' Else ' if message.endswith('?') else '; '}see `{command} --help`", err=True)
             sys.exit(2)
         except click.ClickException as e:
-            click.echo(f"error: {' '.join(e.format_message().split())}", err=True)
+            echo(f"error: {' '.join(e.format_message().split())}", err=True)
             sys.exit(e.exit_code)
         except click.Abort:
             click.echo("aborted", err=True)
@@ -158,11 +164,29 @@ def pass_library(func: F) -> F:
     return handle_errors(wrapper)  # type: ignore[return-value]
 
 
+class Choice(click.Choice):  # type: ignore[type-arg]
+    """click's Choice, whose refusal of a value offers the closest choice (``'support'``: did you mean 'supports'?)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            from ..suggest import did_you_mean
+
+            choices = [str(c) for c in self.choices]
+            guess = did_you_mean(value.strip().lower(), choices) if isinstance(value, str) else None
+            if guess is None and isinstance(value, str) and value.strip().lower() in choices:
+                guess = f"did you mean {value.strip().lower()!r}?"
+            if guess is None:
+                raise
+            self.fail(f"{value!r} is not one of {', '.join(map(repr, choices))}; {guess}", param, ctx)
+
+
 def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(choices or ("text", "json", "csv")),
+        type=Choice(choices or ("text", "json", "csv")),
         default=default,
         show_default=True,
         help="Output format.",
@@ -202,7 +226,9 @@ def echo(message: str = "", *, err: bool = False, nl: bool = True, escape: bool 
 
     Every command prints through this, never ``click.echo`` directly.
     """
-    click.echo(escape_controls(message) if escape else message, err=err, nl=nl)
+    # color=True: click would otherwise drop ANSI sequences from text bound for a file or a pipe, where the exact
+    # text is promised; escaped text holds none to drop
+    click.echo(escape_controls(message) if escape else message, err=err, nl=nl, color=True)
 
 
 def _to_terminal() -> bool:

@@ -13,8 +13,8 @@ from ..baseline import revision_commits
 from ..gitrepo import is_set_up
 from ..library import Library, init_library
 from ..model import RevisionKind, Stance, Status
-from ..views import CLAIM_COLUMNS, GIT_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows, plural
-from ._common import by_option, date_option, echo, emit, format_option, handle_errors, main, pass_library, to_json
+from ..views import CLAIM_COLUMNS, GIT_COLUMNS, HISTORY_COLUMNS, claim_detail, claim_row, history_rows, no_match, plural
+from ._common import Choice, by_option, date_option, echo, emit, format_option, handle_errors, main, pass_library, to_json
 
 
 @main.command()
@@ -74,7 +74,8 @@ def add(
     \b
     Example:
       claimtrack add cdv2-context --statement "code-davinci-002 has a context window of 4096 tokens." \\
-          --confidence conclusion --tag code-davinci-002 --by "A. Author" --date 2022-12-11
+          --confidence conclusion --tag code-davinci-002 --tag draft --by "A. Author" --date 2022-12-11
+      claimtrack add cdv2-sota --statement "code-davinci-002 is the strongest model on GSM8K." --date 2022-12-11
       printf 'id,statement,confidence,date\\npalm-code-share,PaLM was pretrained on 5% code.,hypothesis,2022-12-11\\n' | claimtrack add --from - --format csv
     """
     if from_file is not None:
@@ -100,7 +101,7 @@ def add(
 @click.argument("key")
 @click.option(
     "--stance",
-    type=click.Choice([s.value for s in Stance]),
+    type=Choice([s.value for s in Stance]),
     default="supports",
     show_default=True,
     help="How the source bears on the claim.",
@@ -109,7 +110,7 @@ def add(
 @click.option("--quote", default=None, help="The source's own words.")
 @click.option("--note", default=None, help="A note on the evidence (for contradicting evidence: the answer to it).")
 @click.option("--reason", default=None, help="Why this evidence is added. Default: 'cites KEY (STANCE)'.")
-@click.option("--kind", type=click.Choice([k.value for k in RevisionKind if k is not RevisionKind.CREATED]), default=None,
+@click.option("--kind", type=Choice([k.value for k in RevisionKind if k is not RevisionKind.CREATED]), default=None,
               help="The revision's kind. Default: evidence.")  # fmt: skip
 @click.option("--credit", "credited", default=None, help="Who found the source.")
 @click.option("--evidence", multiple=True, help="Another source key the change rests on; repeat for several.")
@@ -153,7 +154,7 @@ def cite(
 @click.option("--reason", default=None, help="Why the change was made (required except for --kind editorial).")
 @click.option(
     "--kind",
-    type=click.Choice([k.value for k in RevisionKind if k not in (RevisionKind.CREATED,)]),
+    type=Choice([k.value for k in RevisionKind if k not in (RevisionKind.CREATED,)]),
     default=None,
     help="Default: correction for a statement change; hedge/strengthen for confidence.",
 )
@@ -203,20 +204,38 @@ def revise(
     echo(f"{claim.id}: {last.kind.value}: {last.markdown()}")
 
 
+credit_option = click.option("--credit", "credited", default=None, help="Who found what this revision records.")
+evidence_option = click.option("--evidence", multiple=True, help="A source key the revision rests on; repeat for several.")
+note_option = click.option("--note", default=None, help="A note, e.g. how the date is known.")
+
+
 @main.command()
 @click.argument("claim_id", metavar="ID")
 @click.option("--reason", required=True, help="Why the claim no longer stands.")
+@credit_option
+@evidence_option
+@note_option
 @by_option
 @date_option
 @pass_library
-def retract(lib: Library, claim_id: str, reason: str, by: str | None, date: str | None) -> None:
+def retract(
+    lib: Library,
+    claim_id: str,
+    reason: str,
+    credited: str | None,
+    evidence: tuple[str, ...],
+    note: str | None,
+    by: str | None,
+    date: str | None,
+) -> None:
     """Retract claim ID; its history is kept.
 
     \b
     Example:
-      claimtrack retract cdv2-sota --reason "a later benchmark run did not reproduce it"
+      claimtrack retract cdv2-context --reason "the model was withdrawn; its window can no longer be checked" \\
+          --credit "A. Reader" --evidence openai2022models
     """
-    lib.retract(claim_id, reason=reason, by=by, date=date)
+    lib.retract(claim_id, reason=reason, by=by, date=date, credited=credited, evidence=evidence, note=note)
     echo(f"{claim_id}: retracted")
 
 
@@ -224,34 +243,59 @@ def retract(lib: Library, claim_id: str, reason: str, by: str | None, date: str 
 @click.argument("claim_id", metavar="ID")
 @click.option("--by-claim", "by_claim", required=True, help="The id of the claim that replaces this one.")
 @click.option("--reason", required=True, help="Why it is superseded.")
+@credit_option
+@evidence_option
+@note_option
 @by_option
 @date_option
 @pass_library
-def supersede(lib: Library, claim_id: str, by_claim: str, reason: str, by: str | None, date: str | None) -> None:
+def supersede(
+    lib: Library,
+    claim_id: str,
+    by_claim: str,
+    reason: str,
+    credited: str | None,
+    evidence: tuple[str, ...],
+    note: str | None,
+    by: str | None,
+    date: str | None,
+) -> None:
     """Mark claim ID superseded by another claim.
 
     \b
     Example:
       claimtrack supersede cdv2-sota --by-claim cdv2-context --reason "merged into one claim"
     """
-    lib.supersede(claim_id, by_claim=by_claim, reason=reason, by=by, date=date)
+    lib.supersede(claim_id, by_claim=by_claim, reason=reason, by=by, date=date, credited=credited, evidence=evidence, note=note)
     echo(f"{claim_id}: superseded by {by_claim}")
 
 
 @main.command()
 @click.argument("claim_id", metavar="ID")
 @click.option("--reason", required=True, help="What was re-checked.")
+@credit_option
+@evidence_option
+@note_option
 @by_option
 @date_option
 @pass_library
-def review(lib: Library, claim_id: str, reason: str, by: str | None, date: str | None) -> None:
+def review(
+    lib: Library,
+    claim_id: str,
+    reason: str,
+    credited: str | None,
+    evidence: tuple[str, ...],
+    note: str | None,
+    by: str | None,
+    date: str | None,
+) -> None:
     """Record that a person re-checked claim ID (clears "needs review").
 
     \b
     Example:
       claimtrack review cdv2-sota --reason "still holds after the context-window fix"
     """
-    lib.review(claim_id, reason=reason, by=by, date=date)
+    lib.review(claim_id, reason=reason, by=by, date=date, credited=credited, evidence=evidence, note=note)
     echo(f"{claim_id}: reviewed")
 
 
@@ -358,7 +402,7 @@ def history(lib: Library, claim_id: str, fmt: str, git: bool) -> None:
 @main.command("list")
 @click.option("--confidence", multiple=True, help="Only claims at this level; repeat for several.")
 @click.option("--tag", "tags", multiple=True, help="Only claims with this tag; repeat for several.")
-@click.option("--status", multiple=True, type=click.Choice([s.value for s in Status]), help="Only claims with this status.")
+@click.option("--status", multiple=True, type=Choice([s.value for s in Status]), help="Only claims with this status.")
 @format_option()
 @pass_library
 def list_claims(lib: Library, confidence: tuple[str, ...], tags: tuple[str, ...], status: tuple[str, ...], fmt: str) -> None:
@@ -370,6 +414,8 @@ def list_claims(lib: Library, confidence: tuple[str, ...], tags: tuple[str, ...]
     """
     lib.require_readable()
     rows = [claim_row(c) for c in lib.select(confidence=confidence, tags=tags, status=status)]
+    if not rows:  # said on stderr: standard output stays the (empty) list
+        echo(no_match(lib.claims.values(), confidence=confidence, tags=tags, status=status), err=True)
     widths = {name: max((len(r[name]) for r in rows), default=0) for name in ("id", "confidence", "status")}
     emit(
         rows,

@@ -10,13 +10,13 @@ import click
 from ..library import Library
 from ..model import Claim, RevisionKind
 from ..views import plural
-from ._common import by_option, date_option, echo, main, pass_library
+from ._common import Choice, by_option, date_option, echo, main, pass_library
 
 __all__ = ["tag", "depend", "fact", "appearance", "uncite", "annotate"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_KINDS = click.Choice([k.value for k in RevisionKind if k is not RevisionKind.CREATED])
+_KINDS = Choice([k.value for k in RevisionKind if k is not RevisionKind.CREATED])
 
 
 def revision_options(*, default_kind: str, note: bool = True) -> Callable[[F], F]:

@@ -11,6 +11,7 @@ from ..errors import MergeConflictError
 from ..gitrepo import setup
 from ..library import Library
 from ..mergetext import merge_driver, resolve_files
+from ..views import plural
 from ._common import echo, handle_errors, main, pass_library
 
 
@@ -87,6 +88,6 @@ def resolve(lib: Library, files: tuple[Path, ...]) -> None:
             echo(f"error: {conflict}", err=True)
         sys.exit(2)
     for path, claim in resolved:
-        echo(f"resolved {path.name}: {len(claim.revisions)} revisions")
+        echo(f"resolved {path.name}: {plural(len(claim.revisions), 'revision')}")
     if not resolved:
         echo("no claim file holds conflict markers")

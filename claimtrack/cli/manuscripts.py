@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import format_option, handle_errors, main, open_from_context, to_json
+from ._common import echo, format_option, handle_errors, main, open_from_context, to_json
 
 # claimtrack.manuscripts pulls in markdown-it and rapidfuzz: imported inside the commands.
 __all__ = ["check", "render"]
@@ -40,9 +40,9 @@ def check(ctx: click.Context, docs: tuple[Path, ...], fmt: str, strict: bool) ->
 
     result = check_manuscripts(open_from_context(ctx), docs)
     if fmt == "json":
-        click.echo(to_json(check_as_dict(result, strict=strict)))
+        echo(to_json(check_as_dict(result, strict=strict)))
     else:
-        click.echo(render_check_text(result, strict=strict))
+        echo(render_check_text(result, strict=strict))
     sys.exit(1 if result.failed(strict=strict) else 0)
 
 
@@ -82,7 +82,7 @@ def render(ctx: click.Context, doc: Path, output: Path, marks: bool, report: str
 
     result = render_manuscript(open_from_context(ctx), doc, output, marks=marks, report=report, since=since)
     listed = f", {result.corrections} correction{'s' if result.corrections != 1 else ''} listed" if since else ""
-    click.echo(f"{output}: {result.citations} claim citation{'s' if result.citations != 1 else ''} rendered{listed}")
+    echo(f"{output}: {result.citations} claim citation{'s' if result.citations != 1 else ''} rendered{listed}")
 
 
 def fix_documents(lib: object, docs: tuple[Path, ...], *, tracked: bool, fmt: str) -> int:
@@ -91,14 +91,14 @@ def fix_documents(lib: object, docs: tuple[Path, ...], *, tracked: bool, fmt: st
 
     results = fix_stale(lib, docs, tracked=tracked)
     if fmt == "json":
-        click.echo(to_json([r.to_dict() for r in results]))
+        echo(to_json([r.to_dict() for r in results]))
     else:
         for result in results:
             for fixed in result.fixed:
-                click.echo(f"{result.file}:{fixed.line}: fixed {fixed.claim}: {fixed.old!r} -> {fixed.new!r}")
+                echo(f"{result.file}:{fixed.line}: fixed {fixed.claim}: {fixed.old!r} -> {fixed.new!r}")
             for left in result.unfixed:
-                click.echo(f"{result.file}:{left.line}: not fixed {left.claim}: {left.reason}; suggested: {left.suggestion!r}")
+                echo(f"{result.file}:{left.line}: not fixed {left.claim}: {left.reason}; suggested: {left.suggestion!r}")
         fixed_count = sum(len(r.fixed) for r in results)
         left_count = sum(len(r.unfixed) for r in results)
-        click.echo(f"{fixed_count} fixed, {left_count} left to fix by hand")
+        echo(f"{fixed_count} fixed, {left_count} left to fix by hand")
     return 1 if any(r.unfixed for r in results) else 0

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..library import Library
+from ..views import plural
 from ._common import echo, emit, format_option, main, pass_library
 
 NOTICE_COLUMNS = ["source", "kind", "date", "origin", "record", "notice_doi", "matched", "reason", "file", "imported"]
@@ -44,7 +45,7 @@ def notices_import(lib: Library, files: tuple[Path, ...], by: str | None, date: 
     """
     result = lib.import_notices(files, by=by, date=date)
     for read in result.files:
-        echo(f"{read.file}: {read.format}, {read.records} records, {len(read.notices)} about this library's sources")
+        echo(f"{read.file}: {read.format}, {plural(read.records, 'record')}, {len(read.notices)} about this library's sources")
     status = "notices.toml updated" if result.written else "notices.toml unchanged"
     echo(f"{len(result.added)} added, {len(result.updated)} updated, {result.unchanged} already recorded; {status}")
 

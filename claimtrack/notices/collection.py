@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
+from ..views import plural
 from .file import NOTICES_FILE, load, sort_key
 from .matching import SourceIndex
 from .records import CORRECTING_KINDS, ENDING_KINDS, Notice, NoticeKind
@@ -53,7 +54,7 @@ class Notices(Sequence[Notice]):
         return len(self._items)
 
     def __repr__(self) -> str:
-        return f"<Notices: {len(self)} about {len(self._by_source)} sources>"
+        return f"<Notices: {len(self)} about {plural(len(self._by_source), 'source')}>"
 
     @property
     def sources(self) -> list[str]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ClaimtrackError
 from ..fileio import refuse_linked_folder, sweep_folder, write_temp
+from ..suggest import hint_with
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -61,7 +62,9 @@ def _formats(formats: Iterable[str]) -> list[str]:
     for fmt in wanted:
         if fmt not in FORMATS:
             raise ClaimtrackError(
-                f"{fmt!r} is not a report format", key="format", hint="use " + ", ".join(FORMATS) + " (comma-separated)"
+                f"{fmt!r} is not a report format",
+                key="format",
+                hint=hint_with(fmt, FORMATS, "use " + ", ".join(FORMATS) + " (comma-separated)"),
             )
     if not wanted:
         raise ClaimtrackError("no report format given", key="format", hint="use " + ", ".join(FORMATS))

@@ -15,6 +15,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..views import plural
+
 __all__ = ["revisions_chart", "support_chart", "KIND_COLORS"]
 
 KIND_COLORS = {
@@ -124,8 +126,9 @@ def revisions_chart(
         body.append(f'<text x="{x + 14}" y="{legend_y}" fill="#2c3e50">{escape(kind)}</text>')
         x += 22 + 7 * len(kind)
     total = len(revisions)
-    desc = f"{total} revisions from {first} to {last}, per {'year' if by_year else 'month'}, stacked by kind: " + ", ".join(
-        f"{k} {sum(c[k] for c in counts.values())}" for k in kinds
+    desc = (
+        f"{plural(total, 'revision')} from {first} to {last}, per {'year' if by_year else 'month'}, stacked by kind: "
+        + ", ".join(f"{k} {sum(c[k] for c in counts.values())}" for k in kinds)
     )
     return _svg(width, height, "Revisions over time, by kind", desc, body, ident)
 
@@ -179,7 +182,5 @@ def support_chart(claims: Sequence[Any], levels: Sequence[dict[str, Any]], ident
                 f"<title>{escape(tip)}</title></circle>"
             )
     below_total = sum(1 for c in claims if c.min_support is not None and c.supporting < c.min_support)
-    desc = (
-        f"{len(claims)} claims by confidence level and number of supporting sources; {below_total} below their level's minimum."
-    )
+    desc = f"{plural(len(claims), 'claim')} by confidence level and number of supporting sources; {below_total} below their level's minimum."
     return _svg(width, height, "Supporting sources per claim against the minimum its confidence level expects", desc, body, ident)

@@ -10,7 +10,10 @@ paragraph or in a table cell:
   space, so a value never ends a table row or starts a block;
 * leading spaces and tabs become one space, so indented text is no code block;
 * a start that would open a list, a heading underline or a break (``1.``,
-  ``1)``, ``-``, ``+``, ``=``) gets a backslash.
+  ``1)``, ``-``, ``+``, ``=``) gets a backslash;
+* a control character (ESC, BEL, a bidi override: :data:`claimtrack.terminal.CONTROLS`)
+  is written as the text ``\\x1b`` or ``\\u202e``, so the file shown on a terminal
+  (``cat report/README.md``) or rendered runs nothing and turns nothing around.
 
 What is shown is the text itself, its whitespace aside (``tests/test_report_mdtext.py``
 checks it with markdown-it-py for any text).
@@ -23,6 +26,8 @@ import re
 from typing import Any
 
 from markupsafe import Markup
+
+from ..terminal import CONTROLS, written
 
 __all__ = ["md_escape"]
 
@@ -55,6 +60,8 @@ def _escape_text(text: str) -> str:
     text = text.translate(_ESCAPES)
     if "\n" in text or "\r" in text:
         text = _LINE_BREAK.sub(" ", text)
+    if CONTROLS.search(text):  # after the backslashes above, so that this one shows as itself
+        text = CONTROLS.sub(lambda m: "\\" + written(m.group()), text)
     lead = ""
     if text[:1] in (" ", "\t"):
         lead, text = " ", _INDENT.sub("", text, count=1)

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..history import chronological, states_before
 from ..model import Claim, Stance
+from ..terminal import CONTROL_CLASS
 from .changes import change_segments
 from .mdtext import md_escape
 
@@ -37,8 +38,9 @@ __all__ = [
 MARK = "\x00"
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9:.-]*")
 _ODD = re.compile(r"[^A-Za-z0-9:.-]")
-# Text md_escape leaves alone: none of the characters it escapes, no line break or NUL, no list-like or indented start.
-_MD_PLAIN = re.compile(r"(?![-+= \t])[^\\`*_\[\]~|#{}!&<>\n\r\x00]*")
+# Text md_escape leaves alone: none of the characters it escapes, no line break, NUL or other control character, no
+# list-like or indented start.
+_MD_PLAIN = re.compile(r"(?![-+= \t])[^\\`*_\[\]~|#{}!&<>\n\r" + CONTROL_CLASS + "]*")
 
 
 def with_parts(pieces: list[str], parts: Mapping[str, Callable[[], Iterable[str]]]) -> Iterator[str]:
