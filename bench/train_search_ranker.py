@@ -10,7 +10,8 @@ Two sets of weights over the features of claimtrack/search/features.py:
 * ``states``: a logistic classifier whose positives are each tweet with its
   claim, and whose negatives are the two best other candidates of the tweet,
   with its claim in the library and with it taken out (so that "no claim of
-  the library is stated" is learnt too).
+  the library is stated" is learnt too). It leaves out the query's best
+  BM25 score, which grows with the library's size.
 
 Features are centred and scaled by their training mean and spread (stored
 with the weights). The dev split is only printed, never trained on;
@@ -127,6 +128,9 @@ def main() -> int:
             xo = (out - center) / scale
             negatives.extend(xo[np.argsort(-(xo @ rank))[:2]])
     xs = np.vstack(positives + negatives)
+    # The best BM25 of a query grows with the library's size: a probability read from it would not carry over
+    # from 10,000 fact-checks to a library of 30 claims, so the classifier does without it.
+    xs[:, FEATURES.index("best_bm25")] = 0.0
     ys = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives))])
     states, bias = train_states(xs, ys)
     ranker = Ranker(tuple(rank), tuple(states), bias, tuple(scale), tuple(center))

@@ -26,6 +26,7 @@ __all__ = [
     "MergeConflictError",
     "GitError",
     "NoticeError",
+    "DuplicateClaimError",
 ]
 
 
@@ -135,3 +136,7 @@ class GitError(ClaimtrackError, RuntimeError):
 
 class NoticeError(ClaimtrackError, ValueError):
     """A notices file (Retraction Watch, Crossref, OpenAlex) or the library's notices.toml that cannot be read."""
+
+
+class DuplicateClaimError(ClaimtrackError, ValueError):
+    """A new claim's statement nearly duplicates a claim the library holds (pass ``allow_duplicate`` if meant)."""

@@ -28,6 +28,7 @@ from .folder import BIB_FILE, default_author, find_root, init_library, is_librar
 from .history import replay
 from .index import Claims
 from .lifecycle import LifeVerbs
+from .searching import SearchVerbs
 from .model import (
     CLAIM_PREFIX,
     Appearance,
@@ -83,7 +84,7 @@ def open_library(path: str | Path = ".", *, discover: bool = True) -> Library:
     return lib
 
 
-class Library(FieldEdits, LifeVerbs):
+class Library(FieldEdits, LifeVerbs, SearchVerbs):
     """A claims library on disk: its claims, its sources, its settings, and the verbs that change them.
 
     Reads notice writes made elsewhere (another process, an editor): the claims
@@ -370,8 +371,12 @@ class Library(FieldEdits, LifeVerbs):
         by: str | None = None,
         date: dt.date | str | None = None,
         note: str | None = None,
+        allow_duplicate: bool = True,
     ) -> Claim:
-        """Create a claim; its first revision records this whole first state."""
+        """Create a claim; its first revision records this whole first state.
+
+        With ``allow_duplicate=False`` (what ``claimtrack add`` does) a statement that nearly duplicates a
+        claim of the library is refused with :class:`~claimtrack.errors.DuplicateClaimError`, naming it."""
         validate_id(claim_id)
         if not statement or not statement.strip():
             raise ClaimtrackError("a claim needs a statement", key="statement", hint='pass --statement "..."')
@@ -383,6 +388,8 @@ class Library(FieldEdits, LifeVerbs):
             self._check_claim_exists(other)
         for item in evidence:
             self._check_source(item.source)
+        if not allow_duplicate:
+            self._check_not_duplicate(claim_id, statement)
         revision = Revision(
             date=parse_date(date),
             kind=RevisionKind.CREATED,

@@ -41,6 +41,9 @@ def init(directory: Path, title: str | None) -> None:
 @click.option("--tag", "tags", multiple=True, help="A label; repeat for several.")
 @click.option("--depends-on", "depends_on", multiple=True, help="Id of a claim this one rests on; repeat for several.")
 @click.option("--note", default=None, help="A note on the first revision, e.g. how the date is known.")
+@click.option(
+    "--allow-duplicate", "allow_duplicate", is_flag=True, help="Add it even when it nearly duplicates a claim of the library."
+)
 @by_option
 @date_option
 @pass_library
@@ -52,17 +55,22 @@ def add(
     tags: tuple[str, ...],
     depends_on: tuple[str, ...],
     note: str | None,
+    allow_duplicate: bool,
     by: str | None,
     date: str | None,
 ) -> None:
     """Add a new claim with id ID.
+
+    A statement that nearly duplicates a claim of the library is refused, naming
+    that claim and its score; --allow-duplicate adds it all the same.
 
     \b
     Example:
       claimtrack add cdv2-context --statement "code-davinci-002 has a context window of 4096 tokens." \\
           --confidence conclusion --tag code-davinci-002 --by "A. Author" --date 2022-12-11
     """
-    claim = lib.add(claim_id, statement, confidence=confidence, tags=tags, depends_on=depends_on, by=by, date=date, note=note)
+    claim = lib.add(claim_id, statement, confidence=confidence, tags=tags, depends_on=depends_on, by=by, date=date, note=note,
+                    allow_duplicate=allow_duplicate)  # fmt: skip
     echo(f"added {claim.id} ({claim.confidence})")
 
 

@@ -5,7 +5,9 @@ shows of each claim (status, confidence, statement). For a text it scores
 every claim by BM25 (two fields) and by the cosine of sentence vectors, takes
 the best of each as candidates, computes their features
 (:mod:`.features`) and orders them by the learned ranker (:mod:`.ranker`);
-each hit's ``score`` is the probability that the text states the claim.
+each hit's ``score`` is the probability that the text states the claim, at
+most :data:`CLASH_CAP` when the two name different numbers or one is negated
+and the other not.
 
 >>> engine = SearchEngine.for_library(lib)                        # doctest: +SKIP
 >>> [(h.claim, round(h.score, 2)) for h in engine.search("PaLM had 8% code in its training data", k=2)]
@@ -25,7 +27,7 @@ import numpy as np
 from ..errors import ClaimtrackError
 from ..model import Claim
 from .embedding import load_embedder
-from .features import DEPTH, Query, candidates, feature_matrix
+from .features import DEPTH, FEATURES, Query, candidates, feature_matrix
 from .fields import claim_text
 from .index import SearchIndex
 from .ranker import Ranker, load_ranker
@@ -34,6 +36,9 @@ from .text import clean, negated, numbers, terms
 __all__ = ["SearchEngine", "SearchHit", "MAX_QUERY_CHARS", "natural_key", "check_query"]
 
 MAX_QUERY_CHARS = 100_000  # a query longer than this is a document: use match
+CLASH_CAP = 0.3  # the most a claim whose numbers or negation differ from the text's may score
+_NUMBERS_CLASH = FEATURES.index("numbers_clash")
+_NEGATION_CLASH = FEATURES.index("negation_clash")
 _WORDS = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -147,6 +152,10 @@ class SearchEngine:
         scores = self.ranker.score(features)
         order = np.argsort(-scores, kind="stable")[:k]
         probability = self.ranker.probability(features[order])
+        # A text that names other numbers than the claim, or says "not" where it does not, does not state it,
+        # however close it comes: the ranking keeps the claim (it is what the text is about), the probability not.
+        clash = (features[order][:, _NUMBERS_CLASH] > 0) | (features[order][:, _NEGATION_CLASH] > 0)
+        probability = np.where(clash, np.minimum(probability, CLASH_CAP), probability)
         return [(int(rows[i]), float(scores[i]), float(p)) for i, p in zip(order, probability, strict=True)]
 
     def search(self, text: str, k: int = 5, *, only: Iterable[str] | None = None, query: Query | None = None) -> list[SearchHit]:

@@ -13,7 +13,7 @@ top (:data:`DEPTH` from each); for each, the features are:
 ``query_cover``    share of the query's term weight (idf) that the claim holds
 ``claim_cover``    share of the claim's term weight that the query holds
 ``numbers_shared`` 1 when the two name a number in common
-``numbers_clash``  1 when both name numbers and none in common ("8%" is not "5%")
+``numbers_clash``  1 when each names a number the other does not ("8%" is not "5%")
 ``negation_clash`` 1 when one is negated and the other not ("can" is not "cannot")
 =================  ============================================================
 
@@ -66,7 +66,10 @@ class Query:
         self.numbers = nums
         self.negated = negation
         ids = index.claim.term_ids(words)
-        self.weight = float(index.claim.idf[ids].sum()) if ids else 0.0
+        # a word no claim holds weighs what the rarest word would: a query of unknown words is not "covered"
+        unknown = len(set(words)) - len({w for w in words if w in index.claim.vocab})
+        rarest = float(np.log1p((len(index) + 0.5) / 0.5))
+        self.weight = (float(index.claim.idf[ids].sum()) if ids else 0.0) + unknown * rarest
 
 
 def _top(scores: Any, k: int) -> Any:
@@ -118,9 +121,8 @@ def feature_matrix(query: Query, rows: Any) -> Any:
         for j, row in enumerate(rows.tolist()):
             nums = index.numbers[row]
             if nums:
-                common = not query.numbers.isdisjoint(nums)
-                out[j, 8] = float(common)
-                out[j, 9] = float(not common)
+                out[j, 8] = float(not query.numbers.isdisjoint(nums))
+                out[j, 9] = float(not query.numbers <= nums and not nums <= query.numbers)
     out[:, 10] = index.negated[rows] != query.negated
     out[:, 11] = float(query.bm25.max()) / (1.0 + float(query.bm25.max()))
     out[:, 12] = best_cosine

@@ -28,7 +28,8 @@ _QUOTES = re.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb]+|(?<![^\W\d_])['\u2018
 _TAGGED = re.compile(r"(?<!\w)[@#](\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+# A number, but not the digits of a name such as GPT-3, A100 or code-davinci-002.
+_NUMBER = re.compile(r"(?<![\w.])(?<![^\W\d_]-)\d+(?:[.,]\d+)*")
 
 _STOP_TEXT = """a an and are as at be been being but by for from has have he her his i if in into is it its of on or our
     she so than that the their them then there these they this those to was we were which who whom will with
@@ -36,7 +37,7 @@ _STOP_TEXT = """a an and are as at be been being but by for from has have he her
 STOPWORDS = frozenset(_STOP_TEXT.split())
 # Words that turn a statement around; "not" is kept as a term as well, since it is also a word of the claim.
 _NEGATION_TEXT = """not no never none nobody nothing neither nor cannot cant can't don't doesn't didn't isn't aren't wasn't
-    weren't won't wouldn't shouldn't couldn't hasn't haven't hadn't without false fake hoax myth"""
+    weren't won't wouldn't shouldn't couldn't hasn't haven't hadn't without"""
 _NEGATIONS = frozenset(_NEGATION_TEXT.split())
 
 
