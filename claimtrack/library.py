@@ -28,7 +28,6 @@ from .folder import BIB_FILE, default_author, find_root, init_library, is_librar
 from .history import replay
 from .index import Claims
 from .lifecycle import LifeVerbs
-from .searching import SearchVerbs
 from .model import (
     CLAIM_PREFIX,
     Appearance,
@@ -39,6 +38,7 @@ from .model import (
     RevisionKind,
     validate_id,
 )
+from .searching import SearchVerbs
 from .settings import Settings
 from .store import Store
 from .suggest import hint_with

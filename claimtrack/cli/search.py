@@ -108,7 +108,8 @@ def match(lib: Library, docs: tuple[Path, ...], threshold: float | None, fmt: st
       claimtrack match article.md
       claimtrack match --format json news/*.txt > matches.json
     """
-    from ..search import MATCH_THRESHOLD, match as match_docs
+    from ..search import MATCH_THRESHOLD
+    from ..search import match as match_docs
 
     report = match_docs(lib, docs, threshold=MATCH_THRESHOLD if threshold is None else threshold)
     if fmt == "json":
