@@ -10,8 +10,10 @@ Two sets of weights over the features of claimtrack/search/features.py:
 * ``states``: a logistic classifier whose positives are each tweet with its
   claim, and whose negatives are the two best other candidates of the tweet,
   with its claim in the library and with it taken out (so that "no claim of
-  the library is stated" is learnt too). It leaves out the query's best
-  BM25 score, which grows with the library's size.
+  the library is stated" is learnt too), and, as negatives too, the best
+  other claim for 800 verified claims' own statements (short clean sentences
+  that share names with a claim they do not state). It leaves out the
+  query's best BM25 score, which grows with the library's size.
 
 Features are centred and scaled by their training mean and spread (stored
 with the weights). The dev split is only printed, never trained on;
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -60,6 +63,32 @@ def collect(engine: SearchEngine, queries: list[tuple[str, str]]) -> tuple[list[
         rows = candidates(query, allowed=allowed)
         without.append(feature_matrix(query, rows))
     return lists, golds, without
+
+
+def claim_negatives(engine: SearchEngine, claims: list, count: int = 800, seed: int = 7) -> list[np.ndarray]:
+    """The best candidate for a verified claim's own statement, with that claim (and any copy of it) taken out:
+    a short, clean sentence that shares names with a claim it does not state, unlike a tweet."""
+    rng = np.random.default_rng(seed)
+    plain = {c.id: " ".join(re.findall(r"[a-z0-9]+", c.statement.lower())) for c in claims}
+    copies: dict[str, list[str]] = {}
+    for claim_id, text in plain.items():
+        copies.setdefault(text, []).append(claim_id)
+    out = []
+    for i in rng.choice(len(claims), size=min(count, len(claims)), replace=False):
+        claim = claims[int(i)]
+        query = engine.query(claim.statement)
+        allowed = np.ones(len(engine.index), dtype=bool)
+        for other in copies[plain[claim.id]]:
+            row = engine.index.row[other]
+            allowed[row] = False
+            for scores in (query.claim_bm25, query.context_bm25, query.bm25, query.shared):
+                scores[row] = 0.0
+            query.cosine[row] = -1.0
+        rows = candidates(query, allowed=allowed)
+        if len(rows):
+            x = feature_matrix(query, rows)
+            out.append(x[int(np.argmax(query.bm25[rows] / max(float(query.bm25.max()), 1e-9) + query.cosine[rows]))])
+    return out
 
 
 def train_rank(lists: list[np.ndarray], golds: list[int], steps: int = 3000, rate: float = 0.5) -> np.ndarray:
@@ -127,6 +156,8 @@ def main() -> int:
         if len(out):
             xo = (out - center) / scale
             negatives.extend(xo[np.argsort(-(xo @ rank))[:2]])
+    for x in claim_negatives(engine, claims):
+        negatives.append((x - center) / scale)
     xs = np.vstack(positives + negatives)
     # The best BM25 of a query grows with the library's size: a probability read from it would not carry over
     # from 10,000 fact-checks to a library of 30 claims, so the classifier does without it.

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..errors import LibraryNotFoundError
 from ..store import line_of
 from ..suggest import did_you_mean
-from . import bib, claims, dependencies, facts, notices, revisions
+from . import bib, claims, dependencies, duplicates, facts, notices, revisions
 from .context import SETTINGS_FILE, Context, Draft
 from .findings import RULES, AuditResult, Finding, Ignored
 
@@ -27,6 +27,7 @@ _GROUPS: tuple[Callable[[Context], Iterable[Draft]], ...] = (
     facts.check,
     dependencies.check,
     notices.check,
+    duplicates.check,
 )
 
 

@@ -106,7 +106,6 @@ class SearchEngine:
         embedder = load_embedder() if embeddings else None
         previous = SearchIndex.load(root) if root is not None else None
         index = SearchIndex.build(texts, embedder, previous)
-        reused = len(previous.digests) if previous is not None else 0
         unchanged = previous is not None and index.ids == previous.ids and index.digests == previous.digests
         if root is not None and not unchanged:
             index.save(root)
@@ -115,7 +114,7 @@ class SearchEngine:
             for claim_id, claim in by_id.items()
         }
         engine = cls(index, shown, embedder)
-        engine.built = 0 if unchanged else len(index) - min(reused, len(index))
+        engine.built = index.fresh
         return engine
 
     @classmethod

@@ -60,6 +60,7 @@ class SearchIndex:
         self.model = model
         self.numbers = list(nums)
         self.negated = np.asarray(negation, dtype=bool)
+        self.fresh = 0  # claims tokenized and embedded afresh when it was built (the others were taken over)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -96,6 +97,8 @@ class SearchIndex:
         vectors = None
         if embedder is not None:
             new_vectors = embedder.embed([clean(t.meaning, handles=False) for t in fresh]) if fresh else None
+            if new_vectors is not None:  # as the cache holds them, so a claim scores the same before and after a save
+                new_vectors = np.asarray(new_vectors, dtype=np.float16)
             parts = []
             if kept_rows and previous is not None and previous.vectors is not None:
                 parts.append(previous.vectors[kept_rows])
@@ -117,7 +120,9 @@ class SearchIndex:
             nums = [nums[r] for r in rows]
             negation = [negation[r] for r in rows]
             ids = wanted
-        return cls(ids, [digests[i] for i in ids], claim_field, context_field, vectors, model, nums, negation)
+        index = cls(ids, [digests[i] for i in ids], claim_field, context_field, vectors, model, nums, negation)
+        index.fresh = len(fresh_ids)
+        return index
 
     @staticmethod
     def _join(old: Field | None, rows: list[int], new: tuple[Any, Any, Any], vocab: dict[str, int]) -> Field:

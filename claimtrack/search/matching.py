@@ -106,8 +106,9 @@ def match_sentences(engine: SearchEngine, sentences: Sequence[tuple[str, int]], 
                     continue
                 hit = engine.hit(row, 0.0, probability, query.words, text)
                 out.append(
-                    MatchFinding(file, line, text, hit.claim, hit.score, hit.status, hit.confidence, hit.statement,
-                                 hit.superseded_by)  # fmt: skip
+                    MatchFinding(
+                        file, line, text, hit.claim, hit.score, hit.status, hit.confidence, hit.statement, hit.superseded_by
+                    )  # fmt: skip
                 )
     return out
 
