@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import ClaimtrackError
 from ..model import Status
 from ..views import shorten
 from ._common import echo, emit, format_option, main, pass_library, to_json
@@ -20,33 +19,19 @@ __all__ = ["search", "match"]
 
 SEARCH_COLUMNS = ["rank", "claim", "score", "status", "confidence", "statement", "matched", "superseded_by"]
 MATCH_COLUMNS = ["file", "line", "claim", "score", "status", "confidence", "sentence", "statement", "superseded_by"]
-_MAX_STDIN = 1 << 20  # a query read from standard input or a file: at most this many bytes
 
 
 def _query(text: str | None, file: Path | None) -> str:
     """The query: the argument, the file's text, or standard input (when neither is given, or the argument is -)."""
+    from ..search.query import MAX_QUERY_BYTES, query_text, read_query
+
     if text is not None and file is not None:
         raise click.UsageError("give the text or --file, not both")
     if file is not None:
-        from ..fileio import read_input
-
-        data = read_input(file, error=ClaimtrackError)
-        where = str(file)
-    elif text is None or text == "-":
-        data = sys.stdin.buffer.read(_MAX_STDIN + 1)
-        where = "standard input"
-    else:
-        return text
-    if len(data) > _MAX_STDIN:
-        raise ClaimtrackError(
-            f"is more than {_MAX_STDIN >> 20} MiB", file=where, hint="search for a passage; for a document use `claimtrack match`"
-        )
-    if b"\0" in data:
-        raise ClaimtrackError("is binary, not text", file=where, hint="give a text file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ClaimtrackError(f"is not UTF-8 text (byte {e.start})", file=where, hint="save it as UTF-8") from e
+        return read_query(file)
+    if text is None or text == "-":
+        return query_text(sys.stdin.buffer.read(MAX_QUERY_BYTES + 1), "standard input")
+    return text
 
 
 @main.command("search")
@@ -69,9 +54,9 @@ def search(lib: Library, text: str | None, file: Path | None, k: int, confidence
 
     \b
     Example:
-      claimtrack search "PaLM had 8% code in its training data"
-      claimtrack search --file post.txt -k 3 --format json
-      pbpaste | claimtrack search - --status active
+      claimtrack search "code-davinci-002 reads 8192 tokens at once"
+      claimtrack search --file notes.md -k 3 --format json
+      claimtrack search "the context window of code-davinci-002" -k 3 --status active --format csv
     """
     hits = lib.search(_query(text, file), k, confidence=confidence, tags=tags, status=status)
     rows = [{"rank": n, **hit.to_dict()} for n, hit in enumerate(hits, 1)]
@@ -105,8 +90,8 @@ def match(lib: Library, docs: tuple[Path, ...], threshold: float | None, fmt: st
 
     \b
     Example:
-      claimtrack match article.md
-      claimtrack match --format json news/*.txt > matches.json
+      claimtrack match notes.md
+      claimtrack match --format json notes/*.md
     """
     from ..search import MATCH_THRESHOLD
     from ..search import match as match_docs

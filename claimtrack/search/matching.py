@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from ..views import plural
 from .engine import SearchEngine
 
 __all__ = ["MatchFinding", "MatchReport", "match_documents", "match_sentences", "MATCH_THRESHOLD"]
@@ -66,7 +67,7 @@ class MatchReport:
         """``this text repeats 4 of the library's claims; 1 of them is retracted``."""
         what = "these documents repeat" if len(self.files) > 1 else "this document repeats"
         claims = self.claims
-        line = f"{what} {len(claims)} of the library's claims in {self.sentences:,} sentences"
+        line = f"{what} {len(claims)} of the library's claims in {plural(self.sentences, 'sentence')}"
         if not claims:
             return line
         status = {f.claim: f.status for f in self.findings}
