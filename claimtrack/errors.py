@@ -29,6 +29,7 @@ __all__ = [
     "BatchError",
     "InvalidValueError",
     "ValueTypeError",
+    "DuplicateClaimError",
 ]
 
 
@@ -154,3 +155,7 @@ class InvalidValueError(ClaimtrackError, ValueError):
 
 class ValueTypeError(ClaimtrackError, TypeError):
     """A value of the wrong type given to the Python API: a number for a statement, one string for a list of tags."""
+
+
+class DuplicateClaimError(ClaimtrackError, ValueError):
+    """A new claim's statement nearly duplicates a claim the library holds (pass ``allow_duplicate`` if meant)."""

@@ -39,6 +39,7 @@ from .model import (
     RevisionKind,
     validate_id,
 )
+from .searching import SearchVerbs
 from .settings import Settings
 from .store import Store
 from .suggest import hint_with
@@ -85,7 +86,7 @@ def open_library(path: str | Path = ".", *, discover: bool = True) -> Library:
     return lib
 
 
-class Library(FieldEdits, LifeVerbs):
+class Library(FieldEdits, LifeVerbs, SearchVerbs):
     """A claims library on disk: its claims, its sources, its settings, and the verbs that change them.
 
     Reads notice writes made elsewhere (another process, an editor): the claims
@@ -386,8 +387,12 @@ class Library(FieldEdits, LifeVerbs):
         by: str | None = None,
         date: dt.date | str | None = None,
         note: str | None = None,
+        allow_duplicate: bool = True,
     ) -> Claim:
-        """Create a claim; its first revision records this whole first state."""
+        """Create a claim; its first revision records this whole first state.
+
+        With ``allow_duplicate=False`` (what ``claimtrack add`` does) a statement that nearly duplicates a
+        claim of the library is refused with :class:`~claimtrack.errors.DuplicateClaimError`, naming it."""
         validate_id(claim_id)
         if statement is None or (isinstance(statement, str) and is_blank(statement)):  # zero-width characters alone too
             raise ClaimtrackError("a claim needs a statement", key="statement", hint='pass --statement "..."')
@@ -403,6 +408,8 @@ class Library(FieldEdits, LifeVerbs):
             self._check_claim_exists(other)
         for item in evidence:
             self._check_source(item.source)
+        if not allow_duplicate:
+            self._check_not_duplicate(claim_id, statement)
         revision = Revision(
             date=parse_date(date),
             kind=RevisionKind.CREATED,

@@ -80,7 +80,7 @@ def run_line(line: str, cwd: Path) -> Path:
             result = CliRunner().invoke(main, expanded, input=stdin, catch_exceptions=False)
         finally:
             os.chdir(here)
-        allowed = (0, 1) if words[1] in ("audit", "stale", "check") else (0,)  # exit 1: findings, documented
+        allowed = (0, 1) if words[1] in ("audit", "stale", "check", "match") else (0,)  # exit 1: findings, documented
         assert result.exit_code in allowed, f"`{line}` exited {result.exit_code}: {result.stderr}"
         assert "error:" not in result.stderr, f"`{line}`: {result.stderr}"
     return cwd

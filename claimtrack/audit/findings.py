@@ -52,6 +52,8 @@ RULES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "needs-review": ("warning", "a claim this one rests on was corrected after this one's last revision"),
         # status
         "superseded-without-successor": ("error", "a superseded claim names no existing successor"),
+        # duplicates
+        "duplicate-claims": ("info", "two active claims state nearly the same thing"),
         # appearances
         "stale-appearance": ("warning", "an appearance still quotes wording a later revision replaced"),
         # notices (claimtrack notices import) and what entries say of themselves

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..errors import LibraryNotFoundError
 from ..store import line_of
 from ..suggest import did_you_mean
-from . import bib, claims, dependencies, facts, gitdriver, notices, revisions
+from . import bib, claims, dependencies, duplicates, facts, gitdriver, notices, revisions
 from .context import SETTINGS_FILE, Context, Draft
 from .findings import RULES, AuditResult, Finding, Findings, Ignored
 
@@ -28,6 +28,7 @@ _GROUPS: tuple[Callable[[Context], Iterable[Draft]], ...] = (
     dependencies.check,
     notices.check,
     gitdriver.check,
+    duplicates.check,
 )
 
 

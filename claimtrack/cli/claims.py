@@ -53,6 +53,9 @@ def init(directory: Path, title: str | None) -> None:
     "--format", "batch_format", type=click.Choice(["csv", "jsonl", "toml", "claimreview"]), default=None,
     help="The batch file's format. Default: from its suffix (.csv, .jsonl, .toml; .json/.html with ClaimReview).",
 )  # fmt: skip
+@click.option(
+    "--allow-duplicate", "allow_duplicate", is_flag=True, help="Add it even when it nearly duplicates a claim of the library."
+)
 @by_option
 @date_option
 @pass_library
@@ -66,10 +69,14 @@ def add(
     note: str | None,
     from_file: Path | None,
     batch_format: str | None,
+    allow_duplicate: bool,
     by: str | None,
     date: str | None,
 ) -> None:
     """Add a new claim with id ID, or every claim of a batch file with --from.
+
+    A statement that nearly duplicates a claim of the library is refused, naming
+    that claim and its score; --allow-duplicate adds it all the same.
 
     \b
     Example:
@@ -92,7 +99,8 @@ def add(
         return
     if claim_id is None or statement is None:
         raise click.UsageError("give ID and --statement, or --from FILE")
-    claim = lib.add(claim_id, statement, confidence=confidence, tags=tags, depends_on=depends_on, by=by, date=date, note=note)
+    claim = lib.add(claim_id, statement, confidence=confidence, tags=tags, depends_on=depends_on, by=by, date=date, note=note,
+                    allow_duplicate=allow_duplicate)  # fmt: skip
     echo(f"added {claim.id} ({claim.confidence})")
 
 

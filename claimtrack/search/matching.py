@@ -1,0 +1,129 @@
+"""``match``: the claims each sentence of a document states.
+
+Each sentence (Markdown, LaTeX or plain text, read as the stale scan reads
+them) is a query; a claim is reported when the engine's probability that the
+sentence states it reaches the threshold. The report counts the distinct
+claims repeated and how many of them are retracted or superseded: what a
+newsroom wants to know of an article before it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..views import plural
+from .engine import SearchEngine
+
+__all__ = ["MatchFinding", "MatchReport", "match_documents", "match_sentences", "MATCH_THRESHOLD"]
+
+MATCH_THRESHOLD = 0.5  # probability that the sentence states the claim
+_PER_SENTENCE = 3  # claims judged per sentence
+_DEPTH = 12  # candidates per sentence from each of BM25 and the embedding
+_BATCH = 512  # sentences embedded at a time
+
+
+@attrs.frozen
+class MatchFinding:
+    """One sentence of a document that states a claim of the library."""
+
+    file: str
+    line: int
+    sentence: str
+    claim: str
+    score: float
+    status: str
+    confidence: str
+    statement: str
+    superseded_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class MatchReport:
+    """The findings of a match, with what they add up to."""
+
+    findings: tuple[MatchFinding, ...]
+    files: tuple[str, ...]
+    sentences: int
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        """The distinct claims stated, in order of first appearance."""
+        return tuple(dict.fromkeys(f.claim for f in self.findings))
+
+    @property
+    def ended(self) -> tuple[str, ...]:
+        """The stated claims that are retracted or superseded."""
+        status = {f.claim: f.status for f in self.findings}
+        return tuple(c for c in self.claims if status[c] != "active")
+
+    def summary(self) -> str:
+        """``this text repeats 4 of the library's claims; 1 of them is retracted``."""
+        what = "these documents repeat" if len(self.files) > 1 else "this document repeats"
+        claims = self.claims
+        line = f"{what} {len(claims)} of the library's claims in {plural(self.sentences, 'sentence')}"
+        if not claims:
+            return line
+        status = {f.claim: f.status for f in self.findings}
+        parts = []
+        for state in ("retracted", "superseded"):
+            n = sum(1 for c in claims if status[c] == state)
+            if n:
+                parts.append(f"{n} of them {'is' if n == 1 else 'are'} {state}")
+        return line + ("; " + ", ".join(parts) if parts else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": list(self.files),
+            "sentences": self.sentences,
+            "claims": list(self.claims),
+            "ended": list(self.ended),
+            "summary": self.summary(),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def match_sentences(engine: SearchEngine, sentences: Sequence[tuple[str, int]], file: str = "", *,
+                    threshold: float = MATCH_THRESHOLD) -> list[MatchFinding]:  # fmt: skip
+    """The claims stated by each ``(sentence, line)`` of one file, at or above ``threshold``."""
+    out: list[MatchFinding] = []
+    if not len(engine.index):
+        return out
+    for start in range(0, len(sentences), _BATCH):
+        chunk = sentences[start : start + _BATCH]
+        vectors = engine.vectors([text for text, _ in chunk])
+        for n, (text, line) in enumerate(chunk):
+            query = engine.query(text, vectors[n] if vectors is not None else None)
+            if not query.words:
+                continue
+            for row, _, probability in engine.ranked(query, _PER_SENTENCE, depth=_DEPTH):
+                if probability < threshold:
+                    continue
+                hit = engine.hit(row, 0.0, probability, query.words, text)
+                out.append(
+                    MatchFinding(
+                        file, line, text, hit.claim, hit.score, hit.status, hit.confidence, hit.statement, hit.superseded_by
+                    )  # fmt: skip
+                )
+    return out
+
+
+def match_documents(engine: SearchEngine, paths: Iterable[str | Path], *, threshold: float = MATCH_THRESHOLD) -> MatchReport:
+    """Every sentence of the documents matched against the engine's claims."""
+    from ..documents.reading import read_document
+    from ..documents.sentences import block_sentences
+
+    documents = [read_document(path) for path in paths]  # all read first: one unreadable file fails before output
+    findings: list[MatchFinding] = []
+    count = 0
+    for doc in documents:
+        pairs = [(s.text, s.line) for block in doc.blocks for s in block_sentences(block, "new")[1]]
+        count += len(pairs)
+        findings.extend(match_sentences(engine, pairs, str(doc.path), threshold=threshold))
+    return MatchReport(tuple(findings), tuple(str(d.path) for d in documents), count)
