@@ -26,6 +26,7 @@ __all__ = [
     "MergeConflictError",
     "GitError",
     "NoticeError",
+    "ExportError",
 ]
 
 
@@ -135,3 +136,7 @@ class GitError(ClaimtrackError, RuntimeError):
 
 class NoticeError(ClaimtrackError, ValueError):
     """A notices file (Retraction Watch, Crossref, OpenAlex) or the library's notices.toml that cannot be read."""
+
+
+class ExportError(ClaimtrackError, ValueError):
+    """An export could not be written: an unknown format, a bad output path, a missing optional package."""
