@@ -9,7 +9,7 @@ from typing import Any
 from ..history import render_markdown, states_before
 from ..model import Claim, Revision, RevisionKind
 
-__all__ = ["source_link", "changes", "publisher", "claim_url", "last_changed", "json_bytes", "person_name", "CONTENT_KINDS"]
+__all__ = ["source_link", "changes", "publisher", "claim_url", "last_changed", "json_bytes", "person_name", "render_change", "CONTENT_KINDS"]
 
 #: Revisions that change what a claim says or how it stands (a review or an editorial fix does not).
 CONTENT_KINDS = frozenset(k for k in RevisionKind if k not in (RevisionKind.CREATED, RevisionKind.REVIEW, RevisionKind.EDITORIAL))
@@ -34,6 +34,13 @@ def changes(claim: Claim) -> list[tuple[int, Revision, str]]:
     """Each revision after ``created`` with its change in words (``~~4096~~ 8192``), oldest first."""
     before = states_before(claim)
     return [(i, r, render_markdown(r, before[i])) for i, r in enumerate(claim.revisions) if i]
+
+
+def render_change(claim: Claim, index: int, before: list[Claim | None]) -> str:
+    """Revision ``index`` in words: ``created: <statement>``, ``correction: ~~4096~~ 8192 (why)``."""
+    revision = claim.revisions[index]
+    text = f"{revision.kind.value}: {render_markdown(revision, before[index])}"
+    return text + (f" ({revision.reason})" if revision.reason else "")
 
 
 def last_changed(claim: Claim) -> dt.date | None:
