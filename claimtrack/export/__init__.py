@@ -108,7 +108,7 @@ def write(
         meta = _output(metadata) if metadata is not None else target.with_name("metadata.json")
         if meta.resolve() == target.resolve():
             raise ExportError("is the database itself", file=meta, hint="name another metadata file")
-        paths = write_database(lib, chosen.claims, target, meta)
+        paths: tuple[Path, ...] = write_database(lib, chosen.claims, target, meta)
     else:
         atomic_write(target, render(lib, fmt, selection=chosen, html=html))
         paths = (target,)

@@ -9,7 +9,17 @@ from typing import Any
 from ..history import render_markdown, states_before
 from ..model import Claim, Revision, RevisionKind
 
-__all__ = ["source_link", "changes", "publisher", "claim_url", "last_changed", "json_bytes", "person_name", "render_change", "CONTENT_KINDS"]
+__all__ = [
+    "source_link",
+    "changes",
+    "publisher",
+    "claim_url",
+    "last_changed",
+    "json_bytes",
+    "person_name",
+    "render_change",
+    "CONTENT_KINDS",
+]
 
 #: Revisions that change what a claim says or how it stands (a review or an editorial fix does not).
 CONTENT_KINDS = frozenset(k for k in RevisionKind if k not in (RevisionKind.CREATED, RevisionKind.REVIEW, RevisionKind.EDITORIAL))
@@ -71,6 +81,6 @@ def json_bytes(value: Any) -> bytes:
 
 
 def person_name(name: str) -> str:
-    """"Family, Given" as a reader writes it, "Given Family"; a literal name (no comma) as it is."""
+    """ "Family, Given" as a reader writes it, "Given Family"; a literal name (no comma) as it is."""
     family, comma, given = name.partition(", ")
     return f"{given} {family}" if comma and given else name

@@ -55,7 +55,11 @@ def csljson(lib: Any, claims: Sequence[Claim]) -> bytes:
         item = dict(lib.sources[key].to_csl())
         cito = []
         for claim, evidence in uses[key]:
-            entry: dict[str, Any] = {"claim": claim.id, "stance": evidence.stance.value, "properties": list(CITO[evidence.stance])}
+            entry: dict[str, Any] = {
+                "claim": claim.id,
+                "stance": evidence.stance.value,
+                "properties": list(CITO[evidence.stance]),
+            }
             if evidence.locator:
                 entry["locator"] = evidence.locator
             if evidence.quote:

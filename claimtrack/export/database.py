@@ -46,7 +46,11 @@ def _fill(db: sqlite3.Connection, lib: Any, claims: Sequence[Claim]) -> None:
     chosen = {c.id for c in claims}
     db.executemany("insert into claims values (?,?,?,?,?,?,?,?,?,?,?,?,?)", _claim_rows(lib, claims))
     cited: dict[str, int] = {}
-    evidence, appearances, facts, dependencies, revisions = [], [], [], [], []
+    evidence: list[tuple[Any, ...]] = []
+    appearances: list[tuple[Any, ...]] = []
+    facts: list[tuple[Any, ...]] = []
+    dependencies: list[tuple[str, str]] = []
+    revisions: list[tuple[Any, ...] | None] = []
     for c in claims:
         for i, e in enumerate(c.evidence):
             key = e.source if not e.is_claim and e.source in sources else None
@@ -80,8 +84,21 @@ def _fill(db: sqlite3.Connection, lib: Any, claims: Sequence[Claim]) -> None:
     db.executemany("insert into sources values (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     db.executemany(
         "insert into notices values (?,?,?,?,?,?,?,?,?,?)",
-        ((i + 1, n.source if n.source in sources else None, n.kind.value, n.origin, n.record, n.matched, n.date, n.notice_doi,
-          n.reason, n.imported) for i, n in enumerate(notices)),  # fmt: skip
+        (
+            (
+                i + 1,
+                n.source if n.source in sources else None,
+                n.kind.value,
+                n.origin,
+                n.record,
+                n.matched,
+                n.date,
+                n.notice_doi,
+                n.reason,
+                n.imported,
+            )
+            for i, n in enumerate(notices)
+        ),  # fmt: skip
     )
     findings = [f for f in lib.audit() if f.claim is None or f.claim in chosen]
     db.executemany(

@@ -94,7 +94,13 @@ def nanopub_trig(lib: Any, claims: Sequence[Claim]) -> bytes:
                 for evidence in state.evidence:
                     assertion.add((claim_iri, cito[_CITO[evidence.stance]], source_iri(evidence.source)))
                 if state.superseded_by:
-                    assertion.add((claim_iri, dct.isReplacedBy, URIRef(claim_url(lib, state.superseded_by) or f"{TEMP}{state.superseded_by}#claim")))
+                    assertion.add(
+                        (
+                            claim_iri,
+                            dct.isReplacedBy,
+                            URIRef(claim_url(lib, state.superseded_by) or f"{TEMP}{state.superseded_by}#claim"),
+                        )
+                    )
                 for evidence in state.supporting:
                     provenance.add((sub.assertion, prov.wasDerivedFrom, source_iri(evidence.source)))
                 rating = sub.confidence

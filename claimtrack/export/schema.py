@@ -7,7 +7,9 @@ from typing import Any
 __all__ = ["SCHEMA", "metadata", "CONTENT_KINDS_SQL"]
 
 #: The revision kinds that change what a claim says, as an SQL list (created, review and editorial do not).
-CONTENT_KINDS_SQL = "('correction', 'clarification', 'update', 'hedge', 'strengthen', 'confidence', 'evidence', 'retraction', 'supersession')"
+CONTENT_KINDS_SQL = (
+    "('correction', 'clarification', 'update', 'hedge', 'strengthen', 'confidence', 'evidence', 'retraction', 'supersession')"
+)
 
 SCHEMA = f"""
 create table claims (

@@ -48,5 +48,9 @@ def select(
         chosen = [c for c in chosen if c.id in wanted]
     note = None
     if not chosen:
-        note = "no claim matches the filters; the export is empty" if (ids or tags or confidence or status) else "the library has no claims"
+        note = (
+            "no claim matches the filters; the export is empty"
+            if (ids or tags or confidence or status)
+            else "the library has no claims"
+        )
     return Selection(tuple(chosen), note)
