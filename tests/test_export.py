@@ -422,3 +422,22 @@ def test_the_bundled_corpus_exports_in_every_format(tmp_path):
         done = write(lib, fmt, tmp_path / f"corpus.{fmt}")
         assert done.claims == len(lib.claims) and done.note is None
         assert all(p.stat().st_size > 0 for p in done.paths)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's TriG parser uses its deprecated default_context
+def test_nanopub_literals_keep_hostile_text(tmp_path):
+    rdflib = pytest.importorskip("rdflib")
+    root = claimtrack.init(tmp_path / "lib")
+    lib = claimtrack.open(root)
+    statement = 'A "quoted" claim with a back\\slash and } > < ^ braces.'
+    lib.add("hostile", statement, tags=['t"ag'], by='O\'Brien "Bob"', date="2022-01-01")
+    lib.revise("hostile", old="claim", new="claim\\n", reason='why: "\\" and \n', by=BY, date="2022-01-02")
+    out = render(claimtrack.open(root), "nanopub")
+    parsed = rdflib.Dataset()
+    parsed.parse(data=out.decode(), format="trig")
+    texts = {str(o) for _s, p, o, _g in parsed.quads((None, rdflib.URIRef("https://schema.org/text"), None, None))}
+    assert texts == {statement, statement.replace("claim", "claim\\n", 1)}
+    comments = {str(o) for _s, _p, o, _g in parsed.quads((None, rdflib.RDFS.comment, None, None))}
+    assert any('why: "\\" and \n' in c for c in comments)
+    names = {str(o) for _s, _p, o, _g in parsed.quads((None, rdflib.URIRef("http://xmlns.com/foaf/0.1/name"), None, None))}
+    assert 'O\'Brien "Bob"' in names

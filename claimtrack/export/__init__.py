@@ -20,6 +20,7 @@ import attrs
 from ..errors import ExportError
 from ..fileio import atomic_write
 from ..suggest import did_you_mean
+from .common import Context
 from .selection import Selection, select
 
 __all__ = ["FORMATS", "Exported", "Selection", "select", "render", "write"]
@@ -57,18 +58,19 @@ def render(lib: Any, fmt: str, *, selection: Selection | None = None, html: bool
     """The export as bytes, for the formats that are one text (all but ``sqlite``)."""
     _check_format(fmt)
     chosen = selection if selection is not None else select(lib)
+    ctx = Context(lib)
     if fmt == "claimreview":
         from .claimreview import claimreview_html, claimreview_json
 
-        return (claimreview_html if html else claimreview_json)(lib, chosen.claims)
+        return (claimreview_html if html else claimreview_json)(ctx, chosen.claims)
     if fmt == "csljson":
         from .csljson import csljson
 
-        return csljson(lib, chosen.claims)
+        return csljson(ctx, chosen.claims)
     if fmt == "nanopub":
         from .nanopub import nanopub_trig
 
-        return nanopub_trig(lib, chosen.claims)
+        return nanopub_trig(ctx, chosen.claims)
     raise ExportError("is written to a file, not shown", key="sqlite", hint="give an output file, e.g. -o claims.db")
 
 
@@ -108,7 +110,7 @@ def write(
         meta = _output(metadata) if metadata is not None else target.with_name("metadata.json")
         if meta.resolve() == target.resolve():
             raise ExportError("is the database itself", file=meta, hint="name another metadata file")
-        paths: tuple[Path, ...] = write_database(lib, chosen.claims, target, meta)
+        paths: tuple[Path, ...] = write_database(Context(lib), chosen.claims, target, meta)
     else:
         atomic_write(target, render(lib, fmt, selection=chosen, html=html))
         paths = (target,)

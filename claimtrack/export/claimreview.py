@@ -10,32 +10,29 @@ n, the weakest 1; ``[export.ratings]`` in claimtrack.toml names each level as re
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..model import Claim, Status
-from .common import changes, claim_url, json_bytes, last_changed, person_name, publisher, source_link
+from ..model import Claim, RevisionKind, Status
+from .common import Context, changes, json_list, last_changed
 
 __all__ = ["claim_review", "claimreview_json", "claimreview_html", "rating"]
 
 SCHEMA = "https://schema.org"
 
 
-def rating(lib: Any, claim: Claim) -> dict[str, Any]:
+def rating(ctx: Context, claim: Claim) -> dict[str, Any]:
     """The claim's confidence (and, when it ended, its status) as a schema.org ``Rating``."""
-    scale = lib.settings.scale
-    labels = lib.settings.export.get("ratings", {})
-    label = labels.get(claim.confidence, claim.confidence)
+    label = ctx.ratings.get(claim.confidence, claim.confidence)
     out: dict[str, Any] = {"@type": "Rating"}
-    if claim.confidence in scale:
-        level = scale[claim.confidence]
-        out.update(ratingValue=len(scale.levels) - scale.rank(claim.confidence), bestRating=len(scale.levels), worstRating=1)
-        explanation = level.meaning
-    else:
-        explanation = ""
+    explanation = ""
+    if (rank := ctx.rank(claim.confidence)) is not None:
+        out.update(ratingValue=rank[0], bestRating=rank[1], worstRating=1)
+        explanation = ctx.scale[claim.confidence].meaning
     if claim.status is Status.RETRACTED:
         label = f"Retracted (was {label})"
-        reason = next((r.reason for r in reversed(claim.revisions) if r.kind.value == "retraction" and r.reason), None)
+        reason = next((r.reason for r in reversed(claim.revisions) if r.kind is RevisionKind.RETRACTION and r.reason), None)
         explanation = "retracted" + (f": {reason}" if reason else "")
     elif claim.status is Status.SUPERSEDED:
         label = f"Superseded (was {label})"
@@ -47,17 +44,17 @@ def rating(lib: Any, claim: Claim) -> dict[str, Any]:
     return out
 
 
-def _work(lib: Any, key: str, *, text: str | None = None, locator: str | None = None) -> dict[str, Any]:
-    source = lib.sources.get(key)
+def _work(ctx: Context, key: str, *, text: str | None = None, locator: str | None = None) -> dict[str, Any]:
     work: dict[str, Any] = {"@type": "CreativeWork", "identifier": key}
-    if source is not None and source.title:
-        work["name"] = source.title
-    if (link := source_link(source)) is not None:
-        work["url"] = link
-    if source is not None and source.authors:
-        work["author"] = [{"@type": "Person", "name": person_name(name)} for name in source.authors]
-    if source is not None and source.year and source.year[:4].isdigit():
-        work["datePublished"] = source.year[:4]
+    if (source := ctx.source(key)) is not None:
+        if source.title:
+            work["name"] = source.title
+        if source.link:
+            work["url"] = source.link
+        if source.authors:
+            work["author"] = [{"@type": "Person", "name": name} for name in source.authors]
+        if source.year:
+            work["datePublished"] = source.year
     if locator:
         work["position"] = locator
     if text:
@@ -65,23 +62,23 @@ def _work(lib: Any, key: str, *, text: str | None = None, locator: str | None = 
     return work
 
 
-def claim_review(lib: Any, claim: Claim) -> dict[str, Any]:
+def claim_review(ctx: Context, claim: Claim) -> dict[str, Any]:
     """One claim as a ClaimReview (a JSON-LD object with its own ``@context``)."""
     review: dict[str, Any] = {"@context": SCHEMA, "@type": "ClaimReview"}
-    if (url := claim_url(lib, claim.id)) is not None:
+    if (url := ctx.claim_url(claim.id)) is not None:
         review["@id"] = url
         review["url"] = url
     review["identifier"] = claim.id
     review["claimReviewed"] = claim.statement
-    review["author"] = publisher(lib)
+    review["author"] = ctx.publisher
     if claim.created is not None:
         review["datePublished"] = claim.created.isoformat()
     if (modified := last_changed(claim)) is not None:
         review["dateModified"] = modified.isoformat()
-    review["creativeWorkStatus"] = {Status.ACTIVE: "Published"}.get(claim.status, claim.status.value.capitalize())
-    review["reviewRating"] = rating(lib, claim)
+    review["creativeWorkStatus"] = "Published" if claim.status is Status.ACTIVE else claim.status.value.capitalize()
+    review["reviewRating"] = rating(ctx, claim)
     item: dict[str, Any] = {"@type": "Claim"}
-    appearances = [_work(lib, a.document, text=a.text, locator=a.locator) for a in claim.appearances]
+    appearances = [_work(ctx, a.document, text=a.text, locator=a.locator) for a in claim.appearances]
     if appearances:
         item["appearance"] = appearances
         item["firstAppearance"] = appearances[0]
@@ -91,7 +88,7 @@ def claim_review(lib: Any, claim: Claim) -> dict[str, Any]:
     cited = [e for e in claim.evidence if not e.is_claim]
     if cited:
         review["citation"] = [
-            {**_work(lib, e.source, text=e.quote, locator=e.locator), "description": e.stance.value} for e in cited
+            {**_work(ctx, e.source, text=e.quote, locator=e.locator), "description": e.stance.value} for e in cited
         ]
     corrections = []
     for _index, revision, change in changes(claim):
@@ -109,18 +106,18 @@ def claim_review(lib: Any, claim: Claim) -> dict[str, Any]:
     return review
 
 
-def claimreview_json(lib: Any, claims: Sequence[Claim]) -> bytes:
-    """The reviews as one JSON-LD list."""
-    return json_bytes([claim_review(lib, claim) for claim in claims])
+def claimreview_json(ctx: Context, claims: Sequence[Claim]) -> bytes:
+    """The reviews as one JSON-LD list, a review a line."""
+    return json_list(claim_review(ctx, claim) for claim in claims)
 
 
 def _script(value: dict[str, Any]) -> str:
     # Inside <script>, "</script>" or "<!--" in a statement would end or bend the block: JSON lets < > & be escaped.
-    text = json_bytes(value).decode("utf-8").rstrip("\n")
+    text = json.dumps(value, ensure_ascii=False, indent=2)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/ld+json">\n{text}\n</script>\n'
 
 
-def claimreview_html(lib: Any, claims: Sequence[Claim]) -> bytes:
+def claimreview_html(ctx: Context, claims: Sequence[Claim]) -> bytes:
     """One ``<script type="application/ld+json">`` block a review, to paste into the page that publishes it."""
-    return "".join(_script(claim_review(lib, claim)) for claim in claims).encode("utf-8")
+    return "".join(_script(claim_review(ctx, claim)) for claim in claims).encode("utf-8")

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import Claim, Stance
 from ..notices.records import ORIGINS
-from .common import json_bytes
+from .common import Context, json_list
 
 __all__ = ["CITO", "CITO_URI", "csljson", "standing"]
 
@@ -27,7 +27,7 @@ CITO = {
 }
 
 
-def standing(lib: Any, key: str, uses: Sequence[tuple[Claim, Any]]) -> str:
+def standing(ctx: Context, key: str, uses: Sequence[tuple[Claim, Any]]) -> str:
     """What the library knows of a source in a few words: ``supports 3 claims, contradicts 1; retracted 2023-03-14
     (Retraction Watch)``."""
     counts = [(stance.value, len({c.id for c, e in uses if e.stance is stance})) for stance in Stance]
@@ -36,12 +36,12 @@ def standing(lib: Any, key: str, uses: Sequence[tuple[Claim, Any]]) -> str:
         n = next(n for _, n in counts if n)
         said[0] += " claim" if n == 1 else " claims"
     notices = []
-    for notice in lib.notices.about(key):
+    for notice in ctx.notices.about(key):
         notices.append(f"{notice.short()} ({ORIGINS[notice.origin]})")
     return "; ".join(p for p in (", ".join(said), "; ".join(dict.fromkeys(notices))) if p)
 
 
-def csljson(lib: Any, claims: Sequence[Claim]) -> bytes:
+def csljson(ctx: Context, claims: Sequence[Claim]) -> bytes:
     """The BibTeX sources the claims cite, in references.bib's order, as a CSL-JSON list with ``custom.cito``."""
     uses: dict[str, list[tuple[Claim, Any]]] = {}
     for claim in claims:
@@ -49,10 +49,11 @@ def csljson(lib: Any, claims: Sequence[Claim]) -> bytes:
             if not evidence.is_claim:
                 uses.setdefault(evidence.source, []).append((claim, evidence))
     items = []
-    for key in lib.sources:
+    sources = ctx.sources
+    for key in sources:
         if key not in uses:
             continue
-        item = dict(lib.sources[key].to_csl())
+        item = dict(sources[key].to_csl())
         cito = []
         for claim, evidence in uses[key]:
             entry: dict[str, Any] = {
@@ -65,6 +66,6 @@ def csljson(lib: Any, claims: Sequence[Claim]) -> bytes:
             if evidence.quote:
                 entry["quote"] = evidence.quote
             cito.append(entry)
-        item["custom"] = {"cito": cito, "claimtrack": standing(lib, key, uses[key])}
+        item["custom"] = {"cito": cito, "claimtrack": standing(ctx, key, uses[key])}
         items.append(item)
-    return json_bytes(items)
+    return json_list(items)

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import ExportError
 from ..fileio import atomic_write
 from ..model import Claim
-from .common import changes, json_bytes, last_changed, source_link
+from .common import Context, changes, last_changed
 from .schema import SCHEMA, metadata
 
 __all__ = ["write_database"]
@@ -31,9 +31,9 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _claim_rows(lib: Any, claims: Sequence[Claim]) -> Iterator[tuple[Any, ...]]:
-    scale = lib.settings.scale
-    retracted = lib.notices.retracted()
+def _claim_rows(ctx: Context, claims: Sequence[Claim]) -> Iterator[tuple[Any, ...]]:
+    scale = ctx.scale
+    retracted = ctx.notices.retracted()
     for c in claims:
         rank = scale.rank(c.confidence) if c.confidence in scale else None
         support = len({e.source for e in c.supporting if e.source not in retracted})
@@ -41,10 +41,10 @@ def _claim_rows(lib: Any, claims: Sequence[Claim]) -> Iterator[tuple[Any, ...]]:
                support, len(c.revisions), _iso(c.created), _iso(last_changed(c)), f"claims/{c.id}.toml")  # fmt: skip
 
 
-def _fill(db: sqlite3.Connection, lib: Any, claims: Sequence[Claim]) -> None:
-    sources = lib.sources
+def _fill(db: sqlite3.Connection, ctx: Context, claims: Sequence[Claim]) -> None:
+    sources = ctx.sources
     chosen = {c.id for c in claims}
-    db.executemany("insert into claims values (?,?,?,?,?,?,?,?,?,?,?,?,?)", _claim_rows(lib, claims))
+    db.executemany("insert into claims values (?,?,?,?,?,?,?,?,?,?,?,?,?)", _claim_rows(ctx, claims))
     cited: dict[str, int] = {}
     evidence: list[tuple[Any, ...]] = []
     appearances: list[tuple[Any, ...]] = []
@@ -74,13 +74,18 @@ def _fill(db: sqlite3.Connection, lib: Any, claims: Sequence[Claim]) -> None:
     db.executemany("insert into facts values (?,?,?,?,?,?)", facts)
     db.executemany("insert into dependencies values (?,?)", dependencies)
     db.executemany("insert into revisions values (?,?,?,?,?,?,?,?,?,?,?)", (r for r in revisions if r is not None))
-    notices = lib.notices
+    notices = ctx.notices
     retracted = notices.retracted()
     rows = []
+
+    def link(key: str) -> str | None:
+        facts = ctx.source(key)
+        return facts.link if facts is not None else None
+
     for key, source in sources.items():
         standing = notices.summary(key)
         rows.append((key, source.entry_type, source.title, "; ".join(source.authors) or None, source.year, source.container,
-                     source.doi, source.url, source_link(source), cited.get(key, 0), int(key in retracted), standing))  # fmt: skip
+                     source.doi, source.url, link(key), cited.get(key, 0), int(key in retracted), standing))  # fmt: skip
     db.executemany("insert into sources values (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     db.executemany(
         "insert into notices values (?,?,?,?,?,?,?,?,?,?)",
@@ -100,7 +105,7 @@ def _fill(db: sqlite3.Connection, lib: Any, claims: Sequence[Claim]) -> None:
             for i, n in enumerate(notices)
         ),  # fmt: skip
     )
-    findings = [f for f in lib.audit() if f.claim is None or f.claim in chosen]
+    findings = [f for f in ctx.lib.audit() if f.claim is None or f.claim in chosen]
     db.executemany(
         "insert into findings values (?,?,?,?,?,?,?,?,?)",
         ((i + 1, f.rule, f.severity, f.claim, f.source, f.message, f.file, f.line, f.hint) for i, f in enumerate(findings)),
@@ -109,7 +114,7 @@ def _fill(db: sqlite3.Connection, lib: Any, claims: Sequence[Claim]) -> None:
     db.execute("insert into evidence_fts(evidence_fts) values ('rebuild')")
 
 
-def write_database(lib: Any, claims: Sequence[Claim], target: Path, meta: Path) -> tuple[Path, Path]:
+def write_database(ctx: Context, claims: Sequence[Claim], target: Path, meta: Path) -> tuple[Path, Path]:
     """Write the database at ``target`` and Datasette's metadata at ``meta``; both or neither."""
     temp = target.with_name(f".ct-tmp-{os.getpid()}-{target.name}")
     try:
@@ -121,12 +126,14 @@ def write_database(lib: Any, claims: Sequence[Claim], target: Path, meta: Path) 
             db.execute("begin")
             for statement in _statements(SCHEMA):
                 db.execute(statement)
-            _fill(db, lib, claims)
+            _fill(db, ctx, claims)
             db.execute("commit")
             db.execute("vacuum")
         finally:
             db.close()
-        atomic_write(meta, json_bytes(metadata(lib, target.stem)))
+        atomic_write(
+            meta, (json.dumps(metadata(ctx.lib.settings.title, target.stem), ensure_ascii=False, indent=2) + "\n").encode()
+        )
         os.replace(temp, target)
     except sqlite3.Error as e:
         raise ExportError(f"the database could not be written ({e})", file=target, hint="name another output file") from e

@@ -196,10 +196,10 @@ _QUERIES: dict[str, dict[str, str]] = {
 }
 
 
-def metadata(lib: Any, database: str) -> dict[str, Any]:
-    """Datasette's metadata for the database named ``database`` (the file's stem)."""
+def metadata(title: str, database: str) -> dict[str, Any]:
+    """Datasette's metadata for the database named ``database`` (the file's stem) of the library titled ``title``."""
     return {
-        "title": lib.settings.title,
+        "title": title,
         "description": "Claims with their confidence, sources and tracked corrections, exported by claimtrack.",
         "databases": {database: {"tables": _TABLES, "queries": _QUERIES}},
     }
