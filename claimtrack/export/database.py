@@ -82,7 +82,12 @@ def _fill(db: sqlite3.Connection, ctx: Context, claims: Sequence[Claim]) -> None
         facts = ctx.source(key)
         return facts.link if facts is not None else None
 
+    # The sources the chosen claims cite or name as a document, and those with notices: a large bibliography's
+    # other entries are references.bib's to hold (decoding every one would cost more than the claims).
+    wanted = set(cited) | {a.document for c in claims for a in c.appearances} | set(notices.sources())
     for key, source in sources.items():
+        if key not in wanted:
+            continue
         standing = notices.summary(key)
         rows.append((key, source.entry_type, source.title, "; ".join(source.authors) or None, source.year, source.container,
                      source.doi, source.url, link(key), cited.get(key, 0), int(key in retracted), standing))  # fmt: skip

@@ -158,7 +158,8 @@ _TABLES: dict[str, dict[str, Any]] = {
     "facts": {"description": "Structured values the claims assert (subject, property, value).", "facets": ["property"]},
     "dependencies": {"description": "Which claims rest on which."},
     "sources": {
-        "description": "The library's references.bib; standing sums up its notices.",
+        "description": "The entries of references.bib the claims cite or name, and those with notices; "
+        "cited counts the evidence items citing it, standing sums up its notices.",
         "facets": ["type", "retracted"],
     },
     "notices": {"description": "Retractions, corrections and expressions of concern of the sources.", "facets": ["kind"]},
