@@ -84,7 +84,7 @@ def _fill(db: sqlite3.Connection, ctx: Context, claims: Sequence[Claim]) -> None
 
     # The sources the chosen claims cite or name as a document, and those with notices: a large bibliography's
     # other entries are references.bib's to hold (decoding every one would cost more than the claims).
-    wanted = set(cited) | {a.document for c in claims for a in c.appearances} | set(notices.sources())
+    wanted = set(cited) | {a.document for c in claims for a in c.appearances} | set(notices.sources)
     for key, source in sources.items():
         if key not in wanted:
             continue
