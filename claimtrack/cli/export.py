@@ -49,12 +49,15 @@ def export(  # type: ignore[no-untyped-def]
     Settings in claimtrack.toml's [export] table: publisher, publisher_url, base_url (the published report, so each
     review links to its claim) and [export.ratings] (a reader's name for each confidence level).
 
+    The sqlite export writes metadata.json beside the database, so that `datasette build/claims.db -m
+    build/metadata.json` serves it as a browsable, searchable site.
+
     \b
     Example:
       claimtrack export claimreview -o build/claims.jsonld
-      claimtrack export claimreview --html --tag gpt-3
-      claimtrack export sqlite -o build/claims.db && datasette build/claims.db -m build/metadata.json
-      claimtrack export nanopub --status retracted -o build/retracted.trig
+      claimtrack export claimreview --html --tag draft
+      claimtrack export sqlite -o build/claims.db
+      claimtrack export nanopub --claim cdv2-context -o build/cdv2-context.trig
     """
     from ..export import render, select, write
 

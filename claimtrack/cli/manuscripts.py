@@ -83,7 +83,7 @@ def render(ctx: click.Context, doc: Path, output: Path, marks: bool, report: str
     Example:
       claimtrack render paper.md -o build/paper.md
       claimtrack render paper.tex -o build/paper.tex --marks --corrections 2022-12-11
-      claimtrack render paper.md -o build/paper.md --cito && pandoc build/paper.md -L cito.lua --citeproc
+      claimtrack render paper.md -o build/paper.md --cito
     """
     from ..manuscripts import render_manuscript
 
