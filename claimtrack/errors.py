@@ -30,6 +30,7 @@ __all__ = [
     "InvalidValueError",
     "ValueTypeError",
     "DuplicateClaimError",
+    "ExportError",
 ]
 
 
@@ -159,3 +160,7 @@ class ValueTypeError(ClaimtrackError, TypeError):
 
 class DuplicateClaimError(ClaimtrackError, ValueError):
     """A new claim's statement nearly duplicates a claim the library holds (pass ``allow_duplicate`` if meant)."""
+
+
+class ExportError(ClaimtrackError, ValueError):
+    """An export could not be written: an unknown format, a bad output path, a missing optional package."""

@@ -26,11 +26,13 @@ __all__ = ["Settings", "SETTINGS_FILE", "SEVERITIES"]
 
 SETTINGS_FILE = "claimtrack.toml"
 SEVERITIES = ("error", "warning", "info", "off")
-_KEYS = ("title", "confidence", "rules", "report", "sources")
+_KEYS = ("title", "confidence", "rules", "report", "sources", "export")
 _SOURCES_KEYS = ("resolver", "timeout")
 _CONFIDENCE_KEYS = ("levels",)
 _LEVEL_KEYS = ("name", "meaning", "min_support")
 _REPORT_KEYS = ("style", "pages_from")
+_EXPORT_KEYS = ("publisher", "publisher_url", "base_url", "ratings")
+_URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
 
 
 def _refuse_unknown(table: Mapping[str, Any], known: tuple[str, ...], prefix: str = "") -> None:
@@ -54,6 +56,8 @@ class Settings:
     rules: Mapping[str, str] = attrs.field(factory=dict)
     report: Mapping[str, Any] = attrs.field(factory=dict)
     sources: Mapping[str, Any] = attrs.field(factory=dict)
+    #: ``[export]``: who publishes the library's claims and where (see docs/export.md).
+    export: Mapping[str, Any] = attrs.field(factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> Settings:
@@ -140,7 +144,12 @@ class Settings:
         if not isinstance(report.get("style", ""), str):
             raise SettingsError("must be a string", file=SETTINGS_FILE, key="report.style", hint='write style = "apa"')
         return cls(
-            title=title, scale=scale, rules=dict(rules), report=dict(report), sources=_sources_table(raw.get("sources", {}))
+            title=title,
+            scale=scale,
+            rules=dict(rules),
+            report=dict(report),
+            sources=_sources_table(raw.get("sources", {})),
+            export=_export(raw.get("export", {}), scale),
         )
 
 
@@ -164,4 +173,38 @@ def _sources_table(table: Any) -> dict[str, Any]:
             key="sources.timeout",
             hint="write timeout = 20",
         )
+    return dict(table)
+
+
+def _export(table: object, scale: ConfidenceScale) -> dict[str, Any]:
+    """The ``[export]`` table checked: texts, http(s) URLs, and a rating label for levels of the scale."""
+    if not isinstance(table, Mapping):
+        raise SettingsError("must be a table", file=SETTINGS_FILE, key="export", hint='write [export] then publisher = "..."')
+    _refuse_unknown(table, _EXPORT_KEYS, "export.")
+    for key in ("publisher", "publisher_url", "base_url"):
+        value = table.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise SettingsError("must be a non-empty string", file=SETTINGS_FILE, key=f"export.{key}")
+    for key in ("publisher_url", "base_url"):
+        value = table.get(key)
+        if value is not None and not _URL.fullmatch(value):
+            raise SettingsError(
+                f"{value!r} is not an http(s) URL",
+                file=SETTINGS_FILE,
+                key=f"export.{key}",
+                hint='write the full address, e.g. "https://example.org/claims/"',
+            )
+    ratings = table.get("ratings", {})
+    if not isinstance(ratings, Mapping):
+        raise SettingsError("must be a table", file=SETTINGS_FILE, key="export.ratings", hint='write conclusion = "Supported"')
+    for name, label in ratings.items():
+        if name not in scale:
+            raise SettingsError(
+                "is not a level of the confidence scale",
+                file=SETTINGS_FILE,
+                key=f"export.ratings.{name}",
+                hint=did_you_mean(str(name), scale.names) or "levels: " + ", ".join(scale.names),
+            )
+        if not isinstance(label, str) or not label.strip():
+            raise SettingsError("must be a non-empty string", file=SETTINGS_FILE, key=f"export.ratings.{name}")
     return dict(table)

@@ -63,9 +63,15 @@ def check(ctx: click.Context, docs: tuple[Path, ...], fmt: str, strict: bool) ->
     metavar="SINCE",
     help="Append a Corrections section: every change to the cited claims after SINCE (YYYY-MM-DD).",
 )
+@click.option(
+    "--cito",
+    is_flag=True,
+    help="Markdown: cite each source as [@cites_as_evidence:key], which pandoc's CiTO filter (cito.lua) reads as "
+    "cito:citesAsEvidence, so the built paper keeps why each source is cited.",
+)
 @click.pass_context
 @handle_errors
-def render(ctx: click.Context, doc: Path, output: Path, marks: bool, report: str, since: str | None) -> None:
+def render(ctx: click.Context, doc: Path, output: Path, marks: bool, report: str, since: str | None, cito: bool) -> None:
     """Write a copy of DOC in which each claim citation cites the claim's
     supporting sources ([@brown2020; @chen2021] in Markdown, \\cite{...} in
     LaTeX), so pandoc, Quarto or BibTeX build the bibliography as usual.
@@ -77,10 +83,11 @@ def render(ctx: click.Context, doc: Path, output: Path, marks: bool, report: str
     Example:
       claimtrack render paper.md -o build/paper.md
       claimtrack render paper.tex -o build/paper.tex --marks --corrections 2022-12-11
+      claimtrack render paper.md -o build/paper.md --cito
     """
     from ..manuscripts import render_manuscript
 
-    result = render_manuscript(open_from_context(ctx), doc, output, marks=marks, report=report, since=since)
+    result = render_manuscript(open_from_context(ctx), doc, output, marks=marks, report=report, since=since, cito=cito)
     listed = f", {result.corrections} correction{'s' if result.corrections != 1 else ''} listed" if since else ""
     echo(f"{output}: {result.citations} claim citation{'s' if result.citations != 1 else ''} rendered{listed}")
 

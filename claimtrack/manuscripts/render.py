@@ -89,10 +89,17 @@ def _marks(m: Manuscript, claims: list[Claim], report: str) -> str:
 
 #: What a retracted source's citation says after it.
 RETRACTED_MARK = "retracted"
+#: ``cito``: the prefix pandoc's CiTO filter reads as ``cito:citesAsEvidence`` (the claim rests on the source).
+CITO_PREFIX = "cites_as_evidence:"
 
 
 def _pandoc_group(
-    m: Manuscript, group: CitationGroup, claims: dict[str, Claim], renamed: dict[str, str], retracted: Callable[[str], bool]
+    m: Manuscript,
+    group: CitationGroup,
+    claims: dict[str, Claim],
+    renamed: dict[str, str],
+    retracted: Callable[[str], bool],
+    cito: bool = False,
 ) -> str:
     text = m.text
     parts = []
@@ -109,7 +116,8 @@ def _pandoc_group(
             continue
         dash = "-" if text[item.key_start] == "-" else ""
         mark = f" [{RETRACTED_MARK}]" if intext else f", {RETRACTED_MARK}"
-        cited = "; ".join(f"{dash}@{key}{mark if retracted(key) else ''}" for key in keys)
+        prefix = CITO_PREFIX if cito else ""
+        cited = "; ".join(f"{dash}@{prefix}{key}{mark if retracted(key) else ''}" for key in keys)
         parts.append(text[item.start : item.key_start] + cited + text[item.key_end : item.end])
     if group.kind == "intext":
         return "".join(parts)
@@ -151,8 +159,14 @@ def _unknown(lib: ClaimLookup, m: Manuscript) -> Iterator[str]:
 
 
 def render_text(lib: Any, m: Manuscript, *, marks: bool = False, report: str = DEFAULT_REPORT,
-                since: dt.date | str | None = None) -> RenderResult:  # fmt: skip
-    """The rendered text of a manuscript already read; DocumentError when it cites a claim that does not exist."""
+                since: dt.date | str | None = None, cito: bool = False) -> RenderResult:  # fmt: skip
+    """The rendered text of a manuscript already read; DocumentError when it cites a claim that does not exist.
+
+    ``cito`` prefixes each source a claim rests on with ``cites_as_evidence:``, which pandoc's CiTO filter
+    (``--lua-filter cito.lua``) reads as ``cito:citesAsEvidence`` and strips before citeproc runs.
+    """
+    if cito and m.syntax == "latex":
+        raise DocumentError("--cito is for pandoc Markdown", file=m.path, hint="render a LaTeX manuscript without --cito")
     library = ClaimLookup(lib, [claim_id for group in m.groups for claim_id in group.claims])
     unknown = list(_unknown(library, m))
     if unknown:
@@ -175,7 +189,7 @@ def render_text(lib: Any, m: Manuscript, *, marks: bool = False, report: str = D
             continue
         start = group.start
         latex = m.syntax == "latex"
-        rendered = _latex_group(group, claims, retracted) if latex else _pandoc_group(m, group, claims, renamed, retracted)
+        rendered = _latex_group(group, claims, retracted) if latex else _pandoc_group(m, group, claims, renamed, retracted, cito)
         if not rendered:
             while start > pos and m.text[start - 1] in " \t~":
                 start -= 1
@@ -210,7 +224,8 @@ def _with_corrections(m: Manuscript, text: str, items: list[Any], day: dt.date) 
 
 
 def render_manuscript(lib: Any, path: str | Path, output: str | Path, *, marks: bool = False,
-                      report: str = DEFAULT_REPORT, since: dt.date | str | None = None) -> RenderResult:  # fmt: skip
+                      report: str = DEFAULT_REPORT, since: dt.date | str | None = None,
+                      cito: bool = False) -> RenderResult:  # fmt: skip
     """Write the rendered copy of the manuscript at ``path`` to ``output`` (all at once; never over ``path``).
 
     >>> render_manuscript(lib, "paper.md", "build/paper.md", since="2022-12-11")  # doctest: +SKIP
@@ -221,7 +236,7 @@ def render_manuscript(lib: Any, path: str | Path, output: str | Path, *, marks: 
         raise DocumentError("is the manuscript itself", file=target, hint="name another output file; the source is never changed")
     m = read_manuscript(source)
     link = report_link(getattr(lib, "root", None), report, target)
-    result = render_text(lib, m, marks=marks, report=link, since=since)
+    result = render_text(lib, m, marks=marks, report=link, since=since, cito=cito)
     if target.is_dir():
         raise DocumentError("is a folder", file=target, hint="name the output file, e.g. build/paper.md")
     try:
