@@ -26,7 +26,7 @@ from .errors import (
     ValueTypeError,
 )
 from .folder import BIB_FILE, default_author, find_root, init_library, is_library
-from .history import replay
+from .history import apply, replay
 from .index import Claims
 from .lifecycle import LifeVerbs
 from .model import (
@@ -440,23 +440,37 @@ class Library(FieldEdits, LifeVerbs, SearchVerbs):
             raise ValueTypeError(
                 f"must be a Revision, not {type(revision).__name__}", key="revision", hint="make it with claimtrack.Revision(...)"
             )
-        check_values(revision)
-        self._check_claim_exists(claim_id)
-        if revision.kind is RevisionKind.CREATED:
-            raise HistoryError("a claim is created only once", key=claim_id, hint="use add() for a new claim")
-        if revision.kind.needs_reason and not (revision.reason or "").strip():
-            raise HistoryError(
-                f"a revision of kind {revision.kind.value!r} needs a reason", key=claim_id, hint="say why with --reason"
-            )
-        self._check_confidence(revision.confidence)
-        if revision.field == "confidence":
-            self._check_confidence(revision.new)
-        for key in revision.evidence:
-            self._check_source(key)
-        for item in revision.add_evidence:
-            self._check_source(item.source)
+        return self._append_all(claim_id, (revision,))
 
-        return self._written(self.store.append(claim_id, lambda current: check_revision(current, revision)))
+    def _append_all(self, claim_id: str, revisions: tuple[Revision, ...]) -> Claim:
+        """Append revisions in order, in one write: each is checked against the claim the ones before it made."""
+        self._check_claim_exists(claim_id)
+        for revision in revisions:
+            check_values(revision)
+            if revision.kind is RevisionKind.CREATED:
+                raise HistoryError("a claim is created only once", key=claim_id, hint="use add() for a new claim")
+            if revision.kind.needs_reason and not (revision.reason or "").strip():
+                raise HistoryError(
+                    f"a revision of kind {revision.kind.value!r} needs a reason", key=claim_id, hint="say why with --reason"
+                )
+            self._check_confidence(revision.confidence)
+            if revision.field == "confidence":
+                self._check_confidence(revision.new)
+            for key in revision.evidence:
+                self._check_source(key)
+            for item in revision.add_evidence:
+                self._check_source(item.source)
+
+        def make(current: Claim) -> Revision | tuple[Revision, ...]:
+            if len(revisions) == 1:
+                return check_revision(current, revisions[0])
+            checked = []
+            for revision in revisions:
+                checked.append(check_revision(current, revision))
+                current = apply(current, checked[-1])
+            return tuple(checked)
+
+        return self._written(self.store.append(claim_id, make))
 
     def seal(self) -> SealResult:
         """Seal hand-written revisions that have no digest yet, in every readable claim.

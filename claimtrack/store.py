@@ -307,26 +307,22 @@ class Store:
             atomic_write(path, text)
         return written
 
-    def append(self, claim_id: str, make: Callable[[Claim], Revision]) -> Claim:
-        """Append the revision ``make(current claim)`` under the lock, sealed and applied."""
+    def append(self, claim_id: str, make: Callable[[Claim], Revision | tuple[Revision, ...]]) -> Claim:
+        """Append the revision ``make(current claim)`` (or the revisions, in order, in one write) under the lock,
+        sealed and applied."""
         path = self.path_for(claim_id)
         with library_lock(self.root):
             # One read: the claim and the text tomlkit edits are the same bytes.
             data = self._read_bytes(claim_id, path)
             current = self.load_path(path, data)
-            revision = make(current)
-            revision = seals.seal_next(current.revisions, revision)
-            after = history.apply(current, revision)
-            if (size := len(data) + _text_size(revision_to_raw(revision))) > MAX_CLAIM_BYTES:
-                raise _too_large(size, self._relative(path), "would be")
-            text = self.read_text(path, data)
-            new_text = appended(text, current, after, revision)
-            if new_text is None or _reads_as(new_text, after, claim_id) is None:
-                doc = self._edit(path, text)
-                update_document(doc, current, after, revision)
-                # tomlkit writes new lines with LF; TOML reads CRLF inside a multi-line string as LF, so making
-                # every line end as the file's first does keeps each value.
-                new_text = with_newline(tomlkit.dumps(doc), newline_of(text))
+            made = make(current)
+            size, new_text, after = len(data), self.read_text(path, data), current
+            for revision in made if isinstance(made, tuple) else (made,):
+                before, revision = after, seals.seal_next(after.revisions, revision)
+                after = history.apply(before, revision)
+                if (size := size + _text_size(revision_to_raw(revision))) > MAX_CLAIM_BYTES:
+                    raise _too_large(size, self._relative(path), "would be")
+                new_text = self._appended(path, new_text, before, after, revision)
             if len(new_text.encode("utf-8")) > MAX_CLAIM_BYTES:
                 raise _too_large(len(new_text.encode("utf-8")), self._relative(path), "would be")
             try:
@@ -345,6 +341,17 @@ class Store:
             sweep_temp_files(self.root)
             atomic_write(path, new_text)
         return written
+
+    def _appended(self, path: Path, text: str, before: Claim, after: Claim, revision: Revision) -> str:
+        """``text`` with one more revision: added as text when the file allows, else through tomlkit."""
+        new_text = appended(text, before, after, revision)
+        if new_text is None or _reads_as(new_text, after, after.id) is None:
+            doc = self._edit(path, text)
+            update_document(doc, before, after, revision)
+            # tomlkit writes new lines with LF; TOML reads CRLF inside a multi-line string as LF, so making
+            # every line end as the file's first does keeps each value.
+            new_text = with_newline(tomlkit.dumps(doc), newline_of(text))
+        return new_text
 
     def _edit(self, path: Path, text: str) -> tomlkit.TOMLDocument:
         """The file as a tomlkit document; one line, not a traceback, for what tomlkit cannot edit."""

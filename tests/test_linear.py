@@ -12,10 +12,14 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
 
+import claimtrack
+from claimtrack import suggest
 from claimtrack.documents.latex_text import _visible, latex_blocks
 from claimtrack.documents.markdown import critic_plugin, parse_markdown
 from claimtrack.history import replay
@@ -167,3 +171,51 @@ def test_latex_commands_without_closers_are_read_in_linear_time(command: str) ->
 )
 def test_latex_lines_lose_their_commands_as_before(line: str, seen: str) -> None:
     assert _visible(line) == seen
+
+
+# -- did-you-mean hints in an audit of many dangling ids --------------------------------
+
+
+def _dangling_library(root: Path, n: int) -> claimtrack.Library:
+    """``n`` claims, each depending on a claim that does not exist and citing another."""
+    root = claimtrack.init(root)
+    for i in range(n):
+        text = (
+            f'id = "claim-{i:05d}"\nstatement = "S."\nconfidence = "hypothesis"\ntags = []\n'
+            f'depends_on = ["gone-{i:05d}"]\nevidence = [{{source = "claim:lost-{i:05d}"}}]\n\n'
+            '[[revisions]]\ndate = 2022-12-01\nkind = "created"\nby = "T"\nstatement = "S."\nconfidence = "hypothesis"\n'
+            f'tags = []\ndepends_on = ["gone-{i:05d}"]\nappearances = []\nfacts = []\n'
+            f'evidence = [{{source = "claim:lost-{i:05d}"}}]\n'
+        )
+        (root / "claims" / f"claim-{i:05d}.toml").write_text(text, encoding="utf-8")
+    return claimtrack.open(root)
+
+
+def test_an_audits_hints_compare_no_more_names_than_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rapidfuzz import process
+
+    compared = 0
+
+    def counting(original: Callable[..., Any]) -> Callable[..., Any]:
+        def run(word: str, choices: Any, **options: Any) -> Any:
+            nonlocal compared
+            choices = list(choices)
+            compared += len(choices)
+            return original(word, choices, **options)
+
+        return run
+
+    monkeypatch.setattr(process, "extract", counting(process.extract))
+    monkeypatch.setattr(process, "extractOne", counting(process.extractOne))
+    monkeypatch.setattr(suggest, "BUDGET", 20_000)
+    findings = _dangling_library(tmp_path / "lib", 300).audit()
+    assert sum(f.rule in ("missing-dependency", "dangling-claim") for f in findings) == 600
+    assert compared <= 20_000  # not 600 hints of 300 names each, twice over
+
+
+def test_hints_stop_guessing_when_the_budget_is_spent() -> None:
+    hints = suggest.Hints(["cdv2-context", "gpt3-context"], budget=8)
+    assert hints.hint_with("cdv2-contxt", "else") == "did you mean 'cdv2-context'? Else else"
+    assert hints.hint_with("cdv2-contxt", "else") == "did you mean 'cdv2-context'? Else else"
+    assert hints.hint_with("cdv2-contxt", "else") == "else"  # four comparisons each: the budget is spent
+    assert suggest.Hints(["tag"]).closest("tag") is None  # never the word itself

@@ -7,7 +7,6 @@ from pathlib import PurePath
 
 from ..errors import ClaimtrackError
 from ..model import Claim, Status
-from ..suggest import hint_with
 from .context import Context, Draft, is_claim_ref
 
 __all__ = ["check", "unreadable"]
@@ -73,9 +72,8 @@ def _references(ctx: Context, claim: Claim) -> Iterator[Draft]:
                     "dangling-claim",
                     f"evidence '{item.source}' names no claim",
                     where=where,
-                    hint=hint_with(
+                    hint=ctx.id_hints.hint_with(
                         other,
-                        ctx.known_ids,
                         f'add that claim with `claimtrack add {other} --statement "..."`, or remove the evidence '
                         f'with `claimtrack uncite {claim.id} {item.source} --reason "..."`',
                     ),

@@ -13,6 +13,7 @@ import attrs
 
 from ..history import Verified, verify
 from ..model import CLAIM_PREFIX, Claim, ConfidenceScale, Stance
+from ..suggest import Hints
 
 if TYPE_CHECKING:
     from ..errors import ClaimtrackError
@@ -98,6 +99,11 @@ class Context:
     def citable(self) -> frozenset[str]:
         """Everything a claim may cite without a dangling-source or dangling-claim finding."""
         return frozenset(self.sources).union([CLAIM_PREFIX + claim_id for claim_id in self.known_ids])
+
+    @functools.cached_property
+    def id_hints(self) -> Hints:
+        """Did-you-mean hints for ids that name no claim, sharing one budget over the audit (see :class:`Hints`)."""
+        return Hints(self.claims)
 
     def cites_what_is_not_there(self) -> bool:
         """Whether some claim cites a key that is not :attr:`citable` (made without making that set)."""

@@ -11,7 +11,6 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 
 from ..model import Claim, Status
-from ..suggest import hint_with
 from .context import Context, Draft
 
 __all__ = ["check", "cycles"]
@@ -68,9 +67,8 @@ def _missing(ctx: Context, claim: Claim, other_id: str) -> Draft:
         "missing-dependency",
         f"depends on '{other_id}', which is not a claim",
         where="depends_on",
-        hint=hint_with(
+        hint=ctx.id_hints.hint_with(
             other_id,
-            ctx.claims,
             f"add that claim, or drop it with `claimtrack depend {claim.id} --drop {other_id} --reason ...`",
         ),
     )

@@ -155,8 +155,12 @@ def cite(
 
 @main.command()
 @click.argument("claim_id", metavar="ID")
-@click.option("--old", default=None, help="The span of the statement to replace; must occur exactly once.")
-@click.option("--new", default=None, help="What replaces --old.")
+@click.option(
+    "--old",
+    multiple=True,
+    help="The span of the statement to replace; must occur exactly once. Repeat with --new for several spans.",
+)
+@click.option("--new", multiple=True, help="What replaces --old (the one given in the same place).")
 @click.option("--statement", default=None, help="A whole new statement.")
 @click.option("--confidence", default=None, help="A new confidence level.")
 @click.option("--reason", default=None, help="Why the change was made (required except for --kind editorial).")
@@ -175,8 +179,8 @@ def cite(
 def revise(
     lib: Library,
     claim_id: str,
-    old: str | None,
-    new: str | None,
+    old: tuple[str, ...],
+    new: tuple[str, ...],
     statement: str | None,
     confidence: str | None,
     reason: str | None,
@@ -189,15 +193,19 @@ def revise(
 ) -> None:
     """Record a change to claim ID: a span edit, a new statement or a new confidence.
 
+    Several --old/--new pairs are applied in order, each to the statement the
+    ones before it left, and recorded together (a span edit each) or not at all.
+
     \b
     Example:
       claimtrack revise cdv2-context --old 4096 --new 8192 --reason "a reader pointed out the right figure" \\
           --credit "A. Reader" --date 2022-12-18
     """
+    pairs = len(old) == len(new) == 1  # one pair: the plain span edit
     claim = lib.revise(
         claim_id,
-        old=old,
-        new=new,
+        old=(old[0] if pairs else old) or None,
+        new=(new[0] if pairs else new) or None,
         statement=statement,
         confidence=confidence,
         reason=reason,
@@ -208,8 +216,8 @@ def revise(
         date=date,
         note=note,
     )
-    last = claim.revisions[-1]
-    echo(f"{claim.id}: {last.kind.value}: {last.markdown()}")
+    for last in claim.revisions[-max(1, len(old)) :]:
+        echo(f"{claim.id}: {last.kind.value}: {last.markdown()}")
 
 
 credit_option = click.option("--credit", "credited", default=None, help="Who found what this revision records.")
