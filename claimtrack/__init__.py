@@ -18,6 +18,7 @@ from .errors import (
     GitError,
     HistoryError,
     InvalidIdError,
+    InvalidValueError,
     LibraryNotFoundError,
     LockTimeoutError,
     MergeConflictError,
@@ -25,6 +26,7 @@ from .errors import (
     SettingsError,
     SourceError,
     SourceNotFoundError,
+    ValueTypeError,
 )
 from .library import Library, init_library, open_library
 from .model import (
@@ -74,6 +76,7 @@ __all__ = [
     "GitError",
     "HistoryError",
     "InvalidIdError",
+    "InvalidValueError",
     "LibraryNotFoundError",
     "LockTimeoutError",
     "MergeConflictError",
@@ -81,6 +84,7 @@ __all__ = [
     "SettingsError",
     "SourceError",
     "SourceNotFoundError",
+    "ValueTypeError",
 ]
 
 

@@ -254,3 +254,10 @@ def test_the_readme_examples_run_out_of_date_order_with_the_session_defaults(
     assert claim.as_of("2022-12-18").statement.endswith("8192 tokens.")  # type: ignore[union-attr]
     assert claim.as_of("2022-12-17").statement.endswith("4096 tokens.")  # type: ignore[union-attr]
     assert [f for f in survey.audit() if f.severity == "error"] == []
+
+
+def test_the_revisions_frame_says_when_a_back_dated_revision_was_recorded(later: claimtrack.Library) -> None:
+    later.revise("c1", old="2 heads", new="3 heads", reason="found later", by="B", date="2022-12-18")
+    rows = later.frames()["revisions"]
+    rows = rows[rows["claim"] == "c1"]
+    assert [str(v.date()) if v == v else None for v in rows["recorded"]] == [None, None, TODAY.isoformat()]
