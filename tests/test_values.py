@@ -179,6 +179,10 @@ def test_the_audit_flags_a_future_dated_revision_already_in_a_file(root: Path) -
     assert len(found) == 1 and "revision 1 (review) is dated 9999-12-31, after today" in found[0].message
     code, out, _ = run(root, "audit")
     assert code == 1 and "date-out-of-range" in out
+    # and the claim is not locked: a write dated today goes in after it, recorded as back-dated
+    code, _, err = run(root, "review", "good", "--reason", "re-checked", "--by", "T", "--date", TODAY.isoformat())
+    assert code == 0, err
+    assert claimtrack.open(root).claim("good").revisions[-1].recorded == TODAY
 
 
 # -- D11: dates the command line accepted crashed the report --------------------------------------------------
