@@ -19,6 +19,7 @@ from .errors import (
     GitError,
     HistoryError,
     InvalidIdError,
+    InvalidValueError,
     LibraryNotFoundError,
     LockTimeoutError,
     MergeConflictError,
@@ -26,6 +27,7 @@ from .errors import (
     SettingsError,
     SourceError,
     SourceNotFoundError,
+    ValueTypeError,
 )
 from .library import Library, init_library, open_library
 from .model import (
@@ -76,6 +78,7 @@ __all__ = [
     "GitError",
     "HistoryError",
     "InvalidIdError",
+    "InvalidValueError",
     "LibraryNotFoundError",
     "LockTimeoutError",
     "MergeConflictError",
@@ -83,6 +86,7 @@ __all__ = [
     "SettingsError",
     "SourceError",
     "SourceNotFoundError",
+    "ValueTypeError",
 ]
 
 

@@ -100,6 +100,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "evidence": "string",
         "note": "string",
         "digest": "string",
+        "recorded": "datetime64[ns]",
     },
     "sources": {
         "key": "string",
@@ -263,6 +264,7 @@ def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[s
                     "evidence": revision.evidence,
                     "note": revision.note,
                     "digest": revision.digest,
+                    "recorded": revision.recorded,
                 }
             )
         claim_rows.append(

@@ -254,3 +254,31 @@ def test_the_readme_examples_run_out_of_date_order_with_the_session_defaults(
     assert claim.as_of("2022-12-18").statement.endswith("8192 tokens.")  # type: ignore[union-attr]
     assert claim.as_of("2022-12-17").statement.endswith("4096 tokens.")  # type: ignore[union-attr]
     assert [f for f in survey.audit() if f.severity == "error"] == []
+
+
+def test_the_revisions_frame_says_when_a_back_dated_revision_was_recorded(later: claimtrack.Library) -> None:
+    later.revise("c1", old="2 heads", new="3 heads", reason="found later", by="B", date="2022-12-18")
+    rows = later.frames()["revisions"]
+    rows = rows[rows["claim"] == "c1"]
+    assert [str(v.date()) if v == v else None for v in rows["recorded"]] == [None, None, TODAY.isoformat()]
+
+
+def test_two_branches_one_back_dating_merge_either_way_into_one_history_that_verifies(
+    later: claimtrack.Library, tmp_path: Path
+) -> None:
+    from claimtrack.mergetext import merge_texts
+
+    path = later.root / "claims" / "c1.toml"
+    base = path.read_bytes()
+    later.revise("c1", old="2 heads", new="3 heads", reason="found later", by="A", date="2022-12-18")
+    ours = path.read_text(encoding="utf-8")
+    path.write_bytes(base)
+    claimtrack.open(later.root).review("c1", reason="re-checked", by="B", date="2024-06-01")
+    theirs = path.read_text(encoding="utf-8")
+    one, other = merge_texts(ours, theirs, file="claims/c1.toml"), merge_texts(theirs, ours, file="claims/c1.toml")
+    assert one == other
+    path.write_text(one, encoding="utf-8")
+    claim = claimtrack.open(later.root).claim("c1")
+    assert claim.statement == "Model X has 8192 tokens and 3 heads." and first_broken_seal(claim.revisions) is None
+    assert claim.as_of("2023-01-01").statement == "Model X has 4096 tokens and 3 heads."  # type: ignore[union-attr]
+    assert [f for f in claimtrack.open(later.root).audit() if f.severity == "error"] == []

@@ -28,7 +28,7 @@ EXPECTED = {
     ],
     "revisions": [
         ("claim", S), ("index", INT), ("date", D), ("kind", "category"), ("by", S), ("credited", S), ("reason", S),
-        ("change", S), ("field", S), ("old", S), ("new", S), ("evidence", S), ("note", S), ("digest", S),
+        ("change", S), ("field", S), ("old", S), ("new", S), ("evidence", S), ("note", S), ("digest", S), ("recorded", D),
     ],
     "sources": [
         ("key", S), ("entry_type", S), ("title", S), ("authors", S), ("year", S), ("container", S), ("url", S),

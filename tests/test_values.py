@@ -179,6 +179,10 @@ def test_the_audit_flags_a_future_dated_revision_already_in_a_file(root: Path) -
     assert len(found) == 1 and "revision 1 (review) is dated 9999-12-31, after today" in found[0].message
     code, out, _ = run(root, "audit")
     assert code == 1 and "date-out-of-range" in out
+    # and the claim is not locked: a write dated today goes in after it, recorded as back-dated
+    code, _, err = run(root, "review", "good", "--reason", "re-checked", "--by", "T", "--date", TODAY.isoformat())
+    assert code == 0, err
+    assert claimtrack.open(root).claim("good").revisions[-1].recorded == TODAY
 
 
 # -- D11: dates the command line accepted crashed the report --------------------------------------------------
@@ -508,3 +512,15 @@ def test_import_apply_takes_the_session_date_and_refuses_a_future_one(root: Path
     assert code == 0, err
     last = claimtrack.open(root).claim("good").revisions[-1]
     assert (last.date, last.by) == (dt.date(2022, 12, 20), "E. Nv") and "great" in (last.new or "")
+
+
+@pytest.mark.parametrize(
+    "since, expected",
+    [("2023-02-30", "--corrections: '2023-02-30' does not exist"), ("20230203", "--corrections: '20230203' is not a date")],
+)
+def test_render_corrections_checks_its_date_the_same_way(root: Path, tmp_path: Path, since: str, expected: str) -> None:
+    paper = tmp_path / "p.md"
+    paper.write_text("A good claim [@claim:good].\n", encoding="utf-8")
+    code, _, err = run(root, "render", str(paper), "-o", str(tmp_path / "o.md"), "--corrections", since)
+    assert code == 2 and len(err.splitlines()) == 1 and expected in err, err
+    assert not (tmp_path / "o.md").exists()

@@ -148,9 +148,11 @@ def _dates(ctx: Context, claim: Claim, checked: Verified) -> Iterator[Draft]:
         yield ctx.at(
             claim,
             "dates-out-of-order",
-            f"revision {i} ({revision.kind.value}) is dated {revision.date}, before the one it follows ({latest})",
+            f"revision {i} ({revision.kind.value}) is dated {revision.date}, before the one it follows ({latest}), "
+            "with no recorded date",
             where=f"revisions[{i}]",
-            hint="revisions are kept oldest first; fix the date, and say how it is known in note",
+            hint="a revision written later than its date carries the day it was recorded, which its seal covers: "
+            "restore the file and write the change again with its --date, or fix the date",
         )
 
 

@@ -28,9 +28,10 @@ from typing import Any
 import attrs
 
 from ..bibformats.citekeys import citation_map
-from ..errors import DocumentError
+from ..errors import ClaimtrackError, DocumentError
 from ..fileio import atomic_write
-from ..model import Claim, Status, to_date
+from ..model import Claim, Status
+from ..values import check_date
 from .corrections import corrections_latex, corrections_markdown, corrections_since
 from .escaping import latex_text, latex_url, markdown_text, markdown_url
 from .lookup import ClaimLookup
@@ -204,9 +205,9 @@ def render_text(lib: Any, m: Manuscript, *, marks: bool = False, report: str = D
     listed = 0
     if since is not None:
         try:
-            day = to_date(since)
-        except ValueError as e:
-            raise DocumentError(str(e), key="--corrections", hint="give the date as YYYY-MM-DD") from e
+            day = check_date(since, key="--corrections", future=True)
+        except ClaimtrackError as e:
+            raise DocumentError(e.message, key="--corrections", hint="give the date as YYYY-MM-DD") from e
         items = corrections_since(claims.values(), day, library.claims)
         listed = len(items)
         text = _with_corrections(m, text, items, day)
