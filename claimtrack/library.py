@@ -42,7 +42,7 @@ from .settings import Settings
 from .store import Store
 from .suggest import hint_with
 from .views import plural
-from .writes import SealResult, check_revision
+from .writes import SealResult, check_revision, refuse_unreplayable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -436,7 +436,8 @@ class Library(FieldEdits, LifeVerbs):
         problems: list[ClaimtrackError] = []
         for path in self.store.files():
             try:
-                count = self.store.seal(path.stem)
+                # A seal vouches for a history that applies: one edited by hand so that it no longer replays is refused.
+                count = self.store.seal(path.stem, lambda claim: refuse_unreplayable(claim, what="nothing was sealed"))
             except ClaimtrackError as e:
                 problems.append(e)
                 continue
