@@ -78,14 +78,18 @@ def init_library(path: str | Path = ".", *, title: str | None = None) -> Path:
         read_attributes(root)  # refused now, not after the library is half made
         made += reversed([folder for folder in (root, *root.parents) if not os.path.lexists(folder)])
         root.mkdir(parents=True, exist_ok=True)
-        made.append(root / "claims")
-        (root / "claims").mkdir()
-        name = title or root.resolve().name or "Claims"
-        made.append(root / SETTINGS_FILE)
-        atomic_write(root / SETTINGS_FILE, _SETTINGS_TEMPLATE.format(title=name.replace("\\", "\\\\").replace('"', '\\"')))
-        if not os.path.lexists(root / BIB_FILE):
-            made.append(root / BIB_FILE)
-            atomic_write(root / BIB_FILE, "")
+        # Written in the folder itself: a library folder named through a link (~/notes -> a synced folder) is
+        # the user's own, while a link inside the library is never written through.
+        real = root.resolve()
+        ignore = real / ".gitignore"
+        made.append(real / "claims")
+        (real / "claims").mkdir()
+        name = title or real.name or "Claims"
+        made.append(real / SETTINGS_FILE)
+        atomic_write(real / SETTINGS_FILE, _SETTINGS_TEMPLATE.format(title=name.replace("\\", "\\\\").replace('"', '\\"')))
+        if not os.path.lexists(real / BIB_FILE):
+            made.append(real / BIB_FILE)
+            atomic_write(real / BIB_FILE, "")
         lines = old_ignore.splitlines() if old_ignore is not None else []
         # A killed write leaves a temporary file (.ct-tmp-references.bib.*) beside its target until the next
         # write sweeps it: never commit one.
@@ -94,7 +98,7 @@ def init_library(path: str | Path = ".", *, title: str | None = None) -> Path:
             atomic_write(ignore, "\n".join([*lines, *wanted]) + "\n")
             if old_ignore is None:
                 made.append(ignore)
-        setup_if_in_work_tree(root)
+        setup_if_in_work_tree(real)
     except BaseException as e:
         _undo(made, ignore, old_ignore)
         if isinstance(e, OSError):

@@ -187,7 +187,7 @@ class Repo:
 
 
 def _one_slip(word: str, names: Sequence[str]) -> str | None:
-    """ "did you mean 'x'?" for the name one typing slip away (``mian`` for ``main``), before any looser likeness."""
+    """The "did you mean 'x'?" for a name one typing slip away (``mian`` for ``main``), before any looser likeness."""
     from rapidfuzz.distance import OSA
 
     near = [(OSA.distance(word, name), name) for name in names]

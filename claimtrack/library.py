@@ -45,7 +45,7 @@ from .store import Store
 from .suggest import hint_with
 from .values import check_date, check_records, check_text, check_texts, is_blank
 from .views import plural
-from .writes import SealResult, check_revision, check_values
+from .writes import SealResult, check_revision, check_values, refuse_unreplayable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -483,7 +483,8 @@ class Library(FieldEdits, LifeVerbs, SearchVerbs):
         problems: list[ClaimtrackError] = []
         for path in self.store.files():
             try:
-                count = self.store.seal(path.stem)
+                # A seal vouches for a history that applies: one edited by hand so that it no longer replays is refused.
+                count = self.store.seal(path.stem, lambda claim: refuse_unreplayable(claim, what="nothing was sealed"))
             except ClaimtrackError as e:
                 problems.append(e)
                 continue

@@ -111,7 +111,7 @@ def names_change(revision: Revision) -> bool:
 
 
 def revision_named(claim: Claim, key: str | None) -> str:
-    """ "revision N (kind, date)" for the revision an error's key points at (``c1: revisions[2].old``), else "its history"."""
+    """The words "revision N (kind, date)" for the revision an error's key points at (``c1: revisions[2].old``), else "its history"."""
     match = _REVISION_INDEX.search(key or "")
     if match is None or int(match.group(1)) >= len(claim.revisions):
         return "its history"

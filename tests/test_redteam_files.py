@@ -347,3 +347,23 @@ def test_a_style_path_on_the_command_line_is_the_user_s(lib: Path, tmp_path: Pat
     shutil.copy(_STYLE, tmp_path / "cli.csl")
     monkeypatch.chdir(tmp_path)
     assert ct("--root", str(lib), "report", "--format", "md", "--style", "cli.csl").exit_code == 0
+
+
+def test_a_library_folder_named_through_a_link_is_the_user_s_and_works(tmp_path: Path):
+    real = tmp_path / "synced"
+    real.mkdir()
+    (tmp_path / "notes").symlink_to(real)
+    assert ct("init", str(tmp_path / "notes")).exit_code == 0
+    assert ct("--root", str(tmp_path / "notes"), "add", "c1", "--statement", "S.", "--by", "T").exit_code == 0
+    assert (real / "claims" / "c1.toml").is_file() and (real / "claimtrack.toml").is_file()
+
+
+def test_a_report_data_link_is_not_cleaned_through(lib: Path, tmp_path: Path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for name in ("claims.js", "details-1.js"):
+        (outside / name).write_text("theirs")
+    (lib / "report").mkdir()
+    (lib / "report" / "data").symlink_to(outside)
+    assert ct("--root", str(lib), "report", "--format", "html").exit_code == 0  # a single page writes no data/
+    assert sorted(p.name for p in outside.iterdir()) == ["claims.js", "details-1.js"]

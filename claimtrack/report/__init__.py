@@ -272,8 +272,9 @@ def _remove_leftovers(out: Path, written: Collection[str]) -> None:
     if "html" not in {name.rpartition(".")[2] for name in written}:
         return
     data = out / DATA_DIR
-    leftovers = [out / "bibliography.html", data / "claims.js"]
-    if data.is_dir():
+    leftovers = [out / "bibliography.html"]
+    if data.is_dir() and not data.is_symlink():  # a data/ that is a link is not looked into: it is not the report's
+        leftovers.append(data / "claims.js")
         leftovers += [p for p in data.glob("details-*.js") if p.stem.partition("-")[2].isdigit()]
     for path in leftovers:
         if path.relative_to(out).as_posix() not in written and path.is_file() and not path.is_symlink():
