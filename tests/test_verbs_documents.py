@@ -8,7 +8,6 @@ import pytest
 
 import claimtrack
 from claimtrack.documents import apply_changes, import_changes
-from claimtrack.documents.applying import replay_shown
 
 LEE = "Lee et al. reached greater than 93% accuracy on OCT images."
 
@@ -111,6 +110,8 @@ def test_a_replay_the_document_does_not_show_is_never_written(tmp_path: Path, ne
 
 
 def test_replay_shown_accepts_a_document_that_words_the_claim_differently(tmp_path: Path) -> None:
+    from claimtrack.documents.applying import replay_shown
+
     lib = _lib(tmp_path, w="code-davinci-002 has a context window of 4096 tokens.")
     after, why = replay_shown(lib.claims["w"], "4096", "8192", "code-davinci-002 has a context window 8192.")
     assert (after, why) == ("code-davinci-002 has a context window of 8192 tokens.", None)
