@@ -354,3 +354,14 @@ def test_a_criticmarkup_change_takes_its_credit(tmp_path: Path, line: str) -> No
         "Lee et al. reached more than 93% accuracy on OCT images.",
         "A. Reader",
     )
+
+
+def test_a_long_old_span_needs_no_subject_either(tmp_path: Path) -> None:
+    from claimtrack.documents import find_stale
+
+    lib = _lib(tmp_path, p="In the Orion study, the system matched expert radiologists on every single task.")
+    lib.revise("p", old="matched expert radiologists on every single task", new="trailed the radiologists",
+               reason="r", by="A", date="2022-02-01")  # fmt: skip
+    doc = _doc(tmp_path, "In Chen et al.'s trial, the system matched expert radiologists on every single task.")
+    (finding,) = find_stale(claimtrack.open(lib.root), [doc], embeddings=False)
+    assert finding.claim == "p"
