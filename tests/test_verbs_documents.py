@@ -365,3 +365,30 @@ def test_a_long_old_span_needs_no_subject_either(tmp_path: Path) -> None:
     doc = _doc(tmp_path, "In Chen et al.'s trial, the system matched expert radiologists on every single task.")
     (finding,) = find_stale(claimtrack.open(lib.root), [doc], embeddings=False)
     assert finding.claim == "p"
+
+
+def test_stale_fix_of_one_of_two_numbers_leaves_nothing_and_a_number_inside_another_is_no_match(tmp_path: Path) -> None:
+    from claimtrack.documents import find_stale
+    from claimtrack.manuscripts import fix_stale
+
+    lib = _lib(tmp_path, cy="ChestY has 1,000 images from 200 patients.")
+    lib.revise("cy", statement="ChestY has 1,200 images from 250 patients.", reason="r", by="A", date="2022-02-01")
+    lib = claimtrack.open(lib.root)
+    doc = _doc(tmp_path, "ChestY has 1,000 images.")
+    (result,) = fix_stale(lib, [doc])
+    assert ([f.old for f in result.fixed], result.unfixed) == (["1,000"], ())
+    assert doc.read_text(encoding="utf-8") == "ChestY has 1,200 images.\n"
+    assert find_stale(lib, [doc], embeddings=False) == []  # "200" is not in "1,200"
+
+
+def test_stale_text_names_every_span_the_sentence_still_states(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from claimtrack.cli import main
+
+    lib = _lib(tmp_path, cy="ChestY has 1,000 images from 200 patients.")
+    lib.revise("cy", statement="ChestY has 1,200 images from 250 patients.", reason="r", by="A", date="2022-02-01")
+    doc = _doc(tmp_path, "ChestY has 1,000 images from 200 patients.")
+    result = CliRunner().invoke(main, ["--root", str(lib.root), "stale", str(doc)])
+    assert result.exit_code == 1
+    assert "cy still says '1,000' and '200', now '1,200' and '250'" in result.output
