@@ -119,17 +119,29 @@ def record_changes(revision: Revision) -> Iterator[Change]:
 
 def _list_changes(revision: Revision, field: str) -> Iterator[Change]:
     removed: Sequence[Any] = getattr(revision, f"remove_{field}")
-    added: list[Any] = list(getattr(revision, f"add_{field}"))
+    added: Sequence[Any] = getattr(revision, f"add_{field}")
+    if not removed and not added:
+        return
+    # the added entries by name, each name's in order, so pairing is linear in the revision's size
+    waiting: dict[tuple[Any, ...], list[int]] = {}
+    for index, item in enumerate(added):
+        key = _identity(item)
+        if key is not None:
+            waiting.setdefault(key, []).append(index)
+    taken: set[int] = set()
     for item in removed:
         key = _identity(item)
-        twin = next((i for i, other in enumerate(added) if key is not None and _identity(other) == key), None)
-        if twin is None:
+        twins = waiting.get(key) if key is not None else None
+        if not twins:
             yield Change(field, brief(item), None, field)
             continue
-        found = list(_differences(item, added.pop(twin)))
+        twin = twins.pop(0)
+        taken.add(twin)
+        found = list(_differences(item, added[twin]))
         yield from found or [Change(field, None, brief(item), f"{field} (unchanged)")]
-    for item in added:
-        yield Change(field, None, brief(item), field)
+    for index, item in enumerate(added):
+        if index not in taken:
+            yield Change(field, None, brief(item), field)
 
 
 def what_changed(revision: Revision, before: Claim | None = None) -> list[Change]:

@@ -146,10 +146,7 @@ def test_a_fact_is_corrected_by_a_new_value_and_keeps_its_note(root: Path) -> No
     run(root, *fact, "--value", "4096", "--note", "from the blog post", "--reason", "the post says so", *META)
     code, out, err = run(root, *fact, "--value", "8192", "--reason", "the index says 8192", "--credit", "A. Reader", *META)
     assert (code, err) == (0, "")
-    assert out == (
-        "cdv2-context: correction: - facts: code-davinci-002 / context window = 4096; "
-        "+ facts: code-davinci-002 / context window = 8192 (4 revisions)\n"
-    )
+    assert out == "cdv2-context: correction: code-davinci-002 context window: ~~4096~~ 8192 (4 revisions)\n"
     claim = _claim(root)
     assert [(f.value, f.note) for f in claim.facts] == [("8192", "from the blog post")]
     assert claim.revisions[-1].credited == "A. Reader"

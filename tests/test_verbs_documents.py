@@ -8,7 +8,6 @@ import pytest
 
 import claimtrack
 from claimtrack.documents import apply_changes, import_changes
-from claimtrack.documents.applying import replay_shown
 
 LEE = "Lee et al. reached greater than 93% accuracy on OCT images."
 
@@ -111,6 +110,8 @@ def test_a_replay_the_document_does_not_show_is_never_written(tmp_path: Path, ne
 
 
 def test_replay_shown_accepts_a_document_that_words_the_claim_differently(tmp_path: Path) -> None:
+    from claimtrack.documents.applying import replay_shown
+
     lib = _lib(tmp_path, w="code-davinci-002 has a context window of 4096 tokens.")
     after, why = replay_shown(lib.claims["w"], "4096", "8192", "code-davinci-002 has a context window 8192.")
     assert (after, why) == ("code-davinci-002 has a context window of 8192 tokens.", None)
@@ -353,3 +354,41 @@ def test_a_criticmarkup_change_takes_its_credit(tmp_path: Path, line: str) -> No
         "Lee et al. reached more than 93% accuracy on OCT images.",
         "A. Reader",
     )
+
+
+def test_a_long_old_span_needs_no_subject_either(tmp_path: Path) -> None:
+    from claimtrack.documents import find_stale
+
+    lib = _lib(tmp_path, p="In the Orion study, the system matched expert radiologists on every single task.")
+    lib.revise("p", old="matched expert radiologists on every single task", new="trailed the radiologists",
+               reason="r", by="A", date="2022-02-01")  # fmt: skip
+    doc = _doc(tmp_path, "In Chen et al.'s trial, the system matched expert radiologists on every single task.")
+    (finding,) = find_stale(claimtrack.open(lib.root), [doc], embeddings=False)
+    assert finding.claim == "p"
+
+
+def test_stale_fix_of_one_of_two_numbers_leaves_nothing_and_a_number_inside_another_is_no_match(tmp_path: Path) -> None:
+    from claimtrack.documents import find_stale
+    from claimtrack.manuscripts import fix_stale
+
+    lib = _lib(tmp_path, cy="ChestY has 1,000 images from 200 patients.")
+    lib.revise("cy", statement="ChestY has 1,200 images from 250 patients.", reason="r", by="A", date="2022-02-01")
+    lib = claimtrack.open(lib.root)
+    doc = _doc(tmp_path, "ChestY has 1,000 images.")
+    (result,) = fix_stale(lib, [doc])
+    assert ([f.old for f in result.fixed], result.unfixed) == (["1,000"], ())
+    assert doc.read_text(encoding="utf-8") == "ChestY has 1,200 images.\n"
+    assert find_stale(lib, [doc], embeddings=False) == []  # "200" is not in "1,200"
+
+
+def test_stale_text_names_every_span_the_sentence_still_states(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from claimtrack.cli import main
+
+    lib = _lib(tmp_path, cy="ChestY has 1,000 images from 200 patients.")
+    lib.revise("cy", statement="ChestY has 1,200 images from 250 patients.", reason="r", by="A", date="2022-02-01")
+    doc = _doc(tmp_path, "ChestY has 1,000 images from 200 patients.")
+    result = CliRunner().invoke(main, ["--root", str(lib.root), "stale", str(doc)])
+    assert result.exit_code == 1
+    assert "cy still says '1,000' and '200', now '1,200' and '250'" in result.output

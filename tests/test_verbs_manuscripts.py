@@ -281,3 +281,30 @@ def test_stale_fix_tracked_escapes_the_new_text_and_the_name(tmp_path: Path) -> 
     assert written == (
         "Model Y has a context window of \\sout{2048} 8192 \\{x\\} \\textbackslash{}input\\{y\\} (corrected by \\}\\{) tokens.\n"
     )
+
+
+def test_latex_corrections_list_a_fact_change_struck(tmp_path: Path) -> None:
+    lib = _lib(tmp_path)
+    lib.add("cx", "ChestX-ray8 has 112,120 images.", by=BY, date="2022-01-01")
+    lib.fact("cx", subject="ChestX-ray8", property="images", value="108,948", reason="r", by=BY, date="2022-01-02")
+    lib.fact("cx", subject="ChestX-ray8", property="images", value="112,120", reason="recount", by=BY, date="2022-02-02")
+    source = tmp_path / "p.tex"
+    source.write_text("ChestX-ray8 has 112,120 images~\\claim{cx}.\n", encoding="utf-8")
+    text = render_manuscript(lib, source, tmp_path / "o.tex", since="2022-01-15").text
+    (entry,) = [line for line in text.splitlines() if line.strip().startswith("\\item")]
+    assert entry.strip().startswith("\\item ChestX-ray8 images: \\sout{108,948} 112,120 (corrected by A. Author)")
+    assert "has 112,120 images" not in entry
+
+
+def test_import_apply_on_the_command_line_as_reported(tmp_path: Path) -> None:
+    lib = _lib(tmp_path)
+    lib.add("lee", "Lee et al. reached greater than 93% accuracy on OCT images.", by=BY, date="2022-01-01")
+    doc = tmp_path / "d.md"
+    doc.write_text("Lee et al. reached ~~greater than 93%~~ more than 93% accuracy on OCT images.\n", encoding="utf-8")
+    code, out = _run(lib.root, "import", str(doc), "--apply", "--by", "B", "--date", "2022-02-01")
+    assert (
+        code == 0
+        and "'greater than 93%' -> 'more than 93%'" in out
+        and out.endswith("1 applied, 0 already recorded, 0 skipped\n")
+    )
+    assert claimtrack.open(lib.root).claims["lee"].statement == "Lee et al. reached more than 93% accuracy on OCT images."

@@ -190,7 +190,11 @@ def diff(
 
 
 def _stale_line(f: StaleFinding) -> str:
-    if f.kind == "correction":
+    stated = f.stated if f.kind == "correction" else ()
+    if len(stated) > 1:  # every changed span the sentence still states, not only the first
+        olds = " and ".join(_short(old, 40) for old, _ in stated)
+        head = f"{f.claim} still says {olds}, now {' and '.join(_short(new, 40) for _, new in stated)}"
+    elif f.kind == "correction":
         head = f"{f.claim} still says {_short(f.old or f.superseded, 40)}, now {_short(f.new or f.current, 40)}"
     else:
         head = f"{f.claim} was {f.kind}" + (f" by {f.successor}" if f.successor else "")

@@ -26,7 +26,9 @@ def check(ctx: click.Context, docs: tuple[Path, ...], fmt: str, strict: bool) ->
     in LaTeX) against the library.
 
     Finds citations of claims that do not exist (with a did-you-mean), were
-    retracted or superseded, need review or lack support, and citing
+    retracted or superseded, rest on a retracted source (an error, or what
+    claimtrack.toml's [rules] makes retracted-source), need review or lack
+    support, and citing
     sentences that state a superseded wording or another value than the
     claim's. Exit status: 0 no errors, 1 errors (with --strict, warnings
     too), 2 a manuscript or the library could not be read.
@@ -76,8 +78,10 @@ def render(ctx: click.Context, doc: Path, output: Path, marks: bool, report: str
     supporting sources ([@brown2020; @chen2021] in Markdown, \\cite{...} in
     LaTeX), so pandoc, Quarto or BibTeX build the bibliography as usual.
 
-    DOC itself is never changed. A citation of a claim that does not exist is
-    an error (exit 2) and nothing is written.
+    A source a notice retracted is cited marked ([@key, retracted]). Text from
+    the library is escaped for DOC's format. DOC itself is never changed. A
+    citation of a claim that does not exist is an error (exit 2) and nothing
+    is written.
 
     \b
     Example:

@@ -130,6 +130,14 @@ class StaleFinding:
     changes: tuple[tuple[str, str], ...] = ()  # every changed span (old, new) of a span edit
     successor: str | None = None  # the claim that superseded this one
 
+    @property
+    def stated(self) -> tuple[tuple[str, str], ...]:
+        """The changed spans whose old words the sentence still holds (all of ``changes`` a stale sentence states)."""
+        from .values import find_tokens, tokens  # the word arithmetic of the stale rules
+
+        words = tokens(self.sentence)
+        return tuple((old, new) for old, new in self.changes if tokens(old) and find_tokens(words, tokens(old)) >= 0)
+
     def to_dict(self) -> dict[str, Any]:
         out = attrs.asdict(self, recurse=False)
         out["changes"] = [list(change) for change in self.changes]

@@ -8,7 +8,8 @@ one rule holds; the first that holds gives the finding's score and ``why``.
    (:func:`word_score`, 0-100) is at least :data:`SPAN_SCORE`, it names a
    subject named before the change (or the sentence before it does, for
    "they ..."; not needed when the span has :data:`TELLING_WORDS` words or
-   more with a number among them, which says by itself what it is about),
+   more with a number among them, or :data:`TELLING_WORDS_ALONE` words,
+   which says by itself what it is about),
    and it is at least as close to the superseded wording as to the current one.
 2. **Value**: the wording changed a value (``8%`` -> ``5%``, ``C4`` ->
    ``Common Crawl``); the sentence names the subject (``PaLM``), states an
@@ -281,13 +282,18 @@ def _closer_in_words(sentence: str, wording: Wording) -> bool:
 
 #: An old span of this many words, a number among them, says by itself what it is about.
 TELLING_WORDS = 4
+#: An old span of this many words says by itself what it is about, number or not.
+TELLING_WORDS_ALONE = 6
 
 
 def _telling(span: Sequence[str]) -> bool:
     """Whether an old span held word for word is about its claim whatever the sentence calls the subject.
 
-    "about a 7% error rate versus about 3%" is; "4096" or "C4" alone is not.
+    "about a 7% error rate versus about 3%" is, and so is "were trained for code-only and text-only
+    purposes"; "4096", "C4" or "should also be" alone is not.
     """
+    if len(span) >= TELLING_WORDS_ALONE:
+        return True
     return len(span) >= TELLING_WORDS and any(any(ch.isdigit() for ch in word) for word in span)
 
 

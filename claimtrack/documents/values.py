@@ -30,8 +30,9 @@ from .sentences import normalise
 __all__ = ["numbers", "names", "tokens", "find_tokens", "CJK_CLASS"]
 
 CJK_CLASS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-# One CJK character, or a run of other letters/digits: hyphens split (GPT-3 -> gpt, 3; 2016-2019 -> 2016, 2019).
-_TOKEN = re.compile(rf"[{CJK_CLASS}]|[^\W_{CJK_CLASS}]+")
+# A number standing alone, with its thousands separators and decimals (1,200; 3.5), so "200" is not found in
+# "1,200"; one CJK character; or a run of other letters/digits: hyphens split (GPT-3 -> gpt, 3; 2016-2019 -> 2016, 2019).
+_TOKEN = re.compile(rf"(?<![^\W_])\d+(?:[.,]\d+)*(?![^\W_])|[{CJK_CLASS}]|[^\W_{CJK_CLASS}]+")
 _MAGNITUDES = {
     "k": 10**3,
     "thousand": 10**3,

@@ -120,13 +120,18 @@ def plan_fixes(m: Manuscript, passages: Sequence[StalePassage], claims: Any, *, 
             unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence, reason, suggestion))
             continue
         revision = claims[passage.claim].revisions[passage.revision]
-        for old, new in passage.changes:  # every changed span of the passage, not only the first
+        located = []
+        for old, new in passage.changes:  # every changed span the passage still states, not only the first
             sentence = sentence_near(m, passage.line, passage.sentence, old)
             span = find_span(m, old, sentence.start, sentence.end) if sentence else None
-            if span is None:
-                unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence,
-                                              f"{old!r} was not found in the running text there", passage.current))  # fmt: skip
-                continue
+            if span is not None:
+                located.append((old, new, span))
+        if not located:
+            old = passage.changes[0][0]
+            unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence,
+                                          f"{old!r} was not found in the running text there", passage.current))  # fmt: skip
+            continue
+        for _, new, span in located:
             if any(a < span[1] and span[0] < b for a, b, _ in edits):
                 unfixed.append(UnfixedPassage(passage.claim, passage.line, passage.sentence,
                                               "it overlaps another fix in the same sentence", passage.current))  # fmt: skip
