@@ -106,6 +106,20 @@ def test_an_id_in_capitals_gets_the_id_it_means(survey: Path, typed: str, verb: 
     assert f"{typed!r} is not a valid claim id; did you mean 'gulshan2016'?" in result.stderr, result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["supersede", "cdv2-context", "--by-claim", "Gulshan2016", "--reason", "r"],
+        ["depend", "cdv2-context", "--on", "Gulshan2016", "--reason", "r"],
+        ["cite", "cdv2-context", "claim:Gulshan2016"],
+    ],
+    ids=["supersede", "depend", "cite-claim"],
+)
+def test_another_claim_named_in_capitals_gets_the_id_it_means(survey: Path, args: list[str]) -> None:
+    result = run(survey, *args)
+    assert result.exit_code == 2 and "did you mean 'gulshan2016'?" in result.stderr, result.stderr
+
+
 def test_an_id_in_capitals_gets_the_id_from_python_too(survey: Path) -> None:
     lib = claimtrack.open(survey)
     with pytest.raises(claimtrack.InvalidIdError, match="did you mean 'gulshan2016'"):
