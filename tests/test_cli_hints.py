@@ -188,3 +188,15 @@ def test_a_mistyped_kind_from_python_gets_the_closest_kind(survey: Path) -> None
     with pytest.raises(claimtrack.ClaimtrackError, match="did you mean 'editorial'"):
         lib.tag("gulshan2016", add=["q"], kind="editorail", by="A")
     assert len(lib.claim("gulshan2016").revisions) == 1  # nothing written
+
+
+def test_counts_of_one_are_singular(tmp_path: Path) -> None:
+    import claimtrack.report as report
+
+    root = claimtrack.init(tmp_path / "lib")
+    lib = claimtrack.open(root)
+    lib.add("a", "A claim.", by="A", date="2022-12-11")
+    page = report.render(claimtrack.open(root), ["html"])["index.html"]
+    assert "from 1 claim file and references.bib" in page
+    assert "1 revision from" in page and "1 claim by confidence level" in page  # the charts' descriptions
+    assert "1 revisions" not in page and "1 claims" not in page
