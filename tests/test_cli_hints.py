@@ -200,3 +200,13 @@ def test_counts_of_one_are_singular(tmp_path: Path) -> None:
     assert "from 1 claim file and references.bib" in page
     assert "1 revision from" in page and "1 claim by confidence level" in page  # the charts' descriptions
     assert "1 revisions" not in page and "1 claims" not in page
+
+
+def test_every_revising_command_takes_what_the_readme_says() -> None:
+    shared = {"--reason", "--by", "--date", "--credit", "--evidence", "--note"}
+    for name in ("cite", "revise", "retract", "supersede", "review", "tag", "depend", "fact", "appearance", "uncite", "annotate"):
+        command = main.get_command(click.Context(main), name)
+        assert command is not None
+        options = {opt for param in command.params for opt in param.opts}
+        assert shared <= options, f"claimtrack {name} lacks {sorted(shared - options)}"
+        assert ("--kind" in options) is (name not in ("retract", "supersede", "review")), name
