@@ -17,6 +17,8 @@ _MUTED = "color: #666; font-size: 90%"
 _SEGMENT = {"del": ("<del>", "</del>"), "ins": ("<ins>", "</ins>"), "label": (f'<span style="{_MUTED}">', "</span>")}
 #: A claims table shows this many rows; the rest are counted.
 TABLE_ROWS = 50
+#: A claim card shows this many of its latest changes; the earlier ones are counted.
+CARD_CHANGES = 20
 
 
 def _value(value: Any) -> str:
@@ -111,9 +113,12 @@ def claim_card(claim: Any) -> str:
         (r, before) for r, before in zip(revisions, states_before(claim), strict=True) if r.kind not in KINDS_KEEPING_CONTENT
     ]
     if changes:
-        parts.append(
-            f'<div style="margin-top: 0.4em">{"Change" if len(changes) == 1 else "Changes"} since it was recorded:</div>'
-        )
+        heading = "Change" if len(changes) == 1 else "Changes"
+        parts.append(f'<div style="margin-top: 0.4em">{heading} since it was recorded:</div>')
+        if len(changes) > CARD_CHANGES:
+            earlier = len(changes) - CARD_CHANGES
+            parts.append(f'<div style="{_MUTED}">{_plural(earlier, "earlier change")} not shown (see its history)</div>')
+            changes = changes[-CARD_CHANGES:]
         parts.append('<ol style="margin: 0.2em 0">')
         parts.extend(f"<li>{revision_html(r, before)}</li>" for r, before in changes)
         parts.append("</ol>")
