@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .edits import author, parse_date
 from .errors import HistoryError
-from .model import Claim, Revision, RevisionKind, Status, validate_id
+from .model import Claim, Revision, RevisionKind, Status
 
 if TYPE_CHECKING:
     from .store import Store
@@ -92,7 +92,7 @@ class LifeVerbs:
         """Mark a claim superseded by another one (or name the successor of one superseded without a valid one);
         ``credited``, ``evidence`` and ``note`` as for :meth:`retract`."""
         about = _about(credited, evidence, note)
-        validate_id(by_claim)
+        self.store.path_for(by_claim)  # a malformed id is refused with the library's closest id
         if by_claim == claim_id:
             raise HistoryError("a claim cannot supersede itself", key=claim_id, hint="name another claim with --by-claim")
         self._check_claim_exists(by_claim)

@@ -17,6 +17,10 @@ _MUTED = "color: #666; font-size: 90%"
 _SEGMENT = {"del": ("<del>", "</del>"), "ins": ("<ins>", "</ins>"), "label": (f'<span style="{_MUTED}">', "</span>")}
 #: A claims table shows this many rows; the rest are counted.
 TABLE_ROWS = 50
+#: A claim card shows this many of its latest changes; the earlier ones are counted.
+CARD_CHANGES = 20
+#: A findings table shows this many rows; the rest are counted.
+FINDING_ROWS = 200
 
 
 def _value(value: Any) -> str:
@@ -111,9 +115,12 @@ def claim_card(claim: Any) -> str:
         (r, before) for r, before in zip(revisions, states_before(claim), strict=True) if r.kind not in KINDS_KEEPING_CONTENT
     ]
     if changes:
-        parts.append(
-            f'<div style="margin-top: 0.4em">{"Change" if len(changes) == 1 else "Changes"} since it was recorded:</div>'
-        )
+        heading = "Change" if len(changes) == 1 else "Changes"
+        parts.append(f'<div style="margin-top: 0.4em">{heading} since it was recorded:</div>')
+        if len(changes) > CARD_CHANGES:
+            earlier = len(changes) - CARD_CHANGES
+            parts.append(f'<div style="{_MUTED}">{_plural(earlier, "earlier change")} not shown (see its history)</div>')
+            changes = changes[-CARD_CHANGES:]
         parts.append('<ol style="margin: 0.2em 0">')
         parts.extend(f"<li>{revision_html(r, before)}</li>" for r, before in changes)
         parts.append("</ol>")
@@ -161,7 +168,8 @@ def library_card(title: str, root: str, claims: int, sources: int | None, claims
 
 
 def findings_table(findings: Iterable[Any], *, caption: str = "") -> str:
-    """Audit findings as an HTML table: severity, rule, claim or source, message, what to do, where."""
+    """Audit findings as an HTML table: severity, rule, claim or source, message, what to do, where (the first
+    :data:`FINDING_ROWS`; the rest are counted)."""
     rows = list(findings)
     head = "".join(
         f'<th style="text-align: left">{name}</th>' for name in ("severity", "rule", "about", "message", "hint", "where")
@@ -170,9 +178,12 @@ def findings_table(findings: Iterable[Any], *, caption: str = "") -> str:
     if caption:
         out.append(f'<caption style="text-align: left">{escape(caption)}</caption>')
     out.append(f"<thead><tr>{head}</tr></thead><tbody>")
-    for f in rows:
+    for f in rows[:FINDING_ROWS]:
         cells = (f.severity, f.rule, f.claim or f.source or "", f.message, f.hint or "", f.location or "")
         out.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+    if len(rows) > FINDING_ROWS:
+        more = _plural(len(rows) - FINDING_ROWS, "more finding")
+        out.append(f'<tr><td colspan="6" style="{_MUTED}">and {more} (the audit\'s JSON or the report has them all)</td></tr>')
     if not rows:
         out.append('<tr><td colspan="6">no findings</td></tr>')
     out.append("</tbody></table>")

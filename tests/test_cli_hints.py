@@ -106,6 +106,20 @@ def test_an_id_in_capitals_gets_the_id_it_means(survey: Path, typed: str, verb: 
     assert f"{typed!r} is not a valid claim id; did you mean 'gulshan2016'?" in result.stderr, result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["supersede", "cdv2-context", "--by-claim", "Gulshan2016", "--reason", "r"],
+        ["depend", "cdv2-context", "--on", "Gulshan2016", "--reason", "r"],
+        ["cite", "cdv2-context", "claim:Gulshan2016"],
+    ],
+    ids=["supersede", "depend", "cite-claim"],
+)
+def test_another_claim_named_in_capitals_gets_the_id_it_means(survey: Path, args: list[str]) -> None:
+    result = run(survey, *args)
+    assert result.exit_code == 2 and "did you mean 'gulshan2016'?" in result.stderr, result.stderr
+
+
 def test_an_id_in_capitals_gets_the_id_from_python_too(survey: Path) -> None:
     lib = claimtrack.open(survey)
     with pytest.raises(claimtrack.InvalidIdError, match="did you mean 'gulshan2016'"):
@@ -174,3 +188,25 @@ def test_a_mistyped_kind_from_python_gets_the_closest_kind(survey: Path) -> None
     with pytest.raises(claimtrack.ClaimtrackError, match="did you mean 'editorial'"):
         lib.tag("gulshan2016", add=["q"], kind="editorail", by="A")
     assert len(lib.claim("gulshan2016").revisions) == 1  # nothing written
+
+
+def test_counts_of_one_are_singular(tmp_path: Path) -> None:
+    import claimtrack.report as report
+
+    root = claimtrack.init(tmp_path / "lib")
+    lib = claimtrack.open(root)
+    lib.add("a", "A claim.", by="A", date="2022-12-11")
+    page = report.render(claimtrack.open(root), ["html"])["index.html"]
+    assert "from 1 claim file and references.bib" in page
+    assert "1 revision from" in page and "1 claim by confidence level" in page  # the charts' descriptions
+    assert "1 revisions" not in page and "1 claims" not in page
+
+
+def test_every_revising_command_takes_what_the_readme_says() -> None:
+    shared = {"--reason", "--by", "--date", "--credit", "--evidence", "--note"}
+    for name in ("cite", "revise", "retract", "supersede", "review", "tag", "depend", "fact", "appearance", "uncite", "annotate"):
+        command = main.get_command(click.Context(main), name)
+        assert command is not None
+        options = {opt for param in command.params for opt in param.opts}
+        assert shared <= options, f"claimtrack {name} lacks {sorted(shared - options)}"
+        assert ("--kind" in options) is (name not in ("retract", "supersede", "review")), name

@@ -108,3 +108,26 @@ def test_every_view_escapes_library_text(field: str, lib: claimtrack.Library) ->
     for html in views:
         assert "<img" not in html and '"quoted"' not in html
     assert any("&lt;img src=x onerror=alert(1)&gt;" in html for html in views)
+
+
+def test_a_long_history_shows_its_latest_changes_and_counts_the_rest(cdv2: claimtrack.Library) -> None:
+    from claimtrack.notebook import CARD_CHANGES
+
+    for number in range(CARD_CHANGES):
+        cdv2.cite("cdv2-context", "chen2021codex", locator=f"page {number}", by="A. Author", date="2022-12-19")
+    card = cdv2.claims["cdv2-context"]._repr_html_()
+    assert card.count('<li><div class="claimtrack-revision">') == CARD_CHANGES
+    assert "2 earlier changes not shown" in card  # the first citation and the correction
+    assert "page 19" in card and "<del>4096</del>" not in card
+
+
+def test_a_long_audit_shows_the_first_findings_and_counts_the_rest() -> None:
+    from claimtrack.audit import Finding
+    from claimtrack.notebook import FINDING_ROWS
+
+    findings = Findings(
+        Finding(rule="under-supported", severity="warning", claim=f"c{n}", message="<thin>") for n in range(FINDING_ROWS + 5)
+    )
+    table = findings._repr_html_()
+    assert table.count("<td>under-supported</td>") == FINDING_ROWS and "and 5 more findings" in table
+    assert f"0 errors, {FINDING_ROWS + 5} warnings, 0 info</caption>" in table and "&lt;thin&gt;" in table
