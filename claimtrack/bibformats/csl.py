@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..latex import decode, parse_name, split_names, verbatim
-from .texescape import escape, protect_title, verbatim_value
+from .texescape import balanced, escape, protect_title, verbatim_value
 
 __all__ = ["to_bibtex", "from_source", "text_value", "csl_type", "bibtex_type", "arxiv_id", "parse_date", "CSL_TYPES", "MONTHS"]
 
@@ -273,6 +273,24 @@ def _name(person: Mapping[str, Any]) -> str | None:
     return f"{fam}, {giv}" if given else fam
 
 
+# Values whose only LaTeX is braces, dashes and escaped specials (what to_bibtex writes): decoded here,
+# giving what latex.decode gives, without pylatexenc's millisecond a call.
+_SIMPLE_LATEX = re.compile(r"(?:[^\\{}$~`'\^%#&_]|\\[&%$#_{}]|[{}]|'(?!'))*")
+_SIMPLE_TOKEN = re.compile(r"\\([&%$#_{}])|[{}]|---|--")
+_SPACE = re.compile(r"[ \t\r\n]+")
+_ANY_MARKUP = re.compile(r"[\\{}$~`'^%#&_\t\r\n]|--|  ")
+
+
+def plain_text(value: str) -> str:
+    """A field value as Unicode text, as :func:`claimtrack.latex.decode` gives it, fast for the simple values most are."""
+    if not _ANY_MARKUP.search(value):
+        return value.strip()
+    if _SIMPLE_LATEX.fullmatch(value) and ("{" not in value or balanced(value.replace("\\{", "").replace("\\}", ""))):
+        text = _SIMPLE_TOKEN.sub(lambda m: m.group(1) or {"---": "\u2014", "--": "\u2013"}.get(m.group(), ""), value)
+        return _SPACE.sub(" ", text).strip()
+    return decode(value)
+
+
 def text_value(value: Any) -> str | None:
     """A CSL value as text: a string, a number, or the first string of a list; None for anything else or blank."""
     if isinstance(value, list):  # Crossref's "ISSN": ["0028-0836", "1476-4687"], older "container-title": ["Nature"]
@@ -362,41 +380,41 @@ def from_source(source: Any) -> dict[str, Any]:
     names, issued, container, volume, issue, number, pages, publisher, DOI,
     URL and the simple fields.
     """
-    fields = source.fields
+    fields = dict(source.fields)  # one copy: Mapping.get on the record's own mapping costs a try/except a call
     kind = csl_type(source.entry_type, fields)
     item: dict[str, Any] = {"id": source.key, "type": kind}
-    if (title := source.field("title")) is not None:
+    if (title := _field(fields, "title")) is not None:
         item["title"] = title
     for role in ("author", "editor", "translator"):
         names = [n.to_csl() for n in map(parse_name, split_names(fields.get(role, ""))) if n is not None]
         if names:
             item[role] = names
-    issued = _issued(source)
+    issued = _issued(fields)
     if issued is not None:
         item["issued"] = issued
     for name in ("journal", "journaltitle", "booktitle", "howpublished"):
-        value = source.field(name)
+        value = _field(fields, name)
         if value is not None and not verbatim(fields[name]).startswith(("http://", "https://", "<")):
             item["container-title"] = value
             break
-    if (volume := source.field("volume")) is not None:
+    if (volume := _field(fields, "volume")) is not None:
         item["volume"] = volume
-    number = source.field("number")
+    number = _field(fields, "number")
     if number is not None:
         item["issue" if source.entry_type in ("article", "periodical") else "number"] = number
-    if (issue := source.field("issue")) is not None:
+    if (issue := _field(fields, "issue")) is not None:
         item["issue"] = issue
-    if (pages := source.field("pages")) is not None:
+    if (pages := _field(fields, "pages")) is not None:
         item["page"] = re.sub(r"\s*[\u2013\u2014-]+\s*", "-", pages)
     for name in ("publisher", "institution", "school", "organization"):
-        if (value := source.field(name)) is not None:
+        if (value := _field(fields, name)) is not None:
             item["publisher"] = value
             break
-    if source.entry_type in ("phdthesis", "mastersthesis", "techreport", "thesis", "report") and (genre := source.field("type")):
+    if source.entry_type in ("phdthesis", "mastersthesis", "techreport", "thesis", "report") and (genre := _field(fields, "type")):
         item["genre"] = genre
     for csl, bib, how in _SIMPLE:
         if csl not in item and (value := fields.get(bib)) is not None:
-            item[csl] = decode(value) if how == "text" else verbatim(value)
+            item[csl] = plain_text(value) if how == "text" else verbatim(value)
     if source.doi:
         item["DOI"] = source.doi
     url = source.url
@@ -406,24 +424,29 @@ def from_source(source: Any) -> dict[str, Any]:
         item["URL"] = url
     if (urldate := fields.get("urldate")) and (m := _DATE.match(urldate)):
         item["accessed"] = {"date-parts": [[int(g) for g in m.groups() if g is not None]]}
-    if (abstract := source.field("abstract")) is not None:
+    if (abstract := _field(fields, "abstract")) is not None:
         item["abstract"] = abstract
-    if (note := source.field("note")) is not None:
+    if (note := _field(fields, "note")) is not None:
         item["note"] = note
     return item
 
 
-def _issued(source: Any) -> dict[str, Any] | None:
-    date = source.fields.get("date")
+def _field(fields: dict[str, str], name: str) -> str | None:
+    raw = fields.get(name)
+    return plain_text(raw) if raw is not None else None
+
+
+def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
+    date = fields.get("date")
     if date and (m := _DATE.match(verbatim(date))):
         return {"date-parts": [[int(g) for g in m.groups() if g is not None]]}
-    year = (source.field("year") or "").strip()
+    year = (_field(fields, "year") or "").strip()
     if not year:
         return None
     if not year.lstrip("-").isdigit():
         return {"literal": year}
     parts = [int(year)]
-    month = (source.field("month") or "").strip().lower()
+    month = (_field(fields, "month") or "").strip().lower()
     number = MONTHS.index(month[:3]) + 1 if month[:3] in MONTHS else (int(month) if month.isdigit() else 0)
     if 1 <= number <= 12:
         parts.append(number)
