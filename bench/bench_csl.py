@@ -38,7 +38,19 @@ from claimtrack.sourceio import add_sources, export_sources  # noqa: E402
 
 SLICE = Path(__file__).resolve().parents[1] / "tests" / "data" / "sources" / "manubot-references.json"
 RUNS = 3
-WORDS = "context adaptive inference model learning varying coefficient sample specific neural network".split()
+WORDS = [
+    "context",
+    "adaptive",
+    "inference",
+    "model",
+    "learning",
+    "varying",
+    "coefficient",
+    "sample",
+    "specific",
+    "neural",
+    "network",
+]
 
 
 def _timed(run: Callable[[], object]) -> tuple[float, float]:
@@ -120,7 +132,10 @@ def main() -> None:
         kept = 0
         for item in big:
             other = back[item["id"]]
-            same = all(str(item.get(k)) == str(other.get(k)) for k in ("title", "DOI", "URL", "type", "container-title", "volume", "issue"))
+            same = all(
+                str(item.get(k)) == str(other.get(k))
+                for k in ("title", "DOI", "URL", "type", "container-title", "volume", "issue")
+            )
             same = same and parse_date(item.get("issued")) == parse_date(other.get("issued"))
             same = same and _names(item.get("author")) == _names(other.get("author"))
             page = item.get("page")

@@ -410,7 +410,9 @@ def from_source(source: Any) -> dict[str, Any]:
         if (value := _field(fields, name)) is not None:
             item["publisher"] = value
             break
-    if source.entry_type in ("phdthesis", "mastersthesis", "techreport", "thesis", "report") and (genre := _field(fields, "type")):
+    if source.entry_type in ("phdthesis", "mastersthesis", "techreport", "thesis", "report") and (
+        genre := _field(fields, "type")
+    ):
         item["genre"] = genre
     for csl, bib, how in _SIMPLE:
         if csl not in item and (value := fields.get(bib)) is not None:
