@@ -386,8 +386,7 @@ def from_source(source: Any) -> dict[str, Any]:
     if (title := _field(fields, "title")) is not None:
         item["title"] = title
     for role in ("author", "editor", "translator"):
-        names = [n.to_csl() for n in map(parse_name, split_names(fields.get(role, ""))) if n is not None]
-        if names:
+        if (value := fields.get(role)) and (names := _csl_names(value)):
             item[role] = names
     issued = _issued(fields)
     if issued is not None:
@@ -431,6 +430,22 @@ def from_source(source: Any) -> dict[str, Any]:
     if (note := _field(fields, "note")) is not None:
         item["note"] = note
     return item
+
+
+def _csl_names(value: str) -> list[dict[str, str]]:
+    """CSL names of an author list; "Family, Given" names without markup are split here, the rest by latex.parse_name."""
+    out = []
+    for name in split_names(value):
+        parts = name.split(",")
+        if len(parts) == 2 and not _ANY_MARKUP.search(name):
+            family, given = parts[0].strip(), parts[1].strip()
+            if family:
+                out.append({"family": family, "given": given} if given else {"family": family})
+                continue
+        parsed = parse_name(name)
+        if parsed is not None:
+            out.append(parsed.to_csl())
+    return out
 
 
 def _field(fields: dict[str, str], name: str) -> str | None:
