@@ -275,8 +275,9 @@ def _name(person: Mapping[str, Any]) -> str | None:
 
 # Values whose only LaTeX is braces, dashes and escaped specials (what to_bibtex writes): decoded here,
 # giving what latex.decode gives, without pylatexenc's millisecond a call.
-_SIMPLE_LATEX = re.compile(r"(?:[^\\{}$~`'\^%#&_]|\\[&%$#_{}]|[{}]|'(?!'))*")
-_SIMPLE_TOKEN = re.compile(r"\\([&%$#_{}])|[{}]|---|--")
+_SIMPLE_LATEX = re.compile(r"(?:[^\\{}$~`'\^%#&_]|\\[&%$#_{}]|\\text(?:asciicircum|asciitilde|backslash)\{\}|[{}]|'(?!'))*")
+_SIMPLE_TOKEN = re.compile(r"\\([&%$#_{}])|\\text(asciicircum|asciitilde|backslash)\{\}|[{}]|---|--")
+_NAMED = {"asciicircum": "^", "asciitilde": "~", "backslash": "\\"}
 _SPACE = re.compile(r"[ \t\r\n]+")
 _ANY_MARKUP = re.compile(r"[\\{}$~`'^%#&_\t\r\n]|--|  ")
 
@@ -286,9 +287,17 @@ def plain_text(value: str) -> str:
     if not _ANY_MARKUP.search(value):
         return value.strip()
     if _SIMPLE_LATEX.fullmatch(value) and ("{" not in value or balanced(value.replace("\\{", "").replace("\\}", ""))):
-        text = _SIMPLE_TOKEN.sub(lambda m: m.group(1) or {"---": "\u2014", "--": "\u2013"}.get(m.group(), ""), value)
+        text = _SIMPLE_TOKEN.sub(_simple_token, value)
         return _SPACE.sub(" ", text).strip()
     return decode(value)
+
+
+def _simple_token(match: re.Match[str]) -> str:
+    if match.group(1):
+        return match.group(1)
+    if match.group(2):
+        return _NAMED[match.group(2)]
+    return {"---": "\u2014", "--": "\u2013"}.get(match.group(), "")
 
 
 def text_value(value: Any) -> str | None:
@@ -342,7 +351,7 @@ def to_bibtex(item: Mapping[str, Any], *, abstract: bool = False) -> tuple[str, 
         put("number", escape(number) if number else None)
         put("issue", escape(issue) if issue else None)
     if page := text_value(item.get("page")):
-        put("pages", escape(re.sub(r"\s*[-\u2010-\u2015]+\s*", "--", page)))
+        put("pages", escape(re.sub(r"\s*[-\u2010-\u2015]+\s*", "-", page)).replace("-", "--"))
     if publisher := text_value(item.get("publisher")):
         place = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}.get(kind, "publisher")
         put(place, escape(publisher))
