@@ -188,6 +188,9 @@ def test_a_manuscripts_doi_citations_resolve_in_render(root: Path, tmp_path: Pat
     assert run(root, "render", str(paper), "-o", str(out))[0] == 0
     rendered = re.findall(r"@(doi:[^\];,\s]+\w)", out.read_text(encoding="utf-8"))
     assert len(rendered) == len(cited) and all(key in lib.sources for key in rendered)
+    exported = json.loads(run(root, "source", "export", "--format", "csljson", "--manuscript", str(paper))[1])
+    ids = [item["id"] for item in exported]
+    assert set(rendered) <= set(ids) and all(f"@{key}" in out.read_text(encoding="utf-8") for key in ids)
 
 
 def test_doi_citations_resolve_to_entries_keyed_otherwise(root: Path, tmp_path: Path) -> None:
