@@ -161,11 +161,14 @@ _SIMPLE = (
     ("PMID", "pmid", "verbatim"),
     ("PMCID", "pmcid", "verbatim"),
 )
+# Zotero's names for two CSL variables, found in its CSL exports.
+_ALIASES = (("shortTitle", "title-short"), ("journalAbbreviation", "container-title-short"))
 # CSL variables the mapping reads one way or another (the rest are reported as not carried over).
 _READ = frozenset(
     {"id", "type", "title", "author", "editor", "translator", "issued", "accessed", "container-title", "volume", "issue",
      "number", "page", "publisher", "DOI", "URL", "note", "genre", "abstract", "citation-key"}
     | {csl for csl, _, _ in _SIMPLE}
+    | {alias for alias, _ in _ALIASES}
 )  # fmt: skip
 
 
@@ -318,6 +321,9 @@ def _note(note: str) -> str:
 
 def to_bibtex(item: Mapping[str, Any], *, abstract: bool = False) -> tuple[str, list[tuple[str, str]], list[str]]:
     """A CSL item as (entry type, [(field, raw value), ...], CSL variables not carried over)."""
+    for alias, name in _ALIASES:
+        if alias in item and name not in item:
+            item = {**item, name: item[alias]}
     item_type = str(item.get("type") or "article")
     genre = text_value(item.get("genre")) or ""
     kind = bibtex_type(item_type, genre)

@@ -26,7 +26,7 @@ _SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\r\n]+")  # thin and other Unicode spaces are text, kept
 # A word whose capitals a BibTeX style must not lower: a capital after its first letter ("GPT-3", "XGBoost", "iPhone").
 _KEEP_CASE = re.compile(r"(?<![\w{\\])([^\s{}]*?[A-Za-z][^\s{}]*?[A-Z][^\s{}]*)")
 
