@@ -177,6 +177,7 @@ def test_keys() -> None:
     assert standard_id(item) == "doi:10.1/abc"
     assert standard_id({**item, "note": "standard_id: arxiv:2203.02155"}) == "arxiv:2203.02155"
     assert standard_id({"id": "y", "PMID": "123"}) == "pubmed:123"
+    assert standard_id({**item, "standard_id": "doi:10.1/own"}) == "doi:10.1/own"
     assert entry_from_item(item, "t").key == "Qx7"
     assert entry_from_item(item, "t", keys="standard").key == "doi:10.1/abc"
     assert entry_from_item(item, "t", keys="auto").key == "fu2022gpt"

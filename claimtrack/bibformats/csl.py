@@ -166,7 +166,7 @@ _ALIASES = (("shortTitle", "title-short"), ("journalAbbreviation", "container-ti
 # CSL variables the mapping reads one way or another (the rest are reported as not carried over).
 _READ = frozenset(
     {"id", "type", "title", "author", "editor", "translator", "issued", "accessed", "container-title", "volume", "issue",
-     "number", "page", "publisher", "DOI", "URL", "note", "genre", "abstract", "citation-key"}
+     "number", "page", "publisher", "DOI", "URL", "note", "genre", "abstract", "citation-key", "standard_id"}
     | {csl for csl, _, _ in _SIMPLE}
     | {alias for alias, _ in _ALIASES}
 )  # fmt: skip
