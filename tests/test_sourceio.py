@@ -256,3 +256,12 @@ def test_a_200_mb_file_is_refused_unread(root: Path) -> None:
 def test_a_fifo_is_refused(root: Path) -> None:
     os.mkfifo(root / "pipe.json")
     assert "pipe.json: is a FIFO (named pipe), not a regular file" in refused(root, "source", "add", "pipe.json")
+
+
+def test_standard_input_with_a_named_format_and_abstracts(root: Path) -> None:
+    ris = (SOURCES / "zotero.ris").read_text(encoding="utf-8")
+    code, out, err = run(root, "source", "add", "-", "--from", "ris", "--abstracts", stdin=ris)
+    assert code == 0, err
+    lecun = claimtrack.open(root).sources["lecun2015deep"]
+    assert lecun.field("abstract", decode=False).startswith("Deep learning allows computational models")
+    assert "not carried over" not in err
