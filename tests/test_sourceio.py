@@ -77,6 +77,14 @@ def test_keys_are_the_ids_by_default_and_auto_keys_are_unique(root: Path) -> Non
     assert run(root, "source", "add", "two.json")[1] == "added 2 entries: A1, A2\nalready present 0, refused 0\n"
 
 
+def test_one_key_for_two_different_items_of_two_files(root: Path) -> None:
+    (root / "a.json").write_text(json.dumps([{"id": "k", "type": "book", "title": "A"}]), encoding="utf-8")
+    (root / "b.json").write_text(json.dumps([{"id": "k", "type": "book", "title": "B"}]), encoding="utf-8")
+    assert refused(root, "source", "add", "a.json", "b.json").startswith(
+        "error: k: the key is used twice in the input (as 'k') with other fields; did you mean 'ka', which is free?"
+    )
+
+
 def test_a_byte_identical_bibtex_entry_is_counted_not_refused(root: Path) -> None:
     assert run(root, "source", "add", stdin=BIB + "\n@misc{src2, title = {Two}}\n")[1] == (
         "added 1 entry: src2\nalready present 1, refused 0: src1\n"
