@@ -25,7 +25,7 @@ from ..fileio import read_input
 from ..resolve import AnswerCache, Identifier, Resolver, fetch_url, parse_identifier
 from ..sources import Source
 
-__all__ = ["Gathered", "gather"]
+__all__ = ["Gathered", "gather", "unique_within"]
 
 
 @attrs.frozen
