@@ -20,7 +20,8 @@ __all__ = ["Name", "decode", "verbatim", "split_names", "parse_name", "display_n
 
 # pylatexenc renders these logos as nothing; titles such as "{\LaTeX} for
 # beginners" must keep the word.
-_LOGOS = (("\\BibTeX", "BibTeX"), ("\\LaTeXe", "LaTeX2e"), ("\\LaTeX", "LaTeX"), ("\\TeX", "TeX"))
+_LOGOS = (("\\BibTeX", "BibTeX"), ("\\LaTeXe", "LaTeX2e"), ("\\LaTeX", "LaTeX"), ("\\TeX", "TeX"),
+          ("\\textasciicircum{}", "^"))  # fmt: skip  # pylatexenc gives U+02C6 for the caret, not "^"
 _SPACE = re.compile(r"[ \t\r\n]+")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _ESCAPED = re.compile(r"\\([_%#&$~])")

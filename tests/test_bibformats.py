@@ -157,7 +157,7 @@ def test_machine_lines_of_a_manubot_note_are_dropped() -> None:
     assert dict(fields)["note"] == "and other authors"
 
 
-_PLAIN = st.text(alphabet=st.sampled_from("abcXYZ019 &%$#_{}\\~é"), max_size=30)
+_PLAIN = st.text(alphabet=st.sampled_from("abcXYZ019 &%$#_{}\\~é^-`'"), max_size=30)
 
 
 @given(_PLAIN)
@@ -177,6 +177,7 @@ def test_keys() -> None:
     assert standard_id(item) == "doi:10.1/abc"
     assert standard_id({**item, "note": "standard_id: arxiv:2203.02155"}) == "arxiv:2203.02155"
     assert standard_id({"id": "y", "PMID": "123"}) == "pubmed:123"
+    assert standard_id({**item, "standard_id": "doi:10.1/own"}) == "doi:10.1/own"
     assert entry_from_item(item, "t").key == "Qx7"
     assert entry_from_item(item, "t", keys="standard").key == "doi:10.1/abc"
     assert entry_from_item(item, "t", keys="auto").key == "fu2022gpt"
@@ -246,3 +247,33 @@ def test_csl_yaml_as_pandoc_writes_it() -> None:
     assert [i["id"] for i in items] == ["fu2022gptroadmap", "chen2021codex"]
     entry = entry_from_item(items[1], "refs.yaml, item 2")
     assert dict(entry.fields)["year"] == "2021" and dict(entry.fields)["eprint"] == "2107.03374"
+
+
+_WORD = st.text(alphabet=st.sampled_from("abcxyzABCXYZéü019&%$#_-'"), min_size=1, max_size=8)
+_NAME = st.fixed_dictionaries({"family": _WORD.filter(lambda w: w.strip(" ,") == w), "given": _WORD})
+_ITEMS = st.fixed_dictionaries(
+    {"id": st.just("x"), "type": st.sampled_from(sorted(CSL_TYPES)), "title": _PLAIN.filter(str.strip)},
+    optional={
+        "author": st.lists(_NAME, min_size=1, max_size=4),
+        "issued": st.tuples(st.integers(1500, 2100), st.integers(1, 12), st.integers(1, 28)).flatmap(
+            lambda d: st.sampled_from([{"date-parts": [list(d[:1])]}, {"date-parts": [list(d[:2])]}, {"date-parts": [list(d)]}])
+        ),
+        "container-title": _PLAIN.filter(str.strip),
+        "volume": st.from_regex(r"[0-9]{1,4}", fullmatch=True),
+        "issue": st.from_regex(r"[0-9]{1,3}", fullmatch=True),
+        "page": st.from_regex(r"[0-9]{1,4}(-[0-9]{1,4})?", fullmatch=True),
+        "DOI": st.from_regex(r"10\.[0-9]{4}/[a-z0-9._;()/-]{1,12}", fullmatch=True),
+        "URL": st.from_regex(r"https://example\.org/[a-z0-9%#_~-]{0,12}", fullmatch=True),
+    },
+)
+
+
+@given(_ITEMS)
+def test_any_item_keeps_the_compared_fields_through_references_bib(item: dict[str, Any]) -> None:
+    back = _back(item)
+    for name in ("type", "title", "container-title", "volume", "issue", "page", "DOI", "URL", "issued"):
+        expected = item.get(name)
+        if isinstance(expected, str) and name in ("title", "container-title"):
+            expected = " ".join(expected.split())
+        assert back.get(name) == expected, name
+    assert _names(back.get("author")) == _names(item.get("author"))

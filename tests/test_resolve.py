@@ -28,6 +28,7 @@ class _Replay(BaseHTTPRequestHandler):
         "/10.1038/nature14539": (200, CSL, (ANSWERS / "10.1038_nature14539.json").read_bytes()),
         "/10.48550/arxiv.2203.02155": (200, CSL, (ANSWERS / "10.48550_arxiv.2203.02155.json").read_bytes()),
         "/10.1145/2939672.2939785": (200, "application/x-bibtex", (ANSWERS / "10.1145_2939672.2939785.bib").read_bytes()),
+        "/10.9999/no-id": (200, CSL, b'{"type": "book", "title": "No id here", "DOI": "10.9999/no-id"}'),
         "/10.9999/missing": (404, "text/plain", b"DOI Not Found"),
         "/10.9999/busy": (429, "text/plain", b"Too Many Requests"),
         "/10.9999/page": (200, "text/html", b"<!DOCTYPE html><html><body>A landing page</body></html>"),
@@ -142,6 +143,10 @@ def test_a_bibtex_answer_and_identifiers_on_standard_input(server: str, root: Pa
         "10.1145/2939672.2939785",
     )
     assert run(root, "source", "add", "doi:10.1145/2939672.2939785")[1].startswith("added 0 entries\nalready present 1")
+
+
+def test_an_answer_without_an_id_is_keyed_by_the_identifier(server: str, root: Path) -> None:
+    assert run(root, "source", "add", "10.9999/no-id")[1].startswith("added 1 entry: doi:10.9999/no-id\n")
 
 
 def test_auto_keys_for_dois(server: str, root: Path) -> None:

@@ -77,6 +77,14 @@ def test_keys_are_the_ids_by_default_and_auto_keys_are_unique(root: Path) -> Non
     assert run(root, "source", "add", "two.json")[1] == "added 2 entries: A1, A2\nalready present 0, refused 0\n"
 
 
+def test_one_key_for_two_different_items_of_two_files(root: Path) -> None:
+    (root / "a.json").write_text(json.dumps([{"id": "k", "type": "book", "title": "A"}]), encoding="utf-8")
+    (root / "b.json").write_text(json.dumps([{"id": "k", "type": "book", "title": "B"}]), encoding="utf-8")
+    assert refused(root, "source", "add", "a.json", "b.json").startswith(
+        "error: k: the key is used twice in the input (as 'k') with other fields; did you mean 'ka', which is free?"
+    )
+
+
 def test_a_byte_identical_bibtex_entry_is_counted_not_refused(root: Path) -> None:
     assert run(root, "source", "add", stdin=BIB + "\n@misc{src2, title = {Two}}\n")[1] == (
         "added 1 entry: src2\nalready present 1, refused 0: src1\n"
@@ -188,6 +196,9 @@ def test_a_manuscripts_doi_citations_resolve_in_render(root: Path, tmp_path: Pat
     assert run(root, "render", str(paper), "-o", str(out))[0] == 0
     rendered = re.findall(r"@(doi:[^\];,\s]+\w)", out.read_text(encoding="utf-8"))
     assert len(rendered) == len(cited) and all(key in lib.sources for key in rendered)
+    exported = json.loads(run(root, "source", "export", "--format", "csljson", "--manuscript", str(paper))[1])
+    ids = [item["id"] for item in exported]
+    assert set(rendered) <= set(ids) and all(f"@{key}" in out.read_text(encoding="utf-8") for key in ids)
 
 
 def test_doi_citations_resolve_to_entries_keyed_otherwise(root: Path, tmp_path: Path) -> None:
@@ -253,3 +264,12 @@ def test_a_200_mb_file_is_refused_unread(root: Path) -> None:
 def test_a_fifo_is_refused(root: Path) -> None:
     os.mkfifo(root / "pipe.json")
     assert "pipe.json: is a FIFO (named pipe), not a regular file" in refused(root, "source", "add", "pipe.json")
+
+
+def test_standard_input_with_a_named_format_and_abstracts(root: Path) -> None:
+    ris = (SOURCES / "zotero.ris").read_text(encoding="utf-8")
+    code, out, err = run(root, "source", "add", "-", "--from", "ris", "--abstracts", stdin=ris)
+    assert code == 0, err
+    lecun = claimtrack.open(root).sources["lecun2015deep"]
+    assert lecun.field("abstract", decode=False).startswith("Deep learning allows computational models")
+    assert "not carried over" not in err

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..latex import decode, parse_name, split_names, verbatim
-from .texescape import escape, protect_title, verbatim_value
+from .texescape import balanced, escape, protect_title, verbatim_value
 
 __all__ = ["to_bibtex", "from_source", "text_value", "csl_type", "bibtex_type", "arxiv_id", "parse_date", "CSL_TYPES", "MONTHS"]
 
@@ -161,11 +161,14 @@ _SIMPLE = (
     ("PMID", "pmid", "verbatim"),
     ("PMCID", "pmcid", "verbatim"),
 )
+# Zotero's names for two CSL variables, found in its CSL exports.
+_ALIASES = (("shortTitle", "title-short"), ("journalAbbreviation", "container-title-short"))
 # CSL variables the mapping reads one way or another (the rest are reported as not carried over).
 _READ = frozenset(
     {"id", "type", "title", "author", "editor", "translator", "issued", "accessed", "container-title", "volume", "issue",
-     "number", "page", "publisher", "DOI", "URL", "note", "genre", "abstract", "citation-key"}
+     "number", "page", "publisher", "DOI", "URL", "note", "genre", "abstract", "citation-key", "standard_id"}
     | {csl for csl, _, _ in _SIMPLE}
+    | {alias for alias, _ in _ALIASES}
 )  # fmt: skip
 
 
@@ -273,6 +276,33 @@ def _name(person: Mapping[str, Any]) -> str | None:
     return f"{fam}, {giv}" if given else fam
 
 
+# Values whose only LaTeX is braces, dashes and escaped specials (what to_bibtex writes): decoded here,
+# giving what latex.decode gives, without pylatexenc's millisecond a call.
+_SIMPLE_LATEX = re.compile(r"(?:[^\\{}$~`'\^%#&_]|\\[&%$#_{}]|\\text(?:asciicircum|asciitilde|backslash)\{\}|[{}]|'(?!'))*")
+_SIMPLE_TOKEN = re.compile(r"\\([&%$#_{}])|\\text(asciicircum|asciitilde|backslash)\{\}|[{}]|---|--")
+_NAMED = {"asciicircum": "^", "asciitilde": "~", "backslash": "\\"}
+_SPACE = re.compile(r"[ \t\r\n]+")
+_ANY_MARKUP = re.compile(r"[\\{}$~`'^%#&_\t\r\n]|--|  ")
+
+
+def plain_text(value: str) -> str:
+    """A field value as Unicode text, as :func:`claimtrack.latex.decode` gives it, fast for the simple values most are."""
+    if not _ANY_MARKUP.search(value):
+        return value.strip()
+    if _SIMPLE_LATEX.fullmatch(value) and ("{" not in value or balanced(value.replace("\\{", "").replace("\\}", ""))):
+        text = _SIMPLE_TOKEN.sub(_simple_token, value)
+        return _SPACE.sub(" ", text).strip()
+    return decode(value)
+
+
+def _simple_token(match: re.Match[str]) -> str:
+    if match.group(1):
+        return match.group(1)
+    if match.group(2):
+        return _NAMED[match.group(2)]
+    return {"---": "\u2014", "--": "\u2013"}.get(match.group(), "")
+
+
 def text_value(value: Any) -> str | None:
     """A CSL value as text: a string, a number, or the first string of a list; None for anything else or blank."""
     if isinstance(value, list):  # Crossref's "ISSN": ["0028-0836", "1476-4687"], older "container-title": ["Nature"]
@@ -291,6 +321,9 @@ def _note(note: str) -> str:
 
 def to_bibtex(item: Mapping[str, Any], *, abstract: bool = False) -> tuple[str, list[tuple[str, str]], list[str]]:
     """A CSL item as (entry type, [(field, raw value), ...], CSL variables not carried over)."""
+    for alias, name in _ALIASES:
+        if alias in item and name not in item:
+            item = {**item, name: item[alias]}
     item_type = str(item.get("type") or "article")
     genre = text_value(item.get("genre")) or ""
     kind = bibtex_type(item_type, genre)
@@ -324,7 +357,7 @@ def to_bibtex(item: Mapping[str, Any], *, abstract: bool = False) -> tuple[str, 
         put("number", escape(number) if number else None)
         put("issue", escape(issue) if issue else None)
     if page := text_value(item.get("page")):
-        put("pages", escape(re.sub(r"\s*[-\u2010-\u2015]+\s*", "--", page)))
+        put("pages", escape(re.sub(r"\s*[-\u2010-\u2015]+\s*", "-", page)).replace("-", "--"))
     if publisher := text_value(item.get("publisher")):
         place = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}.get(kind, "publisher")
         put(place, escape(publisher))
@@ -362,41 +395,42 @@ def from_source(source: Any) -> dict[str, Any]:
     names, issued, container, volume, issue, number, pages, publisher, DOI,
     URL and the simple fields.
     """
-    fields = source.fields
+    fields = dict(source.fields)  # one copy: Mapping.get on the record's own mapping costs a try/except a call
     kind = csl_type(source.entry_type, fields)
     item: dict[str, Any] = {"id": source.key, "type": kind}
-    if (title := source.field("title")) is not None:
+    if (title := _field(fields, "title")) is not None:
         item["title"] = title
     for role in ("author", "editor", "translator"):
-        names = [n.to_csl() for n in map(parse_name, split_names(fields.get(role, ""))) if n is not None]
-        if names:
+        if (value := fields.get(role)) and (names := _csl_names(value)):
             item[role] = names
-    issued = _issued(source)
+    issued = _issued(fields)
     if issued is not None:
         item["issued"] = issued
     for name in ("journal", "journaltitle", "booktitle", "howpublished"):
-        value = source.field(name)
+        value = _field(fields, name)
         if value is not None and not verbatim(fields[name]).startswith(("http://", "https://", "<")):
             item["container-title"] = value
             break
-    if (volume := source.field("volume")) is not None:
+    if (volume := _field(fields, "volume")) is not None:
         item["volume"] = volume
-    number = source.field("number")
+    number = _field(fields, "number")
     if number is not None:
         item["issue" if source.entry_type in ("article", "periodical") else "number"] = number
-    if (issue := source.field("issue")) is not None:
+    if (issue := _field(fields, "issue")) is not None:
         item["issue"] = issue
-    if (pages := source.field("pages")) is not None:
+    if (pages := _field(fields, "pages")) is not None:
         item["page"] = re.sub(r"\s*[\u2013\u2014-]+\s*", "-", pages)
     for name in ("publisher", "institution", "school", "organization"):
-        if (value := source.field(name)) is not None:
+        if (value := _field(fields, name)) is not None:
             item["publisher"] = value
             break
-    if source.entry_type in ("phdthesis", "mastersthesis", "techreport", "thesis", "report") and (genre := source.field("type")):
+    if source.entry_type in ("phdthesis", "mastersthesis", "techreport", "thesis", "report") and (
+        genre := _field(fields, "type")
+    ):
         item["genre"] = genre
     for csl, bib, how in _SIMPLE:
         if csl not in item and (value := fields.get(bib)) is not None:
-            item[csl] = decode(value) if how == "text" else verbatim(value)
+            item[csl] = plain_text(value) if how == "text" else verbatim(value)
     if source.doi:
         item["DOI"] = source.doi
     url = source.url
@@ -406,24 +440,45 @@ def from_source(source: Any) -> dict[str, Any]:
         item["URL"] = url
     if (urldate := fields.get("urldate")) and (m := _DATE.match(urldate)):
         item["accessed"] = {"date-parts": [[int(g) for g in m.groups() if g is not None]]}
-    if (abstract := source.field("abstract")) is not None:
+    if (abstract := _field(fields, "abstract")) is not None:
         item["abstract"] = abstract
-    if (note := source.field("note")) is not None:
+    if (note := _field(fields, "note")) is not None:
         item["note"] = note
     return item
 
 
-def _issued(source: Any) -> dict[str, Any] | None:
-    date = source.fields.get("date")
+def _csl_names(value: str) -> list[dict[str, str]]:
+    """CSL names of an author list; "Family, Given" names without markup are split here, the rest by latex.parse_name."""
+    out = []
+    for name in split_names(value):
+        parts = name.split(",")
+        if len(parts) == 2 and not _ANY_MARKUP.search(name):
+            family, given = parts[0].strip(), parts[1].strip()
+            if family:
+                out.append({"family": family, "given": given} if given else {"family": family})
+                continue
+        parsed = parse_name(name)
+        if parsed is not None:
+            out.append(parsed.to_csl())
+    return out
+
+
+def _field(fields: dict[str, str], name: str) -> str | None:
+    raw = fields.get(name)
+    return plain_text(raw) if raw is not None else None
+
+
+def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
+    date = fields.get("date")
     if date and (m := _DATE.match(verbatim(date))):
         return {"date-parts": [[int(g) for g in m.groups() if g is not None]]}
-    year = (source.field("year") or "").strip()
+    year = (_field(fields, "year") or "").strip()
     if not year:
         return None
     if not year.lstrip("-").isdigit():
         return {"literal": year}
     parts = [int(year)]
-    month = (source.field("month") or "").strip().lower()
+    month = (_field(fields, "month") or "").strip().lower()
     number = MONTHS.index(month[:3]) + 1 if month[:3] in MONTHS else (int(month) if month.isdigit() else 0)
     if 1 <= number <= 12:
         parts.append(number)

@@ -149,6 +149,9 @@ def auto_key(item: Mapping[str, Any]) -> str:
 
 def standard_id(item: Mapping[str, Any]) -> str | None:
     """Manubot's standard id of an item (``doi:10.1038/nature12373``), or None when it has none."""
+    own = item.get("standard_id")
+    if isinstance(own, str) and own.strip():
+        return own.strip()
     note = item.get("note")
     if isinstance(note, str) and (match := _STANDARD_ID.search(note)):
         return match.group(1)

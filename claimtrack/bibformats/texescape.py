@@ -26,7 +26,7 @@ _SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\r\n]+")  # thin and other Unicode spaces are text, kept
 # A word whose capitals a BibTeX style must not lower: a capital after its first letter ("GPT-3", "XGBoost", "iPhone").
 _KEEP_CASE = re.compile(r"(?<![\w{\\])([^\s{}]*?[A-Za-z][^\s{}]*?[A-Z][^\s{}]*)")
 
@@ -34,9 +34,11 @@ _KEEP_CASE = re.compile(r"(?<![\w{\\])([^\s{}]*?[A-Za-z][^\s{}]*?[A-Z][^\s{}]*)"
 def escape(text: str) -> str:
     """``text`` with LaTeX's special characters escaped and runs of white space made one space."""
     text = _SPACE.sub(" ", text).strip()
-    if not _SPECIAL_RE.search(text):
-        return text
-    return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text)
+    if _SPECIAL_RE.search(text):
+        text = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text)
+    if "--" in text or "``" in text or "''" in text:  # ligatures to LaTeX (an en dash, curly quotes): broken with {}
+        text = text.replace("--", "-{}-").replace("-{}--", "-{}-{}-").replace("``", "`{}`").replace("''", "'{}'")
+    return text
 
 
 def protect_title(text: str) -> str:

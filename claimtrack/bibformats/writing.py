@@ -42,7 +42,8 @@ def write_entries(sources: Iterable[Any], fmt: str, *, status: Mapping[str, str]
         return "".join(_biblatex(s, status.get(s.key)) + "\n\n" for s in sources).rstrip("\n") + ("\n" if sources else "")
     items = [_csl(s, status.get(s.key)) for s in sources]
     if fmt == "csljson":
-        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+        # One item a line: readable in a diff, and written by json's C encoder (indent= would use the Python one).
+        return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + ("\n]\n" if items else "]\n")
     if fmt == "ris":
         from .ris import dump_ris
 

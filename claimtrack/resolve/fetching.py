@@ -23,7 +23,7 @@ DEFAULT_TIMEOUT = 20.0
 #: CSL-JSON first (its names and dates are structured); BibTeX from resolvers that offer nothing else.
 ACCEPT = "application/vnd.citationstyles.csl+json, application/x-bibtex;q=0.5"
 _MAX_ANSWER = 16 << 20
-_USER_AGENT = "claimtrack (https://github.com/; source add)"
+_USER_AGENT = "claimtrack (source add)"
 
 
 @attrs.frozen

@@ -97,10 +97,12 @@ class _Planner:
                 self.present.append((entry.key, key))
                 return
             if not entry.auto:
-                where = f"line {line}" if line else "earlier in the same input"
+                what = (
+                    f"is already in {BIB_FILE} (as {key!r}, line {line})" if line else f"is used twice in the input (as {key!r})"
+                )
                 self.refusals.append(
                     SourceError(
-                        f"the key is already in {BIB_FILE} (as {key!r}, {where}) with other fields",
+                        f"the key {what} with other fields",
                         file=BIB_FILE if line else None,
                         line=line,
                         key=entry.key,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bibformats import EXPORT_FORMATS, write_entries
+from ..bibformats.citekeys import citation_map
 from ..errors import SourceError
 from ..model import Claim
 
@@ -48,7 +49,9 @@ def _chosen(lib: Any, claims: Sequence[str], documents: Sequence[str | Path]) ->
                     if item.claim is not None:
                         wanted += _claim_keys(lib.claims[item.claim])
                     else:
-                        wanted.append(item.key.lstrip("-@"))
+                        wanted.append(item.key)
+        renamed = citation_map(lib.sources, wanted)  # [@doi:10.1/X] cites the entry with that DOI
+        wanted = [renamed.get(key, key) for key in wanted]
     return list(dict.fromkeys(wanted))
 
 

@@ -8,6 +8,7 @@ identifiers one a line, or a bibliography in any format.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ from ..fileio import read_input
 from ..resolve import AnswerCache, Identifier, Resolver, fetch_url, parse_identifier
 from ..sources import Source
 
-__all__ = ["Gathered", "gather"]
+__all__ = ["Gathered", "gather", "unique_within"]
 
 
 @attrs.frozen
@@ -105,7 +106,7 @@ def _resolved(identifier: Identifier, keys: str | None, abstract: bool, offline:
             raise SourceError("has no answer kept in doi-cache.json, and --offline was given", key=standard,
                               hint="add it once while online")  # fmt: skip
         answer = (resolver or Resolver()).resolve(identifier)
-    bibliography = read_bibliography(answer.body, standard)
+    bibliography = read_bibliography(_with_id(answer.body, standard), standard)
     found: list[NewEntry] = []
     _add(bibliography, keys or "standard", abstract, found, [], standard=standard)
     if not found:
@@ -113,6 +114,17 @@ def _resolved(identifier: Identifier, keys: str | None, abstract: bool, offline:
     if cache is not None and cache.get(standard) is None:
         cache.put(standard, answer)
     return found[:1]
+
+
+def _with_id(body: str, standard: str) -> str:
+    """A resolver's CSL item given the standard id as its id when it has none (the key comes from the identifier anyway)."""
+    if not body.lstrip().startswith("{"):
+        return body
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body  # read_bibliography words the error
+    return json.dumps({**data, "id": standard}) if isinstance(data, dict) and not data.get("id") else body
 
 
 def _add(bib: Bibliography, keys: str | None, abstract: bool, entries: list[NewEntry], strings: list[Any],
