@@ -292,3 +292,21 @@ def test_extract_unbalanced_citation_from_the_command_line(lib: claimtrack.Libra
     code, out = run(lib.root, "extract", str(path), "--out", str(tmp_path / "p.toml"))
     assert code == 2 and f"{path}:3: a citation has an unbalanced bracket" in out and "Traceback" not in out
     assert not (tmp_path / "p.toml").exists()
+
+
+def test_cite_never_opens_a_bracket_inside_another(lib: claimtrack.Library, tmp_path: Path) -> None:
+    # A real slip (greenelab/deep-review, 06.discussion.md): ";;" makes pandoc read the bracket as text with in-text keys.
+    paper = tmp_path / "paper.md"
+    paper.write_text("New methods address them [@chen2021codex;; @brown2020language].\n", encoding="utf-8")
+    apply_proposals(lib, write_proposals(propose(lib, [paper]), tmp_path / "p.toml"), cite=True)
+    text = paper.read_text(encoding="utf-8")
+    assert text == "New methods address them [@chen2021codex;; @brown2020language; @claim:new-methods-address].\n"
+    assert not check_manuscripts(lib, [paper]).findings
+    assert propose(lib, [paper]).proposals == ()
+
+
+def test_a_sentence_said_twice_is_proposed_once(lib: claimtrack.Library, tmp_path: Path) -> None:
+    paper = tmp_path / "paper.md"
+    paper.write_text("Codex reads code [@chen2021codex].\n\nCodex reads code [@chen2021codex].\n", encoding="utf-8")
+    (proposal,) = propose(lib, [paper]).proposals
+    assert proposal.line == 1

@@ -153,6 +153,7 @@ def propose(
                 continue
             if not sentence.keys or not sentence.statement:
                 continue
+            statements.add(sentence.statement)  # a sentence said twice is one claim, proposed where it first stands
             proposals.append(_proposal(sentence, key, str(path), scale, known_sources, taken))
     return Extraction(tuple(proposals), documents, skipped)
 
