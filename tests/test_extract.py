@@ -310,3 +310,21 @@ def test_a_sentence_said_twice_is_proposed_once(lib: claimtrack.Library, tmp_pat
     paper.write_text("Codex reads code [@chen2021codex].\n\nCodex reads code [@chen2021codex].\n", encoding="utf-8")
     (proposal,) = propose(lib, [paper]).proposals
     assert proposal.line == 1
+
+
+def test_keys_differing_in_case_are_one_key(lib: claimtrack.Library, tmp_path: Path) -> None:
+    # deep-review cites one DOI as doi:10.1109/TCBB.2014.2343960 and as doi:10.1109/tcbb.2014.2343960.
+    paper = tmp_path / "paper.md"
+    paper.write_text(
+        "Models read sequences [@doi:10.1109/TCBB.2014.2343960].\n\nOthers read images [@doi:10.1109/tcbb.2014.2343960; "
+        "@Chen2021Codex].\n",
+        encoding="utf-8",
+    )
+    extraction = propose(lib, [paper])
+    assert [p.evidence for p in extraction.proposals] == [
+        ("doi:10.1109/TCBB.2014.2343960",),
+        ("doi:10.1109/TCBB.2014.2343960", "chen2021codex"),  # references.bib's spelling
+    ]
+    assert extraction.missing == ("doi:10.1109/TCBB.2014.2343960",)
+    apply_proposals(lib, write_proposals(extraction, tmp_path / "p.toml"))
+    assert len(lib.claims) == 2

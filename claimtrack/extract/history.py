@@ -26,7 +26,7 @@ from ..batch.ids import id_from_words, slug, unique_id
 from ..errors import ClaimtrackError, GitError
 from ..gitrepo import open_repo
 from .cited import CitedSentence, cited_sentences
-from .propose import Extraction, Proposal, _known, _title, confidence_for, document_key, hedges_in
+from .propose import Extraction, Proposal, _known, _title, confidence_for, document_key, hedges_in, same_case
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -225,14 +225,20 @@ def propose_history(lib: Library, paths: Sequence[str | Path], *, document_keys:
                     text=first.verbatim,
                     line=now.line,
                     hedges=hedges_in(first.statement),
-                    missing=tuple(k for k in dict.fromkeys([*first.keys, *now.keys]) if k not in sources),
+                    missing=tuple(k for k in _cited_ever(lineage) if k not in sources),
                     date=lineage.commit.date,
                     by=lineage.commit.author,
                     commit=lineage.commit.hash,
                     revisions=tuple(lineage.revisions),
                 )
             )
-    return Extraction(tuple(proposals), documents, skipped)
+    return same_case(Extraction(tuple(proposals), documents, skipped), sources)
+
+
+def _cited_ever(lineage: _Lineage) -> list[str]:
+    """Every key the sentence cited at some point: its first ones and each one a revision adds."""
+    added = [e["source"] for r in lineage.revisions for e in r.get("add_evidence", [])]
+    return list(dict.fromkeys([*lineage.first.keys, *added]))
 
 
 def _walk(commits: Sequence[_Commit], blobs: dict[str, bytes | None], name: str, key: str, scale: Any) -> list[_Lineage]:
