@@ -328,3 +328,8 @@ def test_keys_differing_in_case_are_one_key(lib: claimtrack.Library, tmp_path: P
     assert extraction.missing == ("doi:10.1109/TCBB.2014.2343960",)
     apply_proposals(lib, write_proposals(extraction, tmp_path / "p.toml"))
     assert len(lib.claims) == 2
+
+
+def test_quarto_cross_references_are_not_sources() -> None:
+    text = "See @fig-plot and @tbl-data: code helps [@chen2021codex; @sec-methods].\n"
+    assert [s.keys for s in cited_sentences(text, path="paper.qmd")] == [("chen2021codex",)]
