@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -248,6 +249,9 @@ def _rewrites(claims: Sequence[Mapping[str, Any]], documents: Mapping[str, Any],
             problems.append(
                 DocumentError(f"cannot be read ({e.strerror or e})", file=str(target), hint="check the path in [documents]")
             )
+            continue
+        if not os.access(target, os.W_OK) or not os.access(target.parent, os.W_OK):
+            problems.append(DocumentError("cannot be rewritten (no permission)", file=str(target), hint="check its permissions"))
             continue
         bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8-sig")
