@@ -333,3 +333,27 @@ def test_keys_differing_in_case_are_one_key(lib: claimtrack.Library, tmp_path: P
 def test_quarto_cross_references_are_not_sources() -> None:
     text = "See @fig-plot and @tbl-data: code helps [@chen2021codex; @sec-methods].\n"
     assert [s.keys for s in cited_sentences(text, path="paper.qmd")] == [("chen2021codex",)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param((MANUBOT / "02.introduction.md").read_text(encoding="utf-8"), id="manubot"),
+        pytest.param(
+            "---\ntitle: A\n\nabstract: b [@not]\n---\n\n# One\n\nA claim [@a].\n\n```\ncode\n\n[@k] in code.\n```\n\n"
+            "- item one [@b].\n\n    still item one [@c].\n\n> quoted [@q].\n\n## Two *emph*\n\nLast [@d].\n",
+            id="fences-front-matter-lists",
+        ),
+    ],
+)
+def test_history_reads_each_version_as_a_whole_reading_would(text: str) -> None:
+    from claimtrack.extract.history import sentences_by_chunk
+
+    cache: dict[str, list[object]] = {}
+    whole = cited_sentences(text, path="a.md")
+    for _ in range(2):  # the second time from the cache
+        chunked = sentences_by_chunk(text, "a.md", cache)  # type: ignore[arg-type]
+        assert [(s.start, s.end, s.line, s.statement, s.keys, s.section) for s in chunked] == [
+            (s.start, s.end, s.line, s.statement, s.keys, s.section) for s in whole
+        ]
+    assert whole

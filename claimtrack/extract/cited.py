@@ -89,6 +89,9 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+_BLOCKS = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+
+
 def _markdown_layout(text: str, starts: list[int]) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
     """Headings as (offset, title) and the (start, end) spans that hold no claims (quotations, tables, headings)."""
     headings: list[tuple[int, str]] = []
@@ -97,7 +100,8 @@ def _markdown_layout(text: str, starts: list[int]) -> tuple[list[tuple[int, str]
     def span(first: int, last: int) -> tuple[int, int]:
         return starts[min(first, len(starts) - 1)], starts[last] if last < len(starts) else len(text)
 
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    # The blocks are wanted, not their inline parse (most of the time): a heading's title is its token's content.
+    tokens = _BLOCKS.parse(text)
     for i, token in enumerate(tokens):
         if token.map is None:
             continue
