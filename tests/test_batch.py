@@ -242,3 +242,12 @@ def test_standard_input_needs_a_format(lib: claimtrack.Library) -> None:
     assert result.exit_code == 2 and "pass --format" in result.output
     result = CliRunner().invoke(main, ["--root", str(lib.root), "add", "--from", "-", "--format", "csv"], input=CSV)
     assert result.exit_code == 0 and "added 2 claims" in result.output
+
+
+def test_a_json_list_of_claims(lib: claimtrack.Library, tmp_path: Path) -> None:
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps([{"id": "a-claim", "statement": "A."}, {"id": "b-claim", "statement": "B.", "confidence": "x"}]))
+    with pytest.raises(BatchError, match=r"claims.json: claims\[1\]: b-claim: confidence: 'x' is not a confidence level"):
+        add_from(lib, path, date="2022-01-01")
+    path.write_text(json.dumps([{"id": "a-claim", "statement": "A."}, {"id": "b-claim", "statement": "B."}]))
+    assert [c.id for c in add_from(lib, path, date="2022-01-01", by="A").claims] == ["a-claim", "b-claim"]

@@ -292,3 +292,68 @@ def test_extract_unbalanced_citation_from_the_command_line(lib: claimtrack.Libra
     code, out = run(lib.root, "extract", str(path), "--out", str(tmp_path / "p.toml"))
     assert code == 2 and f"{path}:3: a citation has an unbalanced bracket" in out and "Traceback" not in out
     assert not (tmp_path / "p.toml").exists()
+
+
+def test_cite_never_opens_a_bracket_inside_another(lib: claimtrack.Library, tmp_path: Path) -> None:
+    # A real slip (greenelab/deep-review, 06.discussion.md): ";;" makes pandoc read the bracket as text with in-text keys.
+    paper = tmp_path / "paper.md"
+    paper.write_text("New methods address them [@chen2021codex;; @brown2020language].\n", encoding="utf-8")
+    apply_proposals(lib, write_proposals(propose(lib, [paper]), tmp_path / "p.toml"), cite=True)
+    text = paper.read_text(encoding="utf-8")
+    assert text == "New methods address them [@chen2021codex;; @brown2020language; @claim:new-methods-address].\n"
+    assert not check_manuscripts(lib, [paper]).findings
+    assert propose(lib, [paper]).proposals == ()
+
+
+def test_a_sentence_said_twice_is_proposed_once(lib: claimtrack.Library, tmp_path: Path) -> None:
+    paper = tmp_path / "paper.md"
+    paper.write_text("Codex reads code [@chen2021codex].\n\nCodex reads code [@chen2021codex].\n", encoding="utf-8")
+    (proposal,) = propose(lib, [paper]).proposals
+    assert proposal.line == 1
+
+
+def test_keys_differing_in_case_are_one_key(lib: claimtrack.Library, tmp_path: Path) -> None:
+    # deep-review cites one DOI as doi:10.1109/TCBB.2014.2343960 and as doi:10.1109/tcbb.2014.2343960.
+    paper = tmp_path / "paper.md"
+    paper.write_text(
+        "Models read sequences [@doi:10.1109/TCBB.2014.2343960].\n\nOthers read images [@doi:10.1109/tcbb.2014.2343960; "
+        "@Chen2021Codex].\n",
+        encoding="utf-8",
+    )
+    extraction = propose(lib, [paper])
+    assert [p.evidence for p in extraction.proposals] == [
+        ("doi:10.1109/TCBB.2014.2343960",),
+        ("doi:10.1109/TCBB.2014.2343960", "chen2021codex"),  # references.bib's spelling
+    ]
+    assert extraction.missing == ("doi:10.1109/TCBB.2014.2343960",)
+    apply_proposals(lib, write_proposals(extraction, tmp_path / "p.toml"))
+    assert len(lib.claims) == 2
+
+
+def test_quarto_cross_references_are_not_sources() -> None:
+    text = "See @fig-plot and @tbl-data: code helps [@chen2021codex; @sec-methods].\n"
+    assert [s.keys for s in cited_sentences(text, path="paper.qmd")] == [("chen2021codex",)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param((MANUBOT / "02.introduction.md").read_text(encoding="utf-8"), id="manubot"),
+        pytest.param(
+            "---\ntitle: A\n\nabstract: b [@not]\n---\n\n# One\n\nA claim [@a].\n\n```\ncode\n\n[@k] in code.\n```\n\n"
+            "- item one [@b].\n\n    still item one [@c].\n\n> quoted [@q].\n\n## Two *emph*\n\nLast [@d].\n",
+            id="fences-front-matter-lists",
+        ),
+    ],
+)
+def test_history_reads_each_version_as_a_whole_reading_would(text: str) -> None:
+    from claimtrack.extract.history import sentences_by_chunk
+
+    cache: dict[str, list[object]] = {}
+    whole = cited_sentences(text, path="a.md")
+    for _ in range(2):  # the second time from the cache
+        chunked = sentences_by_chunk(text, "a.md", cache)  # type: ignore[arg-type]
+        assert [(s.start, s.end, s.line, s.statement, s.keys, s.section) for s in chunked] == [
+            (s.start, s.end, s.line, s.statement, s.keys, s.section) for s in whole
+        ]
+    assert whole

@@ -20,7 +20,7 @@ from ..errors import BatchError, ClaimtrackError
 from ..fileio import read_input
 from .build import BatchResult, Row, build_claims, raise_problems, write_claims
 from .claimreview import is_claimreview, read_claimreview
-from .readers import CSV_COLUMNS, read_csv, read_jsonl, read_toml
+from .readers import CSV_COLUMNS, read_csv, read_json_list, read_jsonl, read_toml
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -99,9 +99,7 @@ def read_rows(
         known = {**dict.fromkeys(lib.sources), **{p.stem: None for p in lib.store.files()}}
         return read_claimreview(text, file=file, scale=lib.settings.scale, known=known)
     if text.lstrip().startswith("["):
-        raise BatchError(
-            "is a JSON list, not JSON lines", file=file, line=1, hint="write one claim object a line, or give ClaimReview markup"
-        )
+        return read_json_list(text, file=file), ""
     return read_jsonl(text, file=file), ""
 
 

@@ -83,8 +83,9 @@ def raise_problems(problems: Sequence[ClaimtrackError], what: str) -> None:
 
 
 def _problem(row: Row, message: str, key: str | None = None, hint: str | None = None) -> ClaimtrackError:
-    where = row.where + ": " if row.where and row.line is None else ""
-    return ClaimtrackError(where + message, file=row.file, line=row.line, key=key, hint=hint)
+    if row.where and row.line is None:  # no line to name: the row's place does (claims[3])
+        key = f"{row.where}: {key}" if key else row.where
+    return ClaimtrackError(message, file=row.file, line=row.line, key=key, hint=hint)
 
 
 def _created(row: Row, scale_names: Sequence[str], *, by: str | None, date: dt.date | str | None) -> Revision:

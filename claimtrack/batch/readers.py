@@ -25,7 +25,7 @@ from typing import Any
 from ..errors import ClaimtrackError
 from .build import Row, raise_problems
 
-__all__ = ["read_csv", "read_jsonl", "read_toml", "CSV_COLUMNS"]
+__all__ = ["read_csv", "read_jsonl", "read_json_list", "read_toml", "CSV_COLUMNS"]
 
 #: The columns a CSV batch may have. On a claim's first row they give its first state; on a later row with the
 #: same id, a revision: ``statement`` a whole new statement, ``old``/``new`` a span edit, ``confidence`` a new
@@ -198,6 +198,24 @@ def read_jsonl(text: str, *, file: str) -> list[Row]:
         rows.append(Row(raw, file, number))
     raise_problems(problems, file)
     return rows
+
+
+def read_json_list(text: str, *, file: str) -> list[Row]:
+    """Rows from a JSON list of claim objects (each row named by its place: ``claims[3]``)."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as e:
+        line = e.lineno if isinstance(e, json.JSONDecodeError) else None
+        message = e.msg if isinstance(e, json.JSONDecodeError) else "is nested too deeply"
+        raise_problems([ClaimtrackError(f"is not JSON ({message})", file=file, line=line, hint="fix the JSON")], file)
+        return []
+    problems = [
+        ClaimtrackError(f"claims[{i}] is not a JSON object", file=file, hint='write {"id": ..., "statement": ...}')
+        for i, item in enumerate(data)
+        if not isinstance(item, dict)
+    ]
+    raise_problems(problems, file)
+    return [Row(item, file, None, where=f"claims[{i}]") for i, item in enumerate(data)]
 
 
 _CLAIMS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*claims[ \t]*\]\]", re.MULTILINE)

@@ -63,9 +63,9 @@ def extract(
         claims = result.batch.claims
         echo(f"added {plural(len(claims), 'claim')} with {plural(result.batch.revisions, 'revision')} from {apply_file}")
         if result.batch.sources:
-            echo(
-                f"added {plural(len(result.batch.sources), 'entry', 'entries')} to references.bib: {', '.join(result.batch.sources)}"
-            )
+            keys = result.batch.sources
+            shown = ", ".join(keys[:8]) + (f" and {len(keys) - 8} more" if len(keys) > 8 else "")
+            echo(f"added {plural(len(keys), 'entry', 'entries')} to references.bib: {shown}")
         for path in result.cited:
             echo(f"cited the new claims in {path}")
         return
@@ -91,9 +91,9 @@ def extract(
         + (f"; {extraction.skipped} cited sentences are claims already" if extraction.skipped else "")
     )
     if extraction.missing:
-        echo(
-            f"not in references.bib ({len(extraction.missing)}; applying adds a stub entry for each): "
-            + ", ".join(extraction.missing)
+        shown = ", ".join(extraction.missing[:8]) + (
+            f" and {len(extraction.missing) - 8} more" if len(extraction.missing) > 8 else ""
         )
+        echo(f"not in references.bib ({len(extraction.missing)}; applying adds a stub entry for each): {shown}")
     if rows:
         echo(f"review it, then: claimtrack extract --apply {out} --cite")

@@ -5,8 +5,8 @@ paragraphs, its sentences and the pandoc citations; this module adds the
 LaTeX citation commands (``\\cite``, ``\\citep``, ``\\citet`` and their kin),
 the section each sentence stands in, and what is not a claim: headings,
 block quotations, figure and table captions, tables and code (code is never
-prose to begin with). pandoc-crossref references (``@fig:x``, ``@tbl:x``,
-``@eq:x``, ``@sec:x``) are not citations.
+prose to begin with). Cross-references (pandoc-crossref's ``@fig:x``, ``@tbl:x``,
+``@eq:x``, ``@sec:x``; Quarto's ``@fig-x``, ``@tbl-x``...) are not citations.
 """
 
 from __future__ import annotations
@@ -25,8 +25,12 @@ from ..manuscripts.tex import _masked
 
 __all__ = ["CitedSentence", "cited_sentences", "CROSSREF_PREFIXES"]
 
-#: Keys with these prefixes are pandoc-crossref references to figures, tables, equations and sections.
-CROSSREF_PREFIXES = ("fig:", "tbl:", "eq:", "sec:", "lst:")
+#: Keys with these prefixes are cross-references to figures, tables, equations, sections...: pandoc-crossref's
+#: (``@fig:x``) and Quarto's (``@fig-x``).
+CROSSREF_PREFIXES = (
+    "fig:", "tbl:", "eq:", "sec:", "lst:",
+    "fig-", "tbl-", "eq-", "sec-", "lst-", "thm-", "lem-", "cor-", "prp-", "cnj-", "def-", "exm-", "exr-",
+)  # fmt: skip
 _LATEX_CITE = re.compile(r"\\(?P<command>[a-zA-Z]*cite[a-zA-Z]*)\*?\s*(?:\[[^\[\]]*\]\s*){0,2}\{(?P<body>[^{}]*)\}")
 _LATEX_OPEN_CITE = re.compile(r"\\[a-zA-Z]*cite[a-zA-Z]*\*?\s*(?:\[[^\[\]]*\]\s*){0,2}\{[^{}]*(?:\n[ \t]*\n|\Z)")
 _LATEX_SECTION = re.compile(r"\\(?:part|chapter|section|subsection|subsubsection)\*?\s*(?:\[[^\[\]]*\])?\s*\{([^{}]*)\}")
@@ -85,6 +89,9 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+_BLOCKS = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+
+
 def _markdown_layout(text: str, starts: list[int]) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
     """Headings as (offset, title) and the (start, end) spans that hold no claims (quotations, tables, headings)."""
     headings: list[tuple[int, str]] = []
@@ -93,7 +100,8 @@ def _markdown_layout(text: str, starts: list[int]) -> tuple[list[tuple[int, str]
     def span(first: int, last: int) -> tuple[int, int]:
         return starts[min(first, len(starts) - 1)], starts[last] if last < len(starts) else len(text)
 
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    # The blocks are wanted, not their inline parse (most of the time): a heading's title is its token's content.
+    tokens = _BLOCKS.parse(text)
     for i, token in enumerate(tokens):
         if token.map is None:
             continue

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,8 +26,9 @@ import attrs
 from ..batch.ids import id_from_words, slug, unique_id
 from ..errors import ClaimtrackError, GitError
 from ..gitrepo import open_repo
-from .cited import CitedSentence, cited_sentences
-from .propose import Extraction, Proposal, _known, _title, confidence_for, document_key, hedges_in
+from ..manuscripts.reading import syntax_of
+from .cited import _BRACKETED_CITE, _EMPHASIS, _LINK, _SPACE, CitedSentence, cited_sentences
+from .propose import Extraction, Proposal, _known, _title, confidence_for, document_key, hedges_in, same_case
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -225,14 +227,88 @@ def propose_history(lib: Library, paths: Sequence[str | Path], *, document_keys:
                     text=first.verbatim,
                     line=now.line,
                     hedges=hedges_in(first.statement),
-                    missing=tuple(k for k in dict.fromkeys([*first.keys, *now.keys]) if k not in sources),
+                    missing=tuple(k for k in _cited_ever(lineage) if k not in sources),
                     date=lineage.commit.date,
                     by=lineage.commit.author,
                     commit=lineage.commit.hash,
                     revisions=tuple(lineage.revisions),
                 )
             )
-    return Extraction(tuple(proposals), documents, skipped)
+    return same_case(Extraction(tuple(proposals), documents, skipped), sources)
+
+
+def _cited_ever(lineage: _Lineage) -> list[str]:
+    """Every key the sentence cited at some point: its first ones and each one a revision adds."""
+    added = [e["source"] for r in lineage.revisions for e in r.get("add_evidence", [])]
+    return list(dict.fromkeys([*lineage.first.keys, *added]))
+
+
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?[ \t#]*$", re.MULTILINE)
+
+
+def _chunks(text: str) -> list[tuple[int, int, str]]:
+    """The text cut at blank lines into runs of blocks that read the same alone: (offset, first line, text).
+
+    A cut never falls inside a fenced code block or the front matter, nor before an indented line (a list item's
+    next paragraph, indented code), so each run parses as it does in the whole document.
+    """
+    out: list[tuple[int, int, str]] = []
+    start = start_line = offset = 0
+    fence: str | None = None
+    front = text.startswith("---")
+    blank_before = False
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        stripped = line.strip()
+        if number and front:
+            if stripped in ("---", "..."):
+                front = False
+        elif fence is None and stripped and not line[0].isspace() and blank_before and offset > start and number:
+            out.append((start, start_line, text[start:offset]))
+            start, start_line = offset, number
+        if not front:
+            opened = _FENCE.match(line)
+            if opened and (fence is None or opened.group(1) == fence):
+                fence = None if fence else opened.group(1)
+        blank_before = not stripped
+        offset += len(line)
+    out.append((start, start_line, text[start:]))
+    return out
+
+
+def _heading(title: str | None) -> str:
+    return _SPACE.sub(" ", _EMPHASIS.sub(r"\2", _BRACKETED_CITE.sub("", _LINK.sub(r"\1", title or "")))).strip(" #*_")
+
+
+def sentences_by_chunk(text: str, path: str, cache: dict[str, list[CitedSentence]]) -> list[CitedSentence]:
+    """:func:`cited_sentences` of a Markdown text, each run of blocks read once across versions (``cache``)."""
+    if syntax_of(path) == "latex":
+        return cited_sentences(text, path=path)
+    out: list[CitedSentence] = []
+    section: str | None = None
+    for offset, first_line, chunk in _chunks(text):
+        found = cache.get(chunk)
+        if found is None:
+            found = cached = cited_sentences(chunk, path=path)
+            cache[chunk] = cached
+        for sentence in found:
+            out.append(
+                attrs.evolve(
+                    sentence,
+                    start=sentence.start + offset,
+                    end=sentence.end + offset,
+                    line=sentence.line + first_line,
+                    section=sentence.section if sentence.section is not None else section,
+                )
+            )
+        headings = [m for m in _ATX.finditer(chunk) if not _inside_fence(chunk, m.start())]
+        if headings:
+            section = _heading(headings[-1].group(1))
+    return out
+
+
+def _inside_fence(text: str, offset: int) -> bool:
+    return sum(1 for line in text[:offset].splitlines() if _FENCE.match(line)) % 2 == 1
 
 
 def _walk(commits: Sequence[_Commit], blobs: dict[str, bytes | None], name: str, key: str, scale: Any) -> list[_Lineage]:
@@ -240,6 +316,7 @@ def _walk(commits: Sequence[_Commit], blobs: dict[str, bytes | None], name: str,
     alive: list[_Lineage] = []
     previous: list[CitedSentence] = []
     seen: dict[bytes, list[CitedSentence]] = {}
+    chunks: dict[str, list[CitedSentence]] = {}
     for commit in commits:
         data = blobs.get(f"{commit.hash}:{name}")
         if data is None:
@@ -247,7 +324,7 @@ def _walk(commits: Sequence[_Commit], blobs: dict[str, bytes | None], name: str,
         sentences = seen.get(data)
         if sentences is None:
             try:
-                sentences = cited_sentences(data.decode("utf-8-sig"), path=name)
+                sentences = sentences_by_chunk(data.decode("utf-8-sig"), name, chunks)
             except (ClaimtrackError, UnicodeDecodeError):
                 continue  # a version that cannot be read (an unbalanced bracket then) is passed over
             seen[data] = sentences

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -206,6 +207,16 @@ def apply_proposals(
     return ApplyResult(result, tuple(str(p) for p in rewrites))
 
 
+def _beside_intext(text: str, start: int, end: int, claim_id: str) -> tuple[int, str]:
+    """Where a claim citation goes after an in-text key: after it, or inside the bracket that holds it (a bracket
+    pandoc does not read as a citation, such as ``[@a;; @b]``, so that no bracket is opened inside another)."""
+    close, reopen = text.find("]", end), text.find("[", end)
+    opened, closed = text.rfind("[", 0, start), text.rfind("]", 0, start)
+    if close >= 0 and (reopen < 0 or close < reopen) and opened > closed and "\n\n" not in text[opened:close]:
+        return close, f"; @claim:{claim_id}"
+    return end, f" [@claim:{claim_id}]"
+
+
 def _final_appearances(claim: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The claim's appearances once its revisions are applied (a history brings the text up to date)."""
     current = [a for a in claim.get("appearances", []) if isinstance(a, Mapping)]
@@ -239,6 +250,9 @@ def _rewrites(claims: Sequence[Mapping[str, Any]], documents: Mapping[str, Any],
                 DocumentError(f"cannot be read ({e.strerror or e})", file=str(target), hint="check the path in [documents]")
             )
             continue
+        if not os.access(target, os.W_OK) or not os.access(target.parent, os.W_OK):
+            problems.append(DocumentError("cannot be rewritten (no permission)", file=str(target), hint="check its permissions"))
+            continue
         bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8-sig")
         sentences = {s.verbatim: s for s in cited_sentences(text, path=str(target))}
@@ -258,7 +272,7 @@ def _rewrites(claims: Sequence[Mapping[str, Any]], documents: Mapping[str, Any],
             if group.kind == "bracket":
                 inserts.append((group.end - 1, f"; @claim:{claim_id}"))
             elif group.kind == "intext":
-                inserts.append((group.end, f" [@claim:{claim_id}]"))
+                inserts.append(_beside_intext(text, group.start, group.end, claim_id))
             else:
                 inserts.append((group.end, f"\\claim{{{claim_id}}}"))
         for at, piece in sorted(inserts, reverse=True):

@@ -118,6 +118,31 @@ def _title(text: str, path: str) -> str:
     return Path(path).name
 
 
+def same_case(extraction: Extraction, sources: Iterable[str]) -> Extraction:
+    """The extraction with each key spelt one way: BibTeX reads ``doi:10.1/AB`` and ``doi:10.1/ab`` as one key, so
+    every spelling takes references.bib's, else the first one the papers use."""
+    spelling = {key.casefold(): key for key in sources}
+    known = set(spelling)
+
+    def one(key: str) -> str:
+        return spelling.setdefault(key.casefold(), key)
+
+    def revision(raw: dict[str, Any]) -> dict[str, Any]:
+        out = dict(raw)
+        for name in ("add_evidence", "remove_evidence"):
+            if name in out:
+                out[name] = [{**item, "source": one(item["source"])} for item in out[name]]
+        return out
+
+    proposals = []
+    for p in extraction.proposals:
+        evidence = tuple(dict.fromkeys(one(key) for key in p.evidence))
+        revisions = tuple(revision(r) for r in p.revisions)
+        missing = tuple(dict.fromkeys(one(key) for key in p.missing if key.casefold() not in known))
+        proposals.append(attrs.evolve(p, evidence=evidence, revisions=revisions, missing=missing))
+    return attrs.evolve(extraction, proposals=tuple(proposals))
+
+
 def _known(lib: Library) -> tuple[set[tuple[str, str]], set[str]]:
     appearances, statements = set(), set()
     for claim in lib.claims.values():
@@ -136,7 +161,7 @@ def propose(
 ) -> Extraction:
     """Proposals for every cited sentence of the papers at ``paths`` that is not a claim yet."""
     scale = lib.settings.scale
-    known_sources = lib.sources
+    known_sources = sources = lib.sources
     appearances, statements = _known(lib)
     taken = {p.stem for p in lib.store.files()}
     keys = list(document_keys)
@@ -153,8 +178,9 @@ def propose(
                 continue
             if not sentence.keys or not sentence.statement:
                 continue
+            statements.add(sentence.statement)  # a sentence said twice is one claim, proposed where it first stands
             proposals.append(_proposal(sentence, key, str(path), scale, known_sources, taken))
-    return Extraction(tuple(proposals), documents, skipped)
+    return same_case(Extraction(tuple(proposals), documents, skipped), sources)
 
 
 def _proposal(sentence: CitedSentence, key: str, path: str, scale: ConfidenceScale, sources: Any, taken: set[str]) -> Proposal:
