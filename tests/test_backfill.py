@@ -242,7 +242,7 @@ def test_the_readme_examples_run_out_of_date_order_with_the_session_defaults(
         cwd = run_line(line, cwd)
     cwd = run_line(dated, cwd)  # ... and then the correction made on 2022-12-18
     survey = claimtrack.open(cwd)
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(cwd)  # the README's Python runs where its shell tour leaves the reader: in my-survey
     for number, python in enumerate(blocks(REPO / "README.md", "python")):
         exec(compile(python, f"README.md python block {number}", "exec"), {"claimtrack": claimtrack})
     claim = survey.reload().claim("cdv2-context")

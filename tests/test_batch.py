@@ -89,7 +89,7 @@ def test_jsonl_and_toml_read_the_claim_file_shape(lib: claimtrack.Library, tmp_p
         pytest.param("id,statement,colour\nok-one,Fine.,red\n", "more.csv:1: unknown column 'colour'", id="unknown-column"),
         pytest.param(
             "id,statement,date,kind,reason,old,new\nok-one,Fine.,2022-02-01,,,,\nok-one,,2022-01-01,correction,r,Fine,Good\n",
-            "more.csv:2: ok-one: revisions[0]: a revision dated 2022-01-01 cannot follow one dated 2022-02-01",
+            "more.csv:2: ok-one: revisions[0]: a revision dated 2022-01-01 is before the claim was created (2022-02-01)",
             id="out-of-order",
         ),
         pytest.param(

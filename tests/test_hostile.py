@@ -316,7 +316,7 @@ def test_bad_argument(root: Path, case: str) -> None:
 
 SETTINGS_CASES = {
     "syntax-error": "claimtrack.toml:1: not valid TOML: Illegal character '\\n'",
-    "unknown-key": "claimtrack.toml: colour: is not a known setting; known: confidence, report, rules, sources, title",
+    "unknown-key": "claimtrack.toml: colour: is not a known setting; known: confidence, export, report, rules, sources, title",
     "title-not-string": "claimtrack.toml: title: must be a string",
     "levels-empty": "claimtrack.toml: confidence.levels: needs a non-empty levels list",
     "level-without-name": "claimtrack.toml: confidence.levels[0]: needs a name",

@@ -50,7 +50,7 @@ def init(directory: Path, title: str | None) -> None:
     "ClaimReview JSON-LD, all or nothing.",
 )
 @click.option(
-    "--format", "batch_format", type=click.Choice(["csv", "jsonl", "toml", "claimreview"]), default=None,
+    "--format", "batch_format", type=Choice(["csv", "jsonl", "toml", "claimreview"]), default=None,
     help="The batch file's format. Default: from its suffix (.csv, .jsonl, .toml; .json/.html with ClaimReview).",
 )  # fmt: skip
 @click.option(

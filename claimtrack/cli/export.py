@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from ..model import Status
-from ._common import echo, main, pass_library
+from ._common import Choice, echo, main, pass_library
 
 
 @main.command("export")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(["claimreview", "csljson", "sqlite", "nanopub"]))
+@click.argument("fmt", metavar="FORMAT", type=Choice(["claimreview", "csljson", "sqlite", "nanopub"]))
 @click.option(
     "-o",
     "--output",
@@ -24,7 +24,7 @@ from ._common import echo, main, pass_library
 @click.option("--claim", "claims", multiple=True, metavar="ID", help="Only this claim; repeat for several.")
 @click.option("--tag", "tags", multiple=True, help="Only claims with this tag; repeat for several.")
 @click.option("--confidence", multiple=True, help="Only claims at this level; repeat for several.")
-@click.option("--status", multiple=True, type=click.Choice([s.value for s in Status]), help="Only claims with this status.")
+@click.option("--status", multiple=True, type=Choice([s.value for s in Status]), help="Only claims with this status.")
 @click.option("--html", is_flag=True, help='claimreview: <script type="application/ld+json"> blocks to paste into a page.')
 @click.option(
     "--metadata",

@@ -10,7 +10,7 @@ import click
 
 from ..model import Status
 from ..views import shorten
-from ._common import echo, emit, format_option, main, pass_library, to_json
+from ._common import Choice, echo, emit, format_option, main, pass_library, to_json
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -40,7 +40,7 @@ def _query(text: str | None, file: Path | None) -> str:
 @click.option("-k", "k", type=click.IntRange(min=1), default=5, show_default=True, help="How many claims to show.")
 @click.option("--confidence", multiple=True, help="Only claims at this level; repeat for several.")
 @click.option("--tag", "tags", multiple=True, help="Only claims with this tag; repeat for several.")
-@click.option("--status", multiple=True, type=click.Choice([s.value for s in Status]), help="Only claims with this status.")
+@click.option("--status", multiple=True, type=Choice([s.value for s in Status]), help="Only claims with this status.")
 @format_option()
 @pass_library
 def search(lib: Library, text: str | None, file: Path | None, k: int, confidence: tuple[str, ...], tags: tuple[str, ...],

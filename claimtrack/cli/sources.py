@@ -13,7 +13,7 @@ from ..bibformats import EXPORT_FORMATS, FORMATS, KEY_SCHEMES
 from ..library import Library
 from ..sourceio import add_sources, export_sources, sync_sources
 from ..sourceio.exporting import write_export
-from ._common import echo, emit, format_option, main, pass_library
+from ._common import Choice, echo, emit, format_option, main, pass_library
 
 SOURCE_COLUMNS = ["key", "type", "year", "authors", "title", "line", "notice"]
 
@@ -35,9 +35,9 @@ _KEYS_HELP = "Keys for CSL, RIS and DOI entries: the item's id (files' default),
 
 @source.command("add")
 @click.argument("inputs", nargs=-1, metavar="[FILE|DOI|URL]...")
-@click.option("--keys", type=click.Choice(KEY_SCHEMES), default=None, help=_KEYS_HELP)
+@click.option("--keys", type=Choice(KEY_SCHEMES), default=None, help=_KEYS_HELP)
 @click.option(
-    "--from", "fmt", type=click.Choice(FORMATS), default=None, help="The input format, when it cannot be told from the content."
+    "--from", "fmt", type=Choice(FORMATS), default=None, help="The input format, when it cannot be told from the content."
 )
 @click.option("--offline", is_flag=True, help="Never use the network: DOIs come from doi-cache.json only.")
 @click.option("--abstracts", is_flag=True, help="Keep the items' abstracts (left out by default).")
@@ -68,9 +68,7 @@ def source_add(lib: Library, inputs: tuple[str, ...], keys: str | None, fmt: str
 
 
 @source.command("export")
-@click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="bibtex", show_default=True, help="The output format."
-)
+@click.option("--format", "fmt", type=Choice(EXPORT_FORMATS), default="bibtex", show_default=True, help="The output format.")
 @click.option("--claim", "claims", multiple=True, metavar="ID", help="Only the sources this claim cites (repeatable).")
 @click.option("--manuscript", "documents", multiple=True, type=click.Path(dir_okay=False, path_type=Path), metavar="DOC",
               help="Only the sources this manuscript cites, directly or through its claims (repeatable).")  # fmt: skip
@@ -103,9 +101,9 @@ def source_export(lib: Library, fmt: str, claims: tuple[str, ...], documents: tu
 
 @source.command("sync")
 @click.argument("file", metavar="FILE|URL")
-@click.option("--keys", type=click.Choice(KEY_SCHEMES), default=None, help=_KEYS_HELP)
+@click.option("--keys", type=Choice(KEY_SCHEMES), default=None, help=_KEYS_HELP)
 @click.option(
-    "--from", "fmt", type=click.Choice(FORMATS), default=None, help="The input format, when it cannot be told from the content."
+    "--from", "fmt", type=Choice(FORMATS), default=None, help="The input format, when it cannot be told from the content."
 )
 @click.option("--prune", is_flag=True, help="Remove the entries gone upstream that no claim cites.")
 @click.option("--abstracts", is_flag=True, help="Keep the items' abstracts (left out by default).")

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..errors import ClaimtrackError, HistoryError
 from ..history import apply as replay_one
-from ..model import Claim, Revision, RevisionKind, to_date
+from ..model import Claim, Revision, RevisionKind
 from ..values import date_or_default
 from .matching import contains_words, versions_of
 from .records import AppliedChange, ApplyResult, ImportResult, ProposedRevision
