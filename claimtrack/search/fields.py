@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import hashlib
 from collections.abc import Callable
 
@@ -57,9 +59,8 @@ def claim_text(claim: Claim, title_of: Callable[[str], str | None]) -> ClaimText
     context = [*titles, *claim.tags, claim.id.replace("-", " ")]
     context.extend(f"{f.subject} {f.property}" for f in claim.facts)
     if sum(1 for r in claim.revisions if r.statement is not None or r.is_span_edit) > 1:
-        try:
+        # A history that does not replay (HistoryError) is the audit's to report: index what is there.
+        with contextlib.suppress(ValueError):
             context.extend(v.statement for v in statement_versions(claim)[:-1])
-        except ValueError:  # a history that does not replay (HistoryError) is the audit's to report; index what is there
-            pass
     meaning = " ".join([claim.statement, *titles[:_TITLES_EMBEDDED]])
     return ClaimText(" ".join(spoken)[:_MAX_FIELD], " ".join(context)[:_MAX_FIELD], meaning[:_MAX_FIELD])
