@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import contextlib
-
 import hashlib
 from collections.abc import Callable
 
