@@ -21,6 +21,7 @@ import attrs
 from .errors import ClaimNotFoundError, ClaimtrackError, HistoryError, InvalidValueError, ValueTypeError
 from .folder import default_author
 from .model import Appearance, Claim, Evidence, Fact, Revision, RevisionKind, Stance
+from .spans import span_edits
 from .suggest import hint_with
 from .values import check_text, check_texts, date_or_default, is_blank
 
@@ -180,8 +181,9 @@ class FieldEdits:
         >>> lib.revise("chestx", old=["108,948", "32,717"], new=["112,120", "30,805"], reason="...")  # doctest: +SKIP
         """
         if not isinstance(old, str | None) or not isinstance(new, str | None):
-            return self._revise_spans(claim_id, old, new, statement=statement, confidence=confidence, reason=reason,
-                                      kind=kind, by=by, credited=credited, evidence=evidence, date=date, note=note)  # fmt: skip
+            edits = span_edits(claim_id, old, new, statement=statement, confidence=confidence, kind=kind, date=parse_date(date),
+                               by=by or default_author(), reason=reason, credited=credited, evidence=tuple(evidence), note=note)  # fmt: skip
+            return self._append_all(claim_id, edits)
         if (old is None) != (new is None):
             raise HistoryError("a span edit needs both old and new", key=claim_id, hint="pass --old TEXT --new TEXT")
         if old is None and statement is None and confidence is None:
@@ -215,56 +217,6 @@ class FieldEdits:
             ),
         )
         return self.append(claim_id, revision)
-
-    def _revise_spans(
-        self,
-        claim_id: str,
-        old: str | Sequence[str] | None,
-        new: str | Sequence[str] | None,
-        *,
-        statement: str | None,
-        confidence: str | None,
-        kind: RevisionKind | str | None,
-        evidence: Iterable[str],
-        date: dt.date | str | None,
-        **meta: str | None,
-    ) -> Claim:
-        """Several span edits as one change: a span-edit revision each, in order, in one write."""
-        olds = [old] if isinstance(old, str) else list(old or ())
-        news = [new] if isinstance(new, str) else list(new or ())
-        if len(olds) != len(news):
-            raise HistoryError(
-                f"each --old needs its --new: got {len(olds)} --old and {len(news)} --new",
-                key=claim_id,
-                hint="pass them in pairs, --old A --new B --old C --new D",
-            )
-        if statement is not None:
-            raise HistoryError(
-                "give span edits or a whole statement, not both", key=claim_id, hint="pass --old/--new or --statement"
-            )
-        if not olds:
-            return self.revise(claim_id, confidence=confidence, kind=kind, evidence=evidence, date=date, **meta)
-        for text in (*olds, *news):
-            if not isinstance(text, str):
-                raise HistoryError(f"old and new must be text, not {type(text).__name__}", key=claim_id, hint="pass strings")
-        day, keys = parse_date(date), tuple(evidence)
-        revisions = tuple(
-            Revision(
-                date=day,
-                kind=RevisionKind(kind or RevisionKind.CORRECTION),
-                by=meta.get("by") or default_author(),
-                reason=meta.get("reason"),
-                credited=meta.get("credited"),
-                evidence=keys,
-                note=meta.get("note"),
-                field="statement",
-                old=before,
-                new=after,
-                confidence=confidence if i == len(olds) - 1 else None,  # the change ends at the level given
-            )
-            for i, (before, after) in enumerate(zip(olds, news, strict=True))
-        )
-        return self._append_all(claim_id, revisions)
 
     def _kind_for(self, current: Claim, confidence: str | None) -> RevisionKind:
         scale = self.settings.scale

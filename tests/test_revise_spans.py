@@ -74,6 +74,10 @@ def test_unpaired_old_and_new_are_refused(lib: claimtrack.Library) -> None:
     )
     with pytest.raises(claimtrack.HistoryError, match="span edits or a whole statement"):
         lib.revise("chestx", old=["a", "b"], new=["c", "d"], statement="S.", reason="r")
+    with pytest.raises(claimtrack.HistoryError, match="no span to change"):
+        lib.revise("chestx", old=[], new=[], reason="r")
+    with pytest.raises(claimtrack.HistoryError, match="must be text, not int"):
+        lib.revise("chestx", old=["108,948", 32], new=["1", "2"], reason="r")  # type: ignore[list-item]
 
 
 def test_a_confidence_goes_with_the_last_span(lib: claimtrack.Library) -> None:
