@@ -10,6 +10,7 @@ loaded. Where the helper cannot be started or fails, the check runs in this proc
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
@@ -116,12 +117,14 @@ def begin(store: Store, hashes: Mapping[str, str], *, then: Callable[[], None] =
         )
     except OSError:
         return Checking(store, hashes, None, then)
+    assert helper.stdin is not None
     try:
-        assert helper.stdin is not None
         helper.stdin.write(names)
         helper.stdin.close()
     except OSError:  # it died at once: the check is made here instead
         helper.kill()
-        helper.wait()
+        with contextlib.suppress(OSError):  # its pipes are closed here, not left to the collector
+            helper.stdin.close()
+        _answer(helper)
         return Checking(store, hashes, None, then)
     return Checking(store, hashes, helper, then)

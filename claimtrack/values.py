@@ -136,15 +136,15 @@ def date_or_default(value: object) -> dt.date:
     if value is not None:
         return check_date(value)
     preset = os.environ.get(DATE_VARIABLE)
-    if preset is not None and preset.strip():
+    if preset:  # set and not empty (an empty variable is as good as unset)
         return check_date(preset, key=DATE_VARIABLE)
     return dt.date.today()
 
 
 def by_from_environment() -> str | None:
-    """``CLAIMTRACK_BY`` when set (checked as a name), else None."""
+    """``CLAIMTRACK_BY`` when set and not empty (checked as a name), else None."""
     preset = os.environ.get(BY_VARIABLE)
-    if preset is None or not preset.strip():
+    if not preset:
         return None
     return check_text(preset, BY_VARIABLE)
 

@@ -485,6 +485,8 @@ def test_the_environment_fills_the_python_api_defaults(root: Path, monkeypatch: 
         ("CLAIMTRACK_DATE", "tomorrow", "CLAIMTRACK_DATE: 'tomorrow' is not a date"),
         ("CLAIMTRACK_DATE", "9999-01-01", "CLAIMTRACK_DATE: 9999-01-01 is in the future"),
         ("CLAIMTRACK_BY", "\u200b", "CLAIMTRACK_BY: is blank"),
+        ("CLAIMTRACK_BY", "   ", "CLAIMTRACK_BY: is blank"),
+        ("CLAIMTRACK_DATE", " ", "CLAIMTRACK_DATE: ' ' is not a date"),
     ],
 )
 def test_a_bad_environment_value_is_named(root: Path, name: str, value: str, expected: str) -> None:
