@@ -17,7 +17,7 @@ from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyB
 from .bibparse import block_line, block_reason, parsing_quietly
 from .errors import SourceError
 
-__all__ = ["new_blocks", "check_free", "spliced", "appended"]
+__all__ = ["new_blocks", "check_free", "spliced", "appended", "defined_strings"]
 
 
 def new_blocks(bibtex: str) -> tuple[list[Block], tuple[str, ...]]:
@@ -82,6 +82,11 @@ def spliced(data: bytes, blocks: Iterable[Block]) -> bytes:
 def appended(data: bytes, texts: list[str]) -> bytes:
     """The file's bytes with these entries' texts appended, as :func:`spliced` appends blocks."""
     return data + _appendix(data, texts)
+
+
+def defined_strings(data: bytes) -> set[str]:
+    """The names (case-folded) of the @string macros the file's bytes define."""
+    return {s.key.casefold() for s in _strings_of(data)}
 
 
 def _strings_of(data: bytes) -> list[String]:

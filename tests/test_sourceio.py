@@ -273,3 +273,12 @@ def test_standard_input_with_a_named_format_and_abstracts(root: Path) -> None:
     lecun = claimtrack.open(root).sources["lecun2015deep"]
     assert lecun.field("abstract", decode=False).startswith("Deep learning allows computational models")
     assert "not carried over" not in err
+
+
+def test_sync_carries_the_string_macros_new_entries_use(root: Path, tmp_path: Path) -> None:
+    upstream = tmp_path / "export.bib"
+    upstream.write_text("@string{jmlr = {Journal of Machine Learning Research}}\n\n@article{a, title = {A}, journal = jmlr}\n")
+    assert run(root, "source", "sync", str(upstream))[1].startswith("added 1, updated 0, unchanged 0\n")
+    assert claimtrack.open(root).sources["a"].field("journal") == "Journal of Machine Learning Research"
+    assert "@string{jmlr" in (root / "references.bib").read_text(encoding="utf-8")
+    assert run(root, "source", "sync", str(upstream))[1].startswith("added 0, updated 0, unchanged 1\n")

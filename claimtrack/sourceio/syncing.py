@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from ..bibformats import NewEntry
-from ..bibsplice import appended
+from ..bibsplice import appended, defined_strings
 from ..errors import ClaimtrackError, SourceError
 from ..fileio import atomic_write, cache_dir, library_lock, read_input, sweep_temp_files
 from ..folder import BIB_FILE
@@ -111,12 +111,14 @@ def sync_sources(lib: Any, spec: str, *, keys: str | None = None, fmt: str | Non
                 if text.startswith(newline, end):
                     end += len(newline)
             changes.append((start, end, ""))
+        # Upstream @string macros the file does not define yet go in before the entries that may use them.
+        strings = [s for s in got.strings if s.key.casefold() not in defined_strings(data)] if got.strings and added else []
         if changes or added:
             for start, end, new in sorted(changes, reverse=True):
                 text = text[:start] + new + text[end:]
             out = text.encode("utf-8")
             if added:
-                out = appended(out, [e.text for e in added])
+                out = appended(out, [s.raw or "" for s in strings] + [e.text for e in added])
             sweep_temp_files(root)
             atomic_write(path, out)
     return SyncResult(tuple(e.key for e in added), tuple(updated), unchanged, gone, removed, kept)
