@@ -88,7 +88,7 @@ def library(target: Path, folder: Path = DATA, limit: int | None = None) -> Path
     import claimtrack
 
     rows = verified(folder)[:limit]
-    lib = claimtrack.init(target)
+    lib = claimtrack.open(claimtrack.init(target))
     entries = [
         f"@misc{{{source_key(vid)}, title = {{{_bib_escape(title)}}}, howpublished = {{Snopes}}, year = {{2020}}}}\n"
         for vid, _, title in rows

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import claimtrack
 from claimtrack.cli import main
+from claimtrack.search import MATCH_THRESHOLD
 
 DATE = "2022-12-11"
 
@@ -44,7 +45,7 @@ def test_search_text_json_csv_and_stdin(root: Path) -> None:
     assert (row["rank"], row["claim"], row["status"]) == (1, "bloom-steps", "retracted")
     code, out, _ = run(root, "search", "-", "--format", "csv", "-k", "1", stdin="GPT-3 cannot do chain of thought")
     [row] = list(csv.DictReader(io.StringIO(out)))
-    assert row["claim"] == "gpt3-cot" and float(row["score"]) > 0.5
+    assert row["claim"] == "gpt3-cot" and float(row["score"]) > MATCH_THRESHOLD
     code, out, _ = run(root, "search", "PaLM code", "--status", "retracted", "--format", "json")
     assert [r["claim"] for r in json.loads(out)] == ["bloom-steps"]
 
@@ -90,7 +91,7 @@ def test_search_a_binary_or_missing_file(root: Path, tmp_path: Path) -> None:
 def test_search_in_another_script_is_an_honest_answer(root: Path) -> None:
     code, out, _ = run(root, "search", "天气很好，我们去公园散步", "--format", "json")
     assert code == 0
-    assert all(row["score"] < 0.5 for row in json.loads(out))
+    assert all(row["score"] < MATCH_THRESHOLD for row in json.loads(out))
 
 
 def test_match_text_json_and_exit_status(root: Path, tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def search(lib: Library, text: str | None, file: Path | None, k: int, confidence
 @main.command("match")
 @click.argument("docs", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="The lowest score reported (the probability that a sentence states the claim). Default: 0.5.")  # fmt: skip
+              help="The lowest score reported (the probability that a sentence states the claim). Default: the one chosen on CheckThat! dev data.")  # fmt: skip
 @format_option()
 @pass_library
 def match(lib: Library, docs: tuple[Path, ...], threshold: float | None, fmt: str) -> None:

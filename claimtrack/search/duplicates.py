@@ -39,7 +39,7 @@ def near_duplicate(engine: SearchEngine, statement: str) -> SearchHit | None:
     index = engine.index
     query = engine.query(statement)
     for row, score, probability in engine.ranked(query, 3):
-        cosine = float(query.cosine[row]) if index.vectors is not None else 1.0
+        cosine = float(query.cosine(np.array([row]))[0]) if index.vectors is not None else 1.0
         shared = float(query.shared[row])
         covers = (shared / query.weight if query.weight else 0.0, shared / max(float(index.claim.doc_weight[row]), 1e-6))
         if cosine < COSINE or min(covers) < COVER:
@@ -77,7 +77,8 @@ def duplicate_pairs(engine: SearchEngine, *, active_only: bool = True) -> list[t
     found: dict[tuple[int, int], float] = {}
     for members in _groups(engine, rows):
         if index.vectors is not None:
-            block = index.vectors[members] @ index.vectors[members].T
+            vectors = index.vectors[members].astype(np.float32)
+            block = vectors @ vectors.T
         else:
             block = np.ones((len(members), len(members)), dtype=np.float32)
         for i, j in zip(*np.nonzero(np.triu(block >= COSINE, k=1)), strict=True):

@@ -6,8 +6,8 @@ every claim by BM25 (two fields) and by the cosine of sentence vectors, takes
 the best of each as candidates, computes their features
 (:mod:`.features`) and orders them by the learned ranker (:mod:`.ranker`);
 each hit's ``score`` is the probability that the text states the claim, at
-most :data:`CLASH_CAP` when the two name different numbers or one is negated
-and the other not.
+most :data:`CLASH_CAP` times the threshold (:attr:`.Ranker.threshold`) when
+the two name different numbers or one is negated and the other not.
 
 >>> engine = SearchEngine.for_library(lib)                        # doctest: +SKIP
 >>> [(h.claim, round(h.score, 2)) for h in engine.search("PaLM had 8% code in its training data", k=2)]
@@ -36,7 +36,7 @@ from .text import clean, negated, numbers, terms
 __all__ = ["SearchEngine", "SearchHit", "MAX_QUERY_CHARS", "natural_key", "check_query"]
 
 MAX_QUERY_CHARS = 100_000  # a query longer than this is a document: use match
-CLASH_CAP = 0.3  # the most a claim whose numbers or negation differ from the text's may score
+CLASH_CAP = 0.5  # of the threshold: the most a claim whose numbers or negation differ from the text's may score
 _NUMBERS_CLASH = FEATURES.index("numbers_clash")
 _NEGATION_CLASH = FEATURES.index("negation_clash")
 _WORDS = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -130,11 +130,12 @@ class SearchEngine:
 
     # -- querying -----------------------------------------------------------
 
-    def query(self, text: str, vector: Any = None) -> Query:
-        """The scores of every claim for ``text`` (``vector``: its sentence vector, when already computed)."""
+    def query(self, text: str, vector: Any = None, *, words: list[str] | None = None) -> Query:
+        """The scores of every claim for ``text`` (``vector``, ``words``: its sentence vector and terms, when
+        already computed)."""
         if vector is None and self.embedder is not None and self.index.vectors is not None:
             vector = self.embedder.embed([clean(text, handles=False)])[0]
-        return Query(self.index, terms(text), vector, numbers(text), negated(text))
+        return Query(self.index, terms(text) if words is None else words, vector, numbers(text), negated(text))
 
     def vectors(self, texts: Sequence[str]) -> Any:
         """The sentence vectors of ``texts`` (None without the model)."""
@@ -154,7 +155,7 @@ class SearchEngine:
         # A text that names other numbers than the claim, or says "not" where it does not, does not state it,
         # however close it comes: the ranking keeps the claim (it is what the text is about), the probability not.
         clash = (features[order][:, _NUMBERS_CLASH] > 0) | (features[order][:, _NEGATION_CLASH] > 0)
-        probability = np.where(clash, np.minimum(probability, CLASH_CAP), probability)
+        probability = np.where(clash, np.minimum(probability, CLASH_CAP * self.ranker.threshold), probability)
         return [(int(rows[i]), float(scores[i]), float(p)) for i, p in zip(order, probability, strict=True)]
 
     def search(self, text: str, k: int = 5, *, only: Iterable[str] | None = None, query: Query | None = None) -> list[SearchHit]:

@@ -8,8 +8,8 @@ top (:data:`DEPTH` from each); for each, the features are:
 ``bm25_context``   BM25 over the context field (source titles, tags, id), the same
 ``cosine``         cosine of the query's and the claim's sentence vectors
 ``cosine_gap``     the cosine less the query's best cosine
-``rank_bm25``      1 / (1 + the claim's rank by summed BM25)
-``rank_cosine``    1 / (1 + its rank by cosine)
+``rank_bm25``      1 / (1 + the claim's rank by summed BM25 among the candidates)
+``rank_cosine``    1 / (1 + its rank by cosine among the candidates)
 ``query_cover``    share of the query's term weight (idf) that the claim holds
 ``claim_cover``    share of the claim's term weight that the query holds
 ``numbers_shared`` 1 when the two name a number in common
@@ -18,7 +18,9 @@ top (:data:`DEPTH` from each); for each, the features are:
 =================  ============================================================
 
 BM25 is divided by the query's best score so that a long query and a short
-one weigh alike; the raw best BM25 and cosine enter :func:`states` (whether the
+one weigh alike. Cosines are computed exactly for the :data:`POOL` claims
+nearest by the index's scan (all vectors up to 20,000 claims, a reduction
+beyond: see :mod:`.index`) and for the candidates; the raw best BM25 and cosine enter :func:`states` (whether the
 best claim is stated at all), which the ranking alone cannot tell.
 """
 
@@ -48,10 +50,11 @@ FEATURES = (
     "best_cosine",
 )
 DEPTH = 40  # candidates taken from each of BM25 and the embedding
+POOL = 200  # claims compared exactly with the query's vector: the best by the (possibly reduced) scan
 
 
 class Query:
-    """A query's scores against every claim of an index."""
+    """A query's scores against every claim of an index: BM25 for all, the cosine for its best few."""
 
     def __init__(self, index: SearchIndex, words: list[str], vector: Any, nums: frozenset[str], negation: bool) -> None:
         self.index = index
@@ -59,10 +62,8 @@ class Query:
         self.claim_bm25, self.shared = index.claim.scores_and_shared(words)
         self.context_bm25 = index.context.scores(words)
         self.bm25 = self.claim_bm25 + self.context_bm25
-        if index.vectors is not None and vector is not None and len(index):
-            self.cosine = index.vectors @ vector
-        else:
-            self.cosine = np.zeros(len(index), dtype=np.float32)
+        self.vector = vector if index.scan is not None and len(index) else None
+        self.approx = index.approximate(vector) if self.vector is not None else None
         self.numbers = nums
         self.negated = negation
         ids = index.claim.term_ids(words)
@@ -70,6 +71,31 @@ class Query:
         unknown = len(set(words)) - len({w for w in words if w in index.claim.vocab})
         rarest = float(np.log1p((len(index) + 0.5) / 0.5))
         self.weight = (float(index.claim.idf[ids].sum()) if ids else 0.0) + unknown * rarest
+        self._pool()
+
+    def _pool(self) -> None:
+        """The claims nearest by vector, compared exactly, and the best cosine among them."""
+        self.pool = np.zeros(0, dtype=np.int64)
+        self.pool_cosine = np.zeros(0, dtype=np.float32)
+        self.best_cosine = 0.0
+        if self.approx is not None:
+            self.pool = _top(self.approx, POOL)
+            self.pool_cosine = self.index.cosines(self.pool, self.vector)
+            self.best_cosine = float(self.pool_cosine.max()) if len(self.pool) else 0.0
+
+    def without(self, rows: Any) -> None:
+        """Take ``rows`` out, as if the library did not hold them (what the ranker's training needs)."""
+        for scores in (self.claim_bm25, self.context_bm25, self.bm25, self.shared):
+            scores[rows] = 0.0
+        if self.approx is not None:
+            self.approx[rows] = -np.inf
+            self._pool()
+
+    def cosine(self, rows: Any) -> Any:
+        """The exact cosines of ``rows`` (zeros without vectors)."""
+        if self.vector is None:
+            return np.zeros(len(rows), dtype=np.float32)
+        return self.index.cosines(rows, self.vector)
 
 
 def _top(scores: Any, k: int) -> Any:
@@ -81,20 +107,21 @@ def _top(scores: Any, k: int) -> Any:
 
 def candidates(query: Query, depth: int = DEPTH, allowed: Any = None) -> Any:
     """Rows of the claims worth ranking: the best by BM25 and the best by cosine (only ``allowed`` rows, when given)."""
-    bm25, cosine = query.bm25, query.cosine
+    bm25 = query.bm25 if allowed is None else np.where(allowed, query.bm25, -1.0)
+    lexical = _top(bm25, depth)
+    semantic = query.pool
     if allowed is not None:
-        bm25 = np.where(allowed, bm25, -1.0)
-        cosine = np.where(allowed, cosine, -2.0)
-    rows = np.union1d(_top(bm25, depth), _top(cosine, depth) if query.index.vectors is not None else [])
-    if allowed is not None:
-        rows = rows[allowed[rows]]
-    return rows.astype(np.int64)
+        lexical = lexical[allowed[lexical]]
+        semantic = semantic[allowed[semantic]]
+    if len(semantic) > depth:
+        cosine = query.pool_cosine if allowed is None else query.pool_cosine[allowed[query.pool]]
+        semantic = semantic[np.argsort(-cosine, kind="stable")[:depth]]
+    return np.union1d(lexical, semantic).astype(np.int64)
 
 
-def _ranks(scores: Any, rows: Any) -> Any:
-    """Each row's rank by ``scores`` among all claims (0 for the best), counting only claims scored higher."""
-    values = scores[rows]
-    ordered = np.sort(scores)[::-1]
+def _rank_within(values: Any) -> Any:
+    """Each value's rank among ``values`` (0 for the best; equal values share a rank)."""
+    ordered = np.sort(values)[::-1]
     return np.searchsorted(-ordered, -values, side="left")
 
 
@@ -106,13 +133,14 @@ def feature_matrix(query: Query, rows: Any) -> Any:
         return out
     best_claim = float(query.claim_bm25.max()) or 1.0
     best_context = float(query.context_bm25.max()) or 1.0
-    best_cosine = float(query.cosine.max())
+    cosine = query.cosine(rows)
+    best_cosine = max(query.best_cosine, float(cosine.max()))
     out[:, 0] = query.claim_bm25[rows] / best_claim
     out[:, 1] = query.context_bm25[rows] / best_context
-    out[:, 2] = query.cosine[rows]
-    out[:, 3] = query.cosine[rows] - best_cosine
-    out[:, 4] = 1.0 / (1.0 + _ranks(query.bm25, rows))
-    out[:, 5] = 1.0 / (1.0 + _ranks(query.cosine, rows))
+    out[:, 2] = cosine
+    out[:, 3] = cosine - best_cosine
+    out[:, 4] = 1.0 / (1.0 + _rank_within(query.bm25[rows]))
+    out[:, 5] = 1.0 / (1.0 + _rank_within(cosine))
     shared = query.shared[rows]
     if query.weight:
         out[:, 6] = shared / query.weight

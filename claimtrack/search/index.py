@@ -32,6 +32,10 @@ CACHE_NAME = "search-index.bin"
 _CONTEXT = "claimtrack-search-index 1"
 _CLAIM, _CONTEXT_FIELD = "claim", "context"
 _EMPTY = (np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16))
+EXACT_UP_TO = 20_000  # claims: up to this many, every query is compared with every vector
+_REDUCED = 64  # dimensions of the reduced vectors a larger library is scanned with
+_SAMPLE = 8_192  # vectors the reduction is computed from
+_CHUNK = 8_192
 
 
 def _gather(ptr: Any, values: Any, rows: Any) -> tuple[Any, Any]:
@@ -50,14 +54,19 @@ class SearchIndex:
     """Per claim (in ``ids`` order): BM25 over the claim and context fields, a unit vector, numbers, negation."""
 
     def __init__(self, ids: Sequence[str], digests: Sequence[bytes], claim: Field, context: Field, vectors: Any,
-                 model: str, nums: Sequence[frozenset[str]], negation: Any) -> None:  # fmt: skip
+                 model: str, nums: Sequence[frozenset[str]], negation: Any, basis: Any = None, scan: Any = None) -> None:  # fmt: skip
         self.ids = list(ids)
         self.row = {claim_id: i for i, claim_id in enumerate(self.ids)}
         self.digests = list(digests)
         self.claim = claim
         self.context = context
-        self.vectors = vectors  # float32 (n, dim), or None without the model
+        # Vectors are held as float16 (half the memory); only the candidates' rows are widened to compare them exactly.
+        self.vectors = np.asarray(vectors, dtype=np.float16) if vectors is not None else None
         self.model = model
+        self.basis: Any = None  # (mean, components) of the reduction, for a library of more than EXACT_UP_TO claims
+        self.scan: Any = None  # what every query is compared with: the vectors, or their reduction (float32)
+        if self.vectors is not None:
+            self._reduce(basis, scan)
         self.numbers = list(nums)
         self.negated = np.asarray(negation, dtype=bool)
         self.fresh = 0  # claims tokenized and embedded afresh when it was built (the others were taken over)
@@ -69,7 +78,43 @@ class SearchIndex:
     def nbytes(self) -> int:
         """The index's arrays in memory, in bytes (the vocabulary and per-claim lists are not counted)."""
         vectors = self.vectors.nbytes if self.vectors is not None else 0
-        return self.claim.nbytes + self.context.nbytes + vectors
+        scan = self.scan.nbytes if self.scan is not None else 0
+        return self.claim.nbytes + self.context.nbytes + vectors + scan
+
+    def _reduce(self, basis: Any, scan: Any) -> None:
+        """What queries scan: up to EXACT_UP_TO claims, the vectors themselves; beyond, their projection on the
+        first principal axes (``basis``, kept from the index this one was updated from, so old rows stay valid)."""
+        assert self.vectors is not None
+        n = len(self.vectors)
+        if n <= EXACT_UP_TO and basis is None:
+            self.scan = self.vectors.astype(np.float32)
+            return
+        if basis is None:
+            step = max(1, n // _SAMPLE)
+            sample = self.vectors[::step].astype(np.float32)
+            mean = sample.mean(axis=0)
+            _, _, axes = np.linalg.svd(sample - mean, full_matrices=False)
+            basis = (mean.astype(np.float32), np.ascontiguousarray(axes[:_REDUCED], dtype=np.float32))
+        self.basis = basis
+        if scan is not None and scan.shape == (n, basis[1].shape[0]):
+            self.scan = np.asarray(scan, dtype=np.float32)
+            return
+        self.scan = np.zeros((n, basis[1].shape[0]), dtype=np.float32)
+        for start in range(0, n, _CHUNK):
+            block = self.vectors[start : start + _CHUNK].astype(np.float32)
+            self.scan[start : start + _CHUNK] = block @ basis[1].T
+
+    def approximate(self, vector: Any) -> Any:
+        """Every claim's similarity to a unit ``vector``: the cosine, or its reduced estimate (ranks alike, up to
+        a constant, where the reduction holds)."""
+        if self.basis is None:
+            return self.scan @ vector
+        return self.scan @ (self.basis[1] @ vector)
+
+    def cosines(self, rows: Any, vector: Any) -> Any:
+        """The exact cosines of the claims ``rows`` with ``vector``."""
+        assert self.vectors is not None
+        return self.vectors[rows].astype(np.float32) @ vector
 
     # -- building -----------------------------------------------------------
 
@@ -95,16 +140,19 @@ class SearchIndex:
         claim_field = cls._join(previous.claim if kept_rows and previous else None, kept_rows, claim_new, vocab)
         context_field = cls._join(previous.context if kept_rows and previous else None, kept_rows, context_new, vocab)
         vectors = None
+        basis = None
         if embedder is not None:
             new_vectors = embedder.embed([clean(t.meaning, handles=False) for t in fresh]) if fresh else None
             if new_vectors is not None:  # as the cache holds them, so a claim scores the same before and after a save
-                new_vectors = np.asarray(new_vectors, dtype=np.float16)
+                new_vectors = np.asarray(new_vectors, dtype=np.float16).astype(np.float32)
             parts = []
             if kept_rows and previous is not None and previous.vectors is not None:
-                parts.append(previous.vectors[kept_rows])
+                parts.append(previous.vectors[kept_rows].astype(np.float32))
             if new_vectors is not None:
                 parts.append(np.asarray(new_vectors, dtype=np.float32))
             vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+            if kept_rows and previous is not None and previous.basis is not None:
+                basis = previous.basis
         nums = [previous.numbers[r] for r in kept_rows] if previous is not None else []
         nums += [numbers(t.claim) for t in fresh]
         negation = list(previous.negated[kept_rows]) if previous is not None and kept_rows else []
@@ -120,7 +168,7 @@ class SearchIndex:
             nums = [nums[r] for r in rows]
             negation = [negation[r] for r in rows]
             ids = wanted
-        index = cls(ids, [digests[i] for i in ids], claim_field, context_field, vectors, model, nums, negation)
+        index = cls(ids, [digests[i] for i in ids], claim_field, context_field, vectors, model, nums, negation, basis)
         index.fresh = len(fresh_ids)
         return index
 
@@ -155,7 +203,10 @@ class SearchIndex:
                 field.doc_counts,
             )
         if self.vectors is not None:
-            arrays["vectors"] = self.vectors.astype(np.float16)
+            arrays["vectors"] = self.vectors
+        if self.basis is not None:
+            arrays["mean"], arrays["axes"] = self.basis
+            arrays["scan"] = self.scan.astype(np.float16)
         np.savez(buffer, **arrays)
         return buffer.getvalue()
 
@@ -174,7 +225,9 @@ class SearchIndex:
                 Field(vocab, data[f"{name}_ptr"], data[f"{name}_terms"], data[f"{name}_counts"])
                 for name in (_CLAIM, _CONTEXT_FIELD)
             ]
-            vectors = data["vectors"].astype(np.float32) if "vectors" in data else None
+            vectors = data.get("vectors")
+            basis = (data["mean"], data["axes"]) if "axes" in data and "mean" in data else None
+            scan = data.get("scan")
         except (OSError, ValueError, KeyError, UnicodeDecodeError, IndexError):
             return None
         sizes = {len(ids), len(data["digests"]), len(nums), len(data["negated"]), fields[0].size, fields[1].size}
@@ -183,7 +236,10 @@ class SearchIndex:
         for field in fields:
             if len(field.doc_terms) and int(field.doc_terms.max()) >= len(vocab):
                 return None
-        return cls(ids, [bytes(d) for d in data["digests"]], fields[0], fields[1], vectors, text["model"], nums, data["negated"])
+        if vectors is not None and (vectors.ndim != 2 or (basis is not None and basis[1].shape[1:] != vectors.shape[1:])):
+            return None
+        return cls(ids, [bytes(d) for d in data["digests"]], fields[0], fields[1], vectors, text["model"], nums, data["negated"],
+                   basis, scan)  # fmt: skip
 
     @classmethod
     def load(cls, root: Path | None) -> SearchIndex | None:

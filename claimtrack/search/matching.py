@@ -1,7 +1,8 @@
 """``match``: the claims each sentence of a document states.
 
 Each sentence (Markdown, LaTeX or plain text, read as the stale scan reads
-them) is a query; a claim is reported when the engine's probability that the
+them) that holds at least a fifth of some claim's term weight is a query (the
+others, most of a long document, cost a few postings lookups); a claim is reported when the engine's probability that the
 sentence states it reaches the threshold. The report counts the distinct
 claims repeated and how many of them are retracted or superseded: what a
 newsroom wants to know of an article before it runs.
@@ -14,16 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 
 from ..views import plural
 from .engine import SearchEngine
+from .ranker import load_ranker
+from .text import terms
 
 __all__ = ["MatchFinding", "MatchReport", "match_documents", "match_sentences", "MATCH_THRESHOLD"]
 
-MATCH_THRESHOLD = 0.5  # probability that the sentence states the claim
+MATCH_THRESHOLD = load_ranker().threshold  # probability that the sentence states the claim, chosen on dev
 _PER_SENTENCE = 3  # claims judged per sentence
 _DEPTH = 12  # candidates per sentence from each of BM25 and the embedding
 _BATCH = 512  # sentences embedded at a time
+_GATE = 0.2  # a sentence that holds less of every claim's term weight than this states none of them
 
 
 @attrs.frozen
@@ -89,28 +94,51 @@ class MatchReport:
         }
 
 
+def _covered(engine: SearchEngine, words: Sequence[str]) -> float:
+    """The largest share of one claim's term weight (idf) that ``words`` hold: a cheap test that lets through only
+    sentences that could state a claim (the rest of a long document is never embedded or ranked)."""
+    field = engine.index.claim
+    ids = field.term_ids(words)
+    if not ids:
+        return 0.0
+    spans = [(int(field.post_ptr[t]), int(field.post_ptr[t + 1])) for t in ids]
+    docs = np.concatenate([field.post_docs[a:z] for a, z in spans])
+    if not len(docs):
+        return 0.0
+    weights = np.repeat(field.idf[ids], [z - a for a, z in spans])
+    held, where = np.unique(docs, return_inverse=True)
+    shared = np.bincount(where, weights=weights)
+    return float((shared / np.maximum(field.doc_weight[held], 1e-6)).max())
+
+
 def match_sentences(engine: SearchEngine, sentences: Sequence[tuple[str, int]], file: str = "", *,
                     threshold: float = MATCH_THRESHOLD) -> list[MatchFinding]:  # fmt: skip
     """The claims stated by each ``(sentence, line)`` of one file, at or above ``threshold``."""
     out: list[MatchFinding] = []
     if not len(engine.index):
         return out
-    for start in range(0, len(sentences), _BATCH):
-        chunk = sentences[start : start + _BATCH]
+    judged: dict[str, list[tuple[int, float]]] = {}  # a sentence repeated in the document is judged once
+    worth = []
+    for text, _ in sentences:
+        if text not in judged:
+            judged[text] = []
+            words = terms(text)
+            if words and _covered(engine, words) >= _GATE:
+                worth.append((text, words))
+    for start in range(0, len(worth), _BATCH):
+        chunk = worth[start : start + _BATCH]
         vectors = engine.vectors([text for text, _ in chunk])
-        for n, (text, line) in enumerate(chunk):
-            query = engine.query(text, vectors[n] if vectors is not None else None)
-            if not query.words:
-                continue
-            for row, _, probability in engine.ranked(query, _PER_SENTENCE, depth=_DEPTH):
-                if probability < threshold:
-                    continue
-                hit = engine.hit(row, 0.0, probability, query.words, text)
-                out.append(
-                    MatchFinding(
-                        file, line, text, hit.claim, hit.score, hit.status, hit.confidence, hit.statement, hit.superseded_by
-                    )  # fmt: skip
-                )
+        for n, (text, words) in enumerate(chunk):
+            query = engine.query(text, vectors[n] if vectors is not None else None, words=words)
+            judged[text] = [(row, p) for row, _, p in engine.ranked(query, _PER_SENTENCE, depth=_DEPTH) if p >= threshold]
+    for text, line in sentences:
+        for row, probability in judged[text]:
+            hit = engine.hit(row, 0.0, probability, (), text)
+            out.append(
+                MatchFinding(
+                    file, line, text, hit.claim, hit.score, hit.status, hit.confidence, hit.statement, hit.superseded_by
+                )  # fmt: skip
+            )
     return out
 
 

@@ -5,7 +5,8 @@ Both are read from ``ranker.json`` beside this module, written by
 
 * ``rank``: weights of a linear score trained listwise (a softmax over each
   query's candidates, so the claim the query repeats gets the highest score);
-* ``states``: a logistic classifier over the same features, trained on the
+* ``states``: a logistic classifier (and the ``threshold`` on its probability
+  chosen on the dev split) over the same features, trained on the
   claim each query repeats against the best candidates of the same query with
   that claim taken out of the library: its probability says whether the best
   claim is stated at all, which is what ``match``, the duplicate warning and
@@ -41,6 +42,7 @@ class Ranker:
     states_bias: float
     scale: tuple[float, ...] = ()  # each feature divided by this before weighting (1 when empty)
     center: tuple[float, ...] = ()
+    threshold: float = 0.5  # the probability from which a text is taken to state a claim
 
     def _scaled(self, features: Any) -> Any:
         x = np.asarray(features, dtype=np.float64)
@@ -70,6 +72,7 @@ class Ranker:
             states_bias=float(data["states_bias"]),
             scale=tuple(float(w) for w in data.get("scale", ())),
             center=tuple(float(w) for w in data.get("center", ())),
+            threshold=float(data.get("threshold", 0.5)),
         )
 
 
