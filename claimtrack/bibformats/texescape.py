@@ -36,8 +36,9 @@ def escape(text: str) -> str:
     text = _SPACE.sub(" ", text).strip()
     if _SPECIAL_RE.search(text):
         text = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text)
-    if "--" in text or "``" in text or "''" in text:  # ligatures to LaTeX (an en dash, curly quotes): broken with {}
-        text = text.replace("--", "-{}-").replace("-{}--", "-{}-{}-").replace("``", "`{}`").replace("''", "'{}'")
+    for pair, broken in (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'")):  # ligatures to LaTeX (a dash, curly quotes)
+        while pair in text:  # until none is left: one pass leaves "`{}``" of "```"
+            text = text.replace(pair, broken)
     return text
 
 
