@@ -8,6 +8,7 @@ and an append-only history of tracked corrections.
     >>> lib.claims["gpt3-pretraining-corpus"].as_of("2022-12-15")  # doctest: +SKIP
 """
 
+from . import notebook as _notebook  # noqa: F401 - registers the records' HTML views (claim._repr_html_)
 from .audit import AuditResult, Finding, audit_all
 from .errors import (
     ClaimExistsError,

@@ -339,9 +339,7 @@ class Revision:
 
     def _repr_html_(self) -> str:
         """The revision for Jupyter: when, what kind, who, the change (``~~old~~ new``), why."""
-        from .notebook import revision_html
-
-        return revision_html(self)
+        return str(_ABOVE["revision_html"](self))
 
 
 @_compact
@@ -376,9 +374,7 @@ class Claim:
 
     def _repr_html_(self) -> str:
         """A card for Jupyter: statement, confidence, evidence, facts, the last change."""
-        from .notebook import claim_card
-
-        return claim_card(self)
+        return str(_ABOVE["claim_card"](self))
 
     @property
     def created(self) -> dt.date | None:

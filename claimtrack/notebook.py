@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
+from .model import provides
+
 __all__ = ["claim_card", "claims_table", "findings_table", "library_card", "revision_html"]
 
 _CARD = "font-family: sans-serif; border: 1px solid #ccc; border-radius: 6px; padding: 0.6em 0.9em; max-width: 60em"
@@ -63,12 +65,14 @@ def _who_why(revision: Any) -> tuple[str, str]:
     return f'<div style="{_MUTED}">{head}</div>', tail
 
 
+@provides("revision_html")
 def revision_html(revision: Any, before: Any = None) -> str:
     """One revision: when, what kind, who made it and who is credited, the change, why."""
     head, tail = _who_why(revision)
     return f'<div class="claimtrack-revision">{head}<div>{_change(revision, before)}</div>{tail}</div>'
 
 
+@provides("claim_card")
 def claim_card(claim: Any) -> str:
     """A claim as an HTML card: id, confidence and status, statement, evidence, facts, appearances, and each
     correction as the report shows it (``~~old~~ new``, who, why); a past view says the date it shows."""
