@@ -14,14 +14,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .edits import FieldEdits, author, parse_date
+from .edits import FieldEdits
 from .errors import (
     ClaimFileError,
     ClaimNotFoundError,
     ClaimtrackError,
     HistoryError,
     LibraryNotFoundError,
-    SourceError,
     SourceNotFoundError,
     ValueTypeError,
 )
@@ -29,18 +28,11 @@ from .folder import BIB_FILE, default_author, find_root, init_library, is_librar
 from .history import apply, replay
 from .index import Claims
 from .lifecycle import LifeVerbs
-from .model import (
-    CLAIM_PREFIX,
-    Appearance,
-    Claim,
-    Evidence,
-    Fact,
-    Revision,
-    RevisionKind,
-    validate_id,
-)
+from .model import CLAIM_PREFIX, Appearance, Claim, Evidence, Fact, Revision, RevisionKind, validate_id
+from .revisionmeta import author, parse_date
 from .searching import SearchVerbs
 from .settings import Settings
+from .sourceverbs import SourceVerbs
 from .store import Store
 from .suggest import hint_with
 from .values import check_date, check_records, check_text, check_texts, is_blank
@@ -86,7 +78,7 @@ def open_library(path: str | Path = ".", *, discover: bool = True) -> Library:
     return lib
 
 
-class Library(FieldEdits, LifeVerbs, SearchVerbs):
+class Library(FieldEdits, LifeVerbs, SearchVerbs, SourceVerbs):
     """A claims library on disk: its claims, its sources, its settings, and the verbs that change them.
 
     Reads notice writes made elsewhere (another process, an editor): the claims
@@ -492,28 +484,6 @@ class Library(FieldEdits, LifeVerbs, SearchVerbs):
                 counts[path.stem] = count
         self._loaded.pop("claims", None)
         return SealResult(counts, problems=tuple(problems))
-
-    def add_sources(self, bibtex: str | bytes, *, origin: str = "the BibTeX to add") -> tuple[str, ...]:
-        """Append BibTeX entries to references.bib without touching the others."""
-        if isinstance(bibtex, bytes):
-            try:
-                bibtex = bibtex.decode("utf-8-sig")
-            except UnicodeDecodeError as e:
-                line = e.object[: e.start].count(b"\n") + 1
-                raise SourceError(f"is not UTF-8 (byte {e.start})", file=origin, line=line, hint="save it as UTF-8") from e
-        keys = self.sources.add(bibtex, root=self.root)
-        self._loaded.pop("sources", None)
-        return keys
-
-    def add_sources_from(self, path: str | Path) -> tuple[str, ...]:
-        """:meth:`add_sources` with the BibTeX of a file, which must be a regular file."""
-        from .fileio import read_input
-
-        try:
-            data = read_input(path, error=SourceError)
-        except OSError as e:
-            raise SourceError(f"cannot be read: {e.strerror or e}", file=path, hint="check the path and its permissions") from e
-        return self.add_sources(data, origin=str(path))
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

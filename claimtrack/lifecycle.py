@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .edits import author, parse_date
 from .errors import HistoryError
 from .model import Claim, Revision, RevisionKind, Status
+from .revisionmeta import author, parse_date
 
 if TYPE_CHECKING:
     from .store import Store

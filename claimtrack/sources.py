@@ -36,12 +36,13 @@ import bibtexparser
 from .bibparse import PROBLEM_KINDS, Row, parse_bytes
 from .bibsplice import check_free, new_blocks, spliced
 from .errors import ClaimtrackError, SourceError, SourceNotFoundError
-from .fileio import atomic_write, cache_dir, library_lock, read_input, read_signed, sweep_temp_files, write_signed
+from .fileio import atomic_write, cache_dir, library_lock, read_input, read_signed, write_signed
 from .heap import release_freed
 from .latex import ET_AL, display_names, ends_with_others, to_csl, verbatim
 
 # decode is imported as _decode: Source.field's ``decode`` keyword would shadow it.
 from .latex import decode as _decode
+from .sweeping import sweep_temp_files
 
 __all__ = ["Source", "SourceProblem", "Sources", "PROBLEM_KINDS"]
 

@@ -20,10 +20,11 @@ import tomlkit
 from . import history, markers, seals
 from .codec import claim_from_raw, revision_to_raw
 from .errors import ClaimExistsError, ClaimFileError, ClaimNotFoundError, ClaimtrackError, InvalidIdError, MergeConflictError
-from .fileio import TEMP_PREFIX, atomic_write, library_lock, read_input, sweep_temp_files
+from .fileio import TEMP_PREFIX, atomic_write, library_lock, read_input
 from .model import Claim, Revision, validate_id, validate_new_id
 from .nesting import load_toml
 from .suggest import closest
+from .sweeping import sweep_temp_files
 from .tomledit import appended, newline_of, render_claim, update_document, with_newline
 
 __all__ = ["Store", "claim_text", "known_id", "parse_claim_text", "render_claim", "line_of", "MAX_CLAIM_BYTES"]

@@ -14,10 +14,10 @@ import re
 
 import attrs
 
-from .edits import command_for
 from .errors import ClaimtrackError, HistoryError
 from .history import STATE_FIELDS, apply, replay
 from .model import Appearance, Claim, Evidence, Fact, Revision
+from .revisionmeta import command_for
 from .seals import copied_from, first_broken_seal
 from .values import check_day, check_optional_text, check_records, check_text, check_texts
 

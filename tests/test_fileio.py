@@ -25,7 +25,8 @@ from click.testing import CliRunner
 import claimtrack
 from claimtrack.cli import main
 from claimtrack.errors import ClaimFileError, ClaimtrackError, DocumentError
-from claimtrack.fileio import TEMP_PREFIX, cache_dir, cache_file, read_input, sign, sweep_temp_files
+from claimtrack.fileio import TEMP_PREFIX, cache_dir, cache_file, read_input, sign
+from claimtrack.sweeping import sweep_temp_files
 
 BIB = "@misc{src1,\n  title = {A source},\n  year = {2020}\n}\n"
 NEW_BIB = "@misc{src2,\n  title = {Another source},\n  year = {2021}\n}\n"

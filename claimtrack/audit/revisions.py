@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from ..edits import command_for
 from ..errors import HistoryError
 from ..history import Verified
 from ..model import Claim
+from ..revisionmeta import command_for
 from ..seals import copied_from
 from ..values import EARLIEST, SKEW, latest_allowed
 from .context import Context, Draft

@@ -23,11 +23,11 @@ import attrs
 
 from .. import history, seals
 from ..codec import revision_from_raw
-from ..edits import parse_date
 from ..errors import BatchError, ClaimExistsError, ClaimFileError, ClaimtrackError
 from ..fileio import _fsync_dir, library_lock, write_temp
 from ..folder import default_author
 from ..model import CLAIM_PREFIX, Claim, Revision, RevisionKind, validate_id
+from ..revisionmeta import parse_date
 from ..store import parse_claim_text
 from ..tomledit import render_claim
 from ..views import plural

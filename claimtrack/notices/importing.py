@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..errors import ClaimtrackError, NoticeError, ValueTypeError
-from ..fileio import atomic_write, library_lock, sweep_temp_files
+from ..fileio import atomic_write, library_lock
+from ..sweeping import sweep_temp_files
 from .collection import Notices
 from .file import NOTICES_FILE, load, render, sort_key
 from .matching import SourceIndex
@@ -69,7 +70,7 @@ def import_files(
 
     Raises NoticeError, writing nothing, when any file cannot be read.
     """
-    from ..edits import author, parse_date
+    from ..revisionmeta import author, parse_date
 
     if isinstance(paths, (str, bytes)):  # one file's name is not a list of one-letter names
         raise ValueTypeError("must be a list of files, not a single string", key="files", hint=f"wrap it in a list: [{paths!r}]")

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ClaimtrackError
-from ..fileio import refuse_linked_folder, sweep_folder, write_temp
+from ..fileio import refuse_linked_folder, write_temp
 from ..suggest import hint_with
+from ..sweeping import sweep_folder
 
 if TYPE_CHECKING:
     from ..library import Library

@@ -21,11 +21,12 @@ from ..bibformats import NewEntry, key_variants
 from ..bibformats.entries import verbatim_doi
 from ..bibsplice import appended, check_free
 from ..errors import ClaimtrackError, SourceError
-from ..fileio import atomic_write, cache_dir, library_lock, read_input, sweep_temp_files
+from ..fileio import atomic_write, cache_dir, library_lock, read_input
 from ..folder import BIB_FILE
 from ..resolve import AnswerCache, Resolver
 from ..resolve.fetching import DEFAULT_RESOLVER, DEFAULT_TIMEOUT
 from ..sources import Sources
+from ..sweeping import sweep_temp_files
 from .inputs import gather, unique_within
 
 __all__ = ["AddResult", "add_sources", "add_entries", "same_fields"]

@@ -16,9 +16,10 @@ import attrs
 from ..bibformats import NewEntry
 from ..bibsplice import appended, defined_strings
 from ..errors import ClaimtrackError, SourceError
-from ..fileio import atomic_write, cache_dir, library_lock, read_input, sweep_temp_files
+from ..fileio import atomic_write, cache_dir, library_lock, read_input
 from ..folder import BIB_FILE
 from ..sources import Sources
+from ..sweeping import sweep_temp_files
 from .adding import resolver_for, same_fields
 from .exporting import cited_keys
 from .inputs import gather, unique_within
