@@ -15,19 +15,20 @@ sources were read again.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .duplicates import duplicate_pairs, near_duplicate
 from .engine import SearchEngine, SearchHit, check_query
-from .matching import MATCH_THRESHOLD, MatchFinding, MatchReport, match_documents
+from .matching import MATCH_THRESHOLD, MatchFinding, MatchReport, match_documents, near_claims
 
 __all__ = [
     "search",
     "match",
     "engine_for",
     "near_duplicate_of",
+    "claims_near",
     "duplicates",
     "SearchEngine",
     "SearchHit",
@@ -71,6 +72,14 @@ def match(lib: Any, paths: Iterable[str | Path], *, threshold: float = MATCH_THR
     for path in paths:  # a missing or unreadable document fails before the library's index is built
         read_text(path)
     return match_documents(engine_for(lib), paths, threshold=threshold)
+
+
+def claims_near(lib: Any, texts: Sequence[str], among: Collection[str], *, k: int = 3) -> list[set[str]]:
+    """For each text, the (at most ``k``) claims of ``among`` the engine ranks first, when the text holds enough of
+    some claim's words to state it (see :mod:`.matching`); empty sets otherwise."""
+    if not texts or not among or not len(lib.claims):
+        return [set() for _ in texts]
+    return near_claims(engine_for(lib), texts, among, k=k)
 
 
 def near_duplicate_of(lib: Any, statement: str) -> SearchHit | None:

@@ -16,6 +16,7 @@ the two name different numbers or one is negated and the other not.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -195,9 +196,14 @@ class SearchEngine:
         for field in (self.index.claim, self.index.context):
             held.update(field.doc_term_set(row).tolist())
         vocab = self.index.claim.vocab
-        out: dict[str, None] = {}
-        for word in _WORDS.findall(clean(text)):
-            found = terms(word)
-            if found and all(vocab.get(t, -1) in held for t in found):
-                out.setdefault(word, None)
-        return tuple(out)
+        return tuple(word for word, found in _spoken(text) if all(vocab.get(t, -1) in held for t in found))
+
+
+@functools.lru_cache(maxsize=64)
+def _spoken(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The distinct words of ``text`` as written, each with its index terms (for the hits of one query)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for word in _WORDS.findall(clean(text)):
+        if word not in out:
+            out[word] = tuple(terms(word))
+    return tuple((word, found) for word, found in out.items() if found)

@@ -19,7 +19,7 @@ top (:data:`DEPTH` from each); for each, the features are:
 
 BM25 is divided by the query's best score so that a long query and a short
 one weigh alike. Cosines are computed exactly for the :data:`POOL` claims
-nearest by the index's scan (all vectors up to 20,000 claims, a reduction
+nearest by the index's scan (all vectors up to 4,096 claims, a reduction
 beyond: see :mod:`.index`) and for the candidates; the raw best BM25 and cosine enter :func:`states` (whether the
 best claim is stated at all), which the ranking alone cannot tell.
 """

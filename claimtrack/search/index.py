@@ -32,7 +32,7 @@ CACHE_NAME = "search-index.bin"
 _CONTEXT = "claimtrack-search-index 1"
 _CLAIM, _CONTEXT_FIELD = "claim", "context"
 _EMPTY = (np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16))
-EXACT_UP_TO = 20_000  # claims: up to this many, every query is compared with every vector
+EXACT_UP_TO = 4_096  # claims: up to this many, every query is compared with every vector
 _REDUCED = 64  # dimensions of the reduced vectors a larger library is scanned with
 _SAMPLE = 8_192  # vectors the reduction is computed from
 _CHUNK = 8_192

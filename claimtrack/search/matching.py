@@ -10,7 +10,7 @@ newsroom wants to know of an article before it runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from .engine import SearchEngine
 from .ranker import load_ranker
 from .text import terms
 
-__all__ = ["MatchFinding", "MatchReport", "match_documents", "match_sentences", "MATCH_THRESHOLD"]
+__all__ = ["MatchFinding", "MatchReport", "match_documents", "match_sentences", "near_claims", "MATCH_THRESHOLD"]
 
 MATCH_THRESHOLD = load_ranker().threshold  # probability that the sentence states the claim, chosen on dev
 _PER_SENTENCE = 3  # claims judged per sentence
@@ -139,6 +139,23 @@ def match_sentences(engine: SearchEngine, sentences: Sequence[tuple[str, int]], 
                     file, line, text, hit.claim, hit.score, hit.status, hit.confidence, hit.statement, hit.superseded_by
                 )  # fmt: skip
             )
+    return out
+
+
+def near_claims(engine: SearchEngine, texts: Sequence[str], among: Collection[str], *, k: int = 3) -> list[set[str]]:
+    """For each text that passes the gate, the ``k`` best claims of ``among``, whatever their probability."""
+    allowed = np.zeros(len(engine.index), dtype=bool)
+    allowed[[engine.index.row[i] for i in among if i in engine.index.row]] = True
+    out: list[set[str]] = [set() for _ in texts]
+    if not allowed.any():
+        return out
+    worth = [(n, text, words) for n, text in enumerate(texts) if (words := terms(text)) and _covered(engine, words) >= _GATE]
+    for start in range(0, len(worth), _BATCH):
+        chunk = worth[start : start + _BATCH]
+        vectors = engine.vectors([text for _, text, _ in chunk])
+        for j, (n, text, words) in enumerate(chunk):
+            query = engine.query(text, vectors[j] if vectors is not None else None, words=words)
+            out[n] = {engine.index.ids[row] for row, _, _ in engine.ranked(query, k, allowed=allowed, depth=_DEPTH)}
     return out
 
 
