@@ -56,14 +56,17 @@ POOL = 200  # claims compared exactly with the query's vector: the best by the (
 class Query:
     """A query's scores against every claim of an index: BM25 for all, the cosine for its best few."""
 
-    def __init__(self, index: SearchIndex, words: list[str], vector: Any, nums: frozenset[str], negation: bool) -> None:
+    def __init__(self, index: SearchIndex, words: list[str], vector: Any, nums: frozenset[str], negation: bool,
+                 approx: Any = None) -> None:  # fmt: skip
         self.index = index
         self.words = words
         self.claim_bm25, self.shared = index.claim.scores_and_shared(words)
         self.context_bm25 = index.context.scores(words)
         self.bm25 = self.claim_bm25 + self.context_bm25
         self.vector = vector if index.scan is not None and len(index) else None
-        self.approx = index.approximate(vector) if self.vector is not None else None
+        self.approx = None
+        if self.vector is not None:
+            self.approx = index.approximate(vector) if approx is None else approx
         self.numbers = nums
         self.negated = negation
         ids = index.claim.term_ids(words)

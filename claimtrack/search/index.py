@@ -111,6 +111,13 @@ class SearchIndex:
             return self.scan @ vector
         return self.scan @ (self.basis[1] @ vector)
 
+    def approximate_many(self, vectors: Any) -> Any:
+        """:meth:`approximate` for many vectors at once (one matrix product), as a ``len(vectors) x n`` array."""
+        queries = np.asarray(vectors, dtype=np.float32)
+        if self.basis is not None:
+            queries = queries @ self.basis[1].T
+        return queries @ self.scan.T
+
     def cosines(self, rows: Any, vector: Any) -> Any:
         """The exact cosines of the claims ``rows`` with ``vector``."""
         assert self.vectors is not None
