@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ import numpy as np
 
 from ..errors import ClaimtrackError
 from ..fileio import cache_file, read_signed, write_signed
-from ..model import Claim
 from .bm25 import Field, doc_major
 from .fields import ClaimText
 from .text import clean, negated, numbers, terms
@@ -272,7 +271,3 @@ def _path(root: Path | None) -> Path | None:
         return cache_file(root, CACHE_NAME)
     return None  # a .claimtrack that is a link, not a folder or not ours: no cache
 
-
-def claims_in(claims: Iterable[Claim]) -> dict[str, Claim]:
-    """Claims by id, in id order."""
-    return {claim.id: claim for claim in sorted(claims, key=lambda c: c.id)}
