@@ -270,4 +270,3 @@ def _path(root: Path | None) -> Path | None:
     with contextlib.suppress(ClaimtrackError, OSError):
         return cache_file(root, CACHE_NAME)
     return None  # a .claimtrack that is a link, not a folder or not ours: no cache
-
