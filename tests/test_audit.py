@@ -349,6 +349,10 @@ def plant_unknown_rule_in_ignore(lib):
     put(lib, "ignores", "Something.", ignore=(Ignore("stale-apperance", "typo in the rule name"),))
 
 
+def plant_duplicate_claims(lib):
+    put(lib, "gpt3-context-again", "The context window of GPT-3 is 2048 tokens.")
+
+
 def _noticed_source(lib, key, kind, *, title="A Paper", date="2023-03-14"):
     """A source with a DOI, a claim citing it as support, and a notice of ``kind`` about it in notices.toml."""
     _bib_append(
@@ -411,6 +415,7 @@ CASES: list[tuple[str, Callable[[claimtrack.Library], None], set[tuple[str | Non
     ("rests-on-retracted", plant_rests_on_retracted, {("rests", None)}, set()),
     ("needs-review", plant_needs_review, {("cdv2-reasoning", None)}, {"stale-appearance"}),
     ("superseded-without-successor", plant_superseded_without_successor, {("ended", None)}, set()),
+    ("duplicate-claims", plant_duplicate_claims, {("gpt3-context", None)}, set()),
     ("stale-appearance", plant_stale_appearance, {("c4-corpus", "fu2022roadmap")}, set()),
     ("retracted-source", plant_retracted_source, {("cites-retraction", "doe2021retracted")}, set()),
     ("source-correction", plant_source_correction, {("cites-correction", "doe2021corrected")}, set()),

@@ -13,11 +13,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 
 import attrs
 
+from ..errors import HistoryError
 from ..history import statement_versions
 from ..model import Claim
 
@@ -57,6 +59,7 @@ def claim_text(claim: Claim, title_of: Callable[[str], str | None]) -> ClaimText
     context = [*titles, *claim.tags, claim.id.replace("-", " ")]
     context.extend(f"{f.subject} {f.property}" for f in claim.facts)
     if sum(1 for r in claim.revisions if r.statement is not None or r.is_span_edit) > 1:
-        context.extend(v.statement for v in statement_versions(claim)[:-1])
+        with contextlib.suppress(HistoryError, ValueError):  # a history that does not replay is the audit's to report
+            context.extend(v.statement for v in statement_versions(claim)[:-1])
     meaning = " ".join([claim.statement, *titles[:_TITLES_EMBEDDED]])
     return ClaimText(" ".join(spoken)[:_MAX_FIELD], " ".join(context)[:_MAX_FIELD], meaning[:_MAX_FIELD])
