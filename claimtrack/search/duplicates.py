@@ -1,13 +1,15 @@
 """Near-duplicate claims: one test, for ``add`` (a new statement against the library) and for the audit (pairs).
 
-Two texts are near-duplicates when their sentence vectors' cosine is at least
-:data:`COSINE`, each holds at least :data:`COVER` of the other's term weight
+Two texts are near-duplicates when their statements' sentence vectors have a
+cosine of at least :data:`COSINE`, each holds at least :data:`COVER` of the other's term weight
 (idf), they name no different numbers, and both are negated or neither: "PaLM
 had 8% code" and "PaLM had 5% code" are two claims, not one.
 
 The audit does not query the engine once per claim (100,000 queries would
 cost minutes): claims are grouped under each of their :data:`_KEYS` rarest
-terms, and only claims that share a group are compared.
+terms, only claims that share a group are compared (first by their indexed
+vectors, then by their words), and only the pairs left have their statements
+embedded.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from .text import negated, numbers
 
 __all__ = ["near_duplicate", "duplicate_pairs", "COSINE", "COVER"]
 
-COSINE = 0.9
+COSINE = 0.9  # of the two statements' sentence vectors
+_PREFILTER = 0.6  # of the indexed vectors (which also hold source titles), before the statements are embedded
 COVER = 0.7
 _KEYS = 3  # a claim's rarest terms it is grouped under
 _GROUP = 64  # a term shared by more claims than this is not rare enough to group by
@@ -32,6 +35,11 @@ def _same(a_nums: frozenset[str], b_nums: frozenset[str], a_neg: bool, b_neg: bo
     return a_neg == b_neg and a_nums == b_nums
 
 
+def _statement_cosine(engine: SearchEngine, a: str, b: str) -> float:
+    vectors = engine.vectors([a, b])
+    return 1.0 if vectors is None else float(vectors[0] @ vectors[1])
+
+
 def near_duplicate(engine: SearchEngine, statement: str) -> SearchHit | None:
     """The library's claim that ``statement`` nearly duplicates (the closest such), or None."""
     if not len(engine.index):
@@ -39,12 +47,13 @@ def near_duplicate(engine: SearchEngine, statement: str) -> SearchHit | None:
     index = engine.index
     query = engine.query(statement)
     for row, score, probability in engine.ranked(query, 3):
-        cosine = float(query.cosine(np.array([row]))[0]) if index.vectors is not None else 1.0
         shared = float(query.shared[row])
         covers = (shared / query.weight if query.weight else 0.0, shared / max(float(index.claim.doc_weight[row]), 1e-6))
-        if cosine < COSINE or min(covers) < COVER:
+        if min(covers) < COVER:
             continue
         if not _same(numbers(statement), index.numbers[row], negated(statement), bool(index.negated[row])):
+            continue
+        if _statement_cosine(engine, statement, engine.shown[index.ids[row]].statement) < COSINE:
             continue
         return engine.hit(row, score, probability, query.words, statement)
     return None
@@ -81,7 +90,7 @@ def duplicate_pairs(engine: SearchEngine, *, active_only: bool = True) -> list[t
             block = vectors @ vectors.T
         else:
             block = np.ones((len(members), len(members)), dtype=np.float32)
-        for i, j in zip(*np.nonzero(np.triu(block >= COSINE, k=1)), strict=True):
+        for i, j in zip(*np.nonzero(np.triu(block >= _PREFILTER, k=1)), strict=True):
             a, b = int(members[i]), int(members[j])
             if (a, b) in found:
                 continue
@@ -92,6 +101,10 @@ def duplicate_pairs(engine: SearchEngine, *, active_only: bool = True) -> list[t
                 continue
             if not _same(index.numbers[a], index.numbers[b], bool(index.negated[a]), bool(index.negated[b])):
                 continue
-            found[(a, b)] = float(block[i, j])
-    pairs = [(index.ids[a], index.ids[b], round(cosine, 3)) for (a, b), cosine in found.items()]
+            found[(a, b)] = 0.0
+    pairs = []
+    for a, b in found:
+        cosine = _statement_cosine(engine, engine.shown[index.ids[a]].statement, engine.shown[index.ids[b]].statement)
+        if cosine >= COSINE:
+            pairs.append((index.ids[a], index.ids[b], round(cosine, 3)))
     return sorted(pairs)
