@@ -181,7 +181,8 @@ class SearchEngine:
             for row, score, probability in self.ranked(query, k, allowed=allowed)
         ]
 
-    def hit(self, row: int, score: float, probability: float, words: Sequence[str], text: str) -> SearchHit:
+    def hit(self, row: int, score: float, probability: float, words: Sequence[str], text: str, *,
+            matched: bool = True) -> SearchHit:  # fmt: skip
         claim_id = self.index.ids[row]
         shown = self.shown[claim_id]
         return SearchHit(
@@ -191,7 +192,7 @@ class SearchEngine:
             status=shown.status,
             confidence=shown.confidence,
             statement=shown.statement,
-            matched=self.matched(row, text),
+            matched=self.matched(row, text) if matched else (),
             superseded_by=shown.superseded_by,
         )
 

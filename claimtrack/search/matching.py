@@ -139,7 +139,7 @@ def match_sentences(engine: SearchEngine, sentences: Sequence[tuple[str, int]], 
             judged[text] = [(row, p) for row, _, p in engine.ranked(query, _PER_SENTENCE, depth=_DEPTH) if p >= threshold]
     for text, line in sentences:
         for row, probability in judged[text]:
-            hit = engine.hit(row, 0.0, probability, (), text)
+            hit = engine.hit(row, 0.0, probability, (), text, matched=False)
             out.append(
                 MatchFinding(
                     file, line, text, hit.claim, hit.score, hit.status, hit.confidence, hit.statement, hit.superseded_by
