@@ -91,4 +91,6 @@ def near_duplicate_of(lib: Any, statement: str) -> SearchHit | None:
 
 def duplicates(lib: Any) -> list[tuple[str, str, float]]:
     """Pairs of active claims of ``lib`` that are likely duplicates, as (id, id, cosine)."""
-    return duplicate_pairs(engine_for(lib))
+    from .embedding import load_embedder
+
+    return duplicate_pairs(lib.claims.values(), load_embedder())
