@@ -6,7 +6,7 @@ imported only when one of these is called.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .errors import DuplicateClaimError
@@ -32,6 +32,13 @@ class SearchVerbs:
         from .search import search
 
         return search(self, text, k, confidence=confidence, tags=tags, status=status)
+
+    def claims_near(self, texts: Sequence[str], among: Collection[str]) -> list[set[str]]:
+        """For each text, the claims of ``among`` the search engine ranks first for it (what the stale scan also
+        judges a sentence against)."""
+        from .search import claims_near
+
+        return claims_near(self, texts, among)
 
     def _check_not_duplicate(self, claim_id: str, statement: str) -> None:
         from .search import near_duplicate_of

@@ -354,8 +354,7 @@ def plant_unknown_rule_in_ignore(lib):
 
 
 def plant_duplicate_claims(lib):
-    put(lib, "params-a", "GPT-3 has 175 billion parameters.")
-    put(lib, "params-b", "GPT-3 has 175 billion parameters.")
+    put(lib, "gpt3-context-again", "The context window of GPT-3 is 2048 tokens.")
 
 
 def _noticed_source(lib, key, kind, *, title="A Paper", date="2023-03-14"):
@@ -421,12 +420,12 @@ CASES: list[tuple[str, Callable[[claimtrack.Library], None], set[tuple[str | Non
     ("rests-on-retracted", plant_rests_on_retracted, {("rests", None)}, set()),
     ("needs-review", plant_needs_review, {("cdv2-reasoning", None)}, {"stale-appearance"}),
     ("superseded-without-successor", plant_superseded_without_successor, {("ended", None)}, set()),
+    ("duplicate-claims", plant_duplicate_claims, {("gpt3-context", None)}, set()),
     ("stale-appearance", plant_stale_appearance, {("c4-corpus", "fu2022roadmap")}, set()),
     ("retracted-source", plant_retracted_source, {("cites-retraction", "doe2021retracted")}, set()),
     ("source-correction", plant_source_correction, {("cites-correction", "doe2021corrected")}, set()),
     ("expression-of-concern", plant_expression_of_concern, {("cites-expression-of-concern", "doe2021concern")}, set()),
     ("retraction-signal", plant_retraction_signal, {("cites-signal", "doe2021signal")}, set()),
-    ("duplicate-claims", plant_duplicate_claims, {("params-a", None)}, {"unsupported"}),
     ("unknown-rule", plant_unknown_rule, {(None, None)}, set()),
     ("unknown-rule", plant_unknown_rule_in_ignore, {("ignores", None)}, set()),
 ]

@@ -162,7 +162,7 @@ def test_readme_puts_the_user_first() -> None:
         assert moved not in readme
     assert "malloc_trim" in (REPO / "docs" / "performance.md").read_text(encoding="utf-8")
     assert "flock" in (REPO / "docs" / "internals.md").read_text(encoding="utf-8")
-    assert len(readme) < 30_000
+    assert len(readme) < 33_000  # the tours, the workflows and short summaries; the rest is in docs/
 
 
 def test_doc_links_point_at_files() -> None:

@@ -187,3 +187,21 @@ def test_the_engine_is_kept_while_the_library_is_unchanged(palm: claimtrack.Libr
     assert engine_for(palm) is engine
     palm.add("x", "Something else entirely.", by="A", date=DATE)
     assert engine_for(palm) is not engine
+
+
+def test_stale_scan_judges_the_claims_the_engine_finds(corpus: claimtrack.Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimtrack.documents import StaleEngine
+
+    near = corpus.claims_near(["The original GPT-3 learned from C4 text collected from 2016 to 2019."], among=list(corpus.claims))
+    assert "gpt3-pretraining-corpus" in near[0]
+    asked: list[list[str]] = []
+
+    def spy(texts: list[str], among: object) -> list[set[str]]:
+        asked.append(list(texts))
+        return [set() for _ in texts]
+
+    monkeypatch.setattr(type(corpus), "claims_near", lambda self, texts, among: spy(texts, among))
+    found = StaleEngine(corpus).passage("The initial GPT-3 was pretrained on C4 data from 2016 to 2019.")
+    assert asked == [["The initial GPT-3 was pretrained on C4 data from 2016 to 2019."]]
+    assert "gpt3-pretraining-corpus" in [f.claim for f in found]
+    assert StaleEngine(corpus, embeddings=False).passage("GPT-3 was pretrained on C4.") and len(asked) == 1

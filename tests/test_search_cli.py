@@ -138,3 +138,12 @@ def test_add_refuses_a_near_duplicate_and_allow_duplicate_adds_it(root: Path) ->
     code, out, _ = run(root, "audit", "--format", "json")
     found = [f for f in json.loads(out)["findings"] if f["rule"] == "duplicate-claims"]
     assert [(f["claim"], f["severity"]) for f in found] == [("palm-8", "info")]
+
+
+def test_a_50_mb_line(root: Path, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"PaLM " * (10 << 20))
+    code, out, err = run(root, "match", str(huge))
+    assert code == 2 and out == "" and err.startswith(f"error: {huge}: is larger than 32 MiB") and err.count("\n") == 1
+    code, out, err = run(root, "search", "--file", str(huge))
+    assert (code, out) == (2, "") and err.startswith(f"error: {huge}: is more than 1 MiB") and err.count("\n") == 1

@@ -12,7 +12,10 @@ only judged against wordings it could state:
   (``PaLM``), so a translation that keeps the name is found;
 * the nearest old texts by sentence embedding (WordLlama, from the installed
   wheel: :mod:`.embedding`), for paraphrases; the library's wordings'
-  vectors are cached in ``.claimtrack/`` (:mod:`.embedding_cache`).
+  vectors are cached in ``.claimtrack/`` (:mod:`.embedding_cache`);
+* for a Library, the claims the search engine ranks first for the sentence
+  (``Library.claims_near``, :mod:`claimtrack.search`), for paraphrases that
+  change every span's words.
 
 Without the model (``embeddings=False``, or the package is missing) the scan
 is lexical: the span and value rules judge by words alone.
@@ -26,7 +29,7 @@ is lexical: the span and value rules judge by words alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,9 +62,16 @@ class StaleEngine:
     whose ``.claimtrack/`` holds the cache when ``claims`` is not a Library.
     """
 
-    def __init__(self, claims: Any, *, embeddings: bool = True, cache_root: str | Path | None = None) -> None:
+    def __init__(self, claims: Any, *, embeddings: bool = True, cache_root: str | Path | None = None,
+                 near: Callable[[Sequence[str], Collection[str]], list[set[str]]] | None = None) -> None:  # fmt: skip
         by_id = claims_of(claims)
         self.wordings: list[Wording] = [w for claim in by_id.values() for w in superseded_wordings(claim, by_id)]
+        # More candidates from the search engine (a Library's ``claims_near``): for each sentence, the claims it
+        # may restate in other words; the rules below still decide.
+        self._near = near if near is not None else (getattr(claims, "claims_near", None) if embeddings else None)
+        self._owned: dict[str, list[int]] = {}
+        for i, wording in enumerate(self.wordings):
+            self._owned.setdefault(wording.claim.id, []).append(i)
         root = cache_root if cache_root is not None else getattr(claims, "root", None)
         self._root = Path(root) if root is not None else None
         self._by_token = self._file_under((i, _keys(w)) for i, w in enumerate(self.wordings))
@@ -141,6 +151,9 @@ class StaleEngine:
             nearest = self._nearest(vectors, np.where(cjk, RETRIEVE_CJK, RETRIEVE).astype(np.float32))
         else:
             nearest = [set() for _ in texts]
+        if within is None and self._near is not None and self.wordings:
+            for found, ids in zip(nearest, self._near(texts, self._owned.keys()), strict=True):
+                found.update(i for claim_id in ids for i in self._owned[claim_id])
         out: list[list[tuple[Wording, float, str]]] = []
         for n, text in enumerate(texts):
             words = tokens(text)

@@ -15,19 +15,20 @@ sources were read again.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .duplicates import duplicate_pairs, near_duplicate
 from .engine import SearchEngine, SearchHit, check_query
-from .matching import MATCH_THRESHOLD, MatchFinding, MatchReport, match_documents
+from .matching import MATCH_THRESHOLD, MatchFinding, MatchReport, match_documents, near_claims
 
 __all__ = [
     "search",
     "match",
     "engine_for",
     "near_duplicate_of",
+    "claims_near",
     "duplicates",
     "SearchEngine",
     "SearchHit",
@@ -73,6 +74,14 @@ def match(lib: Any, paths: Iterable[str | Path], *, threshold: float = MATCH_THR
     return match_documents(engine_for(lib), paths, threshold=threshold)
 
 
+def claims_near(lib: Any, texts: Sequence[str], among: Collection[str], *, k: int = 3) -> list[set[str]]:
+    """For each text, the (at most ``k``) claims of ``among`` the engine ranks first, when the text holds enough of
+    some claim's words to state it (see :mod:`.matching`); empty sets otherwise."""
+    if not texts or not among or not len(lib.claims):
+        return [set() for _ in texts]
+    return near_claims(engine_for(lib), texts, among, k=k)
+
+
 def near_duplicate_of(lib: Any, statement: str) -> SearchHit | None:
     """The claim of ``lib`` that ``statement`` nearly duplicates, or None (see :mod:`.duplicates`)."""
     if not statement.strip() or not len(lib.claims):
@@ -82,4 +91,6 @@ def near_duplicate_of(lib: Any, statement: str) -> SearchHit | None:
 
 def duplicates(lib: Any) -> list[tuple[str, str, float]]:
     """Pairs of active claims of ``lib`` that are likely duplicates, as (id, id, cosine)."""
-    return duplicate_pairs(engine_for(lib))
+    from .embedding import load_embedder
+
+    return duplicate_pairs(lib.claims.values(), load_embedder())

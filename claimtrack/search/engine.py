@@ -16,6 +16,7 @@ the two name different numbers or one is negated and the other not.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -39,6 +40,7 @@ MAX_QUERY_CHARS = 100_000  # a query longer than this is a document: use match
 CLASH_CAP = 0.5  # of the threshold: the most a claim whose numbers or negation differ from the text's may score
 _NUMBERS_CLASH = FEATURES.index("numbers_clash")
 _NEGATION_CLASH = FEATURES.index("negation_clash")
+_LATEX_MARKS = re.compile(r"[{}\\~$^]")
 _WORDS = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -123,19 +125,23 @@ class SearchEngine:
         sources = lib.sources
 
         def title_of(key: str) -> str | None:
+            # The title as written, braces and commands left as words: decoding LaTeX costs a millisecond a
+            # title (what a large library's index build would spend most of its time on), and BM25 does not need it.
             source = sources.get(key)
-            return source.title if source is not None else None
+            raw = source.field("title", decode=False) if source is not None else None
+            return _LATEX_MARKS.sub(" ", raw) if raw else None
 
         return cls.from_claims(lib.claims.values(), title_of=title_of, root=lib.root, embeddings=embeddings)
 
     # -- querying -----------------------------------------------------------
 
-    def query(self, text: str, vector: Any = None, *, words: list[str] | None = None) -> Query:
-        """The scores of every claim for ``text`` (``vector``, ``words``: its sentence vector and terms, when
-        already computed)."""
+    def query(self, text: str, vector: Any = None, *, words: list[str] | None = None, approx: Any = None) -> Query:
+        """The scores of every claim for ``text`` (``vector``, ``words``, ``approx``: its sentence vector, terms
+        and scan scores, when already computed)."""
         if vector is None and self.embedder is not None and self.index.vectors is not None:
             vector = self.embedder.embed([clean(text, handles=False)])[0]
-        return Query(self.index, terms(text) if words is None else words, vector, numbers(text), negated(text))
+        words = terms(text) if words is None else words
+        return Query(self.index, words, vector, numbers(text), negated(text), approx)
 
     def vectors(self, texts: Sequence[str]) -> Any:
         """The sentence vectors of ``texts`` (None without the model)."""
@@ -175,7 +181,8 @@ class SearchEngine:
             for row, score, probability in self.ranked(query, k, allowed=allowed)
         ]
 
-    def hit(self, row: int, score: float, probability: float, words: Sequence[str], text: str) -> SearchHit:
+    def hit(self, row: int, score: float, probability: float, words: Sequence[str], text: str, *,
+            matched: bool = True) -> SearchHit:  # fmt: skip
         claim_id = self.index.ids[row]
         shown = self.shown[claim_id]
         return SearchHit(
@@ -185,7 +192,7 @@ class SearchEngine:
             status=shown.status,
             confidence=shown.confidence,
             statement=shown.statement,
-            matched=self.matched(row, text),
+            matched=self.matched(row, text) if matched else (),
             superseded_by=shown.superseded_by,
         )
 
@@ -195,9 +202,14 @@ class SearchEngine:
         for field in (self.index.claim, self.index.context):
             held.update(field.doc_term_set(row).tolist())
         vocab = self.index.claim.vocab
-        out: dict[str, None] = {}
-        for word in _WORDS.findall(clean(text)):
-            found = terms(word)
-            if found and all(vocab.get(t, -1) in held for t in found):
-                out.setdefault(word, None)
-        return tuple(out)
+        return tuple(word for word, found in _spoken(text) if all(vocab.get(t, -1) in held for t in found))
+
+
+@functools.lru_cache(maxsize=64)
+def _spoken(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The distinct words of ``text`` as written, each with its index terms (for the hits of one query)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for word in _WORDS.findall(clean(text)):
+        if word not in out:
+            out[word] = tuple(terms(word))
+    return tuple((word, found) for word, found in out.items() if found)

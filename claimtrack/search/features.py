@@ -19,7 +19,7 @@ top (:data:`DEPTH` from each); for each, the features are:
 
 BM25 is divided by the query's best score so that a long query and a short
 one weigh alike. Cosines are computed exactly for the :data:`POOL` claims
-nearest by the index's scan (all vectors up to 20,000 claims, a reduction
+nearest by the index's scan (all vectors up to 4,096 claims, a reduction
 beyond: see :mod:`.index`) and for the candidates; the raw best BM25 and cosine enter :func:`states` (whether the
 best claim is stated at all), which the ranking alone cannot tell.
 """
@@ -56,14 +56,17 @@ POOL = 200  # claims compared exactly with the query's vector: the best by the (
 class Query:
     """A query's scores against every claim of an index: BM25 for all, the cosine for its best few."""
 
-    def __init__(self, index: SearchIndex, words: list[str], vector: Any, nums: frozenset[str], negation: bool) -> None:
+    def __init__(self, index: SearchIndex, words: list[str], vector: Any, nums: frozenset[str], negation: bool,
+                 approx: Any = None) -> None:  # fmt: skip
         self.index = index
         self.words = words
         self.claim_bm25, self.shared = index.claim.scores_and_shared(words)
         self.context_bm25 = index.context.scores(words)
         self.bm25 = self.claim_bm25 + self.context_bm25
         self.vector = vector if index.scan is not None and len(index) else None
-        self.approx = index.approximate(vector) if self.vector is not None else None
+        self.approx = None
+        if self.vector is not None:
+            self.approx = index.approximate(vector) if approx is None else approx
         self.numbers = nums
         self.negated = negation
         ids = index.claim.term_ids(words)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import attrs
 
+from ..errors import HistoryError
 from ..history import statement_versions
 from ..model import Claim
 
@@ -58,8 +59,7 @@ def claim_text(claim: Claim, title_of: Callable[[str], str | None]) -> ClaimText
     context = [*titles, *claim.tags, claim.id.replace("-", " ")]
     context.extend(f"{f.subject} {f.property}" for f in claim.facts)
     if sum(1 for r in claim.revisions if r.statement is not None or r.is_span_edit) > 1:
-        # A history that does not replay (HistoryError) is the audit's to report: index what is there.
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(HistoryError, ValueError):  # a history that does not replay is the audit's to report
             context.extend(v.statement for v in statement_versions(claim)[:-1])
     meaning = " ".join([claim.statement, *titles[:_TITLES_EMBEDDED]])
     return ClaimText(" ".join(spoken)[:_MAX_FIELD], " ".join(context)[:_MAX_FIELD], meaning[:_MAX_FIELD])

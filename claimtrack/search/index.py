@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ import numpy as np
 
 from ..errors import ClaimtrackError
 from ..fileio import cache_file, read_signed, write_signed
-from ..model import Claim
 from .bm25 import Field, doc_major
 from .fields import ClaimText
 from .text import clean, negated, numbers, terms
@@ -32,7 +31,7 @@ CACHE_NAME = "search-index.bin"
 _CONTEXT = "claimtrack-search-index 1"
 _CLAIM, _CONTEXT_FIELD = "claim", "context"
 _EMPTY = (np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16))
-EXACT_UP_TO = 20_000  # claims: up to this many, every query is compared with every vector
+EXACT_UP_TO = 4_096  # claims: up to this many, every query is compared with every vector
 _REDUCED = 64  # dimensions of the reduced vectors a larger library is scanned with
 _SAMPLE = 8_192  # vectors the reduction is computed from
 _CHUNK = 8_192
@@ -110,6 +109,13 @@ class SearchIndex:
         if self.basis is None:
             return self.scan @ vector
         return self.scan @ (self.basis[1] @ vector)
+
+    def approximate_many(self, vectors: Any) -> Any:
+        """:meth:`approximate` for many vectors at once (one matrix product), as a ``len(vectors) x n`` array."""
+        queries = np.asarray(vectors, dtype=np.float32)
+        if self.basis is not None:
+            queries = queries @ self.basis[1].T
+        return queries @ self.scan.T
 
     def cosines(self, rows: Any, vector: Any) -> Any:
         """The exact cosines of the claims ``rows`` with ``vector``."""
@@ -264,8 +270,3 @@ def _path(root: Path | None) -> Path | None:
     with contextlib.suppress(ClaimtrackError, OSError):
         return cache_file(root, CACHE_NAME)
     return None  # a .claimtrack that is a link, not a folder or not ours: no cache
-
-
-def claims_in(claims: Iterable[Claim]) -> dict[str, Claim]:
-    """Claims by id, in id order."""
-    return {claim.id: claim for claim in sorted(claims, key=lambda c: c.id)}

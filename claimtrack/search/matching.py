@@ -10,7 +10,7 @@ newsroom wants to know of an article before it runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,12 @@ from .engine import SearchEngine
 from .ranker import load_ranker
 from .text import terms
 
-__all__ = ["MatchFinding", "MatchReport", "match_documents", "match_sentences", "MATCH_THRESHOLD"]
+__all__ = ["MatchFinding", "MatchReport", "match_documents", "match_sentences", "near_claims", "MATCH_THRESHOLD"]
 
 MATCH_THRESHOLD = load_ranker().threshold  # probability that the sentence states the claim, chosen on dev
 _PER_SENTENCE = 3  # claims judged per sentence
 _DEPTH = 12  # candidates per sentence from each of BM25 and the embedding
-_BATCH = 512  # sentences embedded at a time
+_BATCH = 256  # sentences embedded and scanned at a time
 _GATE = 0.2  # a sentence that holds less of every claim's term weight than this states none of them
 
 
@@ -94,6 +94,10 @@ class MatchReport:
         }
 
 
+def _row(vectors: Any, scans: Any, n: int) -> tuple[Any, Any]:
+    return (vectors[n], scans[n]) if vectors is not None else (None, None)
+
+
 def _covered(engine: SearchEngine, words: Sequence[str]) -> float:
     """The largest share of one claim's term weight (idf) that ``words`` hold: a cheap test that lets through only
     sentences that could state a claim (the rest of a long document is never embedded or ranked)."""
@@ -128,17 +132,38 @@ def match_sentences(engine: SearchEngine, sentences: Sequence[tuple[str, int]], 
     for start in range(0, len(worth), _BATCH):
         chunk = worth[start : start + _BATCH]
         vectors = engine.vectors([text for text, _ in chunk])
+        scans = engine.index.approximate_many(vectors) if vectors is not None else None
         for n, (text, words) in enumerate(chunk):
-            query = engine.query(text, vectors[n] if vectors is not None else None, words=words)
+            vector, scan = _row(vectors, scans, n)
+            query = engine.query(text, vector, words=words, approx=scan)
             judged[text] = [(row, p) for row, _, p in engine.ranked(query, _PER_SENTENCE, depth=_DEPTH) if p >= threshold]
     for text, line in sentences:
         for row, probability in judged[text]:
-            hit = engine.hit(row, 0.0, probability, (), text)
+            hit = engine.hit(row, 0.0, probability, (), text, matched=False)
             out.append(
                 MatchFinding(
                     file, line, text, hit.claim, hit.score, hit.status, hit.confidence, hit.statement, hit.superseded_by
                 )  # fmt: skip
             )
+    return out
+
+
+def near_claims(engine: SearchEngine, texts: Sequence[str], among: Collection[str], *, k: int = 3) -> list[set[str]]:
+    """For each text that passes the gate, the ``k`` best claims of ``among``, whatever their probability."""
+    allowed = np.zeros(len(engine.index), dtype=bool)
+    allowed[[engine.index.row[i] for i in among if i in engine.index.row]] = True
+    out: list[set[str]] = [set() for _ in texts]
+    if not allowed.any():
+        return out
+    worth = [(n, text, words) for n, text in enumerate(texts) if (words := terms(text)) and _covered(engine, words) >= _GATE]
+    for start in range(0, len(worth), _BATCH):
+        chunk = worth[start : start + _BATCH]
+        vectors = engine.vectors([text for _, text, _ in chunk])
+        scans = engine.index.approximate_many(vectors) if vectors is not None else None
+        for j, (n, text, words) in enumerate(chunk):
+            vector, scan = _row(vectors, scans, j)
+            query = engine.query(text, vector, words=words, approx=scan)
+            out[n] = {engine.index.ids[row] for row, _, _ in engine.ranked(query, k, allowed=allowed, depth=_DEPTH)}
     return out
 
 
