@@ -892,3 +892,16 @@ def test_sealing_the_unsealed_revisions_verifies_every_seal(clean, plant):
     assert sum(clean.seal().values()) == 1
     after = {f.rule for f in audit(_fresh(clean))}
     assert not after & {"seal-gap", "seals-lost", "broken-seal", "unsealed-revision"}, after
+
+
+def test_duplicate_claims_runs_on_a_large_library_only_when_named(tmp_path, monkeypatch):
+    from claimtrack.audit import duplicates
+
+    root = claimtrack.init(tmp_path / "lib")
+    lib = claimtrack.open(root)
+    plant_duplicate_claims(lib)
+    put(lib, "gpt3-context", "GPT-3 has a context window of 2048 tokens.")
+    monkeypatch.setattr(duplicates, "AUTO_LIMIT", 1)
+    assert not [f for f in audit(claimtrack.open(root)) if f.rule == "duplicate-claims"]
+    (root / "claimtrack.toml").write_text('[rules]\n"duplicate-claims" = "info"\n', encoding="utf-8")
+    assert [f.claim for f in audit(claimtrack.open(root)) if f.rule == "duplicate-claims"] == ["gpt3-context"]
