@@ -110,9 +110,18 @@ class Context:
         return n - self.scale.rank(level), n
 
 
+def _needs_before(claim: Claim) -> bool:
+    """Whether a later revision of ``claim`` shows an old value only the state before it knows (a whole new statement,
+    confidence or status); span and list edits carry both sides themselves."""
+    return any(
+        r.statement is not None or r.confidence is not None or r.status is not None or r.superseded_by is not None
+        for r in claim.revisions[1:]
+    )
+
+
 def changes(claim: Claim) -> list[tuple[int, Revision, str]]:
     """Each revision after ``created`` with its change in words (``~~4096~~ 8192``), oldest first."""
-    before = states_before(claim)
+    before: list[Claim | None] = states_before(claim) if _needs_before(claim) else [None] * len(claim.revisions)
     return [(i, r, render_markdown(r, before[i])) for i, r in enumerate(claim.revisions) if i]
 
 
