@@ -152,6 +152,9 @@ def _made(
                 from .html import render_html
 
                 out[HTML_FILE] = render_html(context, style_name=style_name)
+            from .corrections import corrections_files
+
+            out.update(corrections_files(lib))
         if "md" in wanted:
             from .markdown import markdown_pieces
 
