@@ -347,7 +347,8 @@ def test_command_prints_only_paths(fixture_lib: claimtrack.Library, tmp_path: Pa
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["--root", str(fixture_lib.root), "report", "--out", str(out), "--format", "md,csv"])
     assert result.exit_code == 0, result.output
-    expected = [str(out / n) for n in ("README.md", "claims.csv", "evidence.csv", "revisions.csv", "sources.csv", "findings.csv")]
+    names = ("README.md", "claims.csv", "evidence.csv", "revisions.csv", "sources.csv", "findings.csv", "calibration.csv")
+    expected = [str(out / n) for n in names]
     assert result.stdout.splitlines() == expected
     assert result.stderr == ""
 

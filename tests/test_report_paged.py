@@ -41,7 +41,14 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_files(written: Path) -> None:
     names = sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file())
-    assert names == ["bibliography.html", "corrections.html", "corrections.xml", "data/claims.js", "data/details-0.js", "index.html"]
+    assert names == [
+        "bibliography.html",
+        "corrections.html",
+        "corrections.xml",
+        "data/claims.js",
+        "data/details-0.js",
+        "index.html",
+    ]
 
 
 def test_index_holds_no_rows_or_sections(written: Path) -> None:

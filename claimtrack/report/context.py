@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..changelog.calibration import calibrate
 from ..heap import release_freed
 from ..model import Claim, Stance
 from .changes import Segment, change_segments
@@ -344,6 +345,7 @@ def _context(
         "uncited": uncited,
         "uncited_open": len(uncited) <= UNCITED_OPEN,
         "by_confidence": by_confidence,
+        "calibration": calibrate(claims, levels),
         "by_status": by_status,
         "levels": levels,
         "statuses": statuses,

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .calibration import calibration_chart, calibration_table
 from .charts import revisions_chart, support_chart
 from .notices import notices_html
 from .sections import Links, attr, fill, status_badge, text, with_parts
@@ -147,6 +148,8 @@ def render_html(context: dict[str, Any], *, style_name: str) -> str:
             fallback_count=fallback,
             chart_revisions=revisions_chart(context["revisions"]),
             chart_support=support_chart(claims, context["by_confidence"]),
+            chart_calibration=calibration_chart(context["calibration"]),
+            table_calibration=calibration_table(context["calibration"]),
             table_rows=Markup(_table(claims, links)),
             claim_details=Markup(details),
             bibliography_items=Markup(bibliography_items(context["bibliography"], links)),

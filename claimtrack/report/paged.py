@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..errors import ClaimtrackError
+from .calibration import calibration_chart, calibration_table
 from .charts import revisions_chart, support_chart
 from .html import bibliography_pieces, environment, framed, link_functions, part_mark, uncited_pieces
 from .notices import notices_html
@@ -119,6 +120,8 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
             table_rows=Markup(""),
             chart_revisions=revisions_chart(context["revisions"]),
             chart_support=support_chart(claims, context["by_confidence"]),
+            chart_calibration=calibration_chart(context["calibration"]),
+            table_calibration=calibration_table(context["calibration"]),
             notices_section=Markup(notices_html(context["notices"], links)),
         ),
         "bibliography.html": framed(
