@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .asof import diff_html
 from .calibration import calibration_chart, calibration_table
 from .charts import revisions_chart, support_chart
 from .notices import notices_html
@@ -57,17 +58,18 @@ def link_functions(links: Links) -> dict[str, Any]:
         "source_link": lambda key: Markup(links.source_link(key)),
         "badge": badge,
         "status_badge": lambda status: Markup(status_badge(status)),
+        "since_diff": diff_html,
     }
 
 
-def _table(rows: list[Any], links: Links) -> str:
+def _table(rows: list[Any], links: Links, since: Any = None) -> str:
     out = []
     for c in rows:
         support = f"{c.supporting} / {c.min_support}" if c.min_support is not None else str(c.supporting)
         cid = attr(c.id)
         out.append(
             f'<tr data-confidence="{attr(c.confidence)}" data-status="{attr(c.status)}"><td><a href="#claim-{cid}">{cid}</a>'
-            f"<td>{text(c.statement)}<td data-sort={c.rank}>{links.badge(c.confidence)}<td>{status_badge(c.status)}"
+            f"<td>{text(c.statement) if since is None else since.mark(c.id, c.statement)}<td data-sort={c.rank}>{links.badge(c.confidence)}<td>{status_badge(c.status)}"
             f"<td{'' if c.meets_minimum else ' class=below'}>{support}<td>{c.revisions}<td>{c.updated}\n"
         )
     return "".join(out)
@@ -150,7 +152,7 @@ def render_html(context: dict[str, Any], *, style_name: str) -> str:
             chart_support=support_chart(claims, context["by_confidence"]),
             chart_calibration=calibration_chart(context["calibration"]),
             table_calibration=calibration_table(context["calibration"]),
-            table_rows=Markup(_table(claims, links)),
+            table_rows=Markup(_table(claims, links, context.get("since"))),
             claim_details=Markup(details),
             bibliography_items=Markup(bibliography_items(context["bibliography"], links)),
             uncited_items=Markup(uncited_items(context["uncited"])),
