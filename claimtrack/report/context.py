@@ -346,6 +346,14 @@ def _context(
         "uncited_open": len(uncited) <= UNCITED_OPEN,
         "by_confidence": by_confidence,
         "calibration": calibrate(claims, levels),
+        "argument": {
+            "edges": {
+                c.id: [*c.depends_on, *(e.claim_id for e in c.evidence if e.is_claim and e.claim_id in claim_ids)] for c in claims
+            },
+            "rank": {r.id: r.rank for r in rows},
+            "status": {r.id: r.status for r in rows},
+            "flagged": {getattr(f, "claim", None) for f in findings or ()} - {None},
+        },
         "by_status": by_status,
         "levels": levels,
         "statuses": statuses,

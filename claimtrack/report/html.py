@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from .asof import diff_html
 from .calibration import calibration_chart, calibration_table
 from .charts import revisions_chart, support_chart
+from .graph import graph_svg
 from .notices import notices_html
 from .sections import Links, attr, fill, status_badge, text, with_parts
 
@@ -151,6 +152,7 @@ def render_html(context: dict[str, Any], *, style_name: str) -> str:
             chart_revisions=revisions_chart(context["revisions"]),
             chart_support=support_chart(claims, context["by_confidence"]),
             chart_calibration=calibration_chart(context["calibration"]),
+            argument_graph=graph_svg(**context["argument"]),
             table_calibration=calibration_table(context["calibration"]),
             table_rows=Markup(_table(claims, links, context.get("since"))),
             claim_details=Markup(details),

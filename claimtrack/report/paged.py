@@ -29,6 +29,7 @@ from markupsafe import Markup
 from ..errors import ClaimtrackError
 from .calibration import calibration_chart, calibration_table
 from .charts import revisions_chart, support_chart
+from .graph import graph_svg
 from .html import bibliography_pieces, environment, framed, link_functions, part_mark, uncited_pieces
 from .notices import notices_html
 from .sections import Links, fill
@@ -121,6 +122,7 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
             chart_revisions=revisions_chart(context["revisions"]),
             chart_support=support_chart(claims, context["by_confidence"]),
             chart_calibration=calibration_chart(context["calibration"]),
+            argument_graph=graph_svg(**context["argument"]),
             table_calibration=calibration_table(context["calibration"]),
             notices_section=Markup(notices_html(context["notices"], links)),
         ),
