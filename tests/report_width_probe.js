@@ -65,5 +65,18 @@
   }).length;
   filter.value = "";
   filter.dispatchEvent(new Event("input"));
+  var tag = document.getElementById("filter-tag");
+  out.tagCells = Array.prototype.filter.call(table.querySelectorAll("tbody td:nth-child(8)"), function (td) {
+    return td.offsetParent !== null && td.textContent.indexOf("context-window") !== -1;
+  }).length;
+  if (tag) {
+    tag.value = "context-window";
+    tag.dispatchEvent(new Event("change"));
+    out.tagged = Array.prototype.filter.call(table.querySelectorAll("tbody tr"), function (tr) {
+      return !tr.hidden && tr.offsetParent !== null;
+    }).length;
+    tag.value = "";
+    tag.dispatchEvent(new Event("change"));
+  }
   window.parent.postMessage(JSON.stringify(out), "*");
 }());

@@ -14,7 +14,7 @@ from claimtrack.cli import main
 
 
 def _row(page: str, cid: str) -> str:
-    found = re.search(rf'<tr data-confidence="[^"]*" data-status="[^"]*"><td><a href="#claim-{cid}">.*?\n', page)
+    found = re.search(rf'<tr data-confidence="[^"]*" data-status="[^"]*" data-tags="[^"]*"><td><a href="#claim-{cid}">.*?\n', page)
     assert found is not None, cid
     return found.group(0)
 
@@ -23,7 +23,7 @@ def test_as_of_leaves_out_later_claims_and_shows_old_statements(tmp_path: Path) 
     lib = build_fixture(tmp_path / "lib")
     page = report.render(lib, ["html"], as_of="2022-12-15")["index.html"]
     assert "Claims report · as it stood on 2022-12-15" in page
-    rows = re.findall(r'<tr data-confidence="[^"]*" data-status="[^"]*"><td><a href="#claim-([^"]+)"', page)
+    rows = re.findall(r'<tr data-confidence="[^"]*" data-status="[^"]*" data-tags="[^"]*"><td><a href="#claim-([^"]+)"', page)
     then = sorted(cid for cid, c in lib.claims.items() if c.created <= claimtrack.model.to_date("2022-12-15"))
     assert rows == then and len(rows) < len(lib.claims)
     assert "4096 tokens" in _row(page, "cdv2-context-window") and "8192" not in _row(page, "cdv2-context-window")

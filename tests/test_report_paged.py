@@ -65,7 +65,7 @@ def test_rows_are_the_table(written: Path, tmp_path: Path) -> None:
     assert isinstance(data, dict) and data["chunk"] == paged.CHUNK and data["perPage"] == paged.PER_PAGE
     rows = {row[0]: row for row in data["rows"]}
     assert list(rows) == sorted(rows)
-    # id, statement, rank, confidence, status, supporting, minimum (-1: none), revisions, updated
+    # id, statement, rank, confidence, status, supporting, minimum (-1: none), revisions, updated, tags
     assert rows["cdv2-context-window"] == [
         "cdv2-context-window",
         "code-davinci-002 has a context window of 8192 tokens.",
@@ -76,6 +76,7 @@ def test_rows_are_the_table(written: Path, tmp_path: Path) -> None:
         2,
         3,
         "2023-01-01",
+        "",
     ]
     assert rows["old-claim"][4] == "retracted"
 

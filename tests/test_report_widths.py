@@ -15,6 +15,7 @@ from test_browser import CHROMIUM, chromium, console_errors
 from test_report import build_fixture
 from test_report_paged import _paged
 
+import claimtrack
 import claimtrack.report as report
 
 PROBE = Path(__file__).resolve().parent / "report_width_probe.js"
@@ -47,11 +48,18 @@ def measure(page: Path, width: int) -> dict[str, object]:
     return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
 
 
+def _tagged(lib: claimtrack.Library) -> claimtrack.Library:
+    """Tags, one of them long, on two of the fixture's claims."""
+    for cid in ("cdv2-context-window", "long-context-helps"):
+        lib.tag(cid, add=["context-window", "in-context-learning-with-code"], by="A. Author", date="2023-03-05")
+    return claimtrack.open(lib.root)
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("widths")
-    report.write(build_fixture(tmp / "lib"), tmp / "single", formats=["html"])
-    report.write(_paged(tmp / "paged-lib"), tmp / "paged", formats=["html"])
+    report.write(_tagged(build_fixture(tmp / "lib")), tmp / "single", formats=["html"])
+    report.write(_tagged(_paged(tmp / "paged-lib")), tmp / "paged", formats=["html"])
     single = [p for p in (tmp / "single").glob("*.html") if p.name != "corrections.html"]
     assert len(single) == 1
     return {"single": single[0], "split": tmp / "paged" / "index.html", "corrections": tmp / "single" / "corrections.html"}
@@ -67,6 +75,7 @@ def test_claims_list_reads_at_width(pages: dict[str, Path], kind: str, width: in
     assert got["broken"] == [], f"words broken across lines at {width} px: {got['broken']}"
     assert isinstance(got["narrowest"], float) and got["narrowest"] >= 12, got
     assert got["rows"] == 4 and got["filtered"] == 2
+    assert got["tagged"] == 2 and got["tagCells"] == (2 if width < 700 or width > 1080 else 0)
     assert got["cards"] is (width < 700)
     assert got["sortable"] >= 5  # the sort headings stay on screen as buttons above the cards
 

@@ -71,6 +71,7 @@ class ClaimRow:
     revisions: int
     created: str
     updated: str
+    tags: str = ""  # "; "-joined
 
     @property
     def meets_minimum(self) -> bool:
@@ -138,6 +139,7 @@ def _row(claim: Claim, links: Links, days: dict[dt.date, str], retracted: frozen
         revisions=len(claim.revisions),
         created=_iso(claim.created, days),
         updated=_iso(claim.updated, days),
+        tags="; ".join(claim.tags),
     )
 
 
@@ -356,6 +358,7 @@ def _context(
         },
         "by_status": by_status,
         "levels": levels,
+        "tags": sorted({tag for claim in claims for tag in claim.tags}, key=str.casefold),
         "statuses": statuses,
         "findings": grouped,
         "findings_total": totals,

@@ -91,6 +91,7 @@ def _rows(rows: list[Any]) -> list[list[Any]]:
             -1 if r.min_support is None else r.min_support,
             r.revisions,
             r.updated,
+            r.tags,
         ]
         for r in rows
     ]
