@@ -14,7 +14,9 @@ from claimtrack.cli import main
 
 
 def _row(page: str, cid: str) -> str:
-    found = re.search(rf'<tr data-confidence="[^"]*" data-status="[^"]*" data-tags="[^"]*"><td><a href="#claim-{cid}">.*?\n', page)
+    found = re.search(
+        rf'<tr data-confidence="[^"]*" data-status="[^"]*" data-tags="[^"]*"><td><a href="#claim-{cid}">.*?\n', page
+    )
     assert found is not None, cid
     return found.group(0)
 

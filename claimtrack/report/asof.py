@@ -15,6 +15,7 @@ import attrs
 from markupsafe import Markup, escape
 
 from ..changelog import since_date
+from ..history import statement_versions
 from ..model import to_date
 from .changes import Segment, _word_diff
 
@@ -45,9 +46,13 @@ class Since:
     new: tuple[str, ...]  # claims created after the day
     changed: dict[str, tuple[Segment, ...]]  # claim id -> its statement then and now as a word diff
 
-    def mark(self, claim_id: str, statement: str) -> Markup:
+    @property
+    def new_ids(self) -> frozenset[str]:
+        return frozenset(self.new)
+
+    def mark(self, claim_id: str, statement: str, new: frozenset[str] | None = None) -> Markup:
         """The statement as the claims list shows it: new claims marked, changed ones as ~~old~~ new."""
-        if claim_id in self.new:
+        if claim_id in (new if new is not None else self.new):
             return Markup('<span class="since-new">new</span> ') + escape(statement)
         if claim_id in self.changed:
             return diff_html(self.changed[claim_id])
@@ -73,9 +78,7 @@ def changes_since(lib: Any, since: dt.date | str) -> Since:
             continue
         if claim.updated is not None and claim.updated <= day:  # no revision after the day: nothing to replay
             continue
-        then = claim.as_of(day)
-        if then is None:
-            new.append(cid)
-        elif then.statement != claim.statement:
-            changed[cid] = tuple(_word_diff(then.statement, claim.statement))
+        then = [v.statement for v in statement_versions(claim) if v.revision.date <= day]
+        if then and then[-1] != claim.statement:
+            changed[cid] = tuple(_word_diff(then[-1], claim.statement))
     return Since(day, tuple(new), changed)

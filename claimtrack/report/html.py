@@ -65,13 +65,14 @@ def link_functions(links: Links) -> dict[str, Any]:
 
 def _table(rows: list[Any], links: Links, since: Any = None) -> str:
     out = []
+    new = since.new_ids if since is not None else None
     for c in rows:
         support = f"{c.supporting} / {c.min_support}" if c.min_support is not None else str(c.supporting)
         cid = attr(c.id)
         out.append(
             f'<tr data-confidence="{attr(c.confidence)}" data-status="{attr(c.status)}" data-tags="|{attr(c.tags.replace("; ", "|"))}|">'
             f'<td><a href="#claim-{cid}">{cid}</a>'
-            f"<td>{text(c.statement) if since is None else since.mark(c.id, c.statement)}<td data-sort={c.rank}>{links.badge(c.confidence)}<td>{status_badge(c.status)}"
+            f"<td>{text(c.statement) if since is None else since.mark(c.id, c.statement, new)}<td data-sort={c.rank}>{links.badge(c.confidence)}<td>{status_badge(c.status)}"
             f"<td{'' if c.meets_minimum else ' class=below'}>{support}<td>{c.revisions}<td>{c.updated}<td>{text(c.tags)}\n"
         )
     return "".join(out)
