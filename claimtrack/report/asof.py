@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from ..changelog import since_date
 from ..history import statement_versions
 from ..model import to_date
-from .changes import Segment, _word_diff
+from .changes import _TOKEN, Segment, _spaced, _word_diff
 
 __all__ = ["PastLibrary", "Since", "changes_since", "diff_html"]
 
@@ -71,14 +71,36 @@ def changes_since(lib: Any, since: dt.date | str) -> Since:
     """The claims new since ``since`` (a day or a git ref) and those whose statement changed since then."""
     day = since_date(lib, since)
     new, changed = [], {}
-    for cid in sorted(lib.claims):
-        claim = lib.claims[cid]
+    loaded = lib.claims  # once: each read of lib.claims checks the files
+    for cid in sorted(loaded):
+        claim = loaded[cid]
         if claim.created is not None and claim.created > day:
             new.append(cid)
             continue
         if claim.updated is not None and claim.updated <= day:  # no revision after the day: nothing to replay
             continue
+        if not any(r.date > day and (r.is_span_edit or r.statement is not None) for r in claim.revisions):
+            continue  # revised since, but not its wording
         then = [v.statement for v in statement_versions(claim) if v.revision.date <= day]
         if then and then[-1] != claim.statement:
-            changed[cid] = tuple(_word_diff(then[-1], claim.statement))
+            changed[cid] = _diff(then[-1], claim.statement)
     return Since(day, tuple(new), changed)
+
+
+def _diff(old: str, new: str) -> tuple[Segment, ...]:
+    """The word diff of two wordings, the words they share at both ends set aside first (most edits are local)."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    shorter = min(len(a), len(b))
+    head = 0
+    while head < shorter and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < shorter - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    gone, came = "".join(a[head : len(a) - tail]), "".join(b[head : len(b) - tail])
+    if len(a) - tail - head <= 1 and len(b) - tail - head <= 1:  # a word for a word: nothing to match
+        middle = [*_spaced("del", gone), *([Segment("text", " ")] if gone and came else []), *_spaced("ins", came)]
+    else:
+        middle = _word_diff(gone, came)
+    ends = (Segment("text", "".join(a[:head])), *middle, Segment("text", "".join(a[len(a) - tail :])))
+    return tuple(segment for segment in ends if segment.text)
