@@ -59,7 +59,7 @@ def report(lib, out: Path | None, fmt: str, style: str | None, as_of: str | None
       claimtrack report
       claimtrack report --out site --format html,md,csv,json --style harvard-cite-them-right
       claimtrack report --out then --as-of 2023-01-01
-      claimtrack report --since v1.0
+      claimtrack report --out since --since 2023-01-01
     """
     from ..report import write
 
