@@ -46,3 +46,23 @@ def test_the_state_is_explained(page: str) -> None:
     head = page[page.index('<p class="digest">') : page.index("</p>", page.index('<p class="digest">'))]
     assert re.search(r"<abbr title=\"A fingerprint of the library: SHA-256 over every claim's latest sealed revision", head)
     assert "the same state means the same claims and sources" in page
+
+
+def test_no_ampersand_before_et_al(page: str) -> None:
+    assert "Brown, T. B., Mann, B., et al. (2020)" in page and "&amp; Mann" not in page
+
+
+def test_uncited_entries_are_formatted_as_the_cited_ones(tmp_path_factory: pytest.TempPathFactory) -> None:
+    lib = build_fixture(tmp_path_factory.mktemp("uncited") / "lib")
+    with (lib.root / "references.bib").open("a", encoding="utf-8") as f:
+        f.write(
+            "\n@article{unused2021, title = {An Unused Paper}, author = {Roe, Jane and Poe, Ed},"
+            " journal = {Journal of Tests}, volume = {3}, pages = {1--9}, year = {2021}}\n"
+        )
+    page = report.render(claimtrack.open(lib.root), ["html"])["index.html"]
+    uncited = page[page.index('<details class="uncited"') : page.index("</details>", page.index('<details class="uncited"'))]
+    assert "not cited by any claim</summary>" in uncited and "shown plainly" not in uncited
+    assert (
+        '<li id="ref-unused2021"><cite>Roe, J., &amp; Poe, E. (2021). An Unused Paper. <i>Journal of Tests</i>, 3, 1–9.'
+        '</cite> <span class="key">[unused2021]</span></li>'
+    ) in uncited

@@ -51,6 +51,9 @@ __all__ = [
 
 # Up to this many uncited entries are shown expanded; more are collapsed.
 UNCITED_OPEN = 50
+# Up to this many uncited entries go through the citation style as the cited ones do; more are listed plainly
+# (formatting a large bibliography's every entry would cost more than the rest of the report).
+UNCITED_STYLED = 200
 
 #: How many findings of one rule the report lists before it only counts the rest.
 FINDINGS_PER_RULE = 100
@@ -262,15 +265,17 @@ def _build(
     used_keys = [k for k in sources if k in citing or k in stated_in]
     claim_ids = {claim.id for claim in claims}
     links = Links(claim_ids, set(sources), dependents, scale)
+    used = set(used_keys)
+    unused = [key for key in sources if key not in used]
+    styled = unused if len(unused) <= UNCITED_STYLED else []
     with Pool() as pool:
-        formatting = references(used_keys, pool)
+        formatting = references(used_keys + styled, pool)
         rendering = _sections(lib, claims, links, cache, salt, pool)
         pool.start()
         days: dict[dt.date, str] = {}
         retracted = lib.notices.retracted() if lib.notices else frozenset()
         rows = [_row(claim, links, days, retracted) for claim in claims]
-        used = set(used_keys)
-        plain = (plain_references or _plain_references)(sources, [key for key in sources if key not in used])
+        plain = (plain_references or _plain_references)(sources, [] if styled else unused)
         sections = rendering(progress)
         try:
             formatted = formatting()
@@ -308,8 +313,10 @@ def _context(
         (ReferenceView(key, anchor_for_key(key), formatted[key], tuple(citing.get(key, ()))) for key in used_keys),
         key=lambda r: (_sort_text(r.reference), r.key.casefold()),
     )
+    used = set(used_keys)
+    styled = {key: reference for key, reference in formatted.items() if key not in used}
     uncited = sorted(
-        (ReferenceView(key, anchor_for_key(key), reference, ()) for key, reference in plain.items()),
+        (ReferenceView(key, anchor_for_key(key), reference, ()) for key, reference in (styled or plain).items()),
         key=lambda r: (str(r.reference.html).casefold(), r.key.casefold()),
     )
     levels = [*scale.names, *sorted({r.confidence for r in rows} - set(scale.names))]
@@ -346,6 +353,7 @@ def _context(
         "bibliography": bibliography,
         "uncited": uncited,
         "uncited_open": len(uncited) <= UNCITED_OPEN,
+        "uncited_styled": bool(styled),
         "by_confidence": by_confidence,
         "calibration": calibrate(claims, levels),
         "argument": {

@@ -118,7 +118,7 @@ def uncited_pieces(entries: list[Any]) -> Iterator[str]:
     """:func:`uncited_items` in pieces of a thousand entries."""
     for start in range(0, len(entries), 1000):
         yield "".join(
-            f'<li id="{attr(r.anchor)}"><span class="key">[{text(r.key)}]</span> {r.reference.html}</li>\n'
+            f'<li id="{attr(r.anchor)}"><cite>{r.reference.html}</cite> <span class="key">[{text(r.key)}]</span></li>\n'
             for r in entries[start : start + 1000]
         )
 
