@@ -56,3 +56,20 @@ def test_cli_as_of_and_since(tmp_path: Path) -> None:
     assert "as it stood on 2022-12-15" in (out / "index.html").read_text(encoding="utf-8")
     result = CliRunner().invoke(main, ["--root", str(lib.root), "report", "--out", str(out), "--since", "2022-13-01"])
     assert result.exit_code == 2 and "--since" in result.output and "Traceback" not in result.output
+
+
+def test_split_page_marks_the_changed_rows(tmp_path: Path) -> None:
+    import json
+
+    from test_report_paged import _paged
+
+    lib = _paged(tmp_path / "lib")
+    files = report.render(lib, ["html"], since="2022-12-15")
+    text = files["data/claims.js"]
+    rows = {row[0]: row for row in json.loads(text[text.index("{") : text.rindex("}") + 1])["rows"]}
+    assert "<del>4096</del> <ins>8192</ins>" in rows["cdv2-context-window"][10]
+    new = [cid for cid, c in lib.claims.items() if c.created > claimtrack.model.to_date("2022-12-15")]
+    assert new and all(rows[cid][10].startswith('<span class="since-new">new</span> ') for cid in new)
+    assert "<h2>Since 2022-12-15</h2>" in files["index.html"]
+    plain = report.render(lib, ["html"])["data/claims.js"]
+    assert all(len(row) == 10 for row in json.loads(plain[plain.index("{") : plain.rindex("}") + 1])["rows"])
