@@ -26,7 +26,7 @@ PROGRESS_THRESHOLD = 1000
     "fmt",
     default="html,md",
     show_default=True,
-    help="Comma-separated formats: html (index.html), md (README.md), csv and json (one file per frame: claims, evidence, revisions, sources, findings).",
+    help="Comma-separated formats: html (index.html), md (README.md), csv and json (one file per frame: claims, evidence, revisions, sources, findings, calibration).",
 )
 @click.option(
     "--style",
