@@ -1,4 +1,4 @@
-"""A library as pandas DataFrames: claims, evidence, revisions, sources, findings.
+"""A library as pandas DataFrames: claims, evidence, revisions, sources, findings, calibration.
 
 Every frame has a fixed set of columns with fixed dtypes (see ``docs/frames.md``):
 text is pandas' ``"string"`` dtype (missing values are ``pd.NA``; an empty text
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .changelog.calibration import calibration
 from .csvcells import neutralise, requote, restore
 from .errors import ClaimtrackError
 from .fileio import read_input
@@ -46,7 +47,7 @@ __all__ = [
     "JOIN",
 ]
 
-FRAME_NAMES = ("claims", "evidence", "revisions", "sources", "findings")
+FRAME_NAMES = ("claims", "evidence", "revisions", "sources", "findings", "calibration")
 SEVERITIES = ("error", "warning", "info")
 JOIN = "; "
 
@@ -126,6 +127,17 @@ COLUMNS: dict[str, dict[str, str]] = {
         "file": "string",
         "line": "Int64",
         "hint": "string",
+    },
+    "calibration": {
+        "confidence": "confidence",
+        "claims": "Int64",
+        "corrected": "Int64",
+        "hedged": "Int64",
+        "retracted": "Int64",
+        "strengthened": "Int64",
+        "changed": "Int64",
+        "share": "Float64",
+        "median_days": "Float64",
     },
 }
 
@@ -208,7 +220,7 @@ def _scale_levels(scale: ConfidenceScale, seen: Iterable[str]) -> list[str]:
 
 
 def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[str, pd.DataFrame]:
-    """The library's five DataFrames, keyed by name (see ``FRAME_NAMES``).
+    """The library's six DataFrames, keyed by name (see ``FRAME_NAMES``).
 
     ``findings`` reuses an audit already run; by default the audit runs here.
     """
@@ -322,6 +334,7 @@ def frames(lib: ReadableLibrary, *, findings: list[Any] | None = None) -> dict[s
         "revisions": _frame("revisions", revision_rows, levels),
         "sources": _frame("sources", source_rows, levels),
         "findings": _frame("findings", finding_rows, levels),
+        "calibration": _frame("calibration", [row.as_dict() for row in calibration(lib, levels)], levels),
     }
 
 

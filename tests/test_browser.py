@@ -55,8 +55,8 @@ def console_errors(stderr: str) -> list[str]:
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("browser")
     lib = build_fixture(tmp / "lib")
-    (path,) = report.write(lib, tmp / "out", formats=["html"])
-    return path
+    report.write(lib, tmp / "out", formats=["html"])
+    return tmp / "out" / "index.html"
 
 
 @pytest.fixture(scope="module")

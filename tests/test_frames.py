@@ -38,6 +38,10 @@ EXPECTED = {
         ("rule", S), ("severity", "category"), ("claim", S), ("source", S), ("message", S), ("file", S),
         ("line", INT), ("hint", S),
     ],
+    "calibration": [
+        ("confidence", "category"), ("claims", INT), ("corrected", INT), ("hedged", INT), ("retracted", INT),
+        ("strengthened", INT), ("changed", INT), ("share", "Float64"), ("median_days", "Float64"),
+    ],
 }  # fmt: skip
 
 

@@ -337,7 +337,7 @@ def test_revisions_chart_escapes_and_buckets_by_year_over_long_spans() -> None:
 def test_write_returns_the_paths_it_wrote(fixture_lib: claimtrack.Library, tmp_path: Path) -> None:
     paths = report.write(fixture_lib, tmp_path / "out", formats=["html", "md", "csv", "json"])
     names = [p.name for p in paths]
-    assert names[:2] == ["index.html", "README.md"]
+    assert names[:3] == ["index.html", "corrections.html", "corrections.xml"] and "README.md" in names
     assert {"claims.csv", "findings.json", "revisions.json"} <= set(names)
     assert all(p.is_file() for p in paths)
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".ct-tmp-")]
@@ -347,7 +347,8 @@ def test_command_prints_only_paths(fixture_lib: claimtrack.Library, tmp_path: Pa
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["--root", str(fixture_lib.root), "report", "--out", str(out), "--format", "md,csv"])
     assert result.exit_code == 0, result.output
-    expected = [str(out / n) for n in ("README.md", "claims.csv", "evidence.csv", "revisions.csv", "sources.csv", "findings.csv")]
+    names = ("README.md", "claims.csv", "evidence.csv", "revisions.csv", "sources.csv", "findings.csv", "calibration.csv")
+    expected = [str(out / n) for n in names]
     assert result.stdout.splitlines() == expected
     assert result.stderr == ""
 
@@ -400,7 +401,12 @@ def test_command_default_out_is_report(fixture_lib: claimtrack.Library, monkeypa
     monkeypatch.chdir(fixture_lib.root)
     result = CliRunner().invoke(main, ["report"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["report/index.html", "report/README.md"]
+    assert result.stdout.splitlines() == [
+        "report/index.html",
+        "report/corrections.html",
+        "report/corrections.xml",
+        "report/README.md",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -450,7 +456,8 @@ def test_large_library_shows_progress_on_stderr_only(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["--root", str(tmp_path / "big"), "report", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [str(out / "index.html"), str(out / "README.md")]
+    names = ["index.html", "corrections.html", "corrections.xml", "README.md"]
+    assert result.stdout.splitlines() == [str(out / name) for name in names]
     assert "Rendering report" in result.stderr
     assert (out / "index.html").read_text(encoding="utf-8").count("<tr data-confidence=") == 1200
 
@@ -468,7 +475,8 @@ def test_bundled_corpus_report(tmp_path: Path) -> None:
         pytest.skip("the bundled corpus (claims/) is not in this checkout")
     result = CliRunner().invoke(main, ["--root", str(REPO), "report", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [str(tmp_path / "index.html"), str(tmp_path / "README.md")]
+    names = ["index.html", "corrections.html", "corrections.xml", "README.md"]
+    assert result.stdout.splitlines() == [str(tmp_path / name) for name in names]
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     md = (tmp_path / "README.md").read_text(encoding="utf-8")
     n = len(list((REPO / "claims").glob("*.toml")))

@@ -41,7 +41,14 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_files(written: Path) -> None:
     names = sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file())
-    assert names == ["bibliography.html", "data/claims.js", "data/details-0.js", "index.html"]
+    assert names == [
+        "bibliography.html",
+        "corrections.html",
+        "corrections.xml",
+        "data/claims.js",
+        "data/details-0.js",
+        "index.html",
+    ]
 
 
 def test_index_holds_no_rows_or_sections(written: Path) -> None:
@@ -58,7 +65,7 @@ def test_rows_are_the_table(written: Path, tmp_path: Path) -> None:
     assert isinstance(data, dict) and data["chunk"] == paged.CHUNK and data["perPage"] == paged.PER_PAGE
     rows = {row[0]: row for row in data["rows"]}
     assert list(rows) == sorted(rows)
-    # id, statement, rank, confidence, status, supporting, minimum (-1: none), revisions, updated
+    # id, statement, rank, confidence, status, supporting, minimum (-1: none), revisions, updated, tags
     assert rows["cdv2-context-window"] == [
         "cdv2-context-window",
         "code-davinci-002 has a context window of 8192 tokens.",
@@ -69,6 +76,7 @@ def test_rows_are_the_table(written: Path, tmp_path: Path) -> None:
         2,
         3,
         "2023-01-01",
+        "",
     ]
     assert rows["old-claim"][4] == "retracted"
 
@@ -108,7 +116,7 @@ def test_cited_by_is_cut(tmp_path: Path) -> None:
 
 def test_small_library_stays_one_page(tmp_path: Path) -> None:
     lib = _paged(tmp_path / "lib", pages_from=100)
-    (path, _) = report.write(lib, tmp_path / "out", formats=["html", "md"])
+    path = report.write(lib, tmp_path / "out", formats=["html", "md"])[0]
     assert path.name == "index.html" and not (tmp_path / "out" / "data").exists()
     assert '<article class="claim"' in path.read_text(encoding="utf-8")
 
@@ -123,7 +131,7 @@ def test_switching_shape_removes_only_its_own_files(tmp_path: Path) -> None:
     settings.write_text(settings.read_text(encoding="utf-8").replace("pages_from = 1", "pages_from = 100"), encoding="utf-8")
     report.write(claimtrack.open(tmp_path / "lib"), out, formats=["html"])
     left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert left == ["data/mine.txt", "index.html"]
+    assert left == ["corrections.html", "corrections.xml", "data/mine.txt", "index.html"]
 
 
 @pytest.mark.parametrize("value", ["0", "-3", '"many"', "true", "1.5"])
@@ -148,6 +156,8 @@ def test_cli_counts_the_data_files(tmp_path: Path) -> None:
     assert result.output.splitlines() == [
         str(out / "index.html"),
         str(out / "bibliography.html"),
+        str(out / "corrections.html"),
+        str(out / "corrections.xml"),
         str(out / "README.md"),
         f"{out / 'data'}/ (2 files)",
     ]

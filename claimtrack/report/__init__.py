@@ -12,6 +12,7 @@ data files, the Markdown report) are written piece by piece as they are made, ne
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
@@ -78,19 +79,27 @@ def render(
     *,
     style: str | None = None,
     progress: Callable[[int], None] | None = None,
+    as_of: dt.date | str | None = None,
+    since: dt.date | str | None = None,
 ) -> dict[str, str]:
     """The report's files as ``{file name: text}``, nothing written.
 
     ``progress`` is called with the number of claims just rendered (e.g. a
-    click progress bar's ``update``).
+    click progress bar's ``update``). ``as_of`` (a day) shows the library as it stood at its end; ``since`` (a day
+    or a git ref) marks the claims new since then and the statements changed since then.
     """
-    with _files(lib, formats, style, progress) as files:
+    with _files(lib, formats, style, progress, as_of, since) as files:
         return {name: text if isinstance(text, str) else "".join(text) for name, text in files.items()}
 
 
 @contextlib.contextmanager
 def _files(
-    lib: Library, formats: Iterable[str], style: str | None, progress: Callable[[int], None] | None
+    lib: Library,
+    formats: Iterable[str],
+    style: str | None,
+    progress: Callable[[int], None] | None,
+    as_of: dt.date | str | None = None,
+    since: dt.date | str | None = None,
 ) -> Iterator[dict[str, str | Iterator[str]]]:
     """The report's files as ``{file name: text or its pieces}``: pieces are made only as they are read, in this order.
 
@@ -100,14 +109,23 @@ def _files(
     wanted = _formats(formats)
     held: list[Any] = []
     try:
-        yield _made(lib, wanted, style, progress, held)
+        if as_of is not None:
+            from .asof import PastLibrary
+
+            lib = PastLibrary(lib, as_of)  # type: ignore[assignment]
+        yield _made(lib, wanted, style, progress, held, since)
     finally:
         for store in held:
             store.close()
 
 
 def _made(
-    lib: Library, wanted: list[str], style: str | None, progress: Callable[[int], None] | None, held: list[Any]
+    lib: Library,
+    wanted: list[str],
+    style: str | None,
+    progress: Callable[[int], None] | None,
+    held: list[Any],
+    since: dt.date | str | None = None,
 ) -> dict[str, str | Iterator[str]]:
     findings = _load_findings(lib)
     out: dict[str, str | Iterator[str]] = {}
@@ -144,6 +162,12 @@ def _made(
             if cache is not None:
                 cache.close()
         held.append(context["sections"])
+        context["as_of"] = getattr(lib, "as_of", None)
+        context["since"] = None
+        if since is not None:
+            from .asof import changes_since
+
+            context["since"] = changes_since(lib, since)
         if "html" in wanted:
             from .paged import pages_from, render_paged
 
@@ -153,6 +177,9 @@ def _made(
                 from .html import render_html
 
                 out[HTML_FILE] = render_html(context, style_name=style_name)
+            from .corrections import corrections_files
+
+            out.update(corrections_files(lib))
         if "md" in wanted:
             from .markdown import markdown_pieces
 
@@ -216,6 +243,9 @@ def write(
     formats: Iterable[str] = DEFAULT_FORMATS,
     style: str | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    as_of: dt.date | str | None = None,
+    since: dt.date | str | None = None,
 ) -> list[Path]:
     """Render the report and write its files into ``out_dir``; return their paths.
 
@@ -223,7 +253,7 @@ def write(
     ``csv`` and ``json`` (one file per frame: ``claims.csv``, ...).
     Audit findings are shown in the report, never fatal.
     """
-    with _files(lib, formats, style, progress) as files:
+    with _files(lib, formats, style, progress, as_of, since) as files:
         return _write_files(files, Path(out_dir))
 
 

@@ -55,6 +55,20 @@ def _nice_max(value: int) -> int:
     return value
 
 
+def _legend_rows(kinds: Sequence[str], left: int, right: int) -> list[list[tuple[int, str]]]:
+    """The legend's entries placed in rows that fit between ``left`` and ``right`` (a word is about 7 px a letter)."""
+    rows: list[list[tuple[int, str]]] = [[]]
+    x = left
+    for kind in kinds:
+        need = 22 + 7 * len(kind)
+        if rows[-1] and x + need > right:
+            rows.append([])
+            x = left
+        rows[-1].append((x, kind))
+        x += need
+    return rows
+
+
 def revisions_chart(
     revisions: Iterable[tuple[str, str]] | Mapping[tuple[str, str], int], ident: str = "chart-revisions"
 ) -> Markup:
@@ -88,15 +102,18 @@ def revisions_chart(
     kinds = [k for k in KIND_COLORS if any(c[k] for c in counts.values())]
     kinds += sorted({k for c in counts.values() for k in c} - set(kinds))
     top_value = _nice_max(max(sum(c.values()) for c in counts.values()))
+    ticks = 4 if top_value % 4 == 0 else 5 if top_value % 5 == 0 else min(top_value, 4)
+    top_value = max(ticks * math.ceil(top_value / ticks), 1)  # whole counts at every tick
+    legend = _legend_rows(kinds, left, width - right)
+    height += 16 * (len(legend) - 1)
     plot_w, plot_h = width - left - right, height - top - bottom
     slot = plot_w / len(buckets)
     bar = max(min(slot * 0.7, 48), 1.5)
     body = []
-    for i in range(5):
-        value = top_value * i / 4
-        y = top + plot_h - plot_h * i / 4
+    for i in range(ticks + 1):
+        y = top + plot_h - plot_h * i / ticks
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e8eb"/>')
-        label = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+        label = str(top_value * i // ticks)
         body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#5d6d7e">{label}</text>')
     label_every = max(1, math.ceil(len(buckets) / 14))
     for index, bucket in enumerate(buckets):
@@ -119,12 +136,11 @@ def revisions_chart(
                 f'<text x="{cx:.1f}" y="{top + plot_h + 14}" text-anchor="end" transform="rotate(-40 {cx:.1f} {top + plot_h + 14})" '
                 f'fill="#5d6d7e">{escape(bucket)}</text>'
             )
-    x = left
-    legend_y = height - 14
-    for kind in kinds:
-        body.append(f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{KIND_COLORS.get(kind, "#7f8c8d")}"/>')
-        body.append(f'<text x="{x + 14}" y="{legend_y}" fill="#2c3e50">{escape(kind)}</text>')
-        x += 22 + 7 * len(kind)
+    for line, row in enumerate(legend):
+        legend_y = height - 14 - 16 * (len(legend) - 1 - line)
+        for x, kind in row:
+            body.append(f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{KIND_COLORS.get(kind, "#7f8c8d")}"/>')
+            body.append(f'<text x="{x + 14}" y="{legend_y}" fill="#2c3e50">{escape(kind)}</text>')
     total = len(revisions)
     desc = (
         f"{plural(total, 'revision')} from {first} to {last}, per {'year' if by_year else 'month'}, stacked by kind: "

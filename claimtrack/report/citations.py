@@ -197,6 +197,23 @@ def _citeproc_html(csl: dict[str, Any], style: Any) -> str:
     return _check_markup(text)
 
 
+_LAST_AND = re.compile(r"(?:,? &amp;| and) (?=[^&]*$)")
+
+
+def no_and_before_et_al(text: str) -> str:
+    """A formatted entry whose author list ends in "and others" without the "&" (or "and") a style puts before its
+    last name: the list goes on, so "Brown, T. B., Mann, B., et al.", not "Brown, T. B., & Mann, B., et al."."""
+    at = text.find(ET_AL)
+    if at == -1:
+        return text
+    head = text[:at]
+    found = list(_LAST_AND.finditer(head))
+    if not found:
+        return text
+    last = found[-1]
+    return head[: last.start()] + "," + head[last.end() - 1 :] + text[at:]
+
+
 def fallback_reference(source: Any) -> str:
     """Plain text ``Authors (Year). Title. Container.`` for when a style cannot format an entry."""
     authors = list(getattr(source, "authors", None) or [])
@@ -382,6 +399,8 @@ def start_formatting(
         for key in keys:
             text, error = results[key]
             if text is not None:
+                if getattr(sources[key], "et_al", False):
+                    text = no_and_before_et_al(text)
                 out[key] = Reference(key, Markup(text), Markup(html_to_markdown(text, md_escape)), name)
                 continue
             plain = fallback_reference(sources[key])

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..changelog.calibration import calibrate
 from ..heap import release_freed
 from ..model import Claim, Stance
 from .changes import Segment, change_segments
@@ -50,6 +51,9 @@ __all__ = [
 
 # Up to this many uncited entries are shown expanded; more are collapsed.
 UNCITED_OPEN = 50
+# Up to this many uncited entries go through the citation style as the cited ones do; more are listed plainly
+# (formatting a large bibliography's every entry would cost more than the rest of the report).
+UNCITED_STYLED = 200
 
 #: How many findings of one rule the report lists before it only counts the rest.
 FINDINGS_PER_RULE = 100
@@ -70,6 +74,7 @@ class ClaimRow:
     revisions: int
     created: str
     updated: str
+    tags: str = ""  # "; "-joined
 
     @property
     def meets_minimum(self) -> bool:
@@ -137,6 +142,7 @@ def _row(claim: Claim, links: Links, days: dict[dt.date, str], retracted: frozen
         revisions=len(claim.revisions),
         created=_iso(claim.created, days),
         updated=_iso(claim.updated, days),
+        tags="; ".join(claim.tags),
     )
 
 
@@ -259,15 +265,17 @@ def _build(
     used_keys = [k for k in sources if k in citing or k in stated_in]
     claim_ids = {claim.id for claim in claims}
     links = Links(claim_ids, set(sources), dependents, scale)
+    used = set(used_keys)
+    unused = [key for key in sources if key not in used]
+    styled = unused if len(unused) <= UNCITED_STYLED else []
     with Pool() as pool:
-        formatting = references(used_keys, pool)
+        formatting = references(used_keys + styled, pool)
         rendering = _sections(lib, claims, links, cache, salt, pool)
         pool.start()
         days: dict[dt.date, str] = {}
         retracted = lib.notices.retracted() if lib.notices else frozenset()
         rows = [_row(claim, links, days, retracted) for claim in claims]
-        used = set(used_keys)
-        plain = (plain_references or _plain_references)(sources, [key for key in sources if key not in used])
+        plain = (plain_references or _plain_references)(sources, [] if styled else unused)
         sections = rendering(progress)
         try:
             formatted = formatting()
@@ -305,8 +313,10 @@ def _context(
         (ReferenceView(key, anchor_for_key(key), formatted[key], tuple(citing.get(key, ()))) for key in used_keys),
         key=lambda r: (_sort_text(r.reference), r.key.casefold()),
     )
+    used = set(used_keys)
+    styled = {key: reference for key, reference in formatted.items() if key not in used}
     uncited = sorted(
-        (ReferenceView(key, anchor_for_key(key), reference, ()) for key, reference in plain.items()),
+        (ReferenceView(key, anchor_for_key(key), reference, ()) for key, reference in (styled or plain).items()),
         key=lambda r: (str(r.reference.html).casefold(), r.key.casefold()),
     )
     levels = [*scale.names, *sorted({r.confidence for r in rows} - set(scale.names))]
@@ -343,9 +353,20 @@ def _context(
         "bibliography": bibliography,
         "uncited": uncited,
         "uncited_open": len(uncited) <= UNCITED_OPEN,
+        "uncited_styled": bool(styled),
         "by_confidence": by_confidence,
+        "calibration": calibrate(claims, levels),
+        "argument": {
+            "edges": {
+                c.id: [*c.depends_on, *(e.claim_id for e in c.evidence if e.is_claim and e.claim_id in claim_ids)] for c in claims
+            },
+            "rank": {r.id: r.rank for r in rows},
+            "status": {r.id: r.status for r in rows},
+            "flagged": {getattr(f, "claim", None) for f in findings or ()} - {None},
+        },
         "by_status": by_status,
         "levels": levels,
+        "tags": sorted({tag for claim in claims for tag in claim.tags}, key=str.casefold),
         "statuses": statuses,
         "findings": grouped,
         "findings_total": totals,

@@ -18,7 +18,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .asof import diff_html
+from .calibration import calibration_chart, calibration_table
 from .charts import revisions_chart, support_chart
+from .graph import graph_svg
 from .notices import notices_html
 from .sections import Links, attr, fill, status_badge, text, with_parts
 
@@ -56,18 +59,21 @@ def link_functions(links: Links) -> dict[str, Any]:
         "source_link": lambda key: Markup(links.source_link(key)),
         "badge": badge,
         "status_badge": lambda status: Markup(status_badge(status)),
+        "since_diff": diff_html,
     }
 
 
-def _table(rows: list[Any], links: Links) -> str:
+def _table(rows: list[Any], links: Links, since: Any = None) -> str:
     out = []
+    new = since.new_ids if since is not None else None
     for c in rows:
         support = f"{c.supporting} / {c.min_support}" if c.min_support is not None else str(c.supporting)
         cid = attr(c.id)
         out.append(
-            f'<tr data-confidence="{attr(c.confidence)}" data-status="{attr(c.status)}"><td><a href="#claim-{cid}">{cid}</a>'
-            f"<td>{text(c.statement)}<td data-sort={c.rank}>{links.badge(c.confidence)}<td>{status_badge(c.status)}"
-            f"<td{'' if c.meets_minimum else ' class=below'}>{support}<td>{c.revisions}<td>{c.updated}\n"
+            f'<tr data-confidence="{attr(c.confidence)}" data-status="{attr(c.status)}" data-tags="|{attr(c.tags.replace("; ", "|"))}|">'
+            f'<td><a href="#claim-{cid}">{cid}</a>'
+            f"<td>{text(c.statement) if since is None else since.mark(c.id, c.statement, new)}<td data-sort={c.rank}>{links.badge(c.confidence)}<td>{status_badge(c.status)}"
+            f"<td{'' if c.meets_minimum else ' class=below'}>{support}<td>{c.revisions}<td>{c.updated}<td>{text(c.tags)}\n"
         )
     return "".join(out)
 
@@ -112,7 +118,7 @@ def uncited_pieces(entries: list[Any]) -> Iterator[str]:
     """:func:`uncited_items` in pieces of a thousand entries."""
     for start in range(0, len(entries), 1000):
         yield "".join(
-            f'<li id="{attr(r.anchor)}"><span class="key">[{text(r.key)}]</span> {r.reference.html}</li>\n'
+            f'<li id="{attr(r.anchor)}"><cite>{r.reference.html}</cite> <span class="key">[{text(r.key)}]</span></li>\n'
             for r in entries[start : start + 1000]
         )
 
@@ -147,7 +153,10 @@ def render_html(context: dict[str, Any], *, style_name: str) -> str:
             fallback_count=fallback,
             chart_revisions=revisions_chart(context["revisions"]),
             chart_support=support_chart(claims, context["by_confidence"]),
-            table_rows=Markup(_table(claims, links)),
+            chart_calibration=calibration_chart(context["calibration"]),
+            argument_graph=graph_svg(**context["argument"]),
+            table_calibration=calibration_table(context["calibration"]),
+            table_rows=Markup(_table(claims, links, context.get("since"))),
             claim_details=Markup(details),
             bibliography_items=Markup(bibliography_items(context["bibliography"], links)),
             uncited_items=Markup(uncited_items(context["uncited"])),

@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..errors import ClaimtrackError
+from .calibration import calibration_chart, calibration_table
 from .charts import revisions_chart, support_chart
+from .graph import graph_svg
 from .html import bibliography_pieces, environment, framed, link_functions, part_mark, uncited_pieces
 from .notices import notices_html
 from .sections import Links, fill
@@ -68,16 +70,22 @@ def _js(payload: Any) -> str:
     return body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _claims_js(rows: list[Any]) -> Iterator[str]:
+def _claims_js(rows: list[Any], since: Any = None) -> Iterator[str]:
     """``data/claims.js``: the table's rows as ``window.ctClaims``, made and given a thousand rows at a time."""
     head = _js({"chunk": CHUNK, "perPage": PER_PAGE, "rows": []})
     yield f"window.ctClaims = {head[:-2]}"
     for start in range(0, len(rows), 1000):
-        yield ("," if start else "") + _js(_rows(rows[start : start + 1000]))[1:-1]
+        yield ("," if start else "") + _js(_rows(rows[start : start + 1000], since))[1:-1]
     yield "]};\n"
 
 
-def _rows(rows: list[Any]) -> list[list[Any]]:
+def _rows(rows: list[Any], since: Any = None) -> list[list[Any]]:
+    """Each row as the page's script reads it; with ``since``, a last field holds the statement marked as HTML
+    (new, or its old and new wording) for the claims that changed."""
+    new = since.new_ids if since is not None else frozenset()
+    marked = (
+        (lambda r: str(since.mark(r.id, r.statement, new)) if r.id in new or r.id in since.changed else "") if since else None
+    )
     return [
         [
             r.id,
@@ -89,6 +97,8 @@ def _rows(rows: list[Any]) -> list[list[Any]]:
             -1 if r.min_support is None else r.min_support,
             r.revisions,
             r.updated,
+            r.tags,
+            *([marked(r)] if marked else []),
         ]
         for r in rows
     ]
@@ -119,6 +129,9 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
             table_rows=Markup(""),
             chart_revisions=revisions_chart(context["revisions"]),
             chart_support=support_chart(claims, context["by_confidence"]),
+            chart_calibration=calibration_chart(context["calibration"]),
+            argument_graph=graph_svg(**context["argument"]),
+            table_calibration=calibration_table(context["calibration"]),
             notices_section=Markup(notices_html(context["notices"], links)),
         ),
         "bibliography.html": framed(
@@ -132,7 +145,7 @@ def render_paged(context: dict[str, Any], *, style_name: str) -> dict[str, str |
                 "uncited_items": lambda: _to_index(uncited_pieces(context["uncited"])),
             },
         ),
-        f"{DATA_DIR}/claims.js": _claims_js(claims),
+        f"{DATA_DIR}/claims.js": _claims_js(claims, context.get("since")),
     }
     sections = context["sections"]
     for number, start in enumerate(range(0, len(sections), CHUNK)):

@@ -228,7 +228,8 @@ def claim_html(claim: Claim, links: Links, revisions: list[tuple[Any, Any]] | No
     if contradicting:
         out.append(f", {contradicting} contradicting")
     if minimum is not None:
-        out.append(f" (a {text(claim.confidence)} expects {minimum}+)")
+        article = "an" if claim.confidence[:1].lower() in "aeiou" else "a"
+        out.append(f" ({article} {text(claim.confidence)} expects {minimum}+)")
     out.append("</dd>")
     if claim.depends_on:
         out.append("<dt>Rests on</dt><dd>" + ", ".join(links.claim_link(d) for d in claim.depends_on) + "</dd>")
