@@ -312,7 +312,7 @@ def test_every_help_example_runs(command: str, lines: list[str], survey: Path, t
 #: The commands in the order a person would run their --help examples, one after another, in one library.
 IN_A_ROW = [
     "source", "source add", "source list", "add", "revise", "show", "cite", "annotate", "source export", "source sync",
-    "tag", "fact", "appearance", "depend", "history", "list", "search", "match", "import", "diff", "stale", "check",
+    "tag", "fact", "appearance", "depend", "history", "log", "list", "search", "match", "import", "diff", "stale", "check",
     "render", "extract", "notices", "notices import", "notices list", "audit", "report", "export", "review", "uncite",
     "supersede", "retract", "seal", "resolve", "git", "git setup", "git merge-driver",
 ]  # fmt: skip

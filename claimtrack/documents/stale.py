@@ -152,8 +152,8 @@ class StaleEngine:
         else:
             nearest = [set() for _ in texts]
         if within is None and self._near is not None and self.wordings:
-            for found, ids in zip(nearest, self._near(texts, self._owned.keys()), strict=True):
-                found.update(i for claim_id in ids for i in self._owned[claim_id])
+            for near, ids in zip(nearest, self._near(texts, self._owned.keys()), strict=True):
+                near.update(i for claim_id in ids for i in self._owned[claim_id])
         out: list[list[tuple[Wording, float, str]]] = []
         for n, text in enumerate(texts):
             words = tokens(text)
