@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import claimtrack
 import claimtrack.fileio
 import claimtrack.sources
@@ -261,11 +263,17 @@ def test_deleting_the_cache_folder_while_writers_run_loses_nothing(tmp_path: Pat
 
 
 def test_mutation_with_the_lock_in_the_cache_folder_revisions_are_lost(tmp_path: Path) -> None:
-    """The same scenario with the old lock (a file in .claimtrack/) loses revisions: the test above can fail."""
-    lib = _make_library(tmp_path / "lib")
-    codes, _ = _run_deleting(lib.root, mutation="cache-lock")
-    reviews, new = _deleting_kept(lib.root)
+    """The same scenario with the old lock (a file in .claimtrack/) loses revisions: the test above can fail.
+
+    The loss is a race, so a run in which the writers happened not to collide is tried again (three runs at most).
+    """
     expected_reviews, expected_new = _deleting_expected()
-    lost = sum((expected_reviews - reviews).values()) + len(expected_new - new)
-    print(f"with the lock in .claimtrack/: {lost} of {DELETE_WRITERS * DELETE_WRITES} writes lost; exit codes {codes}")
-    assert lost > 0 or any(code != 0 for code in codes)
+    for attempt in range(3):
+        lib = _make_library(tmp_path / f"lib{attempt}")
+        codes, _ = _run_deleting(lib.root, mutation="cache-lock")
+        reviews, new = _deleting_kept(lib.root)
+        lost = sum((expected_reviews - reviews).values()) + len(expected_new - new)
+        print(f"with the lock in .claimtrack/: {lost} of {DELETE_WRITERS * DELETE_WRITES} writes lost; exit codes {codes}")
+        if lost > 0 or any(code != 0 for code in codes):
+            return
+    pytest.fail("three runs with the lock in .claimtrack/ lost no revision: the race this test shows did not happen")
