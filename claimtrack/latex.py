@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 from pylatexenc.latex2text import LatexNodes2Text
 
-__all__ = ["Name", "decode", "verbatim", "split_names", "parse_name", "display_names", "to_csl"]
+__all__ = ["Name", "decode", "verbatim", "split_names", "parse_name", "display_names", "to_csl", "balanced"]
 
 # pylatexenc renders these logos as nothing; titles such as "{\LaTeX} for
 # beginners" must keep the word.
@@ -60,7 +60,7 @@ def verbatim(value: str) -> str:
     match = _URL_MACRO.match(value)
     if match:
         value = match.group(1)
-    while value.startswith("{") and value.endswith("}") and _balanced(value[1:-1]):
+    while value.startswith("{") and value.endswith("}") and balanced(value[1:-1]):
         value = value[1:-1].strip()
     return _ESCAPED.sub(r"\1", value)
 
@@ -136,7 +136,7 @@ def parse_name(name: str) -> Name | None:
     name = name.strip().rstrip(",").strip()
     if not name or name.lower() == "others":
         return None
-    if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
+    if name.startswith("{") and name.endswith("}") and balanced(name[1:-1]):
         return Name(literal=name[1:-1].strip())
     parts = [p.strip() for p in _split_top(name, ",")]
     if len(parts) >= 3:
@@ -206,7 +206,8 @@ def _starts_lower(word: str) -> bool:
     return False
 
 
-def _balanced(text: str) -> bool:
+def balanced(text: str) -> bool:
+    """True when every brace in ``text`` is closed, in order."""
     depth = 0
     for char in text:
         if char == "{":

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..latex import balanced
+
 __all__ = ["escape", "protect_title", "verbatim_value", "balanced"]
 
 _SPECIAL = {
@@ -60,16 +62,3 @@ def verbatim_value(text: str) -> str:
     text = text.strip()
     text = text.replace("%", r"\%").replace("#", r"\#")
     return text if balanced(text) else text.replace("{", "%7B").replace("}", "%7D")
-
-
-def balanced(text: str) -> bool:
-    """True when every brace in ``text`` is closed, in order."""
-    depth = 0
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
