@@ -4,7 +4,8 @@ CSL-JSON has no field for why a work is cited, and its schema (1.0.2) keeps ``cu
 each item gets ``custom.cito``: one entry a claim citing it, with the CiTO properties of its stance, the locator and
 the quote. ``supports`` is ``cito:citesAsEvidence`` (the claim rests on the source's evidence) and
 ``cito:supports``; ``contradicts`` is ``cito:disputes``; ``mentions`` is ``cito:citesForInformation``.
-``custom.claimtrack`` sums the source's standing ("supports 3 claims, contradicts 1; retracted 2023-03-14").
+``custom.claimtrack`` sums the source's standing across the library, as ``source export --with-status`` words it
+("supports 3 claims, contradicts 1; retracted 2023-03-14 (Retraction Watch)").
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Claim, Stance
-from ..notices.records import ORIGINS
+from ..sourceio.exporting import standing
 from .common import Context, json_list
 
-__all__ = ["CITO", "CITO_URI", "csljson", "standing"]
+__all__ = ["CITO", "CITO_URI", "csljson"]
 
 CITO_URI = "http://purl.org/spar/cito/"
 #: Each stance's CiTO properties, the most specific first.
@@ -27,20 +28,6 @@ CITO = {
 }
 
 
-def standing(ctx: Context, key: str, uses: Sequence[tuple[Claim, Any]]) -> str:
-    """What the library knows of a source in a few words: ``supports 3 claims, contradicts 1; retracted 2023-03-14
-    (Retraction Watch)``."""
-    counts = [(stance.value, len({c.id for c, e in uses if e.stance is stance})) for stance in Stance]
-    said = [f"{verb} {n}" for verb, n in counts if n]
-    if said:
-        n = next(n for _, n in counts if n)
-        said[0] += " claim" if n == 1 else " claims"
-    notices = []
-    for notice in ctx.notices.about(key):
-        notices.append(f"{notice.short()} ({ORIGINS[notice.origin]})")
-    return "; ".join(p for p in (", ".join(said), "; ".join(dict.fromkeys(notices))) if p)
-
-
 def csljson(ctx: Context, claims: Sequence[Claim]) -> bytes:
     """The BibTeX sources the claims cite, in references.bib's order, as a CSL-JSON list with ``custom.cito``."""
     uses: dict[str, list[tuple[Claim, Any]]] = {}
@@ -49,6 +36,7 @@ def csljson(ctx: Context, claims: Sequence[Claim]) -> bytes:
             if not evidence.is_claim:
                 uses.setdefault(evidence.source, []).append((claim, evidence))
     items = []
+    said = standing(ctx.lib, uses)  # as `source export --with-status` words it: "supports 3 claims, contradicts 1; ..."
     sources = ctx.sources
     for key in sources:
         if key not in uses:
@@ -66,6 +54,6 @@ def csljson(ctx: Context, claims: Sequence[Claim]) -> bytes:
             if evidence.quote:
                 entry["quote"] = evidence.quote
             cito.append(entry)
-        item["custom"] = {"cito": cito, "claimtrack": standing(ctx, key, uses[key])}
+        item["custom"] = {"cito": cito, "claimtrack": said[key]}
         items.append(item)
     return json_list(items)
