@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import click
 
 from ..model import RevisionKind
@@ -48,25 +46,13 @@ def log(lib, since: str | None, until: str | None, kinds: tuple[str, ...], corre
     wanted = set(kinds) or {k.value for k in ALL_KINDS}
     if corrections:
         wanted &= {k.value for k in CORRECTION_KINDS}
-    if fmt == "markdown":
-        from ..report.mdtext import md_escape
+    from ..report.mdtext import md_escape
 
-        entries = changelog(lib, since=since, until=until, kinds=wanted, escape=md_escape)
-    else:
-        entries = changelog(lib, since=since, until=until, kinds=wanted)
+    entries = changelog(lib, since=since, until=until, kinds=wanted, escape=md_escape if fmt == "markdown" else str)
     if fmt == "json":
         echo(to_json([e.as_dict() for e in entries]))
         return
-    if fmt == "markdown":
-        for day, group in itertools.groupby(entries, key=lambda e: e.date):
-            echo(f"## {day.isoformat()}\n")
-            for e in group:
-                credit = f" (corrected by {md_escape(e.credited)})" if e.credited else ""
-                why = f": {md_escape(e.reason)}" if e.reason else ""
-                echo(f"- **{md_escape(e.claim)}** ({e.kind}): {'; '.join(e.changes)}{credit}. By {md_escape(e.by)}{why}")
-            echo()
-        return
-    for e in entries:
-        credit = f" (corrected by {e.credited})" if e.credited else ""
-        why = f" — {e.reason}" if e.reason else ""
-        echo(f"{e.date.isoformat()}  {e.claim}  {e.kind}: {'; '.join(e.changes)}{credit}{why}")
+    from ..changelog.text import log_lines, log_markdown
+
+    for line in log_markdown(entries, md_escape) if fmt == "markdown" else log_lines(entries):
+        echo(line)
